@@ -1,0 +1,46 @@
+# ResidentVoice: `make run` (set up + run with demo data), `make test` (set up + all tests).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
+FLASK := $(BIN)/flask --app wsgi
+export FLASK_APP := wsgi
+
+.PHONY: run test install translations db demo browser-deps bench clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+translations: install
+	$(FLASK) translate compile
+
+db: translations
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo
+
+run: demo
+	@echo "ResidentVoice on http://127.0.0.1:5000 (demo accounts: see README.md)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Browser tests need Debian's Chromium and CJK fonts; CI installs them, elsewhere they skip.
+browser-deps:
+	@if [ "$$CI" = "true" ] && ! [ -x /usr/bin/chromium ]; then \
+	  apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi
+
+test: translations browser-deps
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+	RV_TEST_DB=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
+
+bench: demo
+	$(BIN)/python -m pip install --quiet locust
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance *.egg-info

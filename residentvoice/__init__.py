@@ -1,0 +1,151 @@
+"""ResidentVoice (居民之声): the application factory."""
+import os
+
+from flask import Flask, g, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config as config_module
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = config_module.ROOT
+
+
+def create_app(config=None):
+    """Build the app. ``config`` is a config class or a dict of overrides
+    applied on top of the environment's class (tests use the dict)."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                instance_path=str(ROOT / "instance"))
+    if isinstance(config, type):
+        app.config.from_object(config)
+    else:
+        app.config.from_object(config_module.config_from_env())
+        app.config.update(config or {})
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url()
+    app.config["SQLALCHEMY_DATABASE_URI"] = _psycopg_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    _engine_options(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    if app.config.get("UPLOAD_FOLDER"):
+        os.makedirs(app.config["UPLOAD_FOLDER"], exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def _psycopg_url(url):
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _engine_options(app):
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if url.startswith("sqlite"):
+        options.setdefault("connect_args", {}).setdefault("timeout", 15)
+    else:
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    """SQLite: WAL journal, a busy timeout, foreign keys, and transactions
+    begun by SQLAlchemy (so SAVEPOINTs work, as the tests need)."""
+    import sqlite3
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")
+
+
+def register_extensions(app):
+    from .i18n import select_locale, select_timezone
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from .auth.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        user = db.session.get(User, int(user_id))
+        return user if user and user.active else None
+
+    # Import every feature's models so metadata is complete for create_all/migrations.
+    from . import models_registry  # noqa: F401
+
+
+def register_blueprints(app):
+    from .blueprints import BLUEPRINTS
+    for blueprint in BLUEPRINTS():
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app):
+    from .errors import register
+    register(app)
+
+
+def register_request_hooks(app):
+    from .security import apply_security_headers
+
+    @app.before_request
+    def remember_request_start():
+        g.locale_override = None
+
+    @app.after_request
+    def finish_unit_of_work(response):
+        """One commit per request, here and nowhere else; 4xx/5xx roll back."""
+        if response.status_code < 400:
+            try:
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                raise
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def rollback_on_error(exc):
+        if exc is not None:
+            db.session.rollback()
+
+    app.after_request(apply_security_headers)
+
+
+def register_template_helpers(app):
+    from .templating import register
+    register(app)
+
+
+def register_commands(app):
+    from .commands import register
+    register(app)

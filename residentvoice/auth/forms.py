@@ -1,0 +1,68 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, IntegerField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from ..forms import BaseForm, NameField, PhoneField, choices, enum_choices
+from .models import NotifyMode, Relation
+
+PASSWORD_HINT = _l("At least 8 characters.")
+
+
+def relation_choices():
+    return enum_choices(Relation)
+
+
+class LoginForm(BaseForm):
+    phone = PhoneField()
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(message=_l("Enter your password.")), Length(max=200)])
+    remember = BooleanField(_l("Stay logged in on this phone"))
+
+
+class RegisterForm(BaseForm):
+    code = StringField(_l("Invitation code"), validators=[
+        DataRequired(message=_l("Enter the code printed on your letter.")), Length(max=20)],
+        render_kw={"autocapitalize": "characters", "autocomplete": "off"})
+    name = NameField(_l("Your name"))
+    phone = PhoneField()
+    relation = RadioField(_l("You are the household's"), choices=relation_choices,
+                          default="owner",
+                          validators=[DataRequired(message=_l("Choose one."))])
+    birth_year = IntegerField(_l("Year of birth (optional)"), validators=[
+        Optional(), NumberRange(min=1900, max=2026, message=_l("Enter a year such as 1956."))],
+        render_kw={"inputmode": "numeric"})
+    password = PasswordField(_l("Choose a password"), description=PASSWORD_HINT, validators=[
+        DataRequired(message=_l("Choose a password.")), Length(max=200)])
+
+
+class ChangePasswordForm(BaseForm):
+    current = PasswordField(_l("Current password"), validators=[
+        DataRequired(message=_l("Enter your current password.")), Length(max=200)])
+    password = PasswordField(_l("New password"), description=PASSWORD_HINT, validators=[
+        DataRequired(message=_l("Choose a new password.")), Length(max=200)])
+
+
+class ResetForm(BaseForm):
+    phone = PhoneField()
+    code = StringField(_l("Reset code from your secretary"), validators=[
+        DataRequired(message=_l("Enter the code.")), Length(max=20)],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
+    password = PasswordField(_l("New password"), description=PASSWORD_HINT, validators=[
+        DataRequired(message=_l("Choose a new password.")), Length(max=200)])
+
+
+class PreferencesForm(BaseForm):
+    locale = SelectField(_l("Language"), choices=choices([("zh_Hans", "中文"), ("en", "English")]))
+    large_text = BooleanField(_l("Large text"))
+    email = StringField(_l("Email (optional)"), validators=[
+        Optional(), Email(message=_l("Enter a valid email address.")), Length(max=254)],
+        render_kw={"inputmode": "email", "autocomplete": "email"})
+    notify_mode = RadioField(_l("Email me"), choices=enum_choices(NotifyMode),
+                             default="immediate")
+
+
+class ClaimHouseholdForm(BaseForm):
+    code = StringField(_l("Invitation code"), validators=[
+        DataRequired(message=_l("Enter the code printed on your letter.")), Length(max=20)])
+    relation = RadioField(_l("You are the household's"), choices=relation_choices,
+                          default="owner", validators=[DataRequired(message=_l("Choose one."))])

@@ -1,0 +1,222 @@
+"""Accounts: registration with household invitation codes, passwords, roles."""
+import secrets
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from ..audit.services import record
+from ..errors_domain import Conflict, InvalidInput, NotAllowed
+from ..extensions import db
+from ..models import utcnow
+from .models import (InvitationCode, PasswordResetCode, Relation, RoleAssignment, RoleKind,
+                     User, hash_token, new_invitation_code)
+
+MIN_PASSWORD = 8
+
+
+def find_user_by_phone(phone):
+    return db.session.scalar(db.select(User).where(User.phone == phone))
+
+
+def authenticate(phone, password):
+    """The active user with this phone and password, or None (same answer for
+    an unknown phone and a wrong password, so numbers cannot be probed)."""
+    user = find_user_by_phone(phone)
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    return user
+
+
+def check_password_strength(password):
+    if len(password or "") < MIN_PASSWORD:
+        raise InvalidInput(_l("Use at least %(n)d characters.", n=MIN_PASSWORD), "password")
+    if password.isdigit() and len(set(password)) <= 2:
+        raise InvalidInput(_l("This password is too easy to guess."), "password")
+
+
+def create_user(phone, name, password, *, email=None, birth_year=None, locale=None):
+    if find_user_by_phone(phone) is not None:
+        raise Conflict(_l("This mobile number is already registered. Log in instead."),
+                       "phone")
+    check_password_strength(password)
+    user = User(phone=phone, name=name, email=email or None, birth_year=birth_year,
+                locale=locale)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def find_invitation(code):
+    code = (code or "").strip().upper().replace(" ", "").replace("-", "")
+    return db.session.scalar(db.select(InvitationCode).where(InvitationCode.code == code))
+
+
+def check_invitation(code, now=None):
+    """The usable invitation for ``code``, or InvalidInput saying why not."""
+    invitation = find_invitation(code)
+    now = now or utcnow()
+    if invitation is None or invitation.revoked_at is not None:
+        raise InvalidInput(_l("This invitation code is not valid. Check the letter, "
+                              "or ask your community secretary."), "code")
+    if invitation.used_at is not None:
+        raise InvalidInput(_l("This invitation code has already been used. Ask your "
+                              "community secretary for a new letter."), "code")
+    if invitation.expires_at <= now:
+        raise InvalidInput(_l("This invitation code has expired. Ask your community "
+                              "secretary for a new letter."), "code")
+    return invitation
+
+
+def register_with_code(code, phone, name, password, relation, *, birth_year=None,
+                       locale=None, compound_id=None):
+    """Register a resident with a household invitation code (DESIGN §3): the
+    code binds them to its household and is then spent.  ``compound_id``, when
+    given (the compound the letter was printed for), must match the code's."""
+    invitation = check_invitation(code)
+    if compound_id is not None and invitation.household.compound_id != compound_id:
+        raise InvalidInput(_l("This invitation code belongs to another compound."), "code")
+    existing = find_user_by_phone(phone)
+    if existing is not None:
+        raise Conflict(_l("This mobile number is already registered. Log in and add "
+                          "the household from your profile instead."), "phone")
+    user = create_user(phone, name, password, birth_year=birth_year, locale=locale)
+    bind_resident(user, invitation.household, relation, actor=user)
+    invitation.used_at = utcnow()
+    invitation.used_by_id = user.id
+    record(user, "invitation.used", invitation,
+           summary=f"{user.name} registered for {invitation.household.code}",
+           community_id=invitation.household.compound.community_id)
+    return user
+
+
+def claim_household(user, code, relation):
+    """A signed-in user adds another household with its invitation code."""
+    invitation = check_invitation(code)
+    bind_resident(user, invitation.household, relation, actor=user)
+    invitation.used_at = utcnow()
+    invitation.used_by_id = user.id
+    record(user, "invitation.used", invitation,
+           summary=f"{user.name} added {invitation.household.code}",
+           community_id=invitation.household.compound.community_id)
+    return invitation.household
+
+
+def bind_resident(user, household, relation, actor):
+    if not isinstance(relation, Relation):
+        relation = Relation[relation]
+    if household.id in user.household_ids():
+        raise Conflict(_l("You are already registered for this household."), "code")
+    role = RoleAssignment(user=user, kind=RoleKind.resident, household=household,
+                          relation=relation)
+    db.session.add(role)
+    db.session.flush()
+    record(actor, "resident.bound", household, summary=f"{user.name}: {relation.name}",
+           community_id=household.compound.community_id)
+    return role
+
+
+def register_in_person(actor, household, phone, name, password, relation, birth_year=None):
+    """A secretary registers a resident at the reception room (群众接待室)."""
+    if not household.can_manage(actor):
+        raise NotAllowed(_l("You may only register residents of your own community."))
+    user = find_user_by_phone(phone)
+    if user is None:
+        user = create_user(phone, name, password, birth_year=birth_year)
+    bind_resident(user, household, relation, actor=actor)
+    record(actor, "resident.registered_in_person", household,
+           summary=f"{name} ({phone[:3]}****{phone[-4:]})",
+           community_id=household.compound.community_id)
+    return user
+
+
+def change_password(user, current, new):
+    if not user.check_password(current):
+        raise InvalidInput(_l("The current password is not correct."), "current")
+    check_password_strength(new)
+    user.set_password(new)
+    record(user, "user.password_changed", user)
+
+
+def issue_reset_code(actor, user, hours=48):
+    """A secretary prints a one-time code for a resident of their community."""
+    communities = actor.managed_community_ids()
+    if not any(r.household.compound.community_id in communities for r in user.resident_roles()):
+        raise NotAllowed(_l("You may only reset passwords of residents of your community."))
+    raw = "".join(secrets.choice("23456789") for _ in range(8))
+    db.session.add(PasswordResetCode(user=user, code_hash=hash_token(raw),
+                                     issued_by_id=actor.id,
+                                     expires_at=utcnow() + timedelta(hours=hours)))
+    record(actor, "user.reset_code_issued", user, summary=user.name)
+    return raw
+
+
+def reset_with_code(phone, code, new_password):
+    user = find_user_by_phone(phone)
+    now = utcnow()
+    reset = None
+    if user is not None:
+        reset = db.session.scalar(
+            db.select(PasswordResetCode).where(
+                PasswordResetCode.user_id == user.id,
+                PasswordResetCode.code_hash == hash_token((code or "").strip()),
+                PasswordResetCode.used_at.is_(None),
+                PasswordResetCode.expires_at > now))
+    if reset is None:
+        raise InvalidInput(_l("This reset code is not valid for this number, or it has "
+                              "expired."), "code")
+    check_password_strength(new_password)
+    user.set_password(new_password)
+    reset.used_at = now
+    record(user, "user.password_reset", user)
+    return user
+
+
+def issue_invitations(actor, households, days=60):
+    """One new code per household; earlier unused codes of those households are
+    revoked so only the newest letter works."""
+    now = utcnow()
+    codes = []
+    ids = [h.id for h in households]
+    if ids:
+        for old in db.session.scalars(db.select(InvitationCode).where(
+                InvitationCode.household_id.in_(ids), InvitationCode.used_at.is_(None),
+                InvitationCode.revoked_at.is_(None))):
+            old.revoked_at = now
+    taken = set()
+    for household in households:
+        if not household.can_manage(actor):
+            raise NotAllowed(_l("You may only issue letters for your own community."))
+        code = new_invitation_code()
+        while code in taken:
+            code = new_invitation_code()
+        taken.add(code)
+        invitation = InvitationCode(code=code, household=household, issued_by_id=actor.id,
+                                    expires_at=now + timedelta(days=days))
+        db.session.add(invitation)
+        codes.append(invitation)
+    db.session.flush()
+    if households:
+        record(actor, "invitation.issued", households[0].compound,
+               summary=f"{len(codes)} letters", community_id=households[0].compound.community_id)
+    return codes
+
+
+def set_preferences(user, *, locale=None, large_text=None, notify_mode=None, email=None):
+    if locale is not None:
+        user.locale = locale
+    if large_text is not None:
+        user.large_text = large_text
+    if notify_mode is not None:
+        user.notify_mode = notify_mode
+    if email is not None:
+        user.email = email or None
+
+
+def grant_role(actor, user, kind, **place):
+    role = RoleAssignment(user=user, kind=RoleKind[kind] if isinstance(kind, str) else kind,
+                          **place)
+    db.session.add(role)
+    db.session.flush()
+    record(actor, "role.granted", user, summary=f"{role.kind.name}")
+    return role

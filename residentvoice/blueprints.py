@@ -1,0 +1,18 @@
+"""The list of feature blueprints. Each feature adds its blueprint here.
+
+A feature's ``__init__`` only creates the blueprint; importing its ``views``
+module attaches the routes.  Importing views only here keeps services free
+of import cycles."""
+import importlib
+
+FEATURES = ["main", "auth", "directory", "audit", "notifications", "api"]
+VIEW_MODULES = {"api": ["views", "spec_views"]}
+
+
+def BLUEPRINTS():
+    blueprints = []
+    for feature in FEATURES:
+        for module in VIEW_MODULES.get(feature, ["views"]):
+            importlib.import_module(f"residentvoice.{feature}.{module}")
+        blueprints.append(importlib.import_module(f"residentvoice.{feature}").bp)
+    return blueprints

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("directory", __name__, url_prefix="/directory")

@@ -1,0 +1,7 @@
+"""Imports every feature's models so SQLAlchemy's metadata is complete.
+
+Each feature adds one line here when it gains models."""
+from .directory import models as directory_models  # noqa: F401
+from .auth import models as auth_models  # noqa: F401
+from .audit import models as audit_models  # noqa: F401
+from .notifications import models as notification_models  # noqa: F401

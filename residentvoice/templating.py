@@ -1,0 +1,52 @@
+"""Template globals and filters: locale-aware dates, numbers and areas."""
+from decimal import Decimal
+
+from flask import request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from .i18n import large_text_enabled
+
+
+def format_area(value):
+    """An area in m², exact to the cent, in the reader's locale."""
+    if value is None:
+        return ""
+    return _("%(area)s m²", area=format_decimal(Decimal(value), format="#,##0.00"))
+
+
+def enum_label(value):
+    """The translated label of an enum member whose value is a lazy string."""
+    if value is None:
+        return ""
+    return str(value.value)
+
+
+def register(app):
+    app.jinja_env.filters["area"] = format_area
+    app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else ""
+    app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else ""
+    app.jinja_env.filters["number"] = lambda v: format_decimal(v) if v is not None else ""
+    app.jinja_env.filters["label"] = enum_label
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject():
+        locale = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+        return {
+            "current_locale": locale,
+            "html_lang": "zh-Hans" if locale.startswith("zh") else locale,
+            "large_text": large_text_enabled(),
+            "here": request.full_path.rstrip("?") if request else "/",
+        }
+
+    @app.template_global()
+    def nav_url(endpoint, **values):
+        return url_for(endpoint, **values)
+
+    @app.template_filter("nl2br")
+    def nl2br(text):
+        from markupsafe import escape
+        return Markup("<br>").join(escape(text or "").split("\n"))
