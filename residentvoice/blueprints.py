@@ -5,7 +5,7 @@ module attaches the routes.  Importing views only here keeps services free
 of import cycles."""
 import importlib
 
-FEATURES = ["main", "auth", "directory", "audit", "notifications", "api"]
+FEATURES = ["main", "auth", "directory", "audit", "notifications", "uploads", "api"]
 VIEW_MODULES = {"api": ["views", "spec_views"]}
 
 

@@ -62,3 +62,12 @@ def choices(pairs):
 
 def enum_choices(enum_cls):
     return choices((member.name, member.value) for member in enum_cls)
+
+
+def show_domain_error(form, error):
+    """Show a service's DomainError beside its field (or above the form)."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))

@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from .. import access
 from ..errors_domain import DomainError
 from ..extensions import limiter
-from ..forms import normalise_phone
+from ..forms import normalise_phone, show_domain_error
 from . import bp, services
 from .forms import (ChangePasswordForm, ClaimHouseholdForm, LoginForm, PreferencesForm,
                     RegisterForm, ResetForm)
@@ -25,15 +25,6 @@ def _safe_next(target):
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
-
-
-def field_error(form, error):
-    """Show a service's DomainError beside its field (or as a form error)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -79,7 +70,7 @@ def register():
                 form.relation.data, birth_year=form.birth_year.data,
                 compound_id=compound_id)
         except DomainError as error:
-            field_error(form, error)
+            show_domain_error(form, error)
         else:
             login_user(user)
             flash(_("Welcome, %(name)s. You are registered for your household.",
@@ -114,7 +105,7 @@ def change_password():
         try:
             services.change_password(current_user, form.current.data, form.password.data)
         except DomainError as error:
-            field_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
@@ -130,7 +121,7 @@ def claim_household():
             household = services.claim_household(current_user, form.code.data,
                                                  form.relation.data)
         except DomainError as error:
-            field_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(_("Household %(code)s added.", code=household.code), "success")
             return redirect(url_for("main.home"))
@@ -148,7 +139,7 @@ def reset_password():
         try:
             services.reset_with_code(form.phone.data, form.code.data, form.password.data)
         except DomainError as error:
-            field_error(form, error)
+            show_domain_error(form, error)
         else:
             flash(_("Your password is changed. Log in with the new one."), "success")
             return redirect(url_for("auth.login"))
