@@ -50,3 +50,16 @@ def emit(event, **data):
     """Call every handler of ``event`` in registration order (same transaction)."""
     for handler in HANDLERS.get(event, []):
         handler(**data)
+
+
+PROVIDERS = {}
+
+
+def provide(name, fn):
+    """Offer a service function to other features under a stable name."""
+    PROVIDERS[name] = fn
+
+
+def provided(name):
+    """The function offered under ``name``, or None if that feature is absent."""
+    return PROVIDERS.get(name)
