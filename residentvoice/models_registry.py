@@ -6,3 +6,4 @@ from .auth import models as auth_models  # noqa: F401
 from .audit import models as audit_models  # noqa: F401
 from .notifications import models as notification_models  # noqa: F401
 from .uploads import models as upload_models  # noqa: F401
+from .renovation import models as renovation_models  # noqa: F401

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("renovation", __name__, url_prefix="/renovation")
