@@ -38,9 +38,10 @@ test: translations browser-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	RV_TEST_DB=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
 
-bench: demo
-	$(BIN)/python -m pip install --quiet locust
-	$(BIN)/python bench/run.py
+# Load benchmark (not part of the tests): wrk against gunicorn, ratios to a bare endpoint.
+bench: translations
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info

@@ -1,0 +1,315 @@
+"""Load benchmark (`make bench`): gunicorn with 2 sync workers on loopback over
+`flask demo --scale N` data, wrk as the load generator, and beside it a bare
+Flask endpoint served the same way in the same run.  Prints requests/s, p50,
+p99 and the ratio to the bare endpoint, writes bench/results/<stamp>.json, and
+times each list scenario at two data scales.
+
+    python bench/run.py [--db sqlite|postgresql|both] [--duration 10]
+                        [--scale 10] [--small 1] [--large 100]
+"""
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.scenarios import SCENARIOS  # noqa: E402
+
+VENV_BIN = ROOT / ".venv" / "bin"
+WORK = ROOT / "bench" / "work"
+RESULTS = ROOT / "bench" / "results"
+PG_ADMIN = os.environ.get("RV_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
+PASSWORD = "demo1234"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def flask(env, *args):
+    subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+
+
+def database(kind, scale):
+    """A fresh database with the demo data at ``scale``; returns its URL."""
+    if kind == "sqlite":
+        WORK.mkdir(parents=True, exist_ok=True)
+        path = WORK / f"bench-{scale}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+    name = f"rv_bench_{scale}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+
+
+def pg_reachable():
+    try:
+        import psycopg
+        with psycopg.connect(PG_ADMIN, connect_timeout=3):
+            return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+class Server:
+    def __init__(self, target, env):
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "--workers", "2", "--worker-class", "sync",
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", target],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{target} did not start")
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=30)
+
+
+class Setup:
+    """Looks up ids in the benchmark database and logs users in."""
+
+    def __init__(self, server, env):
+        self.server = server
+        self.env = env
+        self._engine = None
+        self._sessions = {}
+        self._tokens = {}
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            from sqlalchemy import create_engine
+            url = self.env["DATABASE_URL"]
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            self._engine = create_engine(url)
+        return self._engine
+
+    def scalar(self, sql, **params):
+        from sqlalchemy import text
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), params).scalar()
+
+    def rows(self, sql, **params):
+        from sqlalchemy import text
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), params).all()
+
+    def session_cookie(self, phone):
+        if phone not in self._sessions:
+            jar = http.cookiejar.CookieJar()
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+            page = opener.open(self.server.base + "/login").read().decode()
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+            data = urllib.parse.urlencode({"csrf_token": token, "phone": phone,
+                                           "password": PASSWORD}).encode()
+            opener.open(self.server.base + "/login", data=data)
+            self._sessions[phone] = "; ".join(f"{c.name}={c.value}" for c in jar)
+        return self._sessions[phone]
+
+    def bearer(self, phone):
+        if phone not in self._tokens:
+            request = urllib.request.Request(
+                self.server.base + "/api/v1/auth/token", method="POST",
+                data=json.dumps({"phone": phone, "password": PASSWORD}).encode(),
+                headers={"Content-Type": "application/json"})
+            self._tokens[phone] = json.load(urllib.request.urlopen(request))["token"]
+        return self._tokens[phone]
+
+
+LUA = """
+local bodies = {%(bodies)s}
+local paths = {%(paths)s}
+local i = 0
+request = function()
+  i = i + 1
+  local body = nil
+  local path = "%(path)s"
+  if #bodies > 0 then body = bodies[(i %% #bodies) + 1] end
+  if #paths > 0 then path = paths[(i %% #paths) + 1] end
+  return wrk.format("%(method)s", path, nil, body)
+end
+"""
+
+
+def lua_string(value):
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def run_wrk(base, spec, setup, duration, connections):
+    headers = {}
+    auth = spec.get("auth")
+    if auth:
+        kind, phone = auth
+        if kind == "session":
+            headers["Cookie"] = setup.session_cookie(phone)
+        else:
+            headers["Authorization"] = f"Bearer {setup.bearer(phone)}"
+    if spec.get("content_type"):
+        headers["Content-Type"] = spec["content_type"]
+    rotate = spec.get("rotate") or []
+    bodies = rotate if spec["method"] != "GET" else []
+    paths = rotate if spec["method"] == "GET" else []
+    if spec.get("body") and not bodies:
+        bodies = [spec["body"]]
+    script = WORK / "request.lua"
+    script.write_text(LUA % {"bodies": ", ".join(map(lua_string, bodies)),
+                             "paths": ", ".join(map(lua_string, paths)),
+                             "path": spec["path"], "method": spec["method"]})
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script)]
+    for name, value in headers.items():
+        cmd += ["-H", f"{name}: {value}"]
+    out = subprocess.run(cmd + [base + spec["path"]], capture_output=True, text=True,
+                         check=True).stdout
+    return parse_wrk(out)
+
+
+def _ms(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def parse_wrk(out):
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "requests": total,
+            "errors": int(non2xx.group(1)) if non2xx else 0}
+
+
+def env_for(url):
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", RESIDENTVOICE_ENV="development",
+               RV_BENCH="1")
+    return env
+
+
+def prepare(kind, scale):
+    url = database(kind, scale)
+    env = env_for(url)
+    started = time.time()
+    flask(env, "db", "upgrade")
+    flask(env, "demo", "--scale", str(scale))
+    print(f"  {kind}: demo --scale {scale} loaded in {time.time() - started:.0f}s", flush=True)
+    return env
+
+
+def bench_db(kind, args):
+    print(f"\n== {kind}: load at scale {args.scale} ==", flush=True)
+    env = prepare(kind, args.scale)
+    bare = Server("bench.bare:app", env)
+    app = Server("wsgi:app", env)
+    setup = Setup(app, env)
+    rows = []
+    try:
+        baseline = run_wrk(bare.base, {"method": "GET", "path": "/ok"}, setup, args.duration,
+                           args.connections)
+        rows.append({"name": "bare Flask 'ok'", "kind": "baseline", **baseline, "ratio": 1.0})
+        for sc in SCENARIOS:
+            spec = sc["fn"](setup)
+            if spec is None:
+                continue
+            result = run_wrk(app.base, spec, setup, args.duration, args.connections)
+            rows.append({"name": sc["name"], "kind": sc["kind"], **result,
+                         "ratio": result["rps"] / baseline["rps"]})
+    finally:
+        app.stop()
+        bare.stop()
+    growth = scale_growth(kind, args)
+    return {"rows": rows, "growth": growth}
+
+
+def scale_growth(kind, args):
+    """Time each list scenario at the small and the large scale (p50, one connection)."""
+    print(f"== {kind}: list pages at scale {args.small} vs {args.large} ==", flush=True)
+    timings = {}
+    for scale in (args.small, args.large):
+        env = prepare(kind, scale)
+        app = Server("wsgi:app", env)
+        setup = Setup(app, env)
+        try:
+            for sc in SCENARIOS:
+                if not sc["scale_list"]:
+                    continue
+                spec = sc["fn"](setup)
+                if spec is None:
+                    continue
+                result = run_wrk(app.base, spec, setup, max(3, args.duration // 2), 1)
+                timings.setdefault(sc["name"], {})[scale] = result["p50_ms"]
+        finally:
+            app.stop()
+    return {name: {"small_ms": t[args.small], "large_ms": t[args.large],
+                   "growth": t[args.large] / t[args.small]}
+            for name, t in timings.items() if args.small in t and args.large in t}
+
+
+def print_table(kind, result):
+    print(f"\n{kind}: requests/s, latency and ratio to the bare endpoint")
+    print(f"{'scenario':38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>6}")
+    for row in result["rows"]:
+        print(f"{row['name'][:38]:38} {row['rps']:9.1f} {row['p50_ms']:8.2f} "
+              f"{row['p99_ms']:8.2f} {row['ratio']:6.2f} {row['errors']:6d}")
+    if result["growth"]:
+        print(f"\n{'list page':38} {'small ms':>9} {'large ms':>9} {'growth':>7}")
+        for name, g in result["growth"].items():
+            print(f"{name[:38]:38} {g['small_ms']:9.2f} {g['large_ms']:9.2f} {g['growth']:7.2f}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--small", type=int, default=1)
+    parser.add_argument("--large", type=int, default=100)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (make bench installs it with apt-get).")
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    if "postgresql" in kinds and not pg_reachable():
+        print("PostgreSQL is not reachable: benchmarking SQLite only.")
+        kinds.remove("postgresql")
+    report = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "args": vars(args), "results": {}}
+    for kind in kinds:
+        report["results"][kind] = bench_db(kind, args)
+        print_table(kind, report["results"][kind])
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\nwritten {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
