@@ -1,6 +1,6 @@
 """Error pages: HTML for pages, JSON ``{"error": {"code", "message"}}`` for the API.
 Open311 answers its own error list (see ``api.open311``)."""
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -55,7 +55,9 @@ def register(app):
             message = description
         response = error_response(status, message, getattr(exc, "rv_code", None))
         if status == 405 and exc.valid_methods:
-            response[0].headers["Allow"] = ", ".join(exc.valid_methods)
+            body, status = response
+            response = make_response(body, status)
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 
     @app.errorhandler(Exception)

@@ -4,6 +4,7 @@ back at the end, factories, and client helpers."""
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
 from residentvoice import create_app
 from residentvoice.extensions import db as _db
@@ -52,11 +53,11 @@ def database_url(tmp_path_factory, request):
 
 class FreshClient(FlaskClient):
     """Tests hold an app context for their transaction, so requests share its
-    ``g``; forget the per-request user caches before each request."""
+    ``g``; forget the per-request user and locale caches before each request."""
 
     def open(self, *args, **kwargs):
         if has_app_context():
-            for key in ("_login_user", "api_user"):
+            for key in ("_login_user", "api_user", "_flask_babel"):
                 g.pop(key, None)
         return super().open(*args, **kwargs)
 
@@ -82,6 +83,15 @@ def app(database_url, tmp_path_factory):
         _db.engine.dispose()
 
 
+class ConnectionBoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's Session picks the engine by bind key and ignores a
+    session-level ``bind``, so without this the requests' commits would reach
+    the database and leak from one test into the next."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
 @pytest.fixture
 def db(app):
     """Each test runs inside a transaction that is rolled back afterwards; the
@@ -91,7 +101,8 @@ def db(app):
         outer = connection.begin()
         original = _db.session
         _db.session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"})
+            {"bind": connection, "join_transaction_mode": "create_savepoint",
+             "class_": ConnectionBoundSession})
         try:
             yield _db
         finally:

@@ -6,6 +6,7 @@ from ..forms import BaseForm, NameField, PhoneField, choices, enum_choices
 from .models import NotifyMode, Relation
 
 PASSWORD_HINT = _l("At least 8 characters.")
+TOO_LONG = _l("At most %(max)d characters.")
 
 
 def relation_choices():
@@ -15,13 +16,14 @@ def relation_choices():
 class LoginForm(BaseForm):
     phone = PhoneField()
     password = PasswordField(_l("Password"), validators=[
-        DataRequired(message=_l("Enter your password.")), Length(max=200)])
+        DataRequired(message=_l("Enter your password.")), Length(max=200, message=TOO_LONG)])
     remember = BooleanField(_l("Stay logged in on this phone"))
 
 
 class RegisterForm(BaseForm):
     code = StringField(_l("Invitation code"), validators=[
-        DataRequired(message=_l("Enter the code printed on your letter.")), Length(max=20)],
+        DataRequired(message=_l("Enter the code printed on your letter.")),
+        Length(max=20, message=TOO_LONG)],
         render_kw={"autocapitalize": "characters", "autocomplete": "off"})
     name = NameField(_l("Your name"))
     phone = PhoneField()
@@ -32,30 +34,32 @@ class RegisterForm(BaseForm):
         Optional(), NumberRange(min=1900, max=2026, message=_l("Enter a year such as 1956."))],
         render_kw={"inputmode": "numeric"})
     password = PasswordField(_l("Choose a password"), description=PASSWORD_HINT, validators=[
-        DataRequired(message=_l("Choose a password.")), Length(max=200)])
+        DataRequired(message=_l("Choose a password.")), Length(max=200, message=TOO_LONG)])
 
 
 class ChangePasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[
-        DataRequired(message=_l("Enter your current password.")), Length(max=200)])
+        DataRequired(message=_l("Enter your current password.")),
+        Length(max=200, message=TOO_LONG)])
     password = PasswordField(_l("New password"), description=PASSWORD_HINT, validators=[
-        DataRequired(message=_l("Choose a new password.")), Length(max=200)])
+        DataRequired(message=_l("Choose a new password.")), Length(max=200, message=TOO_LONG)])
 
 
 class ResetForm(BaseForm):
     phone = PhoneField()
     code = StringField(_l("Reset code from your secretary"), validators=[
-        DataRequired(message=_l("Enter the code.")), Length(max=20)],
+        DataRequired(message=_l("Enter the code.")), Length(max=20, message=TOO_LONG)],
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
     password = PasswordField(_l("New password"), description=PASSWORD_HINT, validators=[
-        DataRequired(message=_l("Choose a new password.")), Length(max=200)])
+        DataRequired(message=_l("Choose a new password.")), Length(max=200, message=TOO_LONG)])
 
 
 class PreferencesForm(BaseForm):
     locale = SelectField(_l("Language"), choices=choices([("zh_Hans", "中文"), ("en", "English")]))
     large_text = BooleanField(_l("Large text"))
     email = StringField(_l("Email (optional)"), validators=[
-        Optional(), Email(message=_l("Enter a valid email address.")), Length(max=254)],
+        Optional(), Email(message=_l("Enter a valid email address.")),
+        Length(max=254, message=TOO_LONG)],
         render_kw={"inputmode": "email", "autocomplete": "email"})
     notify_mode = RadioField(_l("Email me"), choices=enum_choices(NotifyMode),
                              default="immediate")
@@ -63,6 +67,7 @@ class PreferencesForm(BaseForm):
 
 class ClaimHouseholdForm(BaseForm):
     code = StringField(_l("Invitation code"), validators=[
-        DataRequired(message=_l("Enter the code printed on your letter.")), Length(max=20)])
+        DataRequired(message=_l("Enter the code printed on your letter.")),
+        Length(max=20, message=TOO_LONG)])
     relation = RadioField(_l("You are the household's"), choices=relation_choices,
                           default="owner", validators=[DataRequired(message=_l("Choose one."))])
