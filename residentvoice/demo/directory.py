@@ -213,17 +213,18 @@ def _load_resident_accounts(ctx):
     tickets have real voters. Phones 151xxxxxxxx, password as the demo."""
     existing = set(db.session.scalars(db.select(User.phone).where(User.phone.like("151%"))))
     rows = db.session.execute(
-        db.select(Household.id, Owner.id, Owner.name)
+        db.select(Household.id, Owner.id, Owner.name, Owner.user_id)
         .join(Owner, Household.owner_id == Owner.id)
-        .where(Owner.kind == OwnerKind.person, Owner.user_id.is_(None))
+        .where(Owner.kind == OwnerKind.person)
         .order_by(Household.id)).all()
     seen_owners = set()
-    for n, (household_id, owner_id, owner_name) in enumerate(rows):
+    for n, (household_id, owner_id, owner_name, owner_user_id) in enumerate(rows):
+        # Every third row, decided on the full list so reruns pick the same owners.
         if n % 3 or owner_id in seen_owners:
             continue
         seen_owners.add(owner_id)
         phone = f"151{household_id:08d}"
-        if phone in existing:
+        if phone in existing or owner_user_id is not None:
             continue
         user = User(phone=phone, name=owner_name, password_hash=ctx.password_hash)
         db.session.add(user)
