@@ -1,12 +1,21 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import BaseForm, NameField, PhoneField, choices, enum_choices
 from .models import NotifyMode, Relation
 
 PASSWORD_HINT = _l("At least 8 characters.")
 TOO_LONG = _l("At most %(max)d characters.")
+EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]+$")
+
+
+def valid_email(form, field):
+    """A plausible address (one @, a dotted domain); the mail server has the last word."""
+    if field.data and not EMAIL_RE.match(field.data):
+        raise ValidationError(_l("Enter a valid email address."))
 
 
 def relation_choices():
@@ -58,8 +67,7 @@ class PreferencesForm(BaseForm):
     locale = SelectField(_l("Language"), choices=choices([("zh_Hans", "中文"), ("en", "English")]))
     large_text = BooleanField(_l("Large text"))
     email = StringField(_l("Email (optional)"), validators=[
-        Optional(), Email(message=_l("Enter a valid email address.")),
-        Length(max=254, message=TOO_LONG)],
+        Optional(), Length(max=254, message=TOO_LONG), valid_email],
         render_kw={"inputmode": "email", "autocomplete": "email"})
     notify_mode = RadioField(_l("Email me"), choices=enum_choices(NotifyMode),
                              default="immediate")
