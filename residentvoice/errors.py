@@ -1,11 +1,16 @@
 """Error pages: HTML for pages, JSON ``{"error": {"code", "message"}}`` for the API.
 Open311 answers its own error list (see ``api.open311``)."""
-from flask import jsonify, make_response, render_template, request
+from flask import g, jsonify, make_response, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from .extensions import db, login_manager
+from .i18n import LOCALE_COOKIE
+from .ops.health import database_unavailable
 
 MESSAGES = {
     400: lambda: _("The request could not be understood. Please check what you entered."),
@@ -18,11 +23,13 @@ MESSAGES = {
     422: lambda: _("Some of the data is not valid."),
     429: lambda: _("Too many attempts. Please wait a minute and try again."),
     500: lambda: _("Something went wrong on our side. Nothing was saved; please try again."),
+    503: lambda: _("The service is temporarily unavailable. Nothing was saved; "
+                   "please try again in a minute."),
 }
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large",
-         422: "invalid", 429: "rate_limited", 500: "server_error"}
+         422: "invalid", 429: "rate_limited", 500: "server_error", 503: "unavailable"}
 
 
 def wants_json():
@@ -60,6 +67,13 @@ def register(app):
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def database_error(exc):
+        if database_unavailable(exc):
+            return database_unavailable_response(app, exc)
+        return unexpected_error(exc)
+
     @app.errorhandler(Exception)
     def unexpected_error(exc):
         db.session.rollback()
@@ -68,8 +82,65 @@ def register(app):
             raise exc
         return error_response(500)
 
-    # InternalServerError raised explicitly goes through the same page.
-    app.register_error_handler(InternalServerError, lambda exc: error_response(500))
+    @app.errorhandler(InternalServerError)
+    def internal_error(exc):
+        """Explicit 500s, and errors outside the view (e.g. the commit in
+        ``finish_unit_of_work``) that Flask wraps as InternalServerError."""
+        if database_unavailable(exc.original_exception):
+            return database_unavailable_response(app, exc.original_exception)
+        return error_response(500)
+
+
+def database_unavailable_response(app, exc):
+    """503 while the database cannot be reached: nothing was saved, try again.
+    Nothing on this path may need the database (the session user, the menu,
+    the user's language); the pool recovers by itself when it returns."""
+    _forget_database_state(app)
+    app.logger.error("Database unavailable on %s: %s", request.path, exc)
+    message = MESSAGES[503]()
+    if request.path.startswith("/open311/"):
+        body = [{"code": 503, "description": message}]
+        if request.path.endswith(".xml"):
+            response = make_response(_open311_xml(body), 503)
+            response.mimetype = "text/xml"
+        else:
+            response = make_response(jsonify(body), 503)
+    elif wants_json():
+        response = make_response(jsonify(error={"code": CODES[503], "message": message}), 503)
+    else:
+        response = make_response(_unavailable_page(app, message), 503)
+    response.headers["Retry-After"] = "60"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _forget_database_state(app):
+    """Roll back, act as an anonymous visitor and take the language from the
+    cookie, so translating the message does not try to load the user again."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; nothing to undo
+        pass
+    g._login_user = login_manager.anonymous_user()
+    cookie = request.cookies.get(LOCALE_COOKIE)
+    languages = app.config["LANGUAGES"]
+    g.locale_override = cookie if cookie in languages else app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _unavailable_page(app, message):
+    """Rendered straight from the Jinja environment: the context processors
+    (current user, menu, unread count) would query the missing database."""
+    locale = str(get_locale() or g.locale_override)
+    template = app.jinja_env.get_template("errors/unavailable.html")
+    return template.render(message=message, here=request.full_path.rstrip("?"),
+                           html_lang="zh-Hans" if locale.startswith("zh") else locale)
+
+
+def _open311_xml(errors):
+    from xml.sax.saxutils import escape
+    items = "".join(f"<error><code>{e['code']}</code><description>{escape(e['description'])}"
+                    f"</description></error>" for e in errors)
+    return f'<?xml version="1.0" encoding="utf-8"?><errors>{items}</errors>'
 
 
 def abort_with(status, message, code=None):

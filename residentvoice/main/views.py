@@ -1,4 +1,4 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -7,6 +7,7 @@ from .. import access
 from ..auth.models import RoleKind
 from ..auth.services import set_preferences
 from ..i18n import LOCALE_COOKIE, TEXT_COOKIE
+from ..ops.health import check_database
 from ..auth.views import _safe_next
 from . import bp
 from .sections import home_section, home_sections_for, nav_item, nav_for
@@ -77,4 +78,14 @@ def toggle_large_text():
 @bp.route("/healthz")
 @access.public
 def healthz():
-    return {"status": "ok"}
+    """For load balancers and monitoring: 200 when the database answers
+    ``SELECT 1``, 503 otherwise (``residentvoice.ops.health``)."""
+    ok, reason = check_database()
+    if ok:
+        body, status = {"status": "ok", "database": "ok"}, 200
+    else:
+        body, status = {"status": "error", "database": "unavailable", "error": reason}, 503
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response

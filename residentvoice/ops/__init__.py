@@ -1,0 +1,6 @@
+"""Operations: database health and availability, backup and restore.
+
+``health`` decides whether an error means "the database is unavailable" (the
+app answers 503 and recovers by itself) and runs the /healthz check;
+``backup`` copies and restores SQLite databases; ``commands`` adds
+``flask backup`` and ``flask restore``."""
