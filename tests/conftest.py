@@ -53,12 +53,16 @@ def database_url(tmp_path_factory, request):
 
 class FreshClient(FlaskClient):
     """Tests hold an app context for their transaction, so requests share its
-    ``g``; forget the per-request user and locale caches before each request."""
+    ``g``; forget the per-request user and locale caches before each request.
+    What the test set up is committed first (to the test's savepoint), as it
+    would be in real life: a request that fails and rolls back must not take
+    the test's world with it."""
 
     def open(self, *args, **kwargs):
         if has_app_context():
             for key in ("_login_user", "api_user", "_flask_babel"):
                 g.pop(key, None)
+            _db.session.commit()
         return super().open(*args, **kwargs)
 
 
