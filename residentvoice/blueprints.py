@@ -5,8 +5,8 @@ module attaches the routes.  Importing views only here keeps services free
 of import cycles."""
 import importlib
 
-FEATURES = ["main", "auth", "directory", "audit", "notifications", "uploads", "api"]
-VIEW_MODULES = {"api": ["views", "spec_views"]}
+FEATURES = ["main", "auth", "directory", "audit", "notifications", "uploads", "spaces", "api"]
+VIEW_MODULES = {"spaces": ["views", "proposal_views"], "api": ["views", "spec_views"]}
 
 
 def BLUEPRINTS():

@@ -1,27 +1,141 @@
-from flask import render_template
+"""Directory pages for secretaries and street-office admins: compounds and
+buildings.  Households, people, imports and letters have their own view
+modules, imported at the bottom."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import access
-from ..main.sections import nav_item
+from ..errors_domain import DomainError
+from ..forms import show_domain_error
+from ..main.sections import home_section, nav_item
 from . import bp, services
-from .models import Compound
+from .forms import BuildingForm, CompoundForm, SearchForm, community_choices
+from .models import Building, Community, Compound
 
-nav_item(80, "directory.compounds", _l("Compounds"),
-         lambda user: user.is_authenticated and user.has_any_role("secretary", "street_admin"))
+MANAGERS = ("secretary", "street_admin")
+
+
+def _is_manager(user):
+    return user.is_authenticated and user.has_any_role(*MANAGERS)
+
+
+nav_item(80, "directory.compounds", _l("Compounds"), _is_manager)
+nav_item(81, "directory.owners", _l("Owners"), _is_manager)
+nav_item(82, "directory.residents", _l("Residents and passwords"), _is_manager)
+
+
+@home_section(6, "directory/_home_work.html")
+def directory_work_section(user):
+    """Links to the directory work for secretaries and street-office admins."""
+    if not _is_manager(user):
+        return None
+    return {"compounds": services.compounds_managed_by(user)}
 
 
 @bp.route("/")
-@access.role("secretary", "street_admin")
+@access.role(*MANAGERS)
 def compounds():
     items = services.compounds_managed_by(current_user)
     counts = services.household_counts([c.id for c in items])
     return render_template("directory/compounds.html", compounds=items, counts=counts)
 
 
+@bp.route("/compounds/new", methods=["GET", "POST"])
+@access.role(*MANAGERS)
+def compound_new():
+    form = CompoundForm()
+    form.community_id.choices = community_choices(services.communities_managed_by(current_user))
+    if form.validate_on_submit():
+        community = access.load(Community, form.community_id.data, can_view="can_manage")
+        try:
+            compound = services.create_compound(current_user, community, form.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Compound %(name)s added.", name=compound.name), "success")
+            return redirect(url_for("directory.compound", compound_id=compound.id))
+    return render_template("directory/form.html", form=form, title=_("Add a compound"),
+                           submit=_("Add compound"), cancel=url_for("directory.compounds"))
+
+
 @bp.route("/compounds/<int:compound_id>")
-@access.role("secretary", "street_admin")
+@access.role(*MANAGERS)
 def compound(compound_id):
     item = access.load(Compound, compound_id, can_view="can_manage")
-    return render_template("directory/compound.html", compound=item,
+    search = SearchForm(request.args)
+    return render_template("directory/compound.html", compound=item, search=search,
                            buildings=services.buildings_with_counts(item))
+
+
+@bp.route("/compounds/<int:compound_id>/edit", methods=["GET", "POST"])
+@access.role(*MANAGERS)
+def compound_edit(compound_id):
+    item = access.load(Compound, compound_id, can_view="can_manage")
+    form = CompoundForm(obj=item if request.method == "GET" else None)
+    del form.community_id
+    if form.validate_on_submit():
+        try:
+            services.update_compound(current_user, item, form.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("directory.compound", compound_id=item.id))
+    return render_template("directory/form.html", form=form, title=item.name,
+                           submit=_("Save"),
+                           cancel=url_for("directory.compound", compound_id=item.id))
+
+
+@bp.route("/compounds/<int:compound_id>/buildings/new", methods=["GET", "POST"])
+@access.role(*MANAGERS)
+def building_new(compound_id):
+    item = access.load(Compound, compound_id, can_view="can_manage")
+    form = BuildingForm()
+    if form.validate_on_submit():
+        try:
+            building = services.create_building(current_user, item, form.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Building %(n)s added.", n=building.number), "success")
+            return redirect(url_for("directory.building", building_id=building.id))
+    return render_template("directory/form.html", form=form,
+                           title=_("Add a building to %(name)s", name=item.name),
+                           submit=_("Add building"),
+                           cancel=url_for("directory.compound", compound_id=item.id))
+
+
+@bp.route("/buildings/<int:building_id>")
+@access.role(*MANAGERS)
+def building(building_id):
+    item = access.load(Building, building_id, can_view="can_manage")
+    households = services.households_query(item.compound, building=item)
+    households = services.db.session.scalars(households).all()
+    residents = services.residents_by_household([h.id for h in households])
+    return render_template("directory/building.html", building=item, households=households,
+                           residents=residents)
+
+
+@bp.route("/buildings/<int:building_id>/edit", methods=["GET", "POST"])
+@access.role(*MANAGERS)
+def building_edit(building_id):
+    item = access.load(Building, building_id, can_view="can_manage")
+    form = BuildingForm(obj=item if request.method == "GET" else None)
+    if request.method == "GET":
+        form.kind.data = item.kind.name
+    if form.validate_on_submit():
+        try:
+            services.update_building(current_user, item, form.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("directory.building", building_id=item.id))
+    return render_template("directory/form.html", form=form,
+                           title=_("Building %(n)s", n=item.number), submit=_("Save"),
+                           cancel=url_for("directory.building", building_id=item.id))
+
+
+from . import views_households, views_imports, views_letters, views_people  # noqa: E402,F401

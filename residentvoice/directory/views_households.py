@@ -1,0 +1,218 @@
+"""Household pages: search, add, edit, owner, residents and in-person
+registration (群众接待室)."""
+import secrets
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..auth import services as auth_services
+from ..auth.models import INVITATION_ALPHABET
+from ..errors_domain import DomainError
+from ..extensions import db
+from ..forms import show_domain_error
+from . import bp, people, services
+from .forms import (HouseholdForm, InPersonForm, OwnerForm, RelationForm, SearchForm,
+                    building_choices)
+from .letters import batch_token
+from .models import Building, Compound, Household, Owner
+
+MANAGERS = ("secretary", "street_admin")
+PER_PAGE = 50
+
+
+@bp.route("/compounds/<int:compound_id>/households")
+@access.role(*MANAGERS)
+def compound_households(compound_id):
+    compound = access.load(Compound, compound_id, can_view="can_manage")
+    search = SearchForm(request.args)
+    q = search.q.data if search.validate() else ""
+    page = db.paginate(services.households_query(compound, q=q), per_page=PER_PAGE,
+                       error_out=False)
+    residents = services.residents_by_household([h.id for h in page.items])
+    return render_template("directory/households.html", compound=compound, search=search,
+                           page=page, residents=residents, q=q)
+
+
+@bp.route("/buildings/<int:building_id>/households/new", methods=["GET", "POST"])
+@access.role(*MANAGERS)
+def household_new(building_id):
+    building = access.load(Building, building_id, can_view="can_manage")
+    form = HouseholdForm()
+    form.building_id.choices = building_choices(building.compound)
+    if request.method == "GET":
+        form.building_id.data = building.id
+    if form.validate_on_submit():
+        target = _building_of(building.compound, form.building_id.data)
+        try:
+            household = services.create_household(current_user, target, form.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Household %(code)s added.", code=household.code), "success")
+            return redirect(url_for("directory.household", household_id=household.id))
+    return render_template("directory/form.html", form=form,
+                           title=_("Add a household to building %(n)s", n=building.number),
+                           submit=_("Add household"),
+                           cancel=url_for("directory.building", building_id=building.id))
+
+
+def _building_of(compound, building_id):
+    building = db.session.get(Building, building_id)
+    if building is None or building.compound_id != compound.id:
+        abort(404)
+    return building
+
+
+@bp.route("/households/<int:household_id>")
+@access.role(*MANAGERS)
+def household(household_id):
+    item = access.load(Household, household_id, can_view="can_manage")
+    roles = services.residents_by_household([item.id])[item.id]
+    forms = {}
+    for role in roles:
+        form = RelationForm(prefix=f"r{role.id}")
+        form.relation.data = role.relation.name if role.relation else "owner"
+        forms[role.id] = form
+    return render_template("directory/household.html", household=item, roles=roles,
+                           relation_forms=forms, mask=people.mask_phone)
+
+
+@bp.route("/households/<int:household_id>/edit", methods=["GET", "POST"])
+@access.role(*MANAGERS)
+def household_edit(household_id):
+    item = access.load(Household, household_id, can_view="can_manage")
+    form = HouseholdForm(obj=item if request.method == "GET" else None)
+    form.building_id.choices = building_choices(item.compound)
+    if request.method == "GET":
+        form.area_m2.data = f"{item.area_m2:.2f}"
+        form.occupancy.data = item.occupancy.name
+    if form.validate_on_submit():
+        target = _building_of(item.compound, form.building_id.data)
+        try:
+            services.update_household(current_user, item, target, form.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("directory.household", household_id=item.id))
+    return render_template("directory/form.html", form=form,
+                           title=_("Household %(code)s", code=item.code), submit=_("Save"),
+                           cancel=url_for("directory.household", household_id=item.id))
+
+
+@bp.route("/households/<int:household_id>/owner", methods=["GET", "POST"])
+@access.role(*MANAGERS)
+def household_owner(household_id):
+    """Pick the registered owner among the community's owners, create a new
+    one for this household, or clear it."""
+    item = access.load(Household, household_id, can_view="can_manage")
+    community = item.compound.community
+    search = SearchForm(request.args)
+    q = search.q.data if search.validate() else ""
+    form = OwnerForm(prefix="new")
+    del form.community_id
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action == "new" and form.validate():
+            try:
+                owner = people.create_owner(current_user, community, form.data)
+                people.assign_owner(current_user, item, owner)
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                return _owner_saved(item)
+        elif action in ("assign", "clear"):
+            owner = None
+            if action == "assign":
+                owner = db.session.get(Owner, request.form.get("owner_id", type=int) or 0)
+                if owner is None or owner.community_id != community.id:
+                    abort(404)
+            people.assign_owner(current_user, item, owner)
+            return _owner_saved(item)
+    candidates = []
+    if q:
+        candidates = db.session.scalars(people.owners_query({community.id}, q=q).limit(30)).all()
+    return render_template("directory/household_owner.html", household=item, search=search,
+                           q=q, candidates=candidates, form=form)
+
+
+def _owner_saved(household):
+    flash(_("The owner of %(code)s is saved.", code=household.code), "success")
+    return redirect(url_for("directory.household", household_id=household.id))
+
+
+def _resident_role(household_id, role_id):
+    item = access.load(Household, household_id, can_view="can_manage")
+    role = people.resident_role(item, role_id)
+    if role is None:
+        abort(404)
+    return item, role
+
+
+@bp.route("/households/<int:household_id>/residents/<int:role_id>/relation",
+          methods=["POST"])
+@access.role(*MANAGERS)
+def resident_relation(household_id, role_id):
+    item, role = _resident_role(household_id, role_id)
+    form = RelationForm(prefix=f"r{role.id}")
+    if form.validate_on_submit():
+        people.change_relation(current_user, role, form.relation.data)
+        flash(_("%(name)s is now recorded as: %(relation)s.", name=role.user.name,
+                relation=role.relation.value), "success")
+    else:
+        flash(_("Choose the relation from the list."), "error")
+    return redirect(url_for("directory.household", household_id=item.id))
+
+
+@bp.route("/households/<int:household_id>/residents/<int:role_id>/remove", methods=["POST"])
+@access.role(*MANAGERS)
+def resident_remove(household_id, role_id):
+    item, role = _resident_role(household_id, role_id)
+    name = role.user.name
+    people.unbind_resident(current_user, role)
+    flash(_("%(name)s is no longer a resident of %(code)s.", name=name, code=item.code),
+          "success")
+    return redirect(url_for("directory.household", household_id=item.id))
+
+
+@bp.route("/households/<int:household_id>/register", methods=["GET", "POST"])
+@access.role(*MANAGERS)
+def household_register(household_id):
+    """In-person registration by a secretary (DESIGN §3)."""
+    item = access.load(Household, household_id, can_view="can_manage")
+    form = InPersonForm()
+    if form.validate_on_submit():
+        existing = auth_services.find_user_by_phone(form.phone.data)
+        password = form.password.data or _made_up_password()
+        try:
+            user = auth_services.register_in_person(
+                current_user, item, form.phone.data, form.name.data, password,
+                form.relation.data, birth_year=form.birth_year.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            shown = None if existing or form.password.data else password
+            return render_template("directory/registered.html", household=item, user=user,
+                                   password=shown, existing=existing is not None)
+    return render_template("directory/form.html", form=form,
+                           title=_("Register a resident of %(code)s", code=item.code),
+                           submit=_("Register"),
+                           cancel=url_for("directory.household", household_id=item.id))
+
+
+def _made_up_password():
+    """Ten characters without look-alikes, easy to copy from a slip."""
+    return "".join(secrets.choice(INVITATION_ALPHABET.lower()) for _ in range(10))
+
+
+@bp.route("/households/<int:household_id>/letter", methods=["POST"])
+@access.role(*MANAGERS)
+def household_letter(household_id):
+    """A new letter for one household (e.g. the first one was lost)."""
+    item = access.load(Household, household_id, can_view="can_manage")
+    codes = auth_services.issue_invitations(current_user, [item],
+                                            days=current_app.config["INVITATION_DAYS"])
+    return redirect(url_for("directory.letters", compound_id=item.compound_id,
+                            batch=batch_token(codes[0].expires_at)))

@@ -1,0 +1,72 @@
+"""Spreadsheet import: upload → dry-run preview (every bad row listed,
+nothing imported) → confirm (all rows in one transaction)."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..errors_domain import DomainError
+from ..forms import show_domain_error
+from . import bp, importer, spreadsheet
+from .forms import ImportForm
+from .models import Compound
+
+MANAGERS = ("secretary", "street_admin")
+SHOWN_ROWS = 30
+
+
+@bp.route("/compounds/<int:compound_id>/import", methods=["GET", "POST"])
+@access.role(*MANAGERS)
+def import_upload(compound_id):
+    compound = access.load(Compound, compound_id, can_view="can_manage")
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            data = spreadsheet.read_upload(upload)
+            plan = importer.plan_import(compound, data,
+                                        create_buildings=form.create_buildings.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            token = spreadsheet.stash(data, user_id=current_user.id, compound_id=compound.id,
+                                      filename=upload.filename or "",
+                                      create_buildings=form.create_buildings.data)
+            return _preview(compound, plan, token, upload.filename or "")
+    return render_template("directory/import.html", compound=compound, form=form)
+
+
+def _preview(compound, plan, token, filename):
+    return render_template("directory/import_preview.html", compound=compound, plan=plan,
+                           token=token, filename=filename, shown=plan.rows[:SHOWN_ROWS],
+                           form=ImportForm(formdata=None))
+
+
+@bp.route("/compounds/<int:compound_id>/import/<token>", methods=["GET", "POST"])
+@access.role(*MANAGERS)
+def import_confirm(compound_id, token):
+    """GET shows the dry run again; POST imports the stashed file after
+    checking it once more against the directory as it is now."""
+    compound = access.load(Compound, compound_id, can_view="can_manage")
+    stashed = spreadsheet.unstash(token, user_id=current_user.id, compound_id=compound.id)
+    if stashed is None:
+        abort(404)
+    data, meta = stashed
+    try:
+        plan = importer.plan_import(compound, data, create_buildings=meta["create_buildings"])
+    except DomainError as error:
+        form = ImportForm(formdata=None)
+        show_domain_error(form, error)
+        return render_template("directory/import.html", compound=compound, form=form)
+    if plan.clean and request.method == "POST":
+        try:
+            counts = importer.apply_import(current_user, compound, plan, meta["filename"])
+        except DomainError as error:
+            flash(str(error.message), "error")
+        else:
+            spreadsheet.drop_stash(token)
+            flash(_("Imported %(households)d households (%(buildings)d new buildings, "
+                    "%(new_owners)d new owners, %(matched_owners)d existing owners).",
+                    **counts), "success")
+            return redirect(url_for("directory.compound", compound_id=compound.id))
+    return _preview(compound, plan, token, meta["filename"])

@@ -1,0 +1,117 @@
+"""Invitation codes: issue for a building or compound, print one letter per
+household, list issued codes with their status, revoke."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from .. import access
+from ..auth.models import InvitationCode
+from ..errors_domain import DomainError
+from ..extensions import db
+from ..forms import show_domain_error
+from . import bp, letters
+from .forms import InvitationForm, SearchForm, building_choices
+from .models import Building, Compound
+
+MANAGERS = ("secretary", "street_admin")
+PER_PAGE = 50
+
+
+@bp.route("/compounds/<int:compound_id>/invitations")
+@access.role(*MANAGERS)
+def invitations(compound_id):
+    compound = access.load(Compound, compound_id, can_view="can_manage")
+    search = SearchForm(request.args)
+    q = search.q.data if search.validate() else ""
+    status = request.args.get("status")
+    if status not in letters.InvitationStatus.__members__:
+        status = None
+    page = db.paginate(letters.invitations_query(compound, status, q), per_page=PER_PAGE,
+                       error_out=False)
+    return render_template("directory/invitations.html", compound=compound, page=page,
+                           search=search, q=q, status=status,
+                           statuses=list(letters.InvitationStatus), status_of=letters.status_of)
+
+
+@bp.route("/compounds/<int:compound_id>/invitations/new", methods=["GET", "POST"])
+@access.role(*MANAGERS)
+def invitation_new(compound_id):
+    compound = access.load(Compound, compound_id, can_view="can_manage")
+    form = InvitationForm()
+    form.building_id.choices = building_choices(compound, _("The whole compound"))
+    if request.method == "GET":
+        form.days.data = current_app.config["INVITATION_DAYS"]
+        form.building_id.data = request.args.get("building", type=int)
+    if form.validate_on_submit():
+        building = None
+        if form.building_id.data:
+            building = db.session.get(Building, form.building_id.data)
+        try:
+            batch, count = letters.issue_letters(
+                current_user, compound, building=building,
+                only_unregistered=form.only_unregistered.data, days=form.days.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("%(n)d invitation codes issued. Print the letters below.", n=count),
+                  "success")
+            return redirect(url_for("directory.letters", compound_id=compound.id, batch=batch))
+    return render_template("directory/invitation_new.html", compound=compound, form=form)
+
+
+@bp.route("/compounds/<int:compound_id>/letters", endpoint="letters")
+@access.role(*MANAGERS)
+def letters_page(compound_id):
+    """One A4 letter per household, in Chinese (English below on request),
+    with the code in large type, the expiry date, steps for elderly
+    residents and a QR code of the registration URL."""
+    compound = access.load(Compound, compound_id, can_view="can_manage")
+    building = None
+    if request.args.get("building"):
+        building = db.session.get(Building, request.args.get("building", type=int) or 0)
+        if building is None or building.compound_id != compound.id:
+            abort(404)
+    batch = None
+    if request.args.get("batch"):
+        batch = letters.parse_batch(request.args["batch"])
+        if batch is None:
+            abort(404)
+    english = request.args.get("en") == "1"
+    items = letters.letter_invitations(compound, building=building, batch=batch)
+    rendered = [_letter(compound, invitation, english) for invitation in items]
+    return render_template("directory/letters.html", compound=compound, building=building,
+                           letters=rendered, english=english, batch=request.args.get("batch"))
+
+
+def _letter(compound, invitation, english):
+    url = url_for("auth.register", code=invitation.code, compound=compound.id, _external=True)
+    values = {"compound": compound, "household": invitation.household,
+              "invitation": invitation, "code": letters.format_code(invitation.code),
+              "url": url}
+    with force_locale("zh_Hans"):
+        chinese = render_template("directory/_letter_text.html", **values)
+        qr = letters.qr_svg(url, title=_("QR code: open the registration page"))
+    english_text = None
+    if english:
+        with force_locale("en"):
+            english_text = render_template("directory/_letter_text.html", brief=True, **values)
+    return {"invitation": invitation, "url": url, "code": values["code"], "qr": qr,
+            "chinese": Markup(chinese), "english": Markup(english_text) if english else None}
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@access.role(*MANAGERS)
+def invitation_revoke(invitation_id):
+    invitation = db.session.get(InvitationCode, invitation_id)
+    if invitation is None or not invitation.household.can_manage(current_user):
+        abort(404)
+    try:
+        letters.revoke_invitation(current_user, invitation)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("The code for %(code)s is revoked; its letter no longer works.",
+                code=invitation.household.code), "success")
+    return redirect(url_for("directory.invitations", compound_id=invitation.household.compound_id))
