@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("spaces", __name__, url_prefix="/spaces")

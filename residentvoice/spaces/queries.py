@@ -1,0 +1,138 @@
+"""Read-only queries for the pages and the API (a fixed number of queries per
+page, whatever the number of proposals or comments)."""
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..directory.models import Compound
+from ..extensions import db
+from .discussion_models import Comment, Support
+from .models import SUPPORTABLE, Proposal, ProposalStatus, Space
+
+
+def member_compound_ids(user):
+    """Compounds whose spaces the user sees: home, managed or worked in."""
+    ids = set(user.compound_ids()) | user.managed_compound_ids()
+    ids |= {c.id for r in user.roles if r.organisation_id for c in r.organisation.compounds}
+    return ids
+
+
+def compounds_for(user):
+    ids = member_compound_ids(user)
+    if not ids:
+        return []
+    return db.session.scalars(db.select(Compound).where(Compound.id.in_(ids))
+                              .order_by(Compound.name)).all()
+
+
+def spaces_query(compound_ids):
+    return (db.select(Space).where(Space.compound_id.in_(compound_ids or {-1}))
+            .order_by(Space.compound_id, Space.id))
+
+
+def spaces_by_compound(compounds):
+    spaces = db.session.scalars(spaces_query([c.id for c in compounds])).all()
+    grouped = {c.id: [] for c in compounds}
+    for space in spaces:
+        grouped[space.compound_id].append(space)
+    return grouped
+
+
+def proposal_counts(space_ids):
+    """{space_id: number of proposals visible to the compound}."""
+    rows = db.session.execute(
+        db.select(Proposal.space_id, db.func.count(Proposal.id))
+        .where(Proposal.space_id.in_(space_ids or [-1]),
+               Proposal.opened_at.is_not(None))
+        .group_by(Proposal.space_id)).all()
+    return dict(rows)
+
+
+def support_counts(proposal_ids):
+    rows = db.session.execute(
+        db.select(Support.proposal_id, db.func.count(Support.id))
+        .where(Support.proposal_id.in_(proposal_ids or [-1]))
+        .group_by(Support.proposal_id)).all()
+    return dict(rows)
+
+
+def supported_households(user, proposal_ids):
+    """{proposal_id: {household_id, ...}} supported by the user's households."""
+    households = user.household_ids() if user and user.is_authenticated else set()
+    if not households:
+        return {}
+    rows = db.session.execute(db.select(Support.proposal_id, Support.household_id).where(
+        Support.proposal_id.in_(proposal_ids or [-1]),
+        Support.household_id.in_(households))).all()
+    result = {}
+    for proposal_id, household_id in rows:
+        result.setdefault(proposal_id, set()).add(household_id)
+    return result
+
+
+def visible_proposals(space, user):
+    """The space's proposals this user may see, oldest first."""
+    proposals = db.session.scalars(
+        db.select(Proposal).where(Proposal.space_id == space.id)
+        .options(joinedload(Proposal.proposer), selectinload(Proposal.reviews))
+        .order_by(Proposal.id)).all()
+    return [p for p in proposals if p.can_view(user)]
+
+
+def comparable(space, user):
+    """Proposals compared side by side: those that passed review."""
+    return [p for p in visible_proposals(space, user) if p.is_public]
+
+
+def comment_threads(proposal):
+    """Top-level comments with their replies, oldest first."""
+    comments = db.session.scalars(
+        db.select(Comment).where(Comment.proposal_id == proposal.id)
+        .options(joinedload(Comment.author), selectinload(Comment.flags))
+        .order_by(Comment.id)).unique().all()
+    replies = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    return [(c, replies.get(c.id, [])) for c in comments if c.parent_id is None]
+
+
+def open_for_support(user, limit=10):
+    """Proposals open for support in the user's home compounds, for the home page."""
+    compound_ids = user.compound_ids()
+    if not compound_ids:
+        return []
+    return db.session.scalars(
+        db.select(Proposal).where(Proposal.compound_id.in_(compound_ids),
+                                  Proposal.status.in_(SUPPORTABLE))
+        .options(joinedload(Proposal.space))
+        .order_by(Proposal.opened_at.desc(), Proposal.id.desc()).limit(limit)).all()
+
+
+def proposals_query(user, *, compound_id=None, space_id=None, status=None):
+    """API listing: proposals in the user's compounds, reviewed ones plus the
+    user's own and, for secretaries, those awaiting review."""
+    compound_ids = member_compound_ids(user)
+    if compound_id is not None:
+        compound_ids &= {compound_id}
+    managed = user.managed_compound_ids()
+    public = [s for s in ProposalStatus if s in SUPPORTABLE or s in (
+        ProposalStatus.accepted, ProposalStatus.rejected, ProposalStatus.implemented)]
+    query = db.select(Proposal).where(
+        db.or_(Proposal.proposer_id == user.id,
+               db.and_(Proposal.compound_id.in_(compound_ids or {-1}),
+                       db.or_(Proposal.status.in_(public),
+                              db.and_(Proposal.status == ProposalStatus.withdrawn,
+                                      Proposal.opened_at.is_not(None)),
+                              db.and_(Proposal.compound_id.in_(managed or {-1}),
+                                      Proposal.status != ProposalStatus.draft)))))
+    if compound_id is not None:
+        query = query.where(Proposal.compound_id == compound_id)
+    if space_id is not None:
+        query = query.where(Proposal.space_id == space_id)
+    if status is not None:
+        query = query.where(Proposal.status == status)
+    return query.order_by(Proposal.id)
+
+
+def awaiting_review(space):
+    return [p for p in space.proposals
+            if p.status in (ProposalStatus.submitted, ProposalStatus.under_review)]
