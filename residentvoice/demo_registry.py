@@ -1,2 +1,3 @@
 """Imports every feature's demo loaders (each registers with ``@demo_loader``)."""
 from .demo import directory  # noqa: F401
+from .voting import demo as voting_demo  # noqa: F401

@@ -8,3 +8,4 @@ from .notifications import models as notification_models  # noqa: F401
 from .uploads import models as upload_models  # noqa: F401
 from .renovation import models as renovation_models  # noqa: F401
 from .spaces import discussion_models as space_discussion_models, models as space_models  # noqa: F401,E501
+from .voting import models as voting_models  # noqa: F401

@@ -1,0 +1,251 @@
+"""Ballot endpoints of the JSON API, exactly as DESIGN §6 describes them."""
+from datetime import datetime, timezone
+
+from flask import jsonify
+
+from .. import access
+from ..api import bp
+from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
+from ..api.serializers import iso
+from ..api.spec import add_schemas, documented, page_of, ref
+from ..directory.models import Compound
+from ..errors_domain import DomainError
+from ..extensions import db
+from . import providers, services  # noqa: F401  (providers registers links)
+from .casting import cast_phone_vote, enter_paper_vote
+from .counting import tally
+from .models import Ballot, BallotStatus
+
+BALLOT_PROPS = {
+    "id": {"type": "integer"}, "compound_id": {"type": "integer"},
+    "title": {"type": "string"}, "description": {"type": "string"},
+    "status": {"type": "string", "enum": [s.name for s in BallotStatus]},
+    "basis": {"type": "string", "enum": ["owners", "residents"]},
+    "matter": {"type": "string"}, "count_per": {"type": "string"},
+    "announced_at": {"type": "string", "format": "date-time"},
+    "opens_at": {"type": "string", "format": "date-time"},
+    "closes_at": {"type": "string", "format": "date-time"},
+    "secret": {"type": "boolean"}, "allow_change": {"type": "boolean"},
+    "proxy_cap": {"type": "integer"},
+    "options": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "label": {"type": "string"}}}}}
+TOTALS = {"type": "object", "properties": {
+    "units": {"type": "integer"}, "headcount": {"type": "integer"},
+    "area_m2": {"type": "string"}}}
+add_schemas({
+    "Ballot": {"type": "object", "properties": BALLOT_PROPS},
+    "Receipt": {"type": "object", "properties": {"receipt": {"type": "string"}}},
+    "BallotResult": {"type": "object", "required": [
+        "status", "rule", "electorate", "participation", "options", "passed", "explanation",
+        "chain_head"], "properties": {
+        "status": {"type": "string"}, "rule": {"type": "string"},
+        "electorate": TOTALS,
+        "participation": {"type": "object", "properties": {
+            **TOTALS["properties"], "met": {"type": "boolean", "nullable": True}}},
+        "options": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "label": {"type": "string"},
+            "units": {"type": "integer", "nullable": True},
+            "headcount": {"type": "integer", "nullable": True},
+            "area_m2": {"type": "string", "nullable": True}}}},
+        "passed": {"type": "boolean", "nullable": True},
+        "explanation": {"type": "string"},
+        "chain_head": {"type": "string", "nullable": True}}},
+})
+CREATE_BODY = {"type": "object", "required": [
+    "compound_id", "title", "basis", "matter", "announced_at", "opens_at", "closes_at"],
+    "properties": {
+    "compound_id": {"type": "integer"}, "title": {"type": "string"},
+    "description": {"type": "string"}, "basis": {"type": "string", "enum": ["owners", "residents"]},
+    "matter": {"type": "string", "enum": ["common_parts_use", "raise_fund", "rebuild",
+                                          "use_fund", "owners_other", "consultative"]},
+    "options": {"type": "array", "items": {"type": "string"}},
+    "announced_at": {"type": "string", "format": "date-time"},
+    "opens_at": {"type": "string", "format": "date-time"},
+    "closes_at": {"type": "string", "format": "date-time"},
+    "secret": {"type": "boolean"}, "allow_change": {"type": "boolean"},
+    "count_per": {"type": "string", "enum": ["household", "person"]},
+    "proxy_cap": {"type": "integer"}}}
+
+
+def serialize(ballot):
+    return {"id": ballot.id, "compound_id": ballot.compound_id, "title": ballot.title,
+            "description": ballot.description, "status": ballot.status.name,
+            "basis": ballot.basis.name, "matter": ballot.matter.name,
+            "count_per": ballot.count_per.name, "announced_at": iso(ballot.announced_at),
+            "opens_at": iso(ballot.opens_at), "closes_at": iso(ballot.closes_at),
+            "secret": ballot.secret, "allow_change": ballot.allow_change,
+            "proxy_cap": ballot.proxy_cap,
+            "options": [{"id": o.id, "label": o.label} for o in ballot.options]}
+
+
+def _when(data, name):
+    value = data.get(name)
+    if not isinstance(value, str):
+        fail(422, "invalid", f"{name} must be a date-time string.")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        fail(422, "invalid", f"{name} is not an ISO 8601 date-time.")
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed
+
+
+def _flag(data, name):
+    value = data.get(name, False)
+    if not isinstance(value, bool):
+        fail(422, "invalid", f"{name} must be true or false.")
+    return value
+
+
+def _load_ballot(ballot_id):
+    ballot = load(Ballot, ballot_id)
+    services.close_if_due(ballot)
+    return ballot
+
+
+@bp.route("/ballots", methods=["POST"])
+@access.api("secretary", "street_admin")
+@documented("Create a ballot (draft; announced at once if announced_at is past)",
+            statuses=[201, 400, 403, 404, 422], success=ref("Ballot"), body=CREATE_BODY,
+            tag="ballots")
+def ballots_create():
+    data = json_body(required=("compound_id", "title", "basis", "matter", "announced_at",
+                               "opens_at", "closes_at"))
+    if not isinstance(data["compound_id"], int):
+        fail(422, "invalid", "compound_id must be an integer.")
+    compound = load(Compound, data["compound_id"], can_view="is_member", can="can_manage")
+    options = data.get("options") or []
+    if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+        fail(422, "invalid", "options must be a list of labels.")
+    proxy_cap = data.get("proxy_cap", 3)
+    values = {"title": data["title"] if isinstance(data["title"], str) else "",
+              "description": data.get("description") if isinstance(
+                  data.get("description"), str) else "",
+              "basis": data["basis"], "matter": data["matter"],
+              "count_per": data.get("count_per") or "household",
+              "announced_at": _when(data, "announced_at"), "opens_at": _when(data, "opens_at"),
+              "closes_at": _when(data, "closes_at"), "secret": _flag(data, "secret"),
+              "allow_change": _flag(data, "allow_change"), "proxy_cap": proxy_cap}
+    try:
+        ballot = services.create_ballot(user(), compound, options=options, **values)
+        if ballot.announced_at <= datetime.now(timezone.utc).replace(tzinfo=None):
+            services.announce(user(), ballot)
+    except DomainError as error:
+        domain_error(error)
+    return jsonify(serialize(ballot)), 201
+
+
+@bp.route("/ballots")
+@access.api()
+@documented("Ballots the user may see", statuses=[200, 422], success=page_of("Ballot"),
+            params=PAGE_PARAMS, tag="ballots")
+def ballots_list():
+    return paginate(services.ballots_for(user()), serialize, "api.ballots_list")
+
+
+@bp.route("/ballots/<int:ballot_id>")
+@access.api()
+@documented("One ballot with its options", statuses=[200, 404], success=ref("Ballot"),
+            tag="ballots")
+def ballot_detail(ballot_id):
+    return jsonify(serialize(_load_ballot(ballot_id)))
+
+
+def _transition(ballot_id, action):
+    ballot = load(Ballot, ballot_id, can="can_manage")
+    try:
+        services.apply(user(), ballot, action)
+    except DomainError as error:
+        domain_error(error)
+    return jsonify(serialize(ballot))
+
+
+@bp.route("/ballots/<int:ballot_id>/open", methods=["POST"])
+@access.api("secretary", "street_admin")
+@documented("Open voting (freezes the electorate, locks the rules)",
+            statuses=[200, 403, 404, 409], success=ref("Ballot"), tag="ballots")
+def ballot_open(ballot_id):
+    return _transition(ballot_id, "open")
+
+
+@bp.route("/ballots/<int:ballot_id>/close", methods=["POST"])
+@access.api("secretary", "street_admin")
+@documented("Close voting", statuses=[200, 403, 404, 409], success=ref("Ballot"),
+            tag="ballots")
+def ballot_close(ballot_id):
+    return _transition(ballot_id, "close")
+
+
+def _ints(data, *names):
+    for name in names:
+        if not isinstance(data.get(name), int) or isinstance(data.get(name), bool):
+            fail(422, "invalid", f"{name} must be an integer.")
+
+
+@bp.route("/ballots/<int:ballot_id>/votes", methods=["POST"])
+@access.api("resident")
+@documented("Vote for one of your households (201 with the receipt code; 409 if the "
+            "household — or its owner — already voted and changes are not allowed)",
+            statuses=[201, 400, 403, 404, 409, 422], success=ref("Receipt"), tag="ballots",
+            body={"type": "object", "required": ["household_id", "option_id"], "properties": {
+                "household_id": {"type": "integer"}, "option_id": {"type": "integer"}}})
+def ballot_vote(ballot_id):
+    ballot = _load_ballot(ballot_id)
+    data = json_body(required=("household_id", "option_id"))
+    _ints(data, "household_id", "option_id")
+    try:
+        cast = cast_phone_vote(user(), ballot, data["household_id"], data["option_id"])
+    except DomainError as error:
+        domain_error(error)
+    return jsonify(receipt=cast.receipt), 201
+
+
+@bp.route("/ballots/<int:ballot_id>/paper-votes", methods=["POST"])
+@access.api("secretary")
+@documented("Enter a paper ballot (secretaries of the compound)",
+            statuses=[201, 400, 403, 404, 409, 422], success=ref("Receipt"), tag="ballots",
+            body={"type": "object", "required": ["household_id", "option_id", "serial",
+                                                 "witness"], "properties": {
+                "household_id": {"type": "integer"}, "option_id": {"type": "integer"},
+                "serial": {"type": "string"}, "witness": {"type": "string"}}})
+def ballot_paper_vote(ballot_id):
+    ballot = load(Ballot, ballot_id, can="can_manage")
+    data = json_body(required=("household_id", "option_id", "serial", "witness"))
+    _ints(data, "household_id", "option_id")
+    from ..directory.models import Household
+    household = db.session.get(Household, data["household_id"])
+    try:
+        cast, _household = enter_paper_vote(
+            user(), ballot, household_code=household.code if household else "",
+            option_id=data["option_id"], serial=str(data["serial"]),
+            witness=str(data["witness"]))
+    except DomainError as error:
+        domain_error(error)
+    return jsonify(receipt=cast.receipt), 201
+
+
+def _totals(t):
+    return {"units": t.units, "headcount": t.headcount, "area_m2": f"{t.area_m2:.2f}"}
+
+
+@bp.route("/ballots/<int:ballot_id>/result")
+@access.api()
+@documented("The count; secret ballots (and ballots without live counts) show only "
+            "turnout until closed", statuses=[200, 404], success=ref("BallotResult"),
+            tag="ballots")
+def ballot_result(ballot_id):
+    ballot = _load_ballot(ballot_id)
+    result = tally(ballot)
+    visible = ballot.counts_visible
+    participation = {**_totals(result.participation),
+                     "met": result.participation_met if visible else None}
+    options = [{"id": o.id, "label": o.label, **(_totals(o.totals) if visible else
+                                                 {"units": None, "headcount": None,
+                                                  "area_m2": None})}
+               for o in result.options]
+    return jsonify(status=ballot.status.name, rule=result.rule,
+                   electorate=_totals(result.electorate), participation=participation,
+                   options=options, passed=result.passed if visible else None,
+                   explanation=result.explanation_text if visible else "",
+                   chain_head=ballot.chain_head)

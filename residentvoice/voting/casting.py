@@ -1,0 +1,293 @@
+"""Casting votes by phone, on paper and by proxy (DESIGN §4).
+
+Whatever the channel, a vote covers the voter's unit — in owners' ballots
+every unit of the same owner (one owner, one voice: 法释〔2020〕17号 art. 9) —
+and the database's unique constraints refuse a second vote for any of them.
+Each cast is appended to the ballot's hash chain under a row lock on the
+ballot, inside a savepoint, so a refused vote leaves nothing behind."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from ..audit.services import record
+from ..auth.models import Relation
+from ..directory.models import Household
+from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotEligible
+from ..extensions import db
+from ..models import utcnow
+from . import chain
+from .models import (BallotOption, BallotStatus, Cast, Channel, ElectoratePerson,
+                     ElectorateUnit, Proxy, ProxyPrincipal, Vote)
+from .services import close_if_due
+
+OWNER_RELATIONS = (Relation.owner, Relation.co_owner)
+
+
+class AlreadyVoted(Conflict):
+    code = "already_voted"
+
+
+class NotOpen(Conflict):
+    code = "ballot_not_open"
+
+
+def check_open(ballot, now=None):
+    """Votes are taken only while the ballot is open and before ``closes_at``."""
+    now = now or utcnow()
+    close_if_due(ballot, now)
+    if ballot.status is not BallotStatus.open or now < ballot.opens_at:
+        raise NotOpen(_l("This ballot is not open for voting."))
+
+
+def option_of(ballot, option_id):
+    option = db.session.get(BallotOption, option_id) if isinstance(option_id, int) else None
+    if option is None or option.ballot_id != ballot.id:
+        raise InvalidInput(_l("Choose one of this ballot's options."), "option")
+    return option
+
+
+def electorate_unit(ballot, household_id):
+    return db.session.scalar(db.select(ElectorateUnit).where(
+        ElectorateUnit.ballot_id == ballot.id, ElectorateUnit.household_id == household_id))
+
+
+def is_proxy_for(user, ballot, household_id):
+    return db.session.scalar(db.select(ProxyPrincipal.id).join(Proxy).where(
+        ProxyPrincipal.ballot_id == ballot.id, ProxyPrincipal.household_id == household_id,
+        Proxy.proxy_phone == user.phone)) is not None
+
+
+def may_vote_for(user, ballot, household):
+    """Owners' ballots: the unit's owner or co-owner (role or registered owner
+    account) or their authorised proxy; residents' ballots: an adult resident."""
+    relation = user.relation_to(household.id)
+    if ballot.is_owners:
+        return (relation in OWNER_RELATIONS
+                or (household.owner is not None and household.owner.user_id == user.id)
+                or is_proxy_for(user, ballot, household.id))
+    return relation is not None and user.is_adult()
+
+
+def covered_households(ballot, unit):
+    """The units one vote covers: all units of the same owner in the electorate."""
+    if not ballot.is_owners or not unit.owner_key.startswith("o"):
+        return [unit.household_id]
+    return list(db.session.scalars(db.select(ElectorateUnit.household_id).where(
+        ElectorateUnit.ballot_id == ballot.id, ElectorateUnit.owner_key == unit.owner_key)
+        .order_by(ElectorateUnit.household_id)))
+
+
+def describe_vote(ballot, vote):
+    """Who cast an existing vote — only for open (non-secret) ballots."""
+    cast = vote.cast
+    if ballot.secret:
+        return None
+    if cast.channel is Channel.phone:
+        return cast.voter.name if cast.voter else ""
+    if cast.channel is Channel.paper:
+        return _l("paper ballot no. %(serial)s", serial=cast.serial)
+    proxy = db.session.get(Proxy, cast.proxy_id)
+    return _l("proxy %(name)s", name=proxy.proxy_name if proxy else "")
+
+
+def _already_voted(ballot, votes, household_id):
+    vote = votes[0]
+    if vote.household_id != household_id:
+        return AlreadyVoted(_l("The owner of this unit has already voted: one vote covers "
+                               "all the units of the same owner."), "household")
+    who = describe_vote(ballot, vote)
+    if who is None:
+        return AlreadyVoted(_l("This household has already voted."), "household")
+    return AlreadyVoted(_l("This household has already voted (%(channel)s: %(who)s).",
+                           channel=vote.channel.value, who=who), "household")
+
+
+def existing_votes(ballot, households, person_id=None):
+    query = db.select(Vote).where(Vote.ballot_id == ballot.id)
+    if person_id is not None:
+        query = query.where(Vote.one_per_person == person_id)
+    else:
+        query = query.where(Vote.one_per_household.in_(households))
+    return db.session.scalars(query.order_by(Vote.id)).all()
+
+
+def _append(ballot, option, households, channel, now, **fields):
+    """Add one cast to the chain under a row lock on the ballot."""
+    table = ballot.__table__
+    seq, tip = db.session.execute(
+        db.update(table).where(table.c.id == ballot.id)
+        .values(chain_length=table.c.chain_length + 1)
+        .returning(table.c.chain_length, table.c.chain_tip)).one()
+    cast = Cast(ballot_id=ballot.id, seq=seq, option_id=option.id, channel=channel,
+                households=",".join(str(h) for h in sorted(households)),
+                receipt=chain.new_receipt(), salt=chain.new_salt(), prev_hash=tip,
+                created_at=now, **fields)
+    cast.hash = chain.cast_hash(ballot, cast)
+    db.session.add(cast)
+    db.session.flush()
+    db.session.execute(db.update(table).where(table.c.id == ballot.id)
+                       .values(chain_tip=cast.hash))
+    db.session.expire(ballot, ["chain_length", "chain_tip"])
+    return cast
+
+
+def _store(ballot, household_id, option, channel, *, person_id=None, now=None, **fields):
+    """Record a vote for ``household_id`` (and the owner's other units), or change
+    it where the ballot allows and the channel is the same (phone only)."""
+    now = now or utcnow()
+    unit = electorate_unit(ballot, household_id)
+    if unit is None:
+        raise NotEligible(_l("This household is not in the ballot's electorate."), "household")
+    households = [household_id] if person_id else covered_households(ballot, unit)
+    try:
+        with db.session.begin_nested():
+            votes = existing_votes(ballot, households, person_id)
+            changing = bool(votes) and ballot.allow_change and channel is Channel.phone and all(
+                v.channel is Channel.phone for v in votes) and (
+                person_id is not None or {v.household_id for v in votes} == set(households))
+            if votes and not changing:
+                raise _already_voted(ballot, votes, household_id)
+            cast = _append(ballot, option, households, channel, now, **fields)
+            if changing:
+                for old in {v.cast_id for v in votes}:
+                    db.session.get(Cast, old).superseded_at = now
+                for vote in votes:
+                    vote.option_id, vote.cast_id = option.id, cast.id
+            else:
+                db.session.add_all([Vote(
+                    ballot_id=ballot.id, household_id=h, option_id=option.id, cast=cast,
+                    channel=channel, one_per_household=None if person_id else h,
+                    one_per_person=person_id) for h in households])
+            db.session.flush()
+    except IntegrityError:
+        raise AlreadyVoted(_l("This household has already voted."), "household")
+    return cast, bool(votes)
+
+
+def cast_phone_vote(actor, ballot, household_id, option_id, now=None):
+    """A resident votes from their phone: one tap plus a confirmation."""
+    check_open(ballot, now)
+    household = db.session.get(Household, household_id) if isinstance(household_id, int) else None
+    if household is None or household.compound_id != ballot.compound_id:
+        raise NotEligible(_l("This household is not in the ballot's electorate."), "household")
+    if not may_vote_for(actor, ballot, household):
+        raise NotEligible(_l("Only the unit's owners or their proxy may vote in an owners' "
+                             "ballot.") if ballot.is_owners else
+                          _l("Only adult residents of the household may vote."), "household")
+    option = option_of(ballot, option_id)
+    person_id = None
+    if ballot.per_person:
+        if db.session.scalar(db.select(ElectoratePerson.id).where(
+                ElectoratePerson.ballot_id == ballot.id,
+                ElectoratePerson.user_id == actor.id)) is None:
+            raise NotEligible(_l("You were not on the list of adult residents when voting "
+                                 "opened."), "household")
+        person_id = actor.id
+    cast, changed = _store(ballot, household.id, option, Channel.phone, person_id=person_id,
+                           now=now, voter_id=actor.id)
+    record(actor, "ballot.vote_changed" if changed else "ballot.voted", ballot,
+           summary=f"#{cast.seq}", community_id=ballot.community_id)
+    return cast
+
+
+def _staff_entry_checks(actor, ballot, now):
+    if not ballot.is_secretary(actor):
+        raise NotAllowed(_l("Only the compound's secretaries enter paper and proxy votes."))
+    check_open(ballot, now)
+    if ballot.per_person:
+        raise InvalidInput(_l("This ballot counts adult residents one by one: each votes "
+                              "from their own account."), "household")
+
+
+def household_by_code(ballot, code, field="household"):
+    code = (code or "").strip().upper()
+    household = db.session.scalar(db.select(Household).where(Household.code == code)) \
+        if code else None
+    if household is None or electorate_unit(ballot, household.id) is None:
+        raise InvalidInput(_l("No household with the code “%(code)s” is in this ballot's "
+                              "electorate.", code=code), field)
+    return household
+
+
+def enter_paper_vote(actor, ballot, *, household_code, option_id, serial, witness, now=None):
+    """A secretary enters one paper ballot (serial number, household, option, witness)."""
+    _staff_entry_checks(actor, ballot, now)
+    serial = (serial or "").strip()
+    witness = (witness or "").strip()
+    if not serial or len(serial) > 40:
+        raise InvalidInput(_l("Enter the serial number printed on the paper ballot."), "serial")
+    if not witness or len(witness) > 60:
+        raise InvalidInput(_l("Enter the name of the witness."), "witness")
+    household = household_by_code(ballot, household_code)
+    option = option_of(ballot, option_id)
+    if db.session.scalar(db.select(Cast.id).where(Cast.ballot_id == ballot.id,
+                                                  Cast.serial == serial)) is not None:
+        raise AlreadyVoted(_l("Paper ballot no. %(serial)s has already been entered.",
+                              serial=serial), "serial")
+    cast, _changed = _store(ballot, household.id, option, Channel.paper, now=now,
+                            entered_by_id=actor.id, serial=serial, witness=witness)
+    record(actor, "ballot.paper_vote", ballot, summary=f"#{cast.seq} {serial} {household.code}",
+           community_id=ballot.community_id)
+    return cast, household
+
+
+def _proxy_load(ballot, identity):
+    """Principals (distinct owner keys) a proxy already represents in this ballot."""
+    return set(db.session.scalars(db.select(ProxyPrincipal.owner_key).join(Proxy).where(
+        Proxy.ballot_id == ballot.id,
+        db.or_(Proxy.proxy_phone == identity, db.and_(Proxy.proxy_phone == "",
+                                                      Proxy.proxy_name == identity)))))
+
+
+def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, household_codes, option_id,
+                     authorisation, now=None):
+    """A secretary records a written proxy (物业管理条例 art. 12) — proxy person,
+    principal households, scan of the signed form — and the proxy's vote.
+    A proxy represents at most ``ballot.proxy_cap`` principals per ballot."""
+    from ..uploads.services import store
+    _staff_entry_checks(actor, ballot, now)
+    proxy_name, proxy_phone = (proxy_name or "").strip(), (proxy_phone or "").strip()
+    if not proxy_name or len(proxy_name) > 60:
+        raise InvalidInput(_l("Enter the proxy's name."), "proxy_name")
+    codes = [c for c in (household_codes or []) if c.strip()]
+    if not codes:
+        raise InvalidInput(_l("Enter the code of at least one principal household."),
+                           "households")
+    households = [household_by_code(ballot, c, "households") for c in codes]
+    units = [electorate_unit(ballot, h.id) for h in households]
+    option = option_of(ballot, option_id)
+    if authorisation is None or not getattr(authorisation, "filename", ""):
+        raise InvalidInput(_l("Attach the scan of the signed authorisation."), "authorisation")
+    principals = {u.owner_key for u in units}
+    represented = _proxy_load(ballot, proxy_phone or proxy_name)
+    if len(represented | principals) > ballot.proxy_cap:
+        raise Conflict(_l("A proxy may represent at most %(cap)d principals in this ballot.",
+                          cap=ballot.proxy_cap), "households")
+    taken = db.session.scalar(db.select(ProxyPrincipal.id).where(
+        ProxyPrincipal.ballot_id == ballot.id,
+        ProxyPrincipal.household_id.in_([h.id for h in households])))
+    if taken is not None:
+        raise AlreadyVoted(_l("One of these households has already authorised a proxy."),
+                           "households")
+    casts, done = [], set()
+    with db.session.begin_nested():
+        proxy = Proxy(ballot_id=ballot.id, proxy_name=proxy_name, proxy_phone=proxy_phone,
+                      entered_by_id=actor.id)
+        db.session.add(proxy)
+        db.session.flush()
+        for household, unit in zip(households, units):
+            db.session.add(ProxyPrincipal(proxy_id=proxy.id, ballot_id=ballot.id,
+                                          household_id=household.id, owner_key=unit.owner_key))
+            if unit.owner_key in done:
+                continue
+            done.add(unit.owner_key)
+            cast, _changed = _store(ballot, household.id, option, Channel.proxy, now=now,
+                                    entered_by_id=actor.id, proxy_id=proxy.id)
+            casts.append(cast)
+        upload = store(authorisation, actor=actor, object_type="ballot_proxy",
+                       object_id=proxy.id, allow_pdf=True)
+        proxy.upload_id = upload.id
+        db.session.flush()
+    record(actor, "ballot.proxy_vote", ballot,
+           summary=f"{proxy_name}: {', '.join(h.code for h in households)}",
+           community_id=ballot.community_id)
+    return proxy, casts

@@ -1,0 +1,246 @@
+"""The count (计票): exact thresholds of DESIGN §4 over SQL aggregates.
+
+``judge`` is pure: it takes integer totals and returns the result with one
+line per threshold.  ``tally`` feeds it from three aggregate queries (the
+electorate, the participation, and per option) over the votes joined with
+the frozen electorate — the headcount is ``COUNT(DISTINCT owner_key)`` so an
+owner of several units counts once while every unit's area counts in full.
+Areas are integers in 0.01 m²; no floats anywhere."""
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from .models import QUALIFIED_MATTERS, Basis, ElectoratePerson, ElectorateUnit, Vote
+
+TWO_THIRDS = Fraction(2, 3)
+THREE_QUARTERS = Fraction(3, 4)
+HALF = Fraction(1, 2)
+
+
+@dataclass(frozen=True)
+class Totals:
+    units: int = 0
+    headcount: int = 0
+    area_centi: int = 0
+
+    @property
+    def area_m2(self):
+        return Decimal(self.area_centi) / 100
+
+
+@dataclass
+class Threshold:
+    """One test: ``reached`` = part / whole against ``required`` (inclusive ≥ or strict >)."""
+    name: str
+    measure: str          # "area" | "headcount" | "votes"
+    part: int
+    whole: int
+    required: Fraction
+    inclusive: bool
+    met: bool
+    explanation: tuple = ()
+
+    @property
+    def reached(self):
+        return Fraction(self.part, self.whole) if self.whole else Fraction(0)
+
+    @property
+    def label(self):
+        return THRESHOLD_LABELS[self.name]
+
+    @property
+    def text(self):
+        """The one-line explanation in the reader's language."""
+        message, params = self.explanation
+        return str(message) % params
+
+    @property
+    def required_text(self):
+        return f"{self.required.numerator}/{self.required.denominator}"
+
+
+@dataclass
+class OptionResult:
+    id: int
+    label: str
+    kind: str
+    ref: tuple | None
+    totals: Totals
+    judged: bool
+    passed: bool = False
+    thresholds: list = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    rule: str
+    electorate: Totals
+    participation: Totals
+    participation_met: bool
+    participation_thresholds: list
+    options: list
+    passed: bool
+    explanation: str
+
+    @property
+    def passed_options(self):
+        return [o for o in self.options if o.passed]
+
+    @property
+    def explanation_text(self):
+        return str(self.explanation) % {
+            "options": "、".join(o.label for o in self.passed_options)}
+
+
+def rule_name(basis, matter):
+    """A stable name of the pass rule, as the API reports it."""
+    if basis is Basis.residents:
+        return "residents_majority"
+    return "owners_three_quarters" if matter in QUALIFIED_MATTERS else "owners_majority"
+
+
+THRESHOLD_LABELS = {
+    "participation_area": _l("Participation by area"),
+    "participation_headcount": _l("Participation by owner headcount"),
+    "quorum": _l("Turnout of the electorate"),
+    "agreed_area": _l("Agreement by participating area"),
+    "agreed_headcount": _l("Agreement by participating headcount"),
+    "agreed_votes": _l("Votes for, of the votes cast"),
+}
+
+
+def percent(part, whole):
+    """``part/whole`` as a percentage to 0.01, computed in Decimal (display only)."""
+    if not whole:
+        return "—"
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"))
+    return f"{value}%"
+
+
+def _test(name, measure, part, whole, required, inclusive):
+    """part/whole ≥ required (inclusive) or > required (strict), in integers."""
+    if whole <= 0:
+        met = False
+    else:
+        lhs, rhs = part * required.denominator, whole * required.numerator
+        met = lhs >= rhs if inclusive else lhs > rhs
+    return Threshold(name, measure, part, whole, required, inclusive, met,
+                     _explain(measure, part, whole, required, inclusive, met))
+
+
+def _explain(measure, part, whole, required, inclusive, met):
+    pct = percent(part, whole)
+    params = {"need": f"{required.numerator}/{required.denominator}", "pct": pct}
+    if inclusive:
+        text = (_l("Reached %(pct)s, at least %(need)s needed: met.") if met
+                else _l("Reached %(pct)s, at least %(need)s needed: not met."))
+    else:
+        text = (_l("Reached %(pct)s, more than %(need)s needed: met.") if met
+                else _l("Reached %(pct)s, more than %(need)s needed: not met."))
+    return text, params
+
+
+def judge(basis, matter, electorate, participation, options):
+    """Apply DESIGN §4 to totals.
+
+    Owners (Civil Code art. 278): participation needs ≥ 2/3 of the area AND
+    ≥ 2/3 of the headcount; matters (6)(7)(8) pass with ≥ 3/4 of the
+    participating area AND headcount, all others with more than 1/2 of each
+    (art. 1259: 以上 is inclusive, "more than half" strict).  Abstentions took
+    part but did not agree.  Residents: a majority of the electorate must take
+    part, and an option passes with a majority of the votes cast; a tie fails.
+    ``options`` is a list of ``OptionResult`` with totals filled in; each
+    judged option (agree or an alternative) is tested against the same
+    thresholds."""
+    rule = rule_name(basis, matter)
+    if basis is Basis.owners:
+        checks = [
+            _test("participation_area", "area", participation.area_centi,
+                  electorate.area_centi, TWO_THIRDS, True),
+            _test("participation_headcount", "headcount", participation.headcount,
+                  electorate.headcount, TWO_THIRDS, True),
+        ]
+        required, inclusive = ((THREE_QUARTERS, True) if matter in QUALIFIED_MATTERS
+                               else (HALF, False))
+    else:
+        checks = [_test("quorum", "votes", participation.headcount, electorate.headcount,
+                        HALF, False)]
+        required, inclusive = HALF, False
+    quorum = all(c.met for c in checks)
+    for option in options:
+        if not option.judged:
+            continue
+        if basis is Basis.owners:
+            option.thresholds = [
+                _test("agreed_area", "area", option.totals.area_centi,
+                      participation.area_centi, required, inclusive),
+                _test("agreed_headcount", "headcount", option.totals.headcount,
+                      participation.headcount, required, inclusive)]
+        else:
+            option.thresholds = [_test("agreed_votes", "votes", option.totals.headcount,
+                                       participation.headcount, required, inclusive)]
+        option.passed = quorum and all(t.met for t in option.thresholds)
+    passed = any(o.passed for o in options)
+    if not quorum:
+        explanation = (_l("Not enough owners took part, so nothing was decided.")
+                       if basis is Basis.owners
+                       else _l("Fewer than half of the electorate took part, so nothing "
+                               "was decided."))
+    elif passed:
+        explanation = _l("Passed: %(options)s.")
+    else:
+        explanation = _l("No option reached the required majority.")
+    return Result(rule, electorate, participation, quorum, checks, options, passed,
+                  explanation)
+
+
+def _totals(row):
+    units, heads, area = row
+    return Totals(int(units or 0), int(heads or 0), int(area or 0))
+
+
+def electorate_totals(ballot):
+    if ballot.per_person:
+        row = db.session.execute(db.select(
+            db.func.count(ElectoratePerson.id), db.func.count(ElectoratePerson.id),
+            db.literal(0)).where(ElectoratePerson.ballot_id == ballot.id)).one()
+        return _totals(row)
+    row = db.session.execute(db.select(
+        db.func.count(ElectorateUnit.id), db.func.count(db.distinct(ElectorateUnit.owner_key)),
+        db.func.coalesce(db.func.sum(ElectorateUnit.area_centi), 0))
+        .where(ElectorateUnit.ballot_id == ballot.id)).one()
+    return _totals(row)
+
+
+def vote_totals(ballot):
+    """(participation totals, {option_id: totals}) from two aggregate queries."""
+    if ballot.per_person:
+        count = db.func.count(Vote.id)
+        part = _totals(db.session.execute(db.select(count, count, db.literal(0))
+                                          .where(Vote.ballot_id == ballot.id)).one())
+        rows = db.session.execute(db.select(Vote.option_id, count, count, db.literal(0))
+                                  .where(Vote.ballot_id == ballot.id)
+                                  .group_by(Vote.option_id)).all()
+        return part, {r[0]: _totals(r[1:]) for r in rows}
+    joined = (db.select().select_from(Vote).join(ElectorateUnit, db.and_(
+        ElectorateUnit.ballot_id == Vote.ballot_id,
+        ElectorateUnit.household_id == Vote.household_id))
+        .where(Vote.ballot_id == ballot.id))
+    aggregates = (db.func.count(Vote.id), db.func.count(db.distinct(ElectorateUnit.owner_key)),
+                  db.func.coalesce(db.func.sum(ElectorateUnit.area_centi), 0))
+    part = _totals(db.session.execute(joined.add_columns(*aggregates)).one())
+    rows = db.session.execute(joined.add_columns(Vote.option_id, *aggregates)
+                              .group_by(Vote.option_id)).all()
+    return part, {r[0]: _totals(r[1:]) for r in rows}
+
+
+def tally(ballot):
+    """The result of ``ballot`` from its votes and frozen electorate."""
+    electorate = electorate_totals(ballot)
+    participation, by_option = vote_totals(ballot)
+    options = [OptionResult(o.id, o.label, o.kind.name, o.ref, by_option.get(o.id, Totals()),
+                            o.judged) for o in ballot.options]
+    return judge(ballot.basis, ballot.matter, electorate, participation, options)

@@ -1,0 +1,134 @@
+"""Demo ballots (DESIGN §7): 长青园's closed owners' ballot on charging piles,
+whose result shows the art. 278 headcount rule at work (the institutions count
+once each), an open owners' ballot in 东四十条甲34号院 and an open residents'
+consultative ballot in 北官厅胡同2号院.  Repeated for every compound copy of
+``flask demo --scale N``."""
+from datetime import timedelta
+from fractions import Fraction
+
+from ..demo import demo_loader
+from ..directory.models import Household, Owner
+from ..extensions import db
+from ..models import utcnow
+from .casting import _store
+from .models import Ballot, Channel, ElectorateUnit
+from .services import announce, close_ballot, create_ballot, open_ballot, publish
+
+CHARGING = "在22号楼北侧腾退空间建设电动自行车充电桩"
+TRASH = "垃圾桶站设在哪里：3号楼西侧还是东门内"
+LIGHTING = "楼道照明改造方案意见征集"
+DEMO_SECRETARIES = {"CQY": "13900000003", "DSST34": "13900000001", "BGT2": "13900000002"}
+
+
+def _compounds(ctx, code):
+    return [c for c in ctx.compounds() if c.code == code or c.code.startswith(code + "-S")]
+
+
+def _exists(compound, title):
+    return db.session.scalar(db.select(Ballot.id).where(
+        Ballot.compound_id == compound.id, Ballot.title == title)) is not None
+
+
+def _owner_groups(ballot):
+    """[(owner_key, [household ids], owner user id or None)] in a stable order."""
+    rows = db.session.execute(
+        db.select(ElectorateUnit.owner_key, ElectorateUnit.household_id, Owner.user_id,
+                  Owner.kind)
+        .outerjoin(Owner, Owner.id == ElectorateUnit.owner_id)
+        .where(ElectorateUnit.ballot_id == ballot.id)
+        .order_by(ElectorateUnit.household_id)).all()
+    groups = {}
+    for key, household_id, user_id, kind in rows:
+        group = groups.setdefault(key, {"units": [], "user": user_id,
+                                        "institution": kind is not None
+                                        and kind.name == "institution"})
+        group["units"].append(household_id)
+    return groups
+
+
+def _cast(ballot, household_id, option, n, when, secretary, user_id=None):
+    if user_id:
+        return _store(ballot, household_id, option, Channel.phone, now=when, voter_id=user_id)
+    return _store(ballot, household_id, option, Channel.paper, now=when,
+                  entered_by_id=secretary.id if secretary else None,
+                  serial=f"P-{n:04d}", witness="居委会监票员")
+
+
+def _charging_ballot(ctx, compound, secretary):
+    now = utcnow()
+    ballot = create_ballot(
+        secretary, compound, title=CHARGING, basis="owners", matter="common_parts_use",
+        description="拆除违建腾出约60平方米空间。方案：建设20个电动自行车充电口及防雨棚，"
+                    "费用由改造资金列支，运营收益用于小区公共维修。",
+        options=[], announced_at=now - timedelta(days=40), opens_at=now - timedelta(days=24),
+        closes_at=now - timedelta(days=10))
+    announce(secretary, ballot, now=ballot.announced_at)
+    open_ballot(secretary, ballot, now=ballot.opens_at)
+    agree, against, abstain = ballot.options
+    groups = _owner_groups(ballot)
+    institutions = [g for g in groups.values() if g["institution"]]
+    persons = [g for g in groups.values() if not g["institution"]]
+    # About four in five person owners take part; all three institutions agree.
+    taking_part = persons[:len(persons) * 4 // 5]
+    part_heads = len(institutions) + len(taking_part)
+    # As many person owners agree as keeps the owner headcount just under 3/4:
+    # counted per household the agreement would reach 3/4, counted by art. 278
+    # (each institution once) it does not.
+    agreeing = max(a for a in range(len(taking_part) + 1)
+                   if Fraction(len(institutions) + a, part_heads) < Fraction(3, 4))
+    when = ballot.opens_at + timedelta(hours=2)
+    n = 0
+    for group in institutions:
+        n += 1
+        _cast(ballot, group["units"][0], agree, n, when, secretary)
+    for i, group in enumerate(taking_part):
+        n += 1
+        option = agree if i < agreeing else (abstain if i % 7 == 0 else against)
+        _cast(ballot, group["units"][0], option, n, when + timedelta(minutes=i), secretary,
+              group["user"])
+    close_ballot(secretary, ballot, now=ballot.closes_at)
+    publish(secretary, ballot, now=ballot.closes_at + timedelta(days=1))
+
+
+def _open_ballot(ctx, compound, secretary, title, basis, matter, options, share, skip_phones):
+    now = utcnow()
+    ballot = create_ballot(
+        secretary, compound, title=title, basis=basis, matter=matter, options=options,
+        description="请各位居民在截止前投票。纸质票由居委会入户收集并当场录入。",
+        announced_at=now - timedelta(days=20), opens_at=now - timedelta(days=3),
+        closes_at=now + timedelta(days=11), allow_change=basis == "residents")
+    announce(secretary, ballot, now=ballot.announced_at)
+    open_ballot(secretary, ballot, now=ballot.opens_at)
+    skip = set(db.session.scalars(db.select(Household.id).join(Owner, isouter=True).where(
+        Owner.phone.in_(skip_phones))))
+    groups = [g for g in _owner_groups(ballot).values() if not set(g["units"]) & skip]
+    when = ballot.opens_at + timedelta(hours=1)
+    for i, group in enumerate(groups[:int(len(groups) * share)]):
+        option = ballot.options[(i * 7) % len(ballot.options)]
+        _cast(ballot, group["units"][0], option, i + 1, when + timedelta(minutes=i),
+              secretary, group["user"] if basis == "owners" else None)
+
+
+def _actor(ctx, code, compound):
+    """The demo secretary where they serve; copies made by --scale have none."""
+    secretary = ctx.user(DEMO_SECRETARIES[code])
+    return secretary if secretary and compound.can_manage(secretary) else None
+
+
+@demo_loader(60)
+def load_ballots(ctx):
+    demo_residents = ("13800000001", "13800000002", "13800000003")
+    for compound in _compounds(ctx, "CQY"):
+        if not _exists(compound, CHARGING):
+            _charging_ballot(ctx, compound, _actor(ctx, "CQY", compound))
+    for compound in _compounds(ctx, "DSST34"):
+        if not _exists(compound, TRASH):
+            _open_ballot(ctx, compound, _actor(ctx, "DSST34", compound), TRASH, "owners",
+                         "common_parts_use", ["3号楼西侧", "东门内", "弃权"], 0.4,
+                         demo_residents)
+    for compound in _compounds(ctx, "BGT2"):
+        if not _exists(compound, LIGHTING):
+            _open_ballot(ctx, compound, _actor(ctx, "BGT2", compound), LIGHTING,
+                         "residents", "consultative", ["方案一：声控灯", "方案二：感应灯带", "弃权"],
+                         0.35, demo_residents)
+    db.session.flush()

@@ -1,0 +1,120 @@
+"""Secretaries' entry pages (paper ballots, proxies), the public receipt
+check and the exports."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..errors_domain import DomainError
+from ..extensions import db
+from ..forms import show_domain_error
+from . import bp, exports
+from .casting import enter_paper_vote, enter_proxy_vote
+from .forms import PaperVoteForm, ProxyVoteForm, option_choices
+from .models import Ballot, BallotStatus, Cast, Channel, Proxy
+from .presenters import option_label
+from .views import _load
+
+
+def _secretary_ballot(ballot_id):
+    ballot = _load(ballot_id, can="can_manage")
+    if not ballot.is_secretary(current_user):
+        abort(403)
+    return ballot
+
+
+def _recent(ballot, channel):
+    return db.session.scalars(db.select(Cast).where(
+        Cast.ballot_id == ballot.id, Cast.channel == channel)
+        .order_by(Cast.seq.desc()).limit(10)).all()
+
+
+@bp.route("/<int:ballot_id>/paper", methods=["GET", "POST"])
+@access.role("secretary")
+def paper(ballot_id):
+    """Fast keyboard-only entry of a stack of paper ballots: after each one the
+    form comes back with the serial advanced, the witness and option kept and
+    the cursor in the household field."""
+    ballot = _secretary_ballot(ballot_id)
+    form = PaperVoteForm()
+    form.option.choices = option_choices(ballot)
+    entered = None
+    if form.validate_on_submit():
+        try:
+            cast, household = enter_paper_vote(
+                current_user, ballot, household_code=form.household.data,
+                option_id=int(form.option.data), serial=form.serial.data,
+                witness=form.witness.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            entered = {"serial": cast.serial, "household": household.code,
+                       "receipt": cast.receipt}
+            form.serial.data = _next_serial(cast.serial)
+            form.household.data = ""
+    return render_template("voting/paper.html", ballot=ballot, form=form, entered=entered,
+                           recent=_recent(ballot, Channel.paper), option_label=option_label,
+                           focus="serial" if form.serial.errors else "household"
+                           if entered or form.household.errors else "serial")
+
+
+def _next_serial(serial):
+    """"A-0041" → "A-0042": the next ballot of the stack, same width."""
+    digits = len(serial) - len(serial.rstrip("0123456789"))
+    if not digits:
+        return ""
+    number = serial[-digits:]
+    return serial[:-digits] + str(int(number) + 1).zfill(len(number))
+
+
+@bp.route("/<int:ballot_id>/proxy", methods=["GET", "POST"])
+@access.role("secretary")
+def proxy(ballot_id):
+    ballot = _secretary_ballot(ballot_id)
+    form = ProxyVoteForm()
+    form.option.choices = option_choices(ballot)
+    if form.validate_on_submit():
+        try:
+            record, casts = enter_proxy_vote(
+                current_user, ballot, proxy_name=form.proxy_name.data,
+                proxy_phone=form.proxy_phone.data,
+                household_codes=form.households.data.split(),
+                option_id=int(form.option.data), authorisation=form.authorisation.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Proxy vote recorded for %(n)d principal(s). Receipts: %(receipts)s",
+                    n=len(casts), receipts=", ".join(c.receipt for c in casts)), "success")
+            return redirect(url_for("voting.proxy", ballot_id=ballot.id))
+    proxies = db.session.scalars(db.select(Proxy).where(Proxy.ballot_id == ballot.id)
+                                 .order_by(Proxy.id.desc())).all()
+    return render_template("voting/proxy.html", ballot=ballot, form=form, proxies=proxies)
+
+
+@bp.route("/verify")
+@access.public
+def verify():
+    """Anyone with a receipt code can check that the vote is in the tally."""
+    code = (request.args.get("receipt") or "").strip().upper()[:16]
+    cast = db.session.scalar(db.select(Cast).where(Cast.receipt == code)) if code else None
+    ballot = db.session.get(Ballot, cast.ballot_id) if cast else None
+    return render_template("voting/verify.html", code=code, cast=cast, ballot=ballot,
+                           option_label=option_label)
+
+
+@bp.route("/<int:ballot_id>/export/<what>.<fmt>")
+@access.role("secretary", "street_admin")
+def export(ballot_id, what, fmt):
+    """Results (once counts are visible) and, for open ballots, the voter list."""
+    ballot = _load(ballot_id, can="can_manage")
+    if what not in ("results", "voters") or fmt not in ("csv", "xlsx"):
+        abort(404)
+    if what == "voters" and ballot.secret:
+        flash(_("A secret ballot has no voter list."), "error")
+        return redirect(url_for("voting.show", ballot_id=ballot.id))
+    if ballot.status in (BallotStatus.draft, BallotStatus.announced) or (
+            what == "results" and not ballot.counts_visible):
+        flash(_("Nothing to export yet."), "error")
+        return redirect(url_for("voting.show", ballot_id=ballot.id))
+    rows = exports.results_rows(ballot) if what == "results" else exports.voter_rows(ballot)
+    return exports.respond(rows, f"ballot-{ballot.id}-{what}", fmt)

@@ -1,0 +1,259 @@
+"""Ballots (表决): question, options, frozen electorate, votes and their hash
+chain (DESIGN §3, §4)."""
+import enum
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import TimestampMixin
+
+
+class BallotStatus(enum.Enum):
+    draft = _l("Draft")
+    announced = _l("Announced")
+    open = _l("Open for voting")
+    closed = _l("Closed")
+    published = _l("Results published")
+
+
+class Basis(enum.Enum):
+    """Who decides: owners (Civil Code art. 278) or residents."""
+    owners = _l("Owners (Civil Code art. 278)")
+    residents = _l("Residents (consultative or residents' meeting)")
+
+
+class Matter(enum.Enum):
+    """What is decided; it fixes the pass rule (DESIGN §4)."""
+    common_parts_use = _l("Change of use of common parts, or using them for business")
+    raise_fund = _l("Raising the special maintenance fund")
+    rebuild = _l("Altering or rebuilding buildings and their facilities")
+    use_fund = _l("Using the special maintenance fund")
+    owners_other = _l("Other major matter of the owners")
+    consultative = _l("Consultative vote")
+
+
+# Matters (6), (7), (8) of art. 278: ≥ 3/4 of participating area and headcount.
+QUALIFIED_MATTERS = frozenset({Matter.raise_fund, Matter.rebuild, Matter.common_parts_use})
+
+
+class CountPer(enum.Enum):
+    household = _l("One vote per household")
+    person = _l("One vote per adult resident")
+
+
+class OptionKind(enum.Enum):
+    agree = _l("Agree")
+    against = _l("Against")
+    abstain = _l("Abstain")
+    choice = _l("Alternative")
+
+
+class Channel(enum.Enum):
+    phone = _l("Phone")
+    paper = _l("Paper ballot")
+    proxy = _l("Proxy")
+
+
+def _enum(cls, length=24):
+    return db.Enum(cls, native_enum=False, length=length)
+
+
+class Ballot(TimestampMixin, db.Model):
+    """A ballot of one compound (or some of its buildings)."""
+    id = db.Column(db.Integer, primary_key=True)
+    compound_id = db.Column(db.ForeignKey("compound.id"), nullable=False, index=True)
+    title = db.Column(db.String(200), nullable=False)
+    description = db.Column(db.Text, nullable=False, default="")
+    basis = db.Column(_enum(Basis), nullable=False)
+    matter = db.Column(_enum(Matter), nullable=False)
+    count_per = db.Column(_enum(CountPer), nullable=False, default=CountPer.household)
+    status = db.Column(_enum(BallotStatus), nullable=False, default=BallotStatus.draft,
+                       index=True)
+    announced_at = db.Column(db.DateTime, nullable=False)
+    opens_at = db.Column(db.DateTime, nullable=False)
+    closes_at = db.Column(db.DateTime, nullable=False)
+    secret = db.Column(db.Boolean, nullable=False, default=False)
+    allow_change = db.Column(db.Boolean, nullable=False, default=False)
+    live_counts = db.Column(db.Boolean, nullable=False, default=False)
+    proxy_cap = db.Column(db.Integer, nullable=False, default=3)
+    # Limit to some buildings of the compound (ids), or null for the whole compound.
+    building_ids = db.Column(db.JSON)
+    created_by_id = db.Column(db.ForeignKey("user.id"))
+    opened_at = db.Column(db.DateTime)
+    closed_at = db.Column(db.DateTime)
+    published_at = db.Column(db.DateTime)
+    # The chain grows under a row lock on the ballot: length and latest hash.
+    chain_length = db.Column(db.Integer, nullable=False, default=0)
+    chain_tip = db.Column(db.String(64), nullable=False, default="0" * 64)
+    # The head published with the result (set when the ballot closes).
+    chain_head = db.Column(db.String(64))
+    compound = db.relationship("Compound")
+    options = db.relationship("BallotOption", back_populates="ballot",
+                              order_by="BallotOption.position", cascade="all, delete-orphan")
+
+    @property
+    def community_id(self):
+        return self.compound.community_id
+
+    @property
+    def is_owners(self):
+        return self.basis is Basis.owners
+
+    @property
+    def per_person(self):
+        return self.basis is Basis.residents and self.count_per is CountPer.person
+
+    @property
+    def rules_locked(self):
+        return self.status not in (BallotStatus.draft, BallotStatus.announced)
+
+    @property
+    def counts_visible(self):
+        """Counts are hidden until closing, unless an open ballot has live counts."""
+        if self.status in (BallotStatus.closed, BallotStatus.published):
+            return True
+        return self.status is BallotStatus.open and self.live_counts and not self.secret
+
+    def can_manage(self, user):
+        return self.compound.can_manage(user)
+
+    def is_secretary(self, user):
+        return bool(user) and user.is_authenticated and user.is_secretary_of(
+            self.compound.community_id)
+
+    def can_view(self, user):
+        """Managers always; members of the compound once announced."""
+        if not (user and user.is_authenticated):
+            return False
+        if self.can_manage(user):
+            return True
+        return self.status is not BallotStatus.draft and self.compound.is_member(user)
+
+
+class BallotOption(db.Model):
+    """One option: 同意/反对/弃权, or one of several alternatives (maybe a proposal)."""
+    __tablename__ = "ballot_option"
+    __table_args__ = (db.UniqueConstraint("ballot_id", "label"),)
+    id = db.Column(db.Integer, primary_key=True)
+    ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False, index=True)
+    position = db.Column(db.Integer, nullable=False)
+    label = db.Column(db.String(200), nullable=False)
+    kind = db.Column(_enum(OptionKind, 16), nullable=False, default=OptionKind.choice)
+    ref_kind = db.Column(db.String(16))
+    ref_id = db.Column(db.Integer)
+    ballot = db.relationship(Ballot, back_populates="options")
+
+    @property
+    def ref(self):
+        return (self.ref_kind, self.ref_id) if self.ref_kind and self.ref_id else None
+
+    @property
+    def judged(self):
+        """Agree and alternatives can pass; against and abstain cannot."""
+        return self.kind in (OptionKind.agree, OptionKind.choice)
+
+
+class ElectorateUnit(db.Model):
+    """The electorate frozen when the ballot opens: one row per eligible unit with
+    its registered area (in 0.01 m², an exact integer) and its owner key —
+    ``o<owner id>`` or, without a registered owner, ``h<household id>`` — so an
+    owner of several units counts once in the headcount (法释〔2020〕17号 art. 9)."""
+    __tablename__ = "ballot_electorate"
+    __table_args__ = (db.UniqueConstraint("ballot_id", "household_id"),)
+    id = db.Column(db.Integer, primary_key=True)
+    ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False, index=True)
+    household_id = db.Column(db.ForeignKey("household.id"), nullable=False, index=True)
+    area_centi = db.Column(db.BigInteger, nullable=False)
+    owner_key = db.Column(db.String(24), nullable=False)
+    owner_id = db.Column(db.ForeignKey("owner.id"))
+
+    @property
+    def area_m2(self):
+        return Decimal(self.area_centi) / 100
+
+
+class ElectoratePerson(db.Model):
+    """Per-person residents' ballots: the adult residents frozen at opening."""
+    __tablename__ = "ballot_roll"
+    __table_args__ = (db.UniqueConstraint("ballot_id", "user_id"),)
+    id = db.Column(db.Integer, primary_key=True)
+    ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False, index=True)
+    user_id = db.Column(db.ForeignKey("user.id"), nullable=False)
+    household_id = db.Column(db.ForeignKey("household.id"), nullable=False)
+
+
+class Cast(TimestampMixin, db.Model):
+    """One act of voting — a link of the ballot's hash chain.  A phone vote, a paper
+    ballot or a proxy vote; it covers one or more units (an owner's units)."""
+    __tablename__ = "ballot_cast"
+    __table_args__ = (db.UniqueConstraint("ballot_id", "seq"),
+                      db.UniqueConstraint("ballot_id", "serial"))
+    id = db.Column(db.Integer, primary_key=True)
+    ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False, index=True)
+    seq = db.Column(db.Integer, nullable=False)
+    option_id = db.Column(db.ForeignKey("ballot_option.id"), nullable=False)
+    channel = db.Column(_enum(Channel, 16), nullable=False)
+    # Household ids covered, sorted and comma-joined (part of the hashed identity).
+    households = db.Column(db.String(2000), nullable=False)
+    receipt = db.Column(db.String(16), nullable=False, unique=True)
+    salt = db.Column(db.String(32), nullable=False)
+    prev_hash = db.Column(db.String(64), nullable=False)
+    hash = db.Column(db.String(64), nullable=False)
+    voter_id = db.Column(db.ForeignKey("user.id"))
+    entered_by_id = db.Column(db.ForeignKey("user.id"))
+    serial = db.Column(db.String(40))
+    witness = db.Column(db.String(60))
+    proxy_id = db.Column(db.ForeignKey("ballot_proxy.id"))
+    superseded_at = db.Column(db.DateTime)
+    option = db.relationship(BallotOption)
+    voter = db.relationship("User", foreign_keys=[voter_id])
+    entered_by = db.relationship("User", foreign_keys=[entered_by_id])
+
+
+class Vote(db.Model):
+    """The current vote of one unit (or, per-person ballots, one resident).
+
+    ``one_per_household`` holds the household id except in per-person ballots and
+    ``one_per_person`` the voter's id only in them: the two unique constraints make
+    the database refuse a second vote whatever the channel."""
+    __tablename__ = "ballot_vote"
+    __table_args__ = (db.UniqueConstraint("ballot_id", "one_per_household"),
+                      db.UniqueConstraint("ballot_id", "one_per_person"),
+                      db.Index("ix_ballot_vote_tally", "ballot_id", "option_id"))
+    id = db.Column(db.Integer, primary_key=True)
+    ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False)
+    household_id = db.Column(db.ForeignKey("household.id"), nullable=False, index=True)
+    option_id = db.Column(db.ForeignKey("ballot_option.id"), nullable=False)
+    cast_id = db.Column(db.ForeignKey("ballot_cast.id"), nullable=False, index=True)
+    channel = db.Column(_enum(Channel, 16), nullable=False)
+    one_per_household = db.Column(db.Integer)
+    one_per_person = db.Column(db.Integer)
+    cast = db.relationship(Cast)
+
+
+class Proxy(TimestampMixin, db.Model):
+    """A written proxy authorisation (物业管理条例 art. 12) for one ballot."""
+    __tablename__ = "ballot_proxy"
+    id = db.Column(db.Integer, primary_key=True)
+    ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False, index=True)
+    proxy_name = db.Column(db.String(60), nullable=False)
+    proxy_phone = db.Column(db.String(20), nullable=False, default="")
+    upload_id = db.Column(db.ForeignKey("upload.id"))
+    entered_by_id = db.Column(db.ForeignKey("user.id"))
+    principals = db.relationship("ProxyPrincipal", back_populates="proxy")
+
+    @property
+    def identity(self):
+        return self.proxy_phone or self.proxy_name
+
+
+class ProxyPrincipal(db.Model):
+    __tablename__ = "ballot_proxy_principal"
+    __table_args__ = (db.UniqueConstraint("ballot_id", "household_id"),)
+    id = db.Column(db.Integer, primary_key=True)
+    proxy_id = db.Column(db.ForeignKey("ballot_proxy.id"), nullable=False, index=True)
+    ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False)
+    household_id = db.Column(db.ForeignKey("household.id"), nullable=False)
+    owner_key = db.Column(db.String(24), nullable=False)
+    proxy = db.relationship(Proxy, back_populates="principals")

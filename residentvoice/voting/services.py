@@ -1,0 +1,347 @@
+"""Ballot lifecycle (DESIGN §4): create, edit before opening, announce, open
+(freezing the electorate), close and publish — one transition table."""
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from .. import links
+from ..audit.services import record
+from ..auth.models import Relation, RoleAssignment, RoleKind
+from ..directory.models import Building, Household, Owner
+from ..errors_domain import InvalidInput, NotAllowed, TransitionNotAllowed
+from ..extensions import db
+from ..i18n import N_
+from ..models import utcnow
+from ..notifications.services import notify
+from .counting import tally
+from .models import (Ballot, BallotOption, BallotStatus, Basis, CountPer, ElectoratePerson,
+                     ElectorateUnit, Matter, OptionKind)
+
+NOTICE_PERIOD = timedelta(days=15)   # Beijing property regulation (2024): ≥ 15 days' notice
+DEFAULT_OPTIONS = [("同意", OptionKind.agree), ("反对", OptionKind.against),
+                   ("弃权", OptionKind.abstain)]
+KIND_BY_LABEL = {"同意": OptionKind.agree, "agree": OptionKind.agree,
+                 "反对": OptionKind.against, "against": OptionKind.against,
+                 "弃权": OptionKind.abstain, "abstain": OptionKind.abstain}
+
+S = BallotStatus
+TRANSITIONS = {
+    (S.draft, "edit"): S.draft,
+    (S.announced, "edit"): S.announced,
+    (S.draft, "announce"): S.announced,
+    (S.announced, "open"): S.open,
+    (S.open, "close"): S.closed,
+    (S.closed, "publish"): S.published,
+}
+
+
+def allowed_actions(ballot):
+    return [action for (state, action) in TRANSITIONS if state is ballot.status
+            and action != "edit"]
+
+
+def _transition(ballot, action):
+    new = TRANSITIONS.get((ballot.status, action))
+    if new is None:
+        if action == "edit":
+            raise TransitionNotAllowed(_l("The ballot is open or finished: its rules are "
+                                          "locked and cannot be edited."))
+        raise TransitionNotAllowed(_l("This cannot be done while the ballot is %(status)s.",
+                                      status=ballot.status.value))
+    old = ballot.status
+    ballot.status = new
+    return old, new
+
+
+def _enum_value(cls, value, field, message):
+    if isinstance(value, cls):
+        return value
+    try:
+        return cls[value]
+    except (KeyError, TypeError):
+        raise InvalidInput(message, field)
+
+
+def _normalise_options(options):
+    """``[{"label", "ref"}]`` or labels → [(label, kind, ref)]; default 同意/反对/弃权."""
+    if not options:
+        return [(label, kind, None) for label, kind in DEFAULT_OPTIONS]
+    result, seen = [], set()
+    for item in options:
+        label, ref = (item.get("label"), item.get("ref")) if isinstance(item, dict) else (item, None)
+        if not isinstance(label, str) or not label.strip():
+            raise InvalidInput(_l("Every option needs a label."), "options")
+        label = label.strip()
+        if len(label) > 200:
+            raise InvalidInput(_l("An option's label has at most 200 characters."), "options")
+        key = label.casefold()
+        if key in seen:
+            raise InvalidInput(_l("The option “%(label)s” is listed twice.", label=label),
+                               "options")
+        seen.add(key)
+        if ref is not None:
+            ref = (str(ref[0]), int(ref[1]))
+        result.append((label, KIND_BY_LABEL.get(key, OptionKind.choice), ref))
+    if len(result) < 2:
+        raise InvalidInput(_l("A ballot needs at least two options."), "options")
+    if not any(kind in (OptionKind.agree, OptionKind.choice) for _l_, kind, _r in result):
+        raise InvalidInput(_l("At least one option must be one that can pass."), "options")
+    return result
+
+
+def _validate(compound, data):
+    """Check a ballot's fields; returns the cleaned values."""
+    title = (data.get("title") or "").strip()
+    if not title:
+        raise InvalidInput(_l("Enter the question."), "title")
+    if len(title) > 200:
+        raise InvalidInput(_l("At most %(max)d characters.", max=200), "title")
+    basis = _enum_value(Basis, data.get("basis"), "basis", _l("Choose who decides."))
+    matter = _enum_value(Matter, data.get("matter"), "matter", _l("Choose the matter."))
+    if (basis is Basis.residents) != (matter is Matter.consultative):
+        raise InvalidInput(_l("Owners' ballots decide one of the owners' matters; residents' "
+                              "ballots are consultative."), "matter")
+    count_per = _enum_value(CountPer, data.get("count_per") or "household", "count_per",
+                            _l("Choose how votes are counted."))
+    if basis is Basis.owners and count_per is not CountPer.household:
+        raise InvalidInput(_l("Owners vote per unit, never per person."), "count_per")
+    announced_at, opens_at, closes_at = (data.get(k) for k in
+                                         ("announced_at", "opens_at", "closes_at"))
+    for name, value in (("announced_at", announced_at), ("opens_at", opens_at),
+                        ("closes_at", closes_at)):
+        if value is None:
+            raise InvalidInput(_l("Enter a date and time."), name)
+    if opens_at < announced_at:
+        raise InvalidInput(_l("Voting cannot open before the ballot is announced."), "opens_at")
+    if basis is Basis.owners and opens_at - announced_at < NOTICE_PERIOD:
+        raise InvalidInput(_l("Owners must be notified at least 15 days before voting opens "
+                              "(Beijing property regulation)."), "opens_at")
+    if closes_at <= opens_at:
+        raise InvalidInput(_l("Voting must close after it opens."), "closes_at")
+    proxy_cap = data.get("proxy_cap", 3)
+    if not isinstance(proxy_cap, int) or isinstance(proxy_cap, bool) or not 1 <= proxy_cap <= 20:
+        raise InvalidInput(_l("A proxy may represent between 1 and 20 principals."), "proxy_cap")
+    building_ids = data.get("building_ids") or None
+    if building_ids:
+        known = set(db.session.scalars(db.select(Building.id).where(
+            Building.compound_id == compound.id)))
+        building_ids = sorted({int(b) for b in building_ids})
+        if not set(building_ids) <= known:
+            raise InvalidInput(_l("Choose buildings of this compound."), "building_ids")
+    return {"title": title, "description": (data.get("description") or "").strip(),
+            "basis": basis, "matter": matter, "count_per": count_per,
+            "announced_at": announced_at, "opens_at": opens_at, "closes_at": closes_at,
+            "secret": bool(data.get("secret")), "allow_change": bool(data.get("allow_change")),
+            "live_counts": bool(data.get("live_counts")) and not data.get("secret"),
+            "proxy_cap": proxy_cap, "building_ids": building_ids}
+
+
+def _set_options(ballot, options):
+    ballot.options.clear()
+    db.session.flush()
+    for position, (label, kind, ref) in enumerate(options):
+        ballot.options.append(BallotOption(position=position, label=label, kind=kind,
+                                           ref_kind=ref[0] if ref else None,
+                                           ref_id=ref[1] if ref else None))
+
+
+def create_ballot(actor, compound, *, options=(), **data):
+    """A draft ballot for ``compound`` (object or id); the secretary chooses the
+    rule (DESIGN §4).  Also offered to other features as "create_ballot"."""
+    if isinstance(compound, int):
+        from ..directory.models import Compound
+        compound = db.session.get(Compound, compound)
+        if compound is None:
+            raise InvalidInput(_l("No such compound."), "compound_id")
+    if actor is not None and not compound.can_manage(actor):
+        raise NotAllowed(_l("Only the compound's secretaries can create ballots."))
+    values = _validate(compound, data)
+    cleaned = _normalise_options(list(options or []))
+    ballot = Ballot(compound_id=compound.id, created_by_id=getattr(actor, "id", None), **values)
+    db.session.add(ballot)
+    _set_options(ballot, cleaned)
+    db.session.flush()
+    record(actor, "ballot.created", ballot, summary=ballot.title,
+           community_id=compound.community_id)
+    return ballot
+
+
+def update_ballot(actor, ballot, *, options=(), **data):
+    """Edit a ballot before it opens; once open its rules are locked."""
+    _transition(ballot, "edit")
+    values = _validate(ballot.compound, data)
+    cleaned = _normalise_options(list(options or []))
+    changes = {}
+    for key, value in values.items():
+        if getattr(ballot, key) != value:
+            changes[key] = (getattr(ballot, key), value)
+            setattr(ballot, key, value)
+    old_labels = [o.label for o in ballot.options]
+    if old_labels != [c[0] for c in cleaned] or any(
+            o.ref != c[2] for o, c in zip(ballot.options, cleaned)):
+        changes["options"] = (" / ".join(old_labels), " / ".join(c[0] for c in cleaned))
+        _set_options(ballot, cleaned)
+    db.session.flush()
+    record(actor, "ballot.edited", ballot, summary=ballot.title, changes=changes,
+           community_id=ballot.community_id)
+    return ballot
+
+
+def scope_households(ballot):
+    query = db.select(Household.id).where(Household.compound_id == ballot.compound_id)
+    if ballot.building_ids:
+        query = query.where(Household.building_id.in_(ballot.building_ids))
+    return query
+
+
+def electorate_user_ids(ballot):
+    """Users who may vote in the ballot: for owners' ballots owners and co-owners
+    (by role or as the registered owner), for residents' ballots every resident."""
+    households = scope_households(ballot).scalar_subquery()
+    roles = db.select(RoleAssignment.user_id).where(
+        RoleAssignment.kind == RoleKind.resident, RoleAssignment.household_id.in_(households))
+    if ballot.is_owners:
+        roles = roles.where(RoleAssignment.relation.in_([Relation.owner, Relation.co_owner]))
+        owners = db.select(Owner.user_id).join(Household, Household.owner_id == Owner.id).where(
+            Household.id.in_(households), Owner.user_id.is_not(None))
+        return set(db.session.scalars(roles)) | set(db.session.scalars(owners))
+    return set(db.session.scalars(roles))
+
+
+def _notify_electorate(ballot, message, params):
+    notify(electorate_user_ids(ballot), "ballot", message, params, f"/ballots/{ballot.id}")
+
+
+def announce(actor, ballot, now=None):
+    """Announce (公告) the ballot to its electorate."""
+    now = now or utcnow()
+    announced_at = min(ballot.announced_at, now)
+    if (ballot.status is S.draft and ballot.is_owners
+            and ballot.opens_at - announced_at < NOTICE_PERIOD):
+        raise TransitionNotAllowed(_l("Announced now, voting would open less than 15 days "
+                                      "later: move the opening date first."))
+    old, new = _transition(ballot, "announce")
+    ballot.announced_at = announced_at
+    _notify_electorate(ballot, N_("New ballot announced: %(title)s"), {"title": ballot.title})
+    record(actor, "ballot.announced", ballot, summary=ballot.title,
+           changes={"status": (old, new)}, community_id=ballot.community_id)
+    return ballot
+
+
+def freeze_electorate(ballot):
+    """Freeze every eligible unit with its registered area and owner key (DESIGN §4)."""
+    rows = db.session.execute(db.select(Household.id, Household.area_m2, Household.owner_id)
+                              .where(Household.id.in_(scope_households(ballot)))).all()
+    units = []
+    for household_id, area, owner_id in rows:
+        key = f"o{owner_id}" if ballot.is_owners and owner_id else f"h{household_id}"
+        units.append({"ballot_id": ballot.id, "household_id": household_id,
+                      "area_centi": int(area * 100), "owner_key": key,
+                      "owner_id": owner_id if ballot.is_owners else None})
+    if units:
+        db.session.execute(db.insert(ElectorateUnit), units)
+    if ballot.per_person:
+        from ..auth.models import User
+        people = db.session.execute(
+            db.select(RoleAssignment.user_id, RoleAssignment.household_id, User.birth_year)
+            .join(User, User.id == RoleAssignment.user_id)
+            .where(RoleAssignment.kind == RoleKind.resident, User.active.is_(True),
+                   RoleAssignment.household_id.in_(scope_households(ballot)))).all()
+        year, seen, roll = utcnow().year, set(), []
+        for user_id, household_id, birth_year in people:
+            if user_id in seen or (birth_year is not None and year - birth_year < 18):
+                continue
+            seen.add(user_id)
+            roll.append({"ballot_id": ballot.id, "user_id": user_id,
+                         "household_id": household_id})
+        if roll:
+            db.session.execute(db.insert(ElectoratePerson), roll)
+    return len(units)
+
+
+def open_ballot(actor, ballot, now=None):
+    """Open voting: not before ``opens_at`` and, for owners, not less than 15 days
+    after the announcement; freezes the electorate and locks the rules."""
+    now = now or utcnow()
+    if ballot.status is S.announced:
+        if now < ballot.opens_at:
+            raise TransitionNotAllowed(_l("Voting opens at the announced time, not before."))
+        if ballot.is_owners and now - ballot.announced_at < NOTICE_PERIOD:
+            raise TransitionNotAllowed(_l("Owners' ballots open at least 15 days after the "
+                                          "announcement."))
+    old, new = _transition(ballot, "open")
+    ballot.opened_at = now
+    count = freeze_electorate(ballot)
+    _notify_electorate(ballot, N_("Voting is open: %(title)s"), {"title": ballot.title})
+    record(actor, "ballot.opened", ballot, summary=f"{ballot.title} ({count})",
+           changes={"status": (old, new)}, community_id=ballot.community_id)
+    return ballot
+
+
+def close_ballot(actor, ballot, now=None):
+    """Close voting (manually or at ``closes_at``); the chain head is fixed and the
+    "ballot.closed" event carries the result to other features."""
+    old, new = _transition(ballot, "close")
+    ballot.closed_at = now or utcnow()
+    ballot.chain_head = ballot.chain_tip
+    db.session.flush()
+    result = tally(ballot)
+    record(actor, "ballot.closed", ballot,
+           summary=f"{ballot.title}: {'passed' if result.passed else 'not passed'}",
+           changes={"status": (old, new)}, community_id=ballot.community_id)
+    links.emit("ballot.closed", ballot=ballot, result=result)
+    return result
+
+
+def publish(actor, ballot, now=None):
+    """Post the results notice (公示) and tell the electorate."""
+    old, new = _transition(ballot, "publish")
+    ballot.published_at = now or utcnow()
+    _notify_electorate(ballot, N_("Results published: %(title)s"), {"title": ballot.title})
+    record(actor, "ballot.published", ballot, summary=ballot.title,
+           changes={"status": (old, new)}, community_id=ballot.community_id)
+    return ballot
+
+
+ACTIONS = {"announce": announce, "open": open_ballot, "close": close_ballot,
+           "publish": publish}
+
+
+def apply(actor, ballot, action, now=None):
+    if action not in ACTIONS:
+        raise TransitionNotAllowed(_l("Unknown action."))
+    if actor is not None and not ballot.can_manage(actor):
+        raise NotAllowed(_l("Only the compound's secretaries can do this."))
+    return ACTIONS[action](actor, ballot, now=now)
+
+
+def close_if_due(ballot, now=None):
+    """Close an open ballot whose ``closes_at`` has passed (lazily or from cron)."""
+    now = now or utcnow()
+    if ballot.status is S.open and now >= ballot.closes_at:
+        close_ballot(None, ballot, now=ballot.closes_at)
+        return True
+    return False
+
+
+def close_due(now=None):
+    now = now or utcnow()
+    due = db.session.scalars(db.select(Ballot).where(Ballot.status == S.open,
+                                                     Ballot.closes_at <= now)).all()
+    for ballot in due:
+        close_if_due(ballot, now)
+    return due
+
+
+def ballots_for(user, statuses=None):
+    """Ballots the user may see: of the compounds they manage, or (once
+    announced) of the compounds they live or work in."""
+    managed = user.managed_compound_ids()
+    member = set(user.compound_ids())
+    member |= {c.id for r in user.roles if r.organisation_id for c in r.organisation.compounds}
+    query = db.select(Ballot).where(db.or_(
+        Ballot.compound_id.in_(managed or {-1}),
+        db.and_(Ballot.compound_id.in_(member or {-1}), Ballot.status != S.draft)))
+    if statuses:
+        query = query.where(Ballot.status.in_(statuses))
+    return query.order_by(Ballot.opens_at.desc(), Ballot.id.desc())

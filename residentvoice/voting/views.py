@@ -1,0 +1,221 @@
+"""Ballot pages: list, create/edit, the ballot with its options, voting with
+a confirmation, state transitions and the result (DESIGN §4)."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import access, links
+from ..directory.models import Building, Compound
+from ..errors_domain import DomainError
+from ..extensions import db
+from ..forms import choices, show_domain_error
+from ..main.sections import home_section, nav_item
+from . import bp, providers, services  # noqa: F401  (providers registers links)
+from .casting import cast_phone_vote
+from .counting import tally
+from .forms import BallotForm, ConfirmVoteForm, utc_to_local
+from .models import Ballot, BallotOption, BallotStatus, ElectorateUnit, Vote
+from .presenters import chart, my_households, option_label, result_rows
+
+nav_item(30, "voting.index", _l("Ballots"))
+
+
+@home_section(20, "voting/_home.html")
+def open_ballots_section(user):
+    """Open ballots of the user's households, first thing on the home page."""
+    compounds = user.compound_ids()
+    if not compounds:
+        return None
+    ballots = db.session.scalars(db.select(Ballot).where(
+        Ballot.compound_id.in_(compounds),
+        Ballot.status.in_([BallotStatus.open, BallotStatus.announced]))
+        .order_by(Ballot.closes_at)).all()
+    if not ballots:
+        return None
+    voted = set(db.session.scalars(db.select(Vote.ballot_id).where(
+        Vote.ballot_id.in_([b.id for b in ballots]),
+        db.or_(Vote.household_id.in_(user.household_ids()), Vote.one_per_person == user.id))))
+    return {"ballots": ballots, "voted": voted}
+
+
+def _load(ballot_id, can=None):
+    ballot = access.load(Ballot, ballot_id, can=can)
+    if services.close_if_due(ballot):
+        db.session.flush()
+    return ballot
+
+
+@bp.route("/")
+@access.login
+def index():
+    ballots = db.session.scalars(services.ballots_for(current_user).limit(200)).all()
+    compounds = (db.session.scalars(db.select(Compound).where(
+        Compound.id.in_(current_user.managed_compound_ids())).order_by(Compound.name)).all()
+        if current_user.has_any_role("secretary", "street_admin") else [])
+    return render_template("voting/index.html", ballots=ballots, compounds=compounds)
+
+
+def _prepare_form(form, compound):
+    form.buildings.choices = choices(
+        (b.id, _("Building %(n)s", n=b.number)) for b in db.session.scalars(
+            db.select(Building).where(Building.compound_id == compound.id)
+            .order_by(Building.number)))
+
+
+@bp.route("/new/<int:compound_id>", methods=["GET", "POST"])
+@access.role("secretary", "street_admin")
+def new(compound_id):
+    compound = access.load(Compound, compound_id, can_view="can_manage")
+    form = BallotForm()
+    _prepare_form(form, compound)
+    if form.validate_on_submit():
+        data = form.service_data()
+        try:
+            ballot = services.create_ballot(current_user, compound, **data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Draft ballot saved. Announce it when the notice is up."), "success")
+            return redirect(url_for("voting.show", ballot_id=ballot.id))
+    return render_template("voting/edit.html", form=form, compound=compound, ballot=None)
+
+
+@bp.route("/<int:ballot_id>/edit", methods=["GET", "POST"])
+@access.role("secretary", "street_admin")
+def edit(ballot_id):
+    ballot = _load(ballot_id, can="can_manage")
+    if ballot.rules_locked:
+        flash(_("The ballot is open or finished: its rules are locked and cannot be edited."),
+              "error")
+        return redirect(url_for("voting.show", ballot_id=ballot.id))
+    form = BallotForm(obj=None if request.method == "POST" else ballot)
+    _prepare_form(form, ballot.compound)
+    if request.method == "GET":
+        form.options.data = "\n".join(o.label for o in ballot.options)
+        form.buildings.data = ballot.building_ids or []
+        for name in ("announced_at", "opens_at", "closes_at"):
+            getattr(form, name).data = utc_to_local(getattr(ballot, name))
+        form.basis.data, form.matter.data = ballot.basis.name, ballot.matter.name
+        form.count_per.data = ballot.count_per.name
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                services.update_ballot(current_user, ballot, **form.service_data())
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Ballot saved."), "success")
+            return redirect(url_for("voting.show", ballot_id=ballot.id))
+    return render_template("voting/edit.html", form=form, compound=ballot.compound,
+                           ballot=ballot)
+
+
+def _linked(ballot, user):
+    refs = [o.ref for o in ballot.options if o.ref]
+    return links.resolve_links(refs, user) if refs else {}
+
+
+def _turnout(ballot):
+    """Units and headcount that voted so far (shown even for secret ballots)."""
+    if ballot.status in (BallotStatus.draft, BallotStatus.announced):
+        return None
+    from .counting import electorate_totals, vote_totals
+    return {"electorate": electorate_totals(ballot), "participation": vote_totals(ballot)[0]}
+
+
+@bp.route("/<int:ballot_id>")
+@access.login
+def show(ballot_id):
+    ballot = _load(ballot_id)
+    return render_template(
+        "voting/show.html", ballot=ballot, households=my_households(ballot, current_user),
+        linked=_linked(ballot, current_user), option_label=option_label,
+        actions=services.allowed_actions(ballot) if ballot.can_manage(current_user) else [],
+        manager=ballot.can_manage(current_user), secretary=ballot.is_secretary(current_user),
+        turnout=_turnout(ballot))
+
+
+def _household_and_option(ballot, source):
+    household_id = source.get("household", type=int)
+    option = db.session.get(BallotOption, source.get("option", type=int) or 0)
+    if option is None or option.ballot_id != ballot.id:
+        option = None
+    return household_id, option
+
+
+@bp.route("/<int:ballot_id>/vote", methods=["GET", "POST"])
+@access.login
+def vote(ballot_id):
+    """Confirmation page (GET) and the vote itself (POST)."""
+    ballot = _load(ballot_id)
+    source = request.form if request.method == "POST" else request.args
+    household_id, option = _household_and_option(ballot, source)
+    mine = {s.household.id: s for s in my_households(ballot, current_user)}
+    status = mine.get(household_id)
+    if option is None or status is None:
+        flash(_("Choose one of this ballot's options."), "error")
+        return redirect(url_for("voting.show", ballot_id=ballot.id))
+    form = ConfirmVoteForm(data={"household": household_id, "option": option.id})
+    if request.method == "POST" and form.validate():
+        try:
+            cast = cast_phone_vote(current_user, ballot, household_id, option.id)
+        except DomainError as error:
+            flash(str(error.message), "error")
+            return redirect(url_for("voting.show", ballot_id=ballot.id))
+        flash(_("Your vote is recorded. Your receipt code is %(receipt)s — keep it to check "
+                "that your vote is counted.", receipt=cast.receipt), "success")
+        return redirect(url_for("voting.show", ballot_id=ballot.id))
+    return render_template("voting/confirm.html", ballot=ballot, status=status, option=option,
+                           label=option_label(option), form=form)
+
+
+@bp.route("/<int:ballot_id>/do/<action>", methods=["POST"])
+@access.role("secretary", "street_admin")
+def transition(ballot_id, action):
+    ballot = _load(ballot_id, can="can_manage")
+    if action not in services.ACTIONS:
+        abort(404)
+    try:
+        with db.session.begin_nested():
+            services.apply(current_user, ballot, action)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        flash({"announce": _("The ballot is announced and the electorate notified."),
+               "open": _("Voting is open. The electorate is frozen and the rules locked."),
+               "close": _("Voting is closed."),
+               "publish": _("The results notice is published.")}[action], "success")
+    return redirect(url_for("voting.show", ballot_id=ballot.id))
+
+
+def result_context(ballot):
+    result = tally(ballot) if ballot.counts_visible else None
+    return {"ballot": ballot, "result": result, "turnout": _turnout(ballot),
+            "rows": result_rows(ballot, result) if result else [],
+            "chart": chart(ballot, result) if result else None, "option_label": option_label}
+
+
+@bp.route("/<int:ballot_id>/result")
+@access.login
+def result(ballot_id):
+    ballot = _load(ballot_id)
+    if ballot.status is BallotStatus.draft:
+        abort(404)
+    return render_template("voting/result.html", **result_context(ballot))
+
+
+@bp.route("/<int:ballot_id>/notice")
+@access.login
+def notice(ballot_id):
+    """The printable results notice (公示) with the chain head."""
+    ballot = _load(ballot_id)
+    if ballot.status not in (BallotStatus.closed, BallotStatus.published):
+        flash(_("The results notice exists once voting has closed."), "error")
+        return redirect(url_for("voting.show", ballot_id=ballot.id))
+    return render_template("voting/notice.html", **result_context(ballot))
+
+
+def electorate_size(ballot):
+    return db.session.scalar(db.select(db.func.count(ElectorateUnit.id)).where(
+        ElectorateUnit.ballot_id == ballot.id))
