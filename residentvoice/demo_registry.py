@@ -1,3 +1,4 @@
 """Imports every feature's demo loaders (each registers with ``@demo_loader``)."""
 from .demo import directory  # noqa: F401
 from .voting import demo as voting_demo  # noqa: F401
+from .tickets import demo as tickets_demo  # noqa: F401

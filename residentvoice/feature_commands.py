@@ -2,3 +2,5 @@
 from .commands import FEATURE_COMMANDS  # noqa: F401
 from .voting.commands import register as _voting_commands  # noqa: E402
 FEATURE_COMMANDS.append(_voting_commands)
+from .tickets.commands import register as _ticket_commands  # noqa: E402
+FEATURE_COMMANDS.append(_ticket_commands)

@@ -1,0 +1,147 @@
+"""Demo tickets (DESIGN §7): the vibrating relocated air conditioner in
+东四十条甲34号院 plus a spread of tickets across compounds, categories and
+states (some overdue, some reopened, some rated), routing rules per compound
+and the default service levels.  Idempotent; ``ctx.scale`` multiplies the
+tickets.  The municipal pipe company gets a staff account (13700000003)."""
+from datetime import timedelta
+
+from ..auth.models import RoleAssignment, RoleKind, User
+from ..demo import demo_loader
+from ..directory.models import Household, Organisation
+from ..extensions import db
+from ..models import utcnow
+from . import actions, services, sla, workflow
+from .models import Category, Ticket
+
+FACADE = "北京城建建设工程有限公司"
+WATER = "北京市政管网工程有限公司"
+PROPERTY = "东城物业管理有限公司"
+RULES = {Category.facade_ac: FACADE, Category.insulation: FACADE,
+         Category.water_drainage: WATER, Category.rain_sewage: WATER}
+AC_TEXT = "空调外机改造后移到了新支架上，开机时整面墙都在震动，晚上吵得睡不着。"
+SPREAD = [
+    # category, description, days ago, outcome
+    (Category.water_drainage, "厨房下水管接口渗水，楼下邻居天花板有水印。", 3, "in_progress"),
+    (Category.roads, "3号楼前新铺路面出现裂缝，老人走路容易绊倒。", 20, "fixed5"),
+    (Category.insulation, "外墙保温层有一块鼓起来了，担心掉落。", 30, "reopened"),
+    (Category.charging_piles, "充电桩扫码后无法启动充电。", 12, "fixed3"),
+    (Category.trash_stations, "垃圾桶站周边异味大，清运不及时。", 10, "overdue"),
+    (Category.greenery, "花箱里的植物枯死了，希望补种。", 40, "unconfirmed"),
+    (Category.noise, "夜间施工噪音扰民。", 8, "refused"),
+    (Category.bike_sheds, "车棚顶棚漏雨。", 2, "acknowledged"),
+    (Category.rain_sewage, "雨污分流改造后院内雨水井堵塞，下雨积水。", 5, "overdue"),
+    (Category.facade_ac, "空调冷凝水管没有接入排水管，滴到楼下阳台。", 16, "fixed4"),
+]
+
+
+def _org(name):
+    return db.session.scalar(db.select(Organisation).where(Organisation.name == name))
+
+
+def _staff(org, phone, name, ctx):
+    for role in org and db.session.scalars(db.select(RoleAssignment).where(
+            RoleAssignment.kind == RoleKind.staff, RoleAssignment.organisation_id == org.id)):
+        return role.user
+    if org is None:
+        return None
+    user = ctx.user(phone) or User(phone=phone, name=name, password_hash=ctx.password_hash)
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(RoleAssignment(user_id=user.id, kind=RoleKind.staff, organisation_id=org.id))
+    db.session.flush()
+    return user
+
+
+def _rules(compound):
+    existing = {r.category for r in services.rules_for(compound)}
+    property_manager = _org(PROPERTY)
+    for category in Category:
+        org = _org(RULES.get(category, PROPERTY)) or property_manager
+        if category in existing or org is None or compound not in org.compounds:
+            continue
+        db.session.add(services.RoutingRule(compound_id=compound.id, category=category,
+                                            organisation_id=org.id))
+    db.session.flush()
+
+
+def _residents(compound, limit):
+    return db.session.execute(
+        db.select(User, Household).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .join(Household, Household.id == RoleAssignment.household_id)
+        .where(RoleAssignment.kind == RoleKind.resident, Household.compound_id == compound.id)
+        .order_by(Household.id).limit(limit)).all()
+
+
+def _handler(ticket, staff_by_org, secretary):
+    return staff_by_org.get(ticket.organisation_id) or secretary
+
+
+def _play(ticket, outcome, start, reporter, handler, secretary):
+    """Move a demo ticket to ``outcome`` with plausible times after ``start``."""
+    if outcome in ("overdue",):
+        return
+    actions.acknowledge(handler, ticket, now=start + timedelta(hours=3))
+    if outcome == "acknowledged":
+        return
+    if outcome == "refused":
+        actions.refuse(secretary, ticket, "经核实为市政道路夜间施工，已转交城管部门，本平台不再处理。",
+                       now=start + timedelta(days=1))
+        return
+    actions.start(handler, ticket, (start + timedelta(days=1, hours=8)).date(),
+                  "已安排师傅上门。", now=start + timedelta(hours=5))
+    if outcome == "in_progress":
+        return
+    actions.resolve(handler, ticket, "已上门维修完毕。", now=start + timedelta(days=2))
+    if outcome == "reopened":
+        actions.reopen(reporter, ticket, "修完两天又鼓起来了，没有修好。",
+                       now=start + timedelta(days=3))
+        actions.acknowledge(handler, ticket, now=start + timedelta(days=3, hours=2))
+        actions.resolve(handler, ticket, "更换了整块保温板并加固。", now=start + timedelta(days=6))
+        actions.confirm(reporter, ticket, 4, "这次修好了。", now=start + timedelta(days=7))
+    elif outcome == "unconfirmed":
+        workflow.apply(None, ticket, "auto_close", now=start + timedelta(days=10))
+    elif outcome.startswith("fixed"):
+        actions.confirm(reporter, ticket, int(outcome[-1]), "", now=start + timedelta(days=3))
+
+
+@demo_loader(60)
+def load_tickets(ctx):
+    sla.ensure_defaults()
+    staff_by_org = {}
+    for name, phone, person in ((FACADE, "13700000001", "孙工"), (PROPERTY, "13700000002", "周经理"),
+                                (WATER, "13700000003", "郑工")):
+        org = _org(name)
+        user = _staff(org, phone, person, ctx)
+        if org is not None and user is not None:
+            staff_by_org[org.id] = user
+    now = utcnow()
+    for compound in ctx.compounds():
+        _rules(compound)
+        if db.session.scalar(db.select(Ticket.id).where(Ticket.compound_id == compound.id)
+                             .limit(1)) is not None:
+            continue
+        secretary = db.session.scalar(db.select(User).join(RoleAssignment).where(
+            RoleAssignment.kind == RoleKind.secretary,
+            RoleAssignment.community_id == compound.community_id))
+        people = _residents(compound, 40)
+        if not people or secretary is None:
+            continue
+        if compound.code == "DSST34":
+            wang = ctx.user("13800000001")
+            home = db.session.scalar(db.select(Household).where(
+                Household.code == "DSST34-1-0601"))
+            if wang is not None and home is not None:
+                services.create_ticket(wang, compound_id=compound.id, category=Category.facade_ac,
+                                       description=AC_TEXT, household_id=home.id, public=True,
+                                       now=now - timedelta(hours=2))
+        for copy in range(ctx.scale):
+            for n, (category, text, days, outcome) in enumerate(SPREAD):
+                reporter, household = people[(n + copy * len(SPREAD)) % len(people)]
+                start = now - timedelta(days=days + copy, hours=n)
+                ticket = services.create_ticket(
+                    reporter, compound_id=compound.id, category=category, description=text,
+                    household_id=household.id, public=n % 3 != 0, anonymous=n % 4 == 0,
+                    now=start)
+                _play(ticket, outcome, start, reporter,
+                      _handler(ticket, staff_by_org, secretary), secretary)
+        db.session.flush()

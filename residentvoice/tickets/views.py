@@ -1,0 +1,224 @@
+"""Resident pages: file a ticket, my tickets, a ticket's page (DESIGN §5)."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import access
+from ..auth.models import User
+from ..directory.models import Compound, Household
+from ..errors_domain import DomainError
+from ..extensions import db
+from ..forms import choices, normalise_phone, show_domain_error
+from ..main.sections import home_section, nav_item
+from ..uploads import services as uploads
+from . import bp, providers, queries, services, workflow  # noqa: F401  (providers registers)
+from .forms import ACTION_FORMS, MeTooForm, PlaceForm, RedactForm, TicketForm, UpdateForm
+from .forms import category_choices
+from .models import EventKind, Ticket, TicketEvent
+from .sla import is_overdue
+
+nav_item(30, "tickets.mine", _l("My tickets"),
+         lambda user: user.is_authenticated and user.has_any_role("resident"))
+nav_item(31, "tickets.new", _l("Report a problem"),
+         lambda user: user.is_authenticated and user.has_any_role("resident", "secretary"))
+nav_item(32, "tickets.queue", _l("Ticket queue"),
+         lambda user: user.is_authenticated and user.has_any_role("staff", "secretary",
+                                                                  "street_admin"))
+nav_item(33, "tickets.dashboard", _l("Ticket dashboard"),
+         lambda user: user.is_authenticated and user.has_any_role("secretary", "street_admin"))
+
+
+def _upload_check(object_id, user):
+    ticket = db.session.get(Ticket, object_id)
+    return bool(ticket and ticket.can_view(user))
+
+
+uploads.register_view_check("ticket", _upload_check)
+
+
+@home_section(30, "tickets/_home.html")
+def tickets_section(user):
+    data = {}
+    if user.has_any_role("resident"):
+        data["awaiting"] = queries.awaiting_confirmation(user)
+        data["open"] = queries.open_reported(user)
+    if user.has_any_role("staff", "secretary", "street_admin"):
+        data["queue_count"] = queries.queue_count(user)
+    return data or None
+
+
+# ---- filing ----------------------------------------------------------------
+
+def _compounds_for(user):
+    """Compounds the user may file in, with households/buildings for "where"."""
+    ids = set(user.compound_ids()) | user.managed_compound_ids()
+    if not ids:
+        return []
+    return db.session.scalars(db.select(Compound).where(Compound.id.in_(ids))
+                              .order_by(Compound.name)).all()
+
+
+def _where_choices(user, compounds):
+    """"h:<id>" own household, "b:<id>" a building, "c:<id>" a common area."""
+    pairs = [("", _l("Choose…"))]
+    own = sorted((r.household for r in user.resident_roles()), key=lambda h: h.code)
+    for h in own:
+        pairs.append((f"h:{h.id}", _("My home: %(compound)s, building %(b)s, unit %(u)s",
+                                     compound=h.compound.name, b=h.building.number, u=h.unit)))
+    for compound in compounds:
+        pairs.append((f"c:{compound.id}", _("%(compound)s: common area",
+                                            compound=compound.name)))
+        for building in compound.buildings:
+            pairs.append((f"b:{building.id}", _("%(compound)s: building %(b)s (common parts)",
+                                                compound=compound.name, b=building.number)))
+    return choices(pairs), own
+
+
+def _parse_where(value):
+    """(compound_id, household_id, building_id) from a "where" choice."""
+    kind, _sep, ident = (value or "").partition(":")
+    if not ident.isdigit():
+        return None, None, None
+    ident = int(ident)
+    if kind == "h":
+        household = db.session.get(Household, ident)
+        return (household.compound_id, ident, None) if household else (None, None, None)
+    if kind == "b":
+        from ..directory.models import Building
+        building = db.session.get(Building, ident)
+        return (building.compound_id, None, ident) if building else (None, None, None)
+    if kind == "c":
+        return ident, None, None
+    return None, None, None
+
+
+def _reporter_for(form, user):
+    """On behalf (secretaries): the resident's account by phone, if any."""
+    if not user.has_any_role("secretary", "street_admin") or not form.reporter_phone.data:
+        return None
+    phone = normalise_phone(form.reporter_phone.data)
+    reporter = db.session.scalar(db.select(User).where(User.phone == phone))
+    if reporter is None:
+        form.reporter_phone.errors = [_("No account has this mobile number. Leave it empty "
+                                        "and enter the resident's name and phone instead.")]
+    return reporter
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.role("resident", "secretary", "street_admin")
+def new():
+    compounds = _compounds_for(current_user)
+    where, own = _where_choices(current_user, compounds)
+    on_behalf = current_user.has_any_role("secretary", "street_admin")
+    if request.method == "GET" and not request.args.get("category"):
+        place = PlaceForm(formdata=None)
+        place.category.choices = category_choices()
+        place.where.choices = where
+        if own:
+            place.where.data = f"h:{own[0].id}"
+        return render_template("tickets/new_place.html", form=place)
+    form = TicketForm(formdata=request.form if request.method == "POST" else request.args)
+    form.category.choices = category_choices()
+    form.where.choices = where
+    if not on_behalf:
+        for name in ("reporter_phone", "contact_name", "contact_phone"):
+            del form[name]
+    compound_id, household_id, building_id = _parse_where(form.where.data)
+    similar = []
+    if form.category.data and compound_id:
+        try:
+            similar = services.similar_open(current_user, compound_id, building_id or (
+                db.session.get(Household, household_id).building_id if household_id else None),
+                form.category.data)
+        except DomainError:
+            similar = []
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            reporter = _reporter_for(form, current_user) if on_behalf else None
+            if not form.errors and not (on_behalf and form.reporter_phone.errors):
+                try:
+                    ticket = services.create_ticket(
+                        current_user, compound_id=compound_id, category=form.category.data,
+                        description=form.description.data, household_id=household_id,
+                        building_id=building_id, location_text=form.location_text.data,
+                        emergency=form.emergency.data, public=form.public.data,
+                        anonymous=form.anonymous.data,
+                        source="reception" if on_behalf else "web", reporter=reporter,
+                        contact={"name": form.contact_name.data,
+                                 "phone": form.contact_phone.data} if on_behalf else None,
+                        photos=request.files.getlist("photos"))
+                except DomainError as error:
+                    show_domain_error(form, error)
+                else:
+                    flash(_("Ticket %(number)s filed. It went to: %(to)s.",
+                            number=ticket.number,
+                            to=ticket.organisation.name if ticket.organisation
+                            else _("the community's secretaries")), "success")
+                    return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    me_too = MeTooForm(formdata=None)
+    me_too.household_id.choices = [(h.id, h.code) for h in own]
+    return render_template("tickets/new.html", form=form, similar=similar, me_too=me_too,
+                           on_behalf=on_behalf), status
+
+
+# ---- reading ---------------------------------------------------------------
+
+@bp.route("/")
+@access.login
+def mine():
+    page = db.paginate(queries.mine(current_user), per_page=30, error_out=False)
+    return render_template("tickets/mine.html", page=page, is_overdue=is_overdue)
+
+
+def timeline(ticket, user):
+    events = db.session.scalars(db.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
+                                .order_by(TicketEvent.created_at, TicketEvent.id)).all()
+    if ticket.can_see_internal(user):
+        return events
+    return [e for e in events if e.public and e.kind is not EventKind.escalation]
+
+
+def render_ticket(ticket, forms=None, status=200):
+    """The ticket page with a form for each action the user may take now;
+    ``forms`` carries a bound form with errors back to the page."""
+    forms = dict(forms or {})
+    actions = workflow.allowed_actions(ticket, current_user)
+    for action in actions:
+        if action not in forms:
+            forms[action] = ACTION_FORMS[action](formdata=None, prefix=action)
+    if "reroute" in forms:
+        orgs = services.organisations_for(ticket.compound)
+        forms["reroute"].organisation_id.choices = [(0, _("The community's secretaries"))] + \
+            [(o.id, o.name) for o in orgs]
+    staff = ticket.can_see_internal(current_user)
+    update_form = forms.get("update") or UpdateForm(formdata=None, prefix="update")
+    redact_form = forms.get("redact") or RedactForm(formdata=None, prefix="redact")
+    me_too = None
+    own = [hid for hid in current_user.household_ids()
+           if hid != ticket.household_id and hid not in {a.household_id for a in ticket.affected}]
+    if own and ticket.is_open and not ticket.is_reporter(current_user):
+        me_too = MeTooForm(formdata=None)
+        me_too.household_id.choices = [(h.id, h.code) for h in db.session.scalars(
+            db.select(Household).where(Household.id.in_(own),
+                                       Household.compound_id == ticket.compound_id))]
+        me_too = me_too if me_too.household_id.choices else None
+    return render_template(
+        "tickets/show.html", ticket=ticket, events=timeline(ticket, current_user),
+        actions=actions, forms=forms, staff=staff, update_form=update_form,
+        redact_form=redact_form, me_too=me_too,
+        photos=uploads.uploads_for("ticket", ticket.id), overdue=is_overdue(ticket),
+        moderator=ticket.is_moderator(current_user),
+        action_labels=workflow.ACTION_LABELS), status
+
+
+@bp.route("/<int:ticket_id>")
+@access.login
+def show(ticket_id):
+    ticket = access.load(Ticket, ticket_id)
+    if ticket.duplicate_of_id and request.args.get("follow"):
+        return redirect(url_for("tickets.show", ticket_id=ticket.duplicate_of_id))
+    return render_ticket(ticket)
+

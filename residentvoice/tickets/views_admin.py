@@ -1,0 +1,167 @@
+"""Routing rules (secretaries), SLA (street office), dashboard and the public
+per-compound summary."""
+import csv
+import io
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..directory.models import Compound
+from ..errors_domain import DomainError
+from ..extensions import db
+from ..forms import show_domain_error
+from . import bp, dashboard, queries, services, sla
+from .forms import RuleForm, SlaForm, category_choices
+from .models import Category, RoutingRule
+from .sla import is_overdue
+
+
+def _rule_form(compound, formdata=None):
+    form = RuleForm(formdata=formdata)
+    form.category.choices = category_choices()
+    form.organisation_id.choices = [(0, _("Choose…"))] + [
+        (o.id, o.name) for o in services.organisations_for(compound)]
+    return form
+
+
+@bp.route("/compounds/<int:compound_id>/rules", methods=["GET", "POST"])
+@access.role("secretary", "street_admin")
+def rules(compound_id):
+    compound = access.load(Compound, compound_id, can_view="can_manage")
+    form = _rule_form(compound, request.form if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            try:
+                services.set_rule(current_user, compound, form.category.data,
+                                  form.organisation_id.data)
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                flash(_("Routing rule saved."), "success")
+                return redirect(url_for("tickets.rules", compound_id=compound.id))
+    return render_template("tickets/rules.html", compound=compound, form=form,
+                           rules=services.rules_for(compound)), status
+
+
+@bp.route("/rules/<int:rule_id>/delete", methods=["POST"])
+@access.role("secretary", "street_admin")
+def delete_rule(rule_id):
+    rule = db.session.get(RoutingRule, rule_id)
+    if rule is None or not rule.compound.can_manage(current_user):
+        abort(404)
+    compound_id = rule.compound_id
+    services.delete_rule(current_user, rule)
+    flash(_("Routing rule removed: such tickets now go to the secretaries unless a "
+            "warranty covers them."), "success")
+    return redirect(url_for("tickets.rules", compound_id=compound_id))
+
+
+def _sla_rows():
+    labels = {c.name: c.value for c in Category}
+    labels[sla.EMERGENCY] = _("Emergency (any category)")
+    return [(key, labels[key], ack, resolve) for key, (ack, resolve) in sla.policies().items()]
+
+
+@bp.route("/sla", methods=["GET", "POST"])
+@access.role("street_admin", "secretary")
+def sla_settings():
+    editable = current_user.has_any_role("street_admin")
+    form = SlaForm(formdata=request.form if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if not editable:
+            abort(403)
+        status = 422
+        if form.validate():
+            try:
+                sla.set_policy(current_user, form.key.data, form.ack_hours.data,
+                               form.resolve_hours.data)
+            except DomainError as error:
+                show_domain_error(form, error)
+            else:
+                flash(_("Service level saved. It applies to tickets filed from now on."),
+                      "success")
+                return redirect(url_for("tickets.sla_settings"))
+    return render_template("tickets/sla.html", rows=_sla_rows(), form=form,
+                           editable=editable, failed_key=form.key.data), status
+
+
+def _scope():
+    compound_id = request.args.get("compound", type=int)
+    communities = current_user.managed_community_ids()
+    return communities, compound_id
+
+
+@bp.route("/dashboard")
+@access.role("secretary", "street_admin")
+def dashboard_page():
+    communities, compound_id = _scope()
+    data = dashboard.summary(communities, compound_id)
+    overdue = db.session.scalars(queries.queue(current_user, status="open", overdue=True)
+                                 .limit(50)).all()
+    compounds = db.session.scalars(db.select(Compound).where(
+        Compound.community_id.in_(communities or {-1})).order_by(Compound.name)).all()
+    return render_template("tickets/dashboard.html", data=data,
+                           chart=dashboard.chart(data["weekly"]), overdue=overdue,
+                           compounds=compounds, compound_id=compound_id,
+                           is_overdue=is_overdue, small=dashboard.SMALL)
+
+
+@bp.route("/dashboard.csv")
+@access.role("secretary", "street_admin")
+def dashboard_csv():
+    communities, compound_id = _scope()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(dashboard.EXPORT_COLUMNS)
+    writer.writerows(dashboard.export_rows(dashboard.rows(communities, compound_id)))
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=tickets.csv"})
+
+
+@bp.route("/dashboard.xlsx")
+@access.role("secretary", "street_admin")
+def dashboard_xlsx():
+    from openpyxl import Workbook
+    communities, compound_id = _scope()
+    data = dashboard.summary(communities, compound_id)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "tickets"
+    sheet.append(dashboard.EXPORT_COLUMNS)
+    for row in dashboard.export_rows(data["items"]):
+        sheet.append(row)
+    for title, key in (("by organisation", "by_organisation"), ("by compound", "by_compound"),
+                       ("by category", "by_category"), ("by month", "by_month")):
+        part = book.create_sheet(title)
+        part.append(["group", "tickets", "acknowledged in time", "due for response",
+                     "closed as fixed", "closed", "rated 4-5", "rated", "reopened",
+                     "resolved at least once"])
+        for name, r in data[key]:
+            part.append([str(name), r["total"], r["response"].num, r["response"].den,
+                         r["resolution"].num, r["resolution"].den, r["satisfaction"].num,
+                         r["satisfaction"].den, r["reopen"].num, r["reopen"].den])
+    out = io.BytesIO()
+    book.save(out)
+    return Response(out.getvalue(), headers={
+        "Content-Disposition": "attachment; filename=tickets.xlsx"},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/compounds/<int:compound_id>/summary")
+@access.public
+def public_summary(compound_id):
+    """Per-compound figures anyone may see: no names, no descriptions."""
+    compound = db.session.get(Compound, compound_id)
+    if compound is None:
+        abort(404)
+    data = dashboard.summary({compound.community_id}, compound.id)
+    return render_template("tickets/summary.html", compound=compound, data=data,
+                           chart=dashboard.chart(data["weekly"]))
+
+
+

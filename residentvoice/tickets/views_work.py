@@ -1,0 +1,140 @@
+"""Working a ticket: transitions, updates, "me too", redaction, the queue."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..errors_domain import DomainError
+from ..extensions import db
+from ..forms import choices, show_domain_error
+from . import actions, bp, queries, services, workflow
+from .forms import ACTION_FORMS, MeTooForm, QueueFilterForm, RedactForm, UpdateForm
+from .models import Category, Status, Ticket
+from .sla import is_overdue
+from .views import render_ticket
+
+def _done_message(action):
+    return {
+        "acknowledge": _("Acknowledged."), "start": _("Marked in progress."),
+        "resolve": _("Marked resolved. The resident is asked to confirm."),
+        "confirm": _("Thank you. The ticket is closed as fixed."),
+        "reopen": _("The ticket is reopened and back with the same organisation."),
+        "hand_back": _("Handed back to the secretaries."), "reroute": _("Rerouted."),
+        "refuse": _("Closed, not fixed."), "mark_duplicate": _("Merged as a duplicate."),
+    }[action]
+
+
+@bp.route("/<int:ticket_id>/act/<action>", methods=["POST"])
+@access.login
+def act(ticket_id, action):
+    ticket = access.load(Ticket, ticket_id)
+    if action not in ACTION_FORMS:
+        return render_ticket(ticket, status=404)
+    entry = workflow.TRANSITIONS.get((ticket.status, action))
+    if entry is not None and not workflow.roles_of(ticket, current_user) & entry[1]:
+        abort(403)
+    form = ACTION_FORMS[action](prefix=action)
+    if action == "reroute":
+        form.organisation_id.choices = [(0, "")] + [
+            (o.id, o.name) for o in services.organisations_for(ticket.compound)]
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k != "csrf_token"}
+        if action == "resolve":
+            data["photos"] = request.files.getlist(f"{action}-photos")
+        try:
+            actions.perform(current_user, ticket, action, data)
+        except DomainError as error:
+            if error.status == 403:
+                abort(403)
+            show_domain_error(form, error)
+            return render_ticket(ticket, {action: form}, status=error.status)
+        flash(_done_message(action), "success")
+        return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    return render_ticket(ticket, {action: form}, status=422)
+
+
+@bp.route("/<int:ticket_id>/updates", methods=["POST"])
+@access.login
+def add_update(ticket_id):
+    ticket = access.load(Ticket, ticket_id)
+    if not (ticket.can_see_internal(current_user) or ticket.is_reporter(current_user)):
+        abort(403)
+    form = UpdateForm(prefix="update")
+    if form.validate_on_submit():
+        try:
+            services.add_update(current_user, ticket, form.body.data, form.public.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Update posted."), "success")
+            return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    return render_ticket(ticket, {"update": form}, status=422)
+
+
+@bp.route("/<int:ticket_id>/me-too", methods=["POST"])
+@access.role("resident")
+def me_too(ticket_id):
+    ticket = access.load(Ticket, ticket_id)
+    form = MeTooForm()
+    form.household_id.choices = [(hid, str(hid)) for hid in current_user.household_ids()]
+    if form.validate_on_submit():
+        try:
+            services.me_too(current_user, ticket, form.household_id.data)
+        except DomainError as error:
+            flash(str(error.message), "error")
+            return render_ticket(ticket, status=409 if error.status == 409 else 422)
+        flash(_("Your household is counted on this ticket. You will be told when it is "
+                "resolved."), "success")
+        return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    flash(_("Choose one of your households."), "error")
+    return render_ticket(ticket, status=422)
+
+
+@bp.route("/<int:ticket_id>/redact", methods=["POST"])
+@access.login
+def redact(ticket_id):
+    ticket = access.load(Ticket, ticket_id, can="can_see_internal")
+    form = RedactForm(prefix="redact")
+    if form.validate_on_submit():
+        event_id = int(form.event_id.data) if (form.event_id.data or "").isdigit() else None
+        try:
+            services.redact(current_user, ticket, form.text.data, event_id, form.hide.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("The text was changed; the original is kept for moderators."), "success")
+            return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    return render_ticket(ticket, {"redact": form}, status=422)
+
+
+@bp.route("/queue")
+@access.role("staff", "secretary", "street_admin")
+def queue():
+    form = QueueFilterForm(request.args)
+    form.status.choices = choices([("open", _("All open")), ("", _("All"))] +
+                                  [(s.name, s.value) for s in Status])
+    compounds = _queue_compounds(current_user)
+    form.compound.choices = choices([("", _("All"))] + [(str(c.id), c.name) for c in compounds])
+    form.category.choices = choices([("", _("All"))] + [(c.name, c.value) for c in Category])
+    status = request.args.get("status", "open")
+    form.status.data = status
+    compound_id = request.args.get("compound", type=int)
+    query = queries.queue(current_user, status=status, compound_id=compound_id,
+                          category=request.args.get("category"),
+                          overdue=bool(request.args.get("overdue")))
+    page = db.paginate(query, per_page=50, error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("tickets/queue.html", form=form, page=page, args=args,
+                           is_overdue=is_overdue)
+
+
+def _queue_compounds(user):
+    from ..directory.models import Compound
+    ids = user.managed_compound_ids()
+    for role in user.roles:
+        if role.organisation_id:
+            ids |= {c.id for c in role.organisation.compounds}
+    if not ids:
+        return []
+    return db.session.scalars(db.select(Compound).where(Compound.id.in_(ids))
+                              .order_by(Compound.name)).all()

@@ -1,0 +1,112 @@
+"""The ticket flow (DESIGN §5) as one transition table and the function that
+applies it.
+
+``TRANSITIONS[(state, action)] = (new_state, allowed roles, closure)`` where the
+roles are relative to the ticket: ``reporter`` (who filed it), ``moderator``
+(secretaries of its community, the street office over it), ``handler`` (staff of
+the organisation it is routed to, or the secretaries when it is routed to them)
+and ``system`` (the sweep).  Nothing else changes a ticket's status."""
+from flask_babel import lazy_gettext as _l
+
+from ..audit.services import record
+from ..errors_domain import NotAllowed, TransitionNotAllowed
+from ..extensions import db
+from ..models import utcnow
+from .models import Closure, EventKind, Status, TicketEvent
+
+S = Status
+HANDLER = frozenset({"handler"})
+MODERATOR = frozenset({"moderator"})
+REPORTER_OR_MODERATOR = frozenset({"reporter", "moderator"})
+SYSTEM = frozenset({"system"})
+
+TRANSITIONS = {
+    (S.submitted, "route"): (S.routed, SYSTEM | MODERATOR, None),
+    (S.routed, "acknowledge"): (S.acknowledged, HANDLER, None),
+    (S.reopened, "acknowledge"): (S.acknowledged, HANDLER, None),
+    (S.acknowledged, "start"): (S.in_progress, HANDLER, None),
+    (S.acknowledged, "resolve"): (S.resolved, HANDLER, None),
+    (S.in_progress, "resolve"): (S.resolved, HANDLER, None),
+    (S.resolved, "confirm"): (S.closed, REPORTER_OR_MODERATOR, Closure.fixed),
+    (S.resolved, "reopen"): (S.reopened, REPORTER_OR_MODERATOR, None),
+    (S.resolved, "auto_close"): (S.closed, SYSTEM, Closure.unconfirmed),
+    (S.routed, "hand_back"): (S.not_responsible, HANDLER, None),
+    (S.acknowledged, "hand_back"): (S.not_responsible, HANDLER, None),
+    (S.in_progress, "hand_back"): (S.not_responsible, HANDLER, None),
+    (S.reopened, "hand_back"): (S.not_responsible, HANDLER, None),
+    (S.routed, "reroute"): (S.routed, MODERATOR, None),
+    (S.not_responsible, "reroute"): (S.routed, MODERATOR, None),
+    (S.not_responsible, "refuse"): (S.closed, MODERATOR, Closure.not_fixed),
+    (S.acknowledged, "refuse"): (S.closed, MODERATOR, Closure.not_fixed),
+    (S.in_progress, "refuse"): (S.closed, MODERATOR, Closure.not_fixed),
+    (S.reopened, "refuse"): (S.closed, MODERATOR, Closure.not_fixed),
+}
+for _state in (S.submitted, S.routed, S.acknowledged, S.in_progress, S.reopened,
+               S.not_responsible):
+    TRANSITIONS[(_state, "mark_duplicate")] = (S.duplicate, MODERATOR, None)
+
+ACTIONS = sorted({action for _state, action in TRANSITIONS})
+ACTION_LABELS = {
+    "route": _l("Route"),
+    "acknowledge": _l("Acknowledge"),
+    "start": _l("Start work"),
+    "resolve": _l("Mark resolved"),
+    "confirm": _l("Confirm fixed"),
+    "reopen": _l("Not fixed: reopen"),
+    "auto_close": _l("Close without confirmation"),
+    "hand_back": _l("Not our responsibility"),
+    "reroute": _l("Reroute"),
+    "refuse": _l("Close, not fixed"),
+    "mark_duplicate": _l("Merge as duplicate"),
+}
+
+
+def roles_of(ticket, user):
+    """The roles ``user`` holds on ``ticket`` (see the module docstring)."""
+    if user is None:
+        return {"system"}
+    roles = set()
+    if ticket.is_reporter(user):
+        roles.add("reporter")
+    if ticket.is_moderator(user):
+        roles.add("moderator")
+    if ticket.is_handler(user):
+        roles.add("handler")
+    return roles
+
+
+def allowed_actions(ticket, user):
+    """Actions ``user`` may take on ``ticket`` now (for buttons and the API)."""
+    roles = roles_of(ticket, user) - {"system"} if user is not None else set()
+    return [action for (state, action), (_new, allowed, _c) in TRANSITIONS.items()
+            if state is ticket.status and roles & allowed]
+
+
+def apply(actor, ticket, action, *, body="", public=True, now=None):
+    """Move ``ticket`` along the table for ``action`` done by ``actor`` (None:
+    the system).  Records the timeline event and the audit entry; returns the
+    event.  Raises TransitionNotAllowed for an action the state does not allow
+    and NotAllowed for a role that may not take it."""
+    entry = TRANSITIONS.get((ticket.status, action))
+    if entry is None:
+        raise TransitionNotAllowed(_l("A ticket that is “%(status)s” cannot be changed "
+                                      "this way.", status=ticket.status.value), "action")
+    new_status, allowed, closure = entry
+    if not roles_of(ticket, actor) & allowed:
+        raise NotAllowed(_l("You may not do this to this ticket."), "action")
+    now = now or utcnow()
+    old_status = ticket.status
+    ticket.status = new_status
+    if closure is not None:
+        ticket.closure = closure
+        ticket.closed_at = now
+    ticket.updated_at = now
+    event = TicketEvent(ticket_id=ticket.id, kind=EventKind.transition, action=action,
+                        actor_id=getattr(actor, "id", None), from_status=old_status,
+                        to_status=new_status, body=body, public=public, created_at=now)
+    db.session.add(event)
+    record(actor, f"ticket.{action}", ticket, community_id=ticket.community_id,
+           summary=f"{ticket.number}: {old_status.name} → {new_status.name}",
+           changes={"status": (old_status, new_status),
+                    **({"closure": (None, closure)} if closure else {})})
+    return event
