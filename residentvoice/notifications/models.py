@@ -17,3 +17,7 @@ class Notification(db.Model):
     user = db.relationship("User")
 
     __table_args__ = (db.Index("ix_notification_user_read", "user_id", "read_at"),)
+
+    def can_view(self, user):
+        """A notification is private to its recipient."""
+        return bool(user) and user.is_authenticated and user.id == self.user_id

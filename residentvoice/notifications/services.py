@@ -1,7 +1,9 @@
 """Notifications (DESIGN §8): in-app first, one INSERT per event for all its
 recipients — never one job per user per event."""
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
+from ..errors_domain import NotAllowed
 from ..extensions import db
 from ..models import utcnow
 from .models import Notification
@@ -32,3 +34,14 @@ def unread_count(user):
 def mark_all_read(user):
     db.session.execute(db.update(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+
+
+def open_notification(user, notification):
+    """Mark one notification read when its recipient opens it; the address to
+    go to (only a path on this site, never another site)."""
+    if notification.user_id != user.id:
+        raise NotAllowed(_l("This notification is for someone else."))
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+    url = notification.url or ""
+    return url if url.startswith("/") and not url.startswith("//") else None

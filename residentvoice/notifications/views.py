@@ -33,3 +33,12 @@ def mark_read():
     services.mark_all_read(current_user)
     flash(_("All notifications marked as read."), "success")
     return redirect(url_for("notifications.inbox"))
+
+
+@bp.route("/<int:notification_id>")
+@access.login
+def open(notification_id):
+    """Follow a notification's link, marking it read."""
+    notification = access.load(Notification, notification_id)
+    target = services.open_notification(current_user, notification)
+    return redirect(target or url_for("notifications.inbox"))
