@@ -35,7 +35,13 @@ SCOPE_KINDS = {
 }
 
 
+NOISE_LABEL = _l("Noise")
+
+
 def kind_label(code):
+    """The label of a scope kind or ticket category code."""
+    if code == "noise":
+        return str(NOISE_LABEL)
     return str(SCOPE_KINDS.get(code, code))
 
 

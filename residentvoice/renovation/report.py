@@ -1,0 +1,41 @@
+"""The demand-analysis meeting report (诉求分析会): open household concerns
+and open tickets, grouped by building and category, for printing."""
+from collections import defaultdict
+
+from .. import links
+from ..directory.models import Household
+from ..extensions import db
+from .models_household import HouseholdPlan
+
+
+def demand_report(project):
+    """``(rows, tickets_available)`` where rows are
+    ``{"building", "category", "concerns": [plan, ...], "tickets": n}`` ordered
+    by building then category.  Ticket counts come from the tickets feature's
+    "open_tickets_summary"; without it only concerns are shown."""
+    plans = db.session.scalars(
+        db.select(HouseholdPlan).join(Household)
+        .where(HouseholdPlan.project_id == project.id, HouseholdPlan.concerns != "",
+               HouseholdPlan.concerns_resolved.is_(False))
+        .order_by(Household.code)).all()
+    groups = defaultdict(lambda: {"concerns": [], "tickets": 0})
+    names = {}
+    for plan in plans:
+        building = plan.household.building
+        names[building.id] = building.number
+        groups[(building.id, plan.concern_category)]["concerns"].append(plan)
+    summary = links.provided("open_tickets_summary")
+    if summary is not None:
+        for row in summary(project.compound_id):
+            names.setdefault(row["building_id"], row.get("building") or "")
+            groups[(row["building_id"], row["category"])]["tickets"] += row["count"]
+    rows = []
+    for (building_id, category), data in groups.items():
+        rows.append({"building_id": building_id, "building": names.get(building_id) or "",
+                     "category": category, **data})
+    rows.sort(key=lambda r: (r["building_id"] is None, _natural(r["building"]), r["category"]))
+    return rows, summary is not None
+
+
+def _natural(number):
+    return (0, int(number), "") if str(number).isdigit() else (1, 0, str(number))

@@ -1,0 +1,306 @@
+"""Needs surveys, household plans, the building view, the demand-analysis
+report and on-site supervision."""
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..directory.models import Building, Compound, Household
+from ..errors_domain import DomainError, InvalidInput
+from ..extensions import db
+from ..forms import choices, show_domain_error
+from ..uploads.services import uploads_for
+from . import bp, plans, report, supervision, surveys
+from .forms import ObservationForm, PlanForm, StepForm, SurveyAnswerForm, SurveyForm, \
+    SurveyVisitForm, VisitForm
+from .models import RenovationProject, kind_label
+from .models_household import HouseholdPlan, NeedsSurvey, Restoration, SupervisionStep
+
+
+@bp.route("/compounds/<int:compound_id>/surveys/new", methods=["GET", "POST"])
+@access.role("secretary", "street_admin")
+def new_survey(compound_id):
+    compound = access.load(Compound, compound_id, can_view="can_manage")
+    form = SurveyForm()
+    if request.method == "GET":
+        form.kinds.data = ["water_drainage", "facade_ac", "insulation", "roads", "rain_sewage"]
+    if form.validate_on_submit():
+        try:
+            survey = surveys.open_survey(current_user, compound, title=form.title.data,
+                                         kinds=form.kinds.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Survey opened."), "success")
+            return redirect(url_for("renovation.survey", survey_id=survey.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("renovation/survey_form.html", compound=compound, form=form,
+                           surveys=surveys.surveys_of_compound(compound.id)), status
+
+
+@bp.route("/surveys/<int:survey_id>")
+@access.login
+def survey(survey_id):
+    item = access.load(NeedsSurvey, survey_id)
+    if not item.can_manage(current_user):
+        own = [r.household for r in current_user.resident_roles()
+               if r.household.compound_id == item.compound_id]
+        return render_template("renovation/survey_resident.html", survey=item, households=own,
+                               responses={h.id: surveys.response_of(item, h) for h in own})
+    grid, totals = surveys.coverage(item)
+    return render_template("renovation/survey.html", survey=item, results=surveys.results(item),
+                           grid=grid, totals=totals, problems=surveys.problems_list(item))
+
+
+@bp.route("/surveys/<int:survey_id>/close", methods=["POST"])
+@access.login
+def close_survey(survey_id):
+    item = access.load(NeedsSurvey, survey_id, can="can_manage")
+    try:
+        surveys.close_survey(current_user, item)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("Survey closed."), "success")
+    return redirect(url_for("renovation.survey", survey_id=item.id))
+
+
+@bp.route("/surveys/<int:survey_id>/households/<int:household_id>", methods=["GET", "POST"])
+@access.login
+def survey_answer(survey_id, household_id):
+    item = access.load(NeedsSurvey, survey_id)
+    household = db.session.get(Household, household_id)
+    if household is None or not surveys.can_answer(current_user, item, household):
+        abort(404)
+    staff = item.can_manage(current_user)
+    existing = surveys.response_of(item, household)
+    form = (SurveyVisitForm if staff else SurveyAnswerForm)()
+    form.option_ids.choices = choices([(o.id, o.title) for o in item.options])
+    if request.method == "GET":
+        if existing is not None:
+            form.option_ids.data = [o.id for o in existing.choices]
+            form.problems.data = existing.problems
+        if staff:
+            form.visited_on.data = date.today()
+    if form.validate_on_submit():
+        try:
+            surveys.answer(current_user, item, household, option_ids=form.option_ids.data or [],
+                           problems=form.problems.data,
+                           absent=staff and form.absent.data,
+                           visited_on=form.visited_on.data if staff else None)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Answer recorded for %(code)s.", code=household.code), "success")
+            return redirect(url_for("renovation.survey", survey_id=item.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("renovation/survey_answer.html", survey=item, household=household,
+                           form=form, existing=existing, staff=staff), status
+
+
+@bp.route("/projects/<int:project_id>/plans", methods=["GET", "POST"])
+@access.login
+def plans_overview(project_id):
+    item = access.load(RenovationProject, project_id, can="can_see_plans")
+    status = 200
+    if request.method == "POST":
+        if not item.can_manage(current_user):
+            abort(403)
+        building = db.session.get(Building, request.form.get("building_id", type=int) or 0)
+        if building is None or building.compound_id != item.compound_id:
+            flash(_("Choose a building of this compound."), "error")
+            status = 422
+        else:
+            created = plans.create_plans(current_user, item, building.households)
+            flash(_("%(n)d plans added.", n=len(created)), "success")
+            return redirect(url_for("renovation.building", project_id=item.id,
+                                    building_id=building.id))
+    return render_template("renovation/plans.html", project=item,
+                           buildings=plans.project_buildings(item),
+                           counts=plans.plan_counts(item), statuses=list(plans.PlanStatus),
+                           can_manage=item.can_manage(current_user)), status
+
+
+@bp.route("/projects/<int:project_id>/buildings/<int:building_id>")
+@access.login
+def building(project_id, building_id):
+    item = access.load(RenovationProject, project_id, can="can_see_plans")
+    place = db.session.get(Building, building_id)
+    if place is None or place.compound_id != item.compound_id:
+        abort(404)
+    floors, counts = plans.building_view(item, place)
+    return render_template("renovation/building.html", project=item, building=place,
+                           floors=floors, counts=counts, statuses=list(plans.PlanStatus))
+
+
+@bp.route("/projects/<int:project_id>/report")
+@access.login
+def demand_report(project_id):
+    item = access.load(RenovationProject, project_id, can="can_see_plans")
+    rows, with_tickets = report.demand_report(item)
+    return render_template("renovation/report.html", project=item, rows=rows,
+                           with_tickets=with_tickets, kind_label=kind_label,
+                           today=date.today())
+
+
+def _plan_page(plan, status=200, **forms):
+    user = current_user
+    forms.setdefault("visit_form", VisitForm(formdata=None, data={"visited_on": date.today()}))
+    return render_template(
+        "renovation/plan.html", plan=plan, can_edit=plan.can_edit(user),
+        transitions=[a for (s, a) in plans.PLAN_TRANSITIONS if s is plan.status],
+        action_labels=plans.PLAN_ACTION_LABELS, kind_label=kind_label,
+        statuses=list(plans.PlanStatus),
+        warranties=plans.household_warranties(plan), **forms), status
+
+
+@bp.route("/plans/<int:plan_id>")
+@access.login
+def plan(plan_id):
+    return _plan_page(access.load(HouseholdPlan, plan_id))
+
+
+def _plan_data(form):
+    data = {f: form[f].data for f in plans.PLAN_FIELDS if f != "owner_pays"}
+    data["restoration"] = Restoration[form.restoration.data] \
+        if form.restoration.data in Restoration.__members__ else Restoration.basic
+    data["needs"] = data["needs"] or ""
+    data["concerns"] = data["concerns"] or ""
+    data["relocation_place"] = data["relocation_place"] or ""
+    data["owner_pays"] = plans.parse_amount(form.owner_pays.data)
+    return data
+
+
+@bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+@access.login
+def edit_plan(plan_id):
+    item = access.load(HouseholdPlan, plan_id, can="can_edit")
+    if request.method == "GET":
+        form = PlanForm(obj=item)
+        form.restoration.data = item.restoration.name
+        form.owner_pays.data = f"{item.owner_pays:.2f}" if item.owner_pays is not None else ""
+        return render_template("renovation/plan_form.html", plan=item, form=form)
+    form = PlanForm()
+    if form.validate_on_submit():
+        try:
+            plans.update_plan(current_user, item, _plan_data(form))
+        except (DomainError, InvalidInput) as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Plan saved."), "success")
+            return redirect(url_for("renovation.plan", plan_id=item.id))
+    return render_template("renovation/plan_form.html", plan=item, form=form), 422
+
+
+@bp.route("/plans/<int:plan_id>/visits", methods=["POST"])
+@access.login
+def plan_visit(plan_id):
+    item = access.load(HouseholdPlan, plan_id, can="can_edit")
+    form = VisitForm()
+    if form.validate_on_submit():
+        try:
+            plans.record_visit(current_user, item, visited_on=form.visited_on.data,
+                               note=form.note.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Visit recorded."), "success")
+            return redirect(url_for("renovation.plan", plan_id=item.id))
+    return _plan_page(item, 422, visit_form=form)
+
+
+@bp.route("/plans/<int:plan_id>/status", methods=["POST"])
+@access.login
+def plan_status(plan_id):
+    item = access.load(HouseholdPlan, plan_id, can="can_edit")
+    try:
+        plans.transition_plan(current_user, item, request.form.get("action", ""))
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("Status changed to %(status)s.", status=item.status.value), "success")
+    return redirect(url_for("renovation.plan", plan_id=item.id))
+
+
+def _step_form(item):
+    form = StepForm()
+    form.household_id.choices = choices([(0, "—")] + [
+        (h.id, h.code) for h in db.session.scalars(db.select(Household).where(
+            Household.compound_id == item.compound_id).order_by(Household.code))])
+    return form
+
+
+@bp.route("/projects/<int:project_id>/steps/new", methods=["GET", "POST"])
+@access.login
+def new_step(project_id):
+    item = access.load(RenovationProject, project_id, can="can_record_progress")
+    form = _step_form(item)
+    if request.method == "GET" and request.args.get("household_id", type=int):
+        form.household_id.data = request.args.get("household_id", type=int)
+    if form.validate_on_submit():
+        try:
+            step = supervision.create_step(current_user, item, title=form.title.data,
+                                           scheduled_on=form.scheduled_on.data,
+                                           household_id=form.household_id.data or None)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Work step announced."), "success")
+            return redirect(url_for("renovation.step", step_id=step.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("renovation/step_form.html", project=item, form=form), status
+
+
+def _step_page(step, status=200, form=None):
+    user = current_user
+    return render_template(
+        "renovation/step.html", step=step, form=form or ObservationForm(formdata=None),
+        can_observe=step.can_observe(user), is_supervisor=step.is_supervisor(user),
+        can_sign_up=supervision.can_sign_up(user, step), kind_label=kind_label,
+        photos={o.id: uploads_for("renovation_observation", o.id)
+                for o in step.observations}), status
+
+
+@bp.route("/steps/<int:step_id>")
+@access.login
+def step(step_id):
+    return _step_page(access.load(SupervisionStep, step_id))
+
+
+@bp.route("/steps/<int:step_id>/signup", methods=["POST"])
+@access.login
+def step_signup(step_id):
+    item = access.load(SupervisionStep, step_id, can="can_view")
+    try:
+        supervision.sign_up(current_user, item)
+    except DomainError as error:
+        if error.status == 403:
+            abort(403)
+        flash(str(error.message), "error")
+    else:
+        flash(_("You are signed up to supervise this step."), "success")
+    return redirect(url_for("renovation.step", step_id=item.id))
+
+
+@bp.route("/steps/<int:step_id>/observations", methods=["POST"])
+@access.login
+def observe(step_id):
+    item = access.load(SupervisionStep, step_id, can="can_observe")
+    form = ObservationForm()
+    if form.validate_on_submit():
+        try:
+            observation = supervision.record_observation(
+                current_user, item, text=form.text.data, is_problem=form.is_problem.data,
+                category=form.category.data, photos=[request.files.get("photo")])
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            if observation.ticket_id:
+                flash(_("Observation recorded and filed as ticket #%(id)d.",
+                        id=observation.ticket_id), "success")
+            else:
+                flash(_("Observation recorded."), "success")
+            return redirect(url_for("renovation.step", step_id=item.id))
+    return _step_page(item, 422, form)
