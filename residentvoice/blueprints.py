@@ -6,7 +6,7 @@ of import cycles."""
 import importlib
 
 FEATURES = ["main", "auth", "directory", "audit", "notifications", "uploads", "spaces", "api"]
-VIEW_MODULES = {"spaces": ["views", "proposal_views"], "api": ["views", "spec_views"]}
+VIEW_MODULES = {"spaces": ["views", "proposal_views", "api"], "api": ["views", "spec_views"]}
 FEATURES.insert(FEATURES.index("api"), "renovation")  # renovation
 VIEW_MODULES["renovation"] = ["views", "views_household", "api"]  # renovation
 FEATURES[FEATURES.index("api"):FEATURES.index("api")] = ["tickets", "open311"]  # tickets
