@@ -25,7 +25,7 @@ nav_item(31, "tickets.new", _l("Report a problem"),
 nav_item(32, "tickets.queue", _l("Ticket queue"),
          lambda user: user.is_authenticated and user.has_any_role("staff", "secretary",
                                                                   "street_admin"))
-nav_item(33, "tickets.dashboard", _l("Ticket dashboard"),
+nav_item(33, "tickets.dashboard_page", _l("Ticket dashboard"),
          lambda user: user.is_authenticated and user.has_any_role("secretary", "street_admin"))
 
 

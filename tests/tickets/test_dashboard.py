@@ -1,0 +1,76 @@
+"""The three rates on a crafted data set (DESIGN §5), small denominators and
+"closed, not fixed" never counted as resolved."""
+from datetime import timedelta
+
+from residentvoice.models import utcnow
+from residentvoice.tickets import actions, dashboard
+from residentvoice.tickets.models import Status
+
+
+def _resolve_and(world, ticket, outcome, rating=None, late=False):
+    now = ticket.created_at + (timedelta(days=5) if late else timedelta(hours=1))
+    actions.acknowledge(world.staff, ticket, now=now)
+    if outcome == "refuse":
+        actions.refuse(world.secretary, ticket, "不修了", now=now)
+        return
+    actions.resolve(world.staff, ticket, "修好", now=now)
+    if outcome == "fixed":
+        actions.confirm(world.resident, ticket, rating, now=now)
+    elif outcome == "reopen":
+        actions.reopen(world.resident, ticket, "没修好", now=now)
+
+
+def test_rates_on_a_crafted_set(world, file_ticket):
+    start = utcnow() - timedelta(days=10)
+    tickets = [file_ticket(now=start) for _ in range(12)]
+    # 10 fixed (ratings 5,5,4,4,3,2,1,5,5,4), 1 refused, 1 left unacknowledged
+    ratings = [5, 5, 4, 4, 3, 2, 1, 5, 5, 4]
+    for ticket, rating in zip(tickets[:10], ratings):
+        _resolve_and(world, ticket, "fixed", rating, late=rating == 1)
+    _resolve_and(world, tickets[10], "refuse")
+    result = dashboard.rates(dashboard.rows({world.community_a.id}))
+    assert result["total"] == 12
+    # 12 due (11 acknowledged + 1 past deadline), 10 in time (one late, one never)
+    assert (result["response"].num, result["response"].den) == (10, 12)
+    assert (result["resolution"].num, result["resolution"].den) == (10, 11)
+    assert (result["satisfaction"].num, result["satisfaction"].den) == (7, 10)
+    assert not result["satisfaction"].small and result["satisfaction"].percent == 70.0
+
+
+def test_closed_not_fixed_is_never_resolved(world, file_ticket):
+    ticket = file_ticket()
+    _resolve_and(world, ticket, "refuse")
+    result = dashboard.rates(dashboard.rows({world.community_a.id}))
+    assert ticket.status is Status.closed
+    assert (result["resolution"].num, result["resolution"].den) == (0, 1)
+    assert result["resolution"].small
+
+
+def test_reopened_then_fixed_counts_once_with_one_reopening(world, file_ticket):
+    ticket = file_ticket()
+    _resolve_and(world, ticket, "reopen")
+    actions.acknowledge(world.staff, ticket)
+    actions.resolve(world.staff, ticket, "再修")
+    actions.confirm(world.resident, ticket, 5)
+    result = dashboard.rates(dashboard.rows({world.community_a.id}))
+    assert (result["resolution"].num, result["resolution"].den) == (1, 1)
+    assert (result["satisfaction"].num, result["satisfaction"].den) == (1, 1)
+    assert (result["reopen"].num, result["reopen"].den) == (1, 1)
+
+
+def test_small_denominators_show_counts_not_percentages(world, file_ticket, auth, client):
+    ticket = file_ticket()
+    _resolve_and(world, ticket, "fixed", 5)
+    auth.login(world.secretary)
+    page = client.get("/tickets/dashboard", headers={"Accept-Language": "en"}).get_data(True)
+    assert "1/1" in page and "100.0%" not in page
+
+
+def test_exports(world, file_ticket, auth, client):
+    file_ticket()
+    auth.login(world.secretary)
+    csv = client.get("/tickets/dashboard.csv")
+    assert csv.status_code == 200 and "T0" in csv.get_data(True)
+    assert "空调外机震动" not in csv.get_data(True)  # no descriptions
+    xlsx = client.get("/tickets/dashboard.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
