@@ -29,7 +29,8 @@ class BaseConfig:
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("zh_Hans", "en")
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
-    UPLOAD_FOLDER = str(ROOT / "instance" / "uploads")
+    # Several app servers share one folder (NFS, a mounted volume): set it for all.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(ROOT / "instance" / "uploads")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
