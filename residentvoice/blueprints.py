@@ -13,6 +13,8 @@ FEATURES[FEATURES.index("api"):FEATURES.index("api")] = ["tickets", "open311"]  
 VIEW_MODULES["tickets"] = ["views", "views_work", "views_admin", "api"]  # tickets
 FEATURES.insert(FEATURES.index("api"), "voting")  # voting
 VIEW_MODULES["voting"] = ["views", "entry_views", "api"]  # voting
+FEATURES.insert(FEATURES.index("api"), "meetings")  # meetings
+VIEW_MODULES["meetings"] = ["views", "agenda_views", "live_views", "attendance_views", "minutes_views", "api"]  # meetings
 
 
 def BLUEPRINTS():

@@ -11,3 +11,4 @@ from .spaces import discussion_models as space_discussion_models, models as spac
 from .voting import models as voting_models  # noqa: F401
 from .tickets import models as ticket_models  # noqa: F401
 from .open311 import models as open311_models  # noqa: F401
+from .meetings import models as meeting_models  # noqa: F401

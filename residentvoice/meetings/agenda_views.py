@@ -1,0 +1,144 @@
+"""Agenda items, their order, and residents' suggestions."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..errors_domain import DomainError
+from . import agenda, bp, services
+from .forms import AgendaItemForm, DeclineForm, SuggestionForm
+from .helpers import back, failed, load_meeting
+from .views import render_detail
+
+
+def _load_item(meeting, item_id):
+    try:
+        return services.get_item(meeting, item_id)
+    except DomainError:
+        abort(404)
+
+
+def _item_data(form):
+    return {"title": form.title.data, "description": form.description.data or "",
+            "time_box_minutes": form.time_box_minutes.data,
+            "presenter": form.presenter.data or ""}
+
+
+@bp.route("/<int:meeting_id>/items/new", methods=["GET", "POST"])
+@access.login
+def add_item(meeting_id):
+    meeting = load_meeting(meeting_id, can="can_manage")
+    form = AgendaItemForm()
+    if form.validate_on_submit():
+        try:
+            agenda.add_item(current_user, meeting, refs=form.refs(), **_item_data(form))
+        except DomainError as error:
+            failed(error, form)
+        else:
+            flash(_("Agenda item added."), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("meetings/item_form.html", form=form, meeting=meeting,
+                           item=None), status
+
+
+@bp.route("/<int:meeting_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
+@access.login
+def edit_item(meeting_id, item_id):
+    meeting = load_meeting(meeting_id, can="can_manage")
+    item = _load_item(meeting, item_id)
+    form = AgendaItemForm(obj=item if request.method == "GET" else None)
+    if request.method == "GET" and item.refs:
+        form.ref_kind.data, form.ref_id.data = item.refs[0].ref_kind, item.refs[0].ref_id
+    if form.validate_on_submit():
+        try:
+            agenda.update_item(current_user, meeting, item, refs=form.refs(),
+                               **_item_data(form))
+        except DomainError as error:
+            failed(error, form)
+        else:
+            flash(_("Agenda item saved."), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("meetings/item_form.html", form=form, meeting=meeting,
+                           item=item), status
+
+
+@bp.route("/<int:meeting_id>/items/<int:item_id>/delete", methods=["POST"])
+@access.login
+def delete_item(meeting_id, item_id):
+    meeting = load_meeting(meeting_id, can="can_manage")
+    item = _load_item(meeting, item_id)
+    try:
+        agenda.remove_item(current_user, meeting, item)
+    except DomainError as error:
+        failed(error)
+    else:
+        flash(_("Agenda item removed."), "success")
+    return back(meeting)
+
+
+@bp.route("/<int:meeting_id>/items/<int:item_id>/move", methods=["POST"])
+@access.login
+def move_item(meeting_id, item_id):
+    """Up/down buttons: reordering works without JavaScript."""
+    meeting = load_meeting(meeting_id, can="can_manage")
+    item = _load_item(meeting, item_id)
+    try:
+        agenda.move_item(current_user, meeting, item, request.form.get("direction"))
+    except DomainError as error:
+        failed(error)
+    return back(meeting)
+
+
+@bp.route("/<int:meeting_id>/suggestions", methods=["POST"])
+@access.login
+def suggest(meeting_id):
+    meeting = load_meeting(meeting_id)
+    form = SuggestionForm()
+    if form.validate_on_submit():
+        try:
+            agenda.suggest(current_user, meeting, title=form.title.data,
+                           description=form.description.data)
+        except DomainError as error:
+            failed(error, form)
+        else:
+            flash(_("Thank you. The secretary will accept or decline your suggestion."),
+                  "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    return render_detail(meeting, suggestion_form=form, status=422)
+
+
+@bp.route("/<int:meeting_id>/suggestions/<int:suggestion_id>/accept", methods=["POST"])
+@access.login
+def accept_suggestion(meeting_id, suggestion_id):
+    meeting = load_meeting(meeting_id, can="can_manage")
+    try:
+        agenda.accept_suggestion(current_user, meeting, suggestion_id)
+    except DomainError as error:
+        failed(error)
+    else:
+        flash(_("The suggestion is on the agenda."), "success")
+    return back(meeting)
+
+
+@bp.route("/<int:meeting_id>/suggestions/<int:suggestion_id>/decline", methods=["GET", "POST"])
+@access.login
+def decline_suggestion(meeting_id, suggestion_id):
+    meeting = load_meeting(meeting_id, can="can_manage")
+    suggestion = next((s for s in agenda.suggestions_of(meeting) if s.id == suggestion_id),
+                      None)
+    if suggestion is None:
+        abort(404)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            agenda.decline_suggestion(current_user, meeting, suggestion_id, form.reason.data)
+        except DomainError as error:
+            failed(error, form)
+        else:
+            flash(_("The suggestion is declined; the resident sees your reason."), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("meetings/decline.html", form=form, meeting=meeting,
+                           suggestion=suggestion), status

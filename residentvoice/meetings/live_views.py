@@ -1,0 +1,171 @@
+"""Live moderation screens: the chair's (tablet/projector) and the residents'
+(phone), a small polled fragment, and the actions behind their buttons."""
+from flask import abort, flash, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..errors_domain import DomainError
+from . import bp, moderation
+from .forms import FloorForm, MotionForm, VoteForm
+from .helpers import back, failed, load_meeting, qr_svg
+from .models import Side
+
+SCREENS = {"live": ("meetings/_live_panel.html", None),
+           "chair": ("meetings/_chair_panel.html", "can_chair")}
+
+
+def _context(meeting, motion_form=None, vote_form=None):
+    return dict(moderation.live_state(meeting, current_user), floor_form=FloorForm(),
+                motion_form=motion_form or MotionForm(), vote_form=vote_form or VoteForm())
+
+
+def _page(meeting, screen, status=200, **forms):
+    template = "meetings/chair.html" if screen == "chair" else "meetings/live.html"
+    extra = {}
+    if screen == "chair":
+        extra["checkin_qr"] = qr_svg(url_for("meetings.checkin", meeting_id=meeting.id,
+                                             token=meeting.checkin_token, _external=True), 3)
+    return render_template(template, screen=screen, **_context(meeting, **forms),
+                           **extra), status
+
+
+@bp.route("/<int:meeting_id>/live")
+@access.login
+def live(meeting_id):
+    return _page(load_meeting(meeting_id), "live")
+
+
+@bp.route("/<int:meeting_id>/chair")
+@access.login
+def chair(meeting_id):
+    return _page(load_meeting(meeting_id, can="can_chair"), "chair")
+
+
+@bp.route("/<int:meeting_id>/<any(live, chair):screen>/state")
+@access.login
+def state(meeting_id, screen):
+    """The polled fragment: 204 when nothing changed since ``?since=<version>``."""
+    template, permission = SCREENS[screen]
+    meeting = load_meeting(meeting_id, can=permission)
+    since = request.args.get("since", type=int)
+    if since is not None and since == meeting.live_version:
+        response = make_response("", 204)
+    else:
+        response = make_response(render_template(template, screen=screen,
+                                                 **_context(meeting)))
+    response.headers["X-Live-Version"] = str(meeting.live_version)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _screen():
+    return "chair" if request.form.get("screen") == "chair" else "live"
+
+
+def _act(meeting, fn, *args, done=None, **kwargs):
+    try:
+        fn(current_user, meeting, *args, **kwargs)
+    except DomainError as error:
+        failed(error)
+    else:
+        if done:
+            flash(done, "success")
+    return back(meeting, f"meetings.{_screen()}")
+
+
+@bp.route("/<int:meeting_id>/motions", methods=["POST"])
+@access.login
+def move(meeting_id):
+    meeting = load_meeting(meeting_id)
+    form = MotionForm()
+    if form.validate_on_submit():
+        try:
+            moderation.move(current_user, meeting, form.text.data)
+        except DomainError as error:
+            failed(error, form)
+        else:
+            flash(_("Your motion is on the floor. It needs a seconder."), "success")
+            return back(meeting, "meetings.live")
+    return _page(meeting, "live", 422, motion_form=form)
+
+
+@bp.route("/<int:meeting_id>/motions/<int:motion_id>/<any(second, debate, withdraw, vote):step>",
+          methods=["POST"])
+@access.login
+def motion_step(meeting_id, motion_id, step):
+    meeting = load_meeting(meeting_id)
+    if step in ("debate", "vote") and not meeting.can_chair(current_user):
+        abort(403)
+    fn = {"second": moderation.second, "debate": moderation.accept_for_debate,
+          "withdraw": moderation.withdraw, "vote": moderation.call_vote}[step]
+    done = {"second": _("You seconded the motion."),
+            "debate": _("The motion is open for debate."),
+            "withdraw": _("The motion is withdrawn."),
+            "vote": _("The vote is called: count the hands.")}[step]
+    return _act(meeting, fn, motion_id, done=done)
+
+
+@bp.route("/<int:meeting_id>/motions/<int:motion_id>/count", methods=["POST"])
+@access.login
+def count(meeting_id, motion_id):
+    meeting = load_meeting(meeting_id)
+    if not (meeting.can_chair(current_user) or meeting.can_record(current_user)):
+        abort(403)
+    form = VoteForm()
+    if form.validate_on_submit():
+        try:
+            motion = moderation.record_vote(current_user, meeting, motion_id,
+                                            votes_for=form.votes_for.data,
+                                            votes_against=form.votes_against.data,
+                                            votes_abstain=form.votes_abstain.data)
+        except DomainError as error:
+            failed(error, form)
+        else:
+            flash(_("Recorded: %(result)s.", result=motion.status.value), "success")
+            return back(meeting, "meetings.chair")
+    return _page(meeting, "chair", 422, vote_form=form)
+
+
+@bp.route("/<int:meeting_id>/floor", methods=["POST"])
+@access.login
+def request_floor(meeting_id):
+    meeting = load_meeting(meeting_id)
+    side = Side.__members__.get(request.form.get("side", ""))
+    return _act(meeting, moderation.request_floor, side,
+                done=_("You are in the queue. The chair will call you."))
+
+
+@bp.route("/<int:meeting_id>/floor/<int:request_id>/cancel", methods=["POST"])
+@access.login
+def cancel_floor(meeting_id, request_id):
+    meeting = load_meeting(meeting_id)
+    return _act(meeting, moderation.cancel_request, request_id,
+                done=_("Your request to speak is withdrawn."))
+
+
+@bp.route("/<int:meeting_id>/speakers/<any(next, end):step>", methods=["POST"])
+@access.login
+def speakers(meeting_id, step):
+    meeting = load_meeting(meeting_id, can="can_chair")
+    if step == "end":
+        return _act(meeting, moderation.end_speech)
+    try:
+        chosen = moderation.call_next(current_user, meeting)
+    except DomainError as error:
+        failed(error)
+    else:
+        if chosen is None:
+            flash(_("Nobody is waiting to speak."), "info")
+    return back(meeting, "meetings.chair")
+
+
+@bp.route("/<int:meeting_id>/current", methods=["POST"])
+@access.login
+def current_item(meeting_id):
+    meeting = load_meeting(meeting_id, can="can_chair")
+    item_id = request.form.get("item_id", type=int)
+    if item_id is None:
+        flash(_("Choose an agenda item."), "error")
+        return back(meeting, "meetings.chair")
+    return _act(meeting, moderation.set_current_item, item_id)

@@ -1,0 +1,140 @@
+"""Minutes: draft, edit, approve, publish (via the transition view), print,
+comment during 公示; action items."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..auth.views import _safe_next
+from ..errors_domain import DomainError
+from ..extensions import db
+from . import attendance, bp, minutes
+from .forms import ActionForm, CommentForm, MinutesForm
+from .helpers import back, failed, load_meeting
+from .models import ActionItem, MeetingStatus
+
+WITH_MINUTES = (MeetingStatus.minutes_draft, MeetingStatus.minutes_published)
+
+
+def _can_read(meeting, user):
+    if meeting.status is MeetingStatus.minutes_published:
+        return True
+    return meeting.status is MeetingStatus.minutes_draft and (
+        meeting.can_record(user) or meeting.can_chair(user))
+
+
+def _render(meeting, minutes_form=None, comment_form=None, action_form=None, status=200):
+    if minutes_form is None:
+        minutes_form = MinutesForm(data={"text": meeting.minutes_text})
+    action_form = action_form or ActionForm()
+    action_form.owner_id.choices = minutes.owner_choices(meeting)
+    return render_template(
+        "meetings/minutes.html", meeting=meeting, minutes_form=minutes_form,
+        comment_form=comment_form or CommentForm(), action_form=action_form,
+        actions=minutes.actions_of(meeting), comments=minutes.comments_of(meeting),
+        motions=minutes.motions_of(meeting), summary=attendance.summary(meeting),
+        comments_open=minutes.comments_open(meeting),
+        can_comment=minutes.can_comment(meeting, current_user),
+        recording=meeting.can_record(current_user)), status
+
+
+@bp.route("/<int:meeting_id>/minutes", methods=["GET", "POST"])
+@access.login
+def minutes_page(meeting_id):
+    meeting = load_meeting(meeting_id)
+    if not _can_read(meeting, current_user):
+        abort(404)
+    if request.method == "GET":
+        return _render(meeting)
+    if not meeting.can_record(current_user):
+        abort(403)
+    form = MinutesForm()
+    if form.validate_on_submit():
+        try:
+            minutes.edit(current_user, meeting, form.text.data)
+        except DomainError as error:
+            failed(error, form)
+        else:
+            flash(_("Minutes saved."), "success")
+            return redirect(url_for("meetings.minutes_page", meeting_id=meeting.id))
+    return _render(meeting, minutes_form=form, status=422)
+
+
+@bp.route("/<int:meeting_id>/minutes/approve", methods=["POST"])
+@access.login
+def approve_minutes(meeting_id):
+    meeting = load_meeting(meeting_id)
+    if current_user.id != meeting.chair_id:
+        abort(403)
+    try:
+        minutes.approve(current_user, meeting)
+    except DomainError as error:
+        failed(error)
+    else:
+        flash(_("You approved the minutes."), "success")
+    return back(meeting, "meetings.minutes_page")
+
+
+@bp.route("/<int:meeting_id>/minutes/print")
+@access.login
+def print_minutes(meeting_id):
+    meeting = load_meeting(meeting_id)
+    if not _can_read(meeting, current_user):
+        abort(404)
+    return render_template("meetings/minutes_print.html", meeting=meeting,
+                           actions=minutes.actions_of(meeting))
+
+
+@bp.route("/<int:meeting_id>/minutes/comments", methods=["POST"])
+@access.login
+def comment(meeting_id):
+    meeting = load_meeting(meeting_id)
+    if meeting.status is not MeetingStatus.minutes_published:
+        abort(404)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            minutes.comment(current_user, meeting, form.body.data)
+        except DomainError as error:
+            failed(error, form)
+        else:
+            flash(_("Thank you for your comment."), "success")
+            return redirect(url_for("meetings.minutes_page", meeting_id=meeting.id))
+    return _render(meeting, comment_form=form, status=422)
+
+
+@bp.route("/<int:meeting_id>/actions", methods=["GET", "POST"])
+@access.login
+def add_action(meeting_id):
+    meeting = load_meeting(meeting_id, can="can_record")
+    form = ActionForm()
+    form.owner_id.choices = minutes.owner_choices(meeting)
+    if form.validate_on_submit():
+        try:
+            minutes.add_action(current_user, meeting, text=form.text.data,
+                               owner_id=form.owner_id.data, due_on=form.due_on.data)
+        except DomainError as error:
+            failed(error, form)
+        else:
+            flash(_("Action item added."), "success")
+            return back(meeting, "meetings.detail")
+    status = 422 if request.method == "POST" else 200
+    return render_template("meetings/action_form.html", meeting=meeting, form=form), status
+
+
+@bp.route("/actions/<int:action_id>/done", methods=["POST"])
+@access.login
+def action_done(action_id):
+    action = db.session.get(ActionItem, action_id)
+    if action is None or not (action.owner_id == current_user.id
+                              or action.meeting.can_view(current_user)):
+        abort(404)
+    if action.owner_id != current_user.id and not action.meeting.can_record(current_user):
+        abort(403)
+    try:
+        minutes.complete_action(current_user, action_id)
+    except DomainError as error:
+        failed(error)
+    else:
+        flash(_("Marked as done."), "success")
+    return redirect(_safe_next(request.form.get("next")) or url_for("main.home"))

@@ -1,0 +1,159 @@
+"""Meetings: list, call, edit, detail, state changes and the printable notice."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import access
+from ..directory.services import compounds_managed_by
+from ..errors_domain import DomainError
+from ..extensions import db
+from ..main.sections import home_section, nav_item
+from . import agenda, bp, minutes, providers, services  # noqa: F401  (providers registers links)
+from .forms import DeclineForm, MeetingForm, SuggestionForm
+from .helpers import back, failed, from_local, load_meeting, local_input, qr_svg
+from .models import InviteeScope, MeetingKind, MeetingStatus
+
+nav_item(30, "meetings.index", _l("Meetings"))
+
+
+@home_section(20, "meetings/_home_actions.html")
+def action_items_section(user):
+    actions = minutes.open_actions_for(user)
+    return {"actions": actions} if actions else None
+
+
+@home_section(25, "meetings/_home_upcoming.html")
+def upcoming_section(user):
+    if not user.resident_roles():
+        return None
+    found = db.session.scalars(services.meetings_for(user, upcoming=True).limit(3)).all()
+    found = [m for m in found if m.status is not MeetingStatus.draft]
+    return {"meetings": found} if found else None
+
+
+@bp.route("/")
+@access.login
+def index():
+    page = db.paginate(services.meetings_for(current_user), per_page=20, error_out=False)
+    can_call = bool(current_user.managed_community_ids())
+    return render_template("meetings/index.html", page=page, can_call=can_call)
+
+
+def _fill_choices(form, community_id=None, compound_id=None):
+    people = services.officer_candidates(community_id, compound_id) if community_id else []
+    pairs = [(u.id, u.name) for u in people]
+    form.chair_id.choices = pairs
+    form.recorder_id.choices = pairs
+    form.named.choices = pairs
+
+
+def _form_data(form):
+    data = {name: form[name].data for name in (
+        "title", "place", "duration_minutes", "chair_id", "recorder_id", "speech_seconds",
+        "speeches_per_motion", "publicity_days")}
+    data["kind"] = MeetingKind[form.kind.data]
+    data["invitees"] = InviteeScope[form.invitees.data]
+    data["starts_at"] = from_local(form.starts_at.data)
+    return data
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.role("secretary", "street_admin")
+def create():
+    """Two steps without JavaScript: choose the compound, then fill in the rest."""
+    compounds = compounds_managed_by(current_user)
+    form = MeetingForm()
+    form.compound_id.choices = [(c.id, c.name) for c in compounds]
+    chosen = request.values.get("compound_id", type=int)
+    compound = next((c for c in compounds if c.id == chosen), None)
+    if compound is None:
+        return render_template("meetings/choose_compound.html", form=form, compounds=compounds)
+    form.compound_id.data = compound.id
+    _fill_choices(form, compound.community_id, compound.id)
+    if request.method == "POST" and form.validate():
+        try:
+            meeting = services.create_meeting(current_user, compound_id=compound.id,
+                                              named_user_ids=form.named.data or [],
+                                              **_form_data(form))
+        except DomainError as error:
+            failed(error, form)
+        else:
+            flash(_("Meeting saved as a draft. Add the agenda, then announce it."), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("meetings/form.html", form=form, compound=compound,
+                           meeting=None), status
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@access.role("secretary", "street_admin")
+def edit(meeting_id):
+    meeting = load_meeting(meeting_id, can="can_manage")
+    form = MeetingForm(obj=meeting if request.method == "GET" else None)
+    form.compound_id.choices = [(meeting.compound_id or 0, meeting.place_name)]
+    form.compound_id.data = meeting.compound_id or 0
+    _fill_choices(form, meeting.community_id, meeting.compound_id)
+    if request.method == "GET":
+        form.kind.data = meeting.kind.name
+        form.invitees.data = meeting.invitees.name
+        form.starts_at.data = local_input(meeting.starts_at)
+        form.named.data = [i.user_id for i in meeting.named_invitees]
+    if request.method == "POST" and form.validate():
+        try:
+            services.update_meeting(current_user, meeting, named_user_ids=form.named.data or [],
+                                    **_form_data(form))
+        except DomainError as error:
+            failed(error, form)
+        else:
+            flash(_("Meeting saved."), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("meetings/form.html", form=form, compound=meeting.compound,
+                           meeting=meeting), status
+
+
+def render_detail(meeting, suggestion_form=None, status=200):
+    invited = services.is_invited(meeting, current_user)
+    managing = meeting.can_manage(current_user)
+    return render_template(
+        "meetings/detail.html", meeting=meeting, invited=invited, managing=managing,
+        links=agenda.resolved_refs(meeting, current_user),
+        actions=services.allowed_actions(meeting, current_user),
+        action_labels=services.ACTION_LABELS,
+        suggestion_form=suggestion_form or SuggestionForm(),
+        decline_form=DeclineForm(),
+        suggestions=agenda.suggestions_of(meeting, None if managing else current_user),
+        action_items=minutes.actions_of(meeting)), status
+
+
+@bp.route("/<int:meeting_id>")
+@access.login
+def detail(meeting_id):
+    return render_detail(load_meeting(meeting_id))
+
+
+@bp.route("/<int:meeting_id>/<any(announce, open, adjourn, draft_minutes, publish):action>",
+          methods=["POST"])
+@access.login
+def transition(meeting_id, action):
+    meeting = load_meeting(meeting_id)
+    if not getattr(meeting, services.ACTION_PERMISSION[action])(current_user):
+        abort(403)
+    try:
+        services.transition(current_user, meeting, action)
+    except DomainError as error:
+        failed(error)
+    else:
+        flash(_("Done: %(action)s.", action=services.ACTION_LABELS[action]), "success")
+    return back(meeting)
+
+
+@bp.route("/<int:meeting_id>/notice")
+@access.login
+def notice(meeting_id):
+    """The printable A4 notice for the wall: agenda and a QR code to the meeting page."""
+    meeting = load_meeting(meeting_id)
+    url = url_for("meetings.detail", meeting_id=meeting.id, _external=True)
+    return render_template("meetings/notice.html", meeting=meeting, qr=qr_svg(url, 5), url=url,
+                           links=agenda.resolved_refs(meeting, current_user))
