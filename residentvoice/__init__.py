@@ -35,7 +35,18 @@ def create_app(config=None):
     register_request_hooks(app)
     register_template_helpers(app)
     register_commands(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app):
+    """Behind ``PROXY_COUNT`` reverse proxies, take the client's address and
+    scheme from their X-Forwarded-* headers (rate limits count per client, not
+    per proxy; redirects keep https)."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _psycopg_url(url):

@@ -31,6 +31,8 @@ class BaseConfig:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     # Several app servers share one folder (NFS, a mounted volume): set it for all.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(ROOT / "instance" / "uploads")
+    # Reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none, trust nothing).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

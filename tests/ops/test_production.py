@@ -123,3 +123,23 @@ def test_two_app_servers_share_the_login_limit_through_redis(tmp_path):
             gunicorn(url, tmp_path / "d.log", workers=1) as (d, _pd):
         separate = _alternate([c, d], f"138{uuid.uuid4().int % 10**8:08d}", 6)
     assert separate == [401] * 6  # the control: without Redis each server counts alone
+
+
+def _token_from(client, address):
+    return client.post("/api/v1/auth/token", headers={"X-Forwarded-For": address},
+                       json={"phone": "13812345678", "password": "wrong-password"}).status_code
+
+
+def test_behind_a_proxy_limits_count_per_client_address(tmp_path):
+    """PROXY_COUNT=1: the login limit per IP applies to the client named in
+    X-Forwarded-For, not to the proxy that all requests come from."""
+    limits = {"LOGIN_LIMIT_IP": "2 per minute", "PROXY_COUNT": 1}
+    with private_app(f"sqlite:///{tmp_path / 'rv.sqlite3'}", **limits) as app:
+        client = app.test_client()
+        first = [_token_from(client, "203.0.113.7") for _ in range(3)]
+        assert first == [401, 401, 429]
+        assert _token_from(client, "203.0.113.8") == 401
+    with private_app(f"sqlite:///{tmp_path / 'direct.sqlite3'}", **limits) as app:
+        client = app.test_client()  # no proxy trusted: the header is ignored
+        statuses = [_token_from(client, f"198.51.100.{n}") for n in range(3)]
+        assert statuses == [401, 401, 429]
