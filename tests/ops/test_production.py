@@ -139,6 +139,7 @@ def test_behind_a_proxy_limits_count_per_client_address(tmp_path):
         first = [_token_from(client, "203.0.113.7") for _ in range(3)]
         assert first == [401, 401, 429]
         assert _token_from(client, "203.0.113.8") == 401
+    limits["PROXY_COUNT"] = 0
     with private_app(f"sqlite:///{tmp_path / 'direct.sqlite3'}", **limits) as app:
         client = app.test_client()  # no proxy trusted: the header is ignored
         statuses = [_token_from(client, f"198.51.100.{n}") for n in range(3)]
