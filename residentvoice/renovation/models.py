@@ -122,7 +122,8 @@ class ProgressMeasure(db.Model):
 
     @property
     def latest(self):
-        return self.entries[-1] if self.entries else None
+        """The reading with the latest date (entries added this session included)."""
+        return max(self.entries, key=lambda e: (e.recorded_on, e.id or 0), default=None)
 
     @property
     def done(self):
