@@ -54,10 +54,12 @@ class SpaceForm(BaseForm):
     description = TextAreaField(_l("Description"), validators=[limit(v.TEXT_MAX)])
     latitude = StringField(_l("Latitude (optional)"), render_kw={"inputmode": "decimal"},
                            validators=[checked(lambda x: v.decimal(
-                               x, "latitude", minimum=Decimal(-90), maximum=Decimal(90)))])
+                               x, "latitude", minimum=Decimal(-90), maximum=Decimal(90),
+                               places=6))])
     longitude = StringField(_l("Longitude (optional)"), render_kw={"inputmode": "decimal"},
                             validators=[checked(lambda x: v.decimal(
-                                x, "longitude", minimum=Decimal(-180), maximum=Decimal(180)))])
+                                x, "longitude", minimum=Decimal(-180), maximum=Decimal(180),
+                                places=6))])
     photo = PhotoField()
 
 

@@ -30,9 +30,9 @@ def clean_space(data):
         "origin": v.choice(SpaceOrigin, data.get("origin") or "illegal_structure", "origin"),
         "description": v.text(data.get("description"), "description", max_length=v.TEXT_MAX),
         "latitude": v.decimal(data.get("latitude"), "latitude", minimum=Decimal(-90),
-                              maximum=Decimal(90)),
+                              maximum=Decimal(90), places=6),
         "longitude": v.decimal(data.get("longitude"), "longitude", minimum=Decimal(-180),
-                               maximum=Decimal(180)),
+                               maximum=Decimal(180), places=6),
     }
     if (clean["latitude"] is None) != (clean["longitude"] is None):
         raise InvalidInput(_l("Give both latitude and longitude, or neither."), "longitude")

@@ -25,8 +25,9 @@ def text(value, field, *, max_length, required=False, message=None):
 
 
 def decimal(value, field, *, minimum=None, maximum=None, required=False, message=None,
-            positive=False):
-    """Exact decimals only (strings or numbers, never floats' binary noise), two places."""
+            positive=False, places=2):
+    """Exact decimals only (strings or numbers, never floats' binary noise), at most
+    ``places`` decimal places."""
     if value is None or value == "":
         if required:
             raise InvalidInput(message or _l("This field is required."), field)
@@ -40,12 +41,14 @@ def decimal(value, field, *, minimum=None, maximum=None, required=False, message
     if positive and number <= 0:
         raise InvalidInput(_l("Enter a number greater than zero."), field)
     if minimum is not None and number < minimum:
-        raise InvalidInput(_l("Enter a number that is not negative."), field)
+        raise InvalidInput(_l("Enter a number that is not negative.") if minimum == 0 else
+                           _l("Enter a number no smaller than %(min)s.", min=minimum), field)
     if maximum is not None and number > maximum:
         raise InvalidInput(_l("Enter a number no larger than %(max)s.", max=maximum), field)
-    if number != number.quantize(Decimal("0.01")):
-        raise InvalidInput(_l("Use at most two decimal places."), field)
-    return number.quantize(Decimal("0.01"))
+    step = Decimal(1).scaleb(-places)
+    if number != number.quantize(step):
+        raise InvalidInput(_l("Use at most %(n)d decimal places.", n=places), field)
+    return number.quantize(step)
 
 
 def integer(value, field, *, minimum=0, maximum=100000):

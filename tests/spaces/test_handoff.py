@@ -1,0 +1,160 @@
+"""Hand-off to meetings and ballots through ``links`` providers, with and
+without them; the ``ballot.closed`` handler; link resolvers."""
+from datetime import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from residentvoice import links
+from residentvoice.errors_domain import InvalidInput
+from residentvoice.spaces import handoff
+from residentvoice.spaces.models import ProposalStatus as P
+from residentvoice.spaces.models import SpaceStatus as S
+
+from .helpers import make_proposal, make_space
+
+
+@pytest.fixture
+def providers():
+    """Install fake providers for the test and restore what was there after."""
+    saved = dict(links.PROVIDERS)
+    calls = {"agenda": [], "ballot": []}
+
+    def add_agenda_item(actor, meeting_id, *, title, description="", refs=()):
+        calls["agenda"].append({"meeting_id": meeting_id, "title": title, "refs": list(refs)})
+        return SimpleNamespace(id=len(calls["agenda"]))
+
+    def upcoming_meetings(compound_id):
+        return [{"id": 7, "title": "五月居民议事会", "starts_at": datetime(2024, 5, 20, 19)}]
+
+    def create_ballot(actor, compound, **kwargs):
+        if kwargs["opens_at"] is None:
+            raise InvalidInput("opens_at missing", "opens_at")
+        calls["ballot"].append(kwargs)
+        return SimpleNamespace(id=40 + len(calls["ballot"]), title=kwargs["title"])
+
+    links.provide("add_agenda_item", add_agenda_item)
+    links.provide("upcoming_meetings", upcoming_meetings)
+    links.provide("create_ballot", create_ballot)
+    yield calls
+    links.PROVIDERS.clear()
+    links.PROVIDERS.update(saved)
+
+
+@pytest.fixture
+def no_providers():
+    saved = dict(links.PROVIDERS)
+    for name in ("add_agenda_item", "upcoming_meetings", "create_ballot"):
+        links.PROVIDERS.pop(name, None)
+    yield
+    links.PROVIDERS.clear()
+    links.PROVIDERS.update(saved)
+
+
+@pytest.fixture
+def w(factory):
+    world = factory.world()
+    world.space = make_space(world)
+    world.a = make_proposal(world, world.space, title="充电桩", kind="charging_piles")
+    world.b = make_proposal(world, world.space, title="车棚")
+    return world
+
+
+BALLOT = {"announced_at": datetime(2024, 5, 1), "opens_at": datetime(2024, 5, 17),
+          "closes_at": datetime(2024, 5, 24)}
+
+
+def test_without_providers_the_hand_off_refuses_clearly(w, no_providers):
+    assert not handoff.meetings_available() and not handoff.ballots_available()
+    assert handoff.upcoming_meetings(w.compound_a.id) == []
+    with pytest.raises(InvalidInput):
+        handoff.put_on_agenda(w.secretary, w.space, [w.a.id], 7)
+    with pytest.raises(InvalidInput):
+        handoff.create_ballot(w.secretary, w.space, [w.a.id], BALLOT)
+    assert w.a.status is P.open
+
+
+def test_put_on_agenda(w, providers):
+    handoff.put_on_agenda(w.secretary, w.space, [w.a.id, w.b.id], "7")
+    [call] = providers["agenda"]
+    assert call["meeting_id"] == 7 and "1号楼北侧腾退空地" in call["title"]
+    assert call["refs"] == [("proposal", w.a.id), ("proposal", w.b.id)]
+    assert (w.a.status, w.b.status) == (P.on_agenda, P.on_agenda)
+    assert w.a.meeting_id == 7
+
+
+def test_agenda_needs_an_upcoming_meeting_and_open_proposals(w, providers):
+    with pytest.raises(InvalidInput) as error:
+        handoff.put_on_agenda(w.secretary, w.space, [w.a.id], 99)
+    assert error.value.field == "meeting_id"
+    draft = make_proposal(w, w.space, status="submitted")
+    with pytest.raises(InvalidInput) as error:
+        handoff.put_on_agenda(w.secretary, w.space, [draft.id], 7)
+    assert error.value.field == "proposal_ids"
+    with pytest.raises(InvalidInput):
+        handoff.put_on_agenda(w.secretary, w.space, [], 7)
+    assert providers["agenda"] == [] and w.a.status is P.open
+
+
+def test_create_ballot_is_an_art_278_matter_8_owners_ballot(w, providers):
+    ballot = handoff.create_ballot(w.secretary, w.space, [w.a.id, w.b.id], BALLOT)
+    call = providers["ballot"][0]
+    assert call["basis"] == "owners" and call["matter"] == "common_parts_use"
+    assert call["options"][:2] == [{"label": "充电桩", "ref": ("proposal", w.a.id)},
+                                   {"label": "车棚", "ref": ("proposal", w.b.id)}]
+    assert [o["ref"] for o in call["options"][2:]] == [None]
+    assert (w.a.status, w.b.status) == (P.voting, P.voting) and w.a.ballot_id == ballot.id
+
+
+def test_single_proposal_ballot_gets_against_and_abstain(w, providers):
+    handoff.create_ballot(w.secretary, w.space, [w.a.id], BALLOT)
+    assert [o["ref"] for o in providers["ballot"][0]["options"]] == [
+        ("proposal", w.a.id), None, None]
+
+
+def test_provider_errors_change_nothing(w, providers):
+    with pytest.raises(InvalidInput) as error:
+        handoff.create_ballot(w.secretary, w.space, [w.a.id], dict(BALLOT, opens_at=None))
+    assert error.value.field == "opens_at"
+    assert w.a.status is P.open and w.a.ballot_id is None
+
+
+def _result(passed, options):
+    return SimpleNamespace(passed=passed, options=[SimpleNamespace(ref=r, passed=p)
+                                                   for r, p in options])
+
+
+def test_ballot_closed_accepts_the_winner_and_decides_the_space(w, providers):
+    third = make_proposal(w, w.space, title="花箱", kind="flower_boxes")  # not in the ballot
+    ballot = handoff.create_ballot(w.secretary, w.space, [w.a.id, w.b.id], BALLOT)
+    links.emit("ballot.closed", ballot=ballot, result=_result(True, [
+        (("proposal", w.a.id), False), (("proposal", w.b.id), True), (None, False)]))
+    assert w.b.status is P.accepted and w.a.status is P.rejected
+    assert third.status is P.rejected and third.history[-1].action == "set_aside"
+    assert w.space.status is S.decided
+    assert w.space.history[-1].actor_id is None and str(ballot.id) in w.space.history[-1].reason
+
+
+def test_ballot_closed_without_a_winner_rejects_and_keeps_deliberating(w, providers):
+    ballot = handoff.create_ballot(w.secretary, w.space, [w.a.id, w.b.id], BALLOT)
+    links.emit("ballot.closed", ballot=ballot, result=_result(False, [
+        (("proposal", w.a.id), False), (("proposal", w.b.id), False)]))
+    assert (w.a.status, w.b.status) == (P.rejected, P.rejected)
+    assert w.space.status is S.deliberating
+
+
+def test_ballot_closed_for_another_ballot_changes_nothing(w, providers):
+    handoff.create_ballot(w.secretary, w.space, [w.a.id], BALLOT)
+    links.emit("ballot.closed", ballot=SimpleNamespace(id=999, title="x"),
+               result=_result(True, [(("proposal", w.a.id), True)]))
+    assert w.a.status is P.voting
+
+
+def test_link_resolvers_respect_visibility(w):
+    draft = make_proposal(w, w.space, status="draft")
+    refs = [("space", w.space.id), ("proposal", w.a.id), ("proposal", draft.id)]
+    mine = links.resolve_links(refs, w.resident)
+    assert set(mine) == set(refs)
+    assert mine[("proposal", w.a.id)].extra["status"] == "open"
+    assert set(links.resolve_links(refs, w.secretary)) == set(refs[:2])
+    assert links.resolve_links(refs, w.other_resident) == {}
