@@ -91,13 +91,13 @@ def _letter(compound, invitation, english):
               "invitation": invitation, "code": letters.format_code(invitation.code),
               "url": url}
     with force_locale("zh_Hans"):
+        values["qr"] = letters.qr_svg(url, title=_("QR code: open the registration page"))
         chinese = render_template("directory/_letter_text.html", **values)
-        qr = letters.qr_svg(url, title=_("QR code: open the registration page"))
     english_text = None
     if english:
         with force_locale("en"):
             english_text = render_template("directory/_letter_text.html", brief=True, **values)
-    return {"invitation": invitation, "url": url, "code": values["code"], "qr": qr,
+    return {"invitation": invitation, "url": url, "code": values["code"],
             "chinese": Markup(chinese), "english": Markup(english_text) if english else None}
 
 
