@@ -41,6 +41,8 @@ class TicketForm(BaseForm):
     public = BooleanField(_l("Let my neighbours see this ticket"), default=True)
     anonymous = BooleanField(_l("Hide my name from neighbours (staff still see it)"))
     # Reception room (群众接待室): a secretary files on behalf of a resident.
+    household_code = StringField(_l("Resident's household code (e.g. DSST34-1-0601)"),
+                                 validators=[Optional(), Length(max=32)])
     reporter_phone = StringField(_l("Resident's mobile number (if they have an account)"),
                                  validators=[Optional(), Length(max=20)])
     contact_name = StringField(_l("Resident's name"), validators=[Optional(), Length(max=60)])

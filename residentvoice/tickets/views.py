@@ -122,9 +122,17 @@ def new():
     form.category.choices = category_choices()
     form.where.choices = where
     if not on_behalf:
-        for name in ("reporter_phone", "contact_name", "contact_phone"):
+        for name in ("household_code", "reporter_phone", "contact_name", "contact_phone"):
             del form[name]
     compound_id, household_id, building_id = _parse_where(form.where.data)
+    unknown_household = False
+    if on_behalf and form.household_code.data:
+        household = db.session.scalar(db.select(Household).where(
+            Household.code == form.household_code.data.strip().upper()))
+        if household is None:
+            unknown_household = True
+        else:
+            compound_id, household_id, building_id = household.compound_id, household.id, None
     similar = []
     if form.category.data and compound_id:
         try:
@@ -136,9 +144,12 @@ def new():
     status = 200
     if request.method == "POST":
         status = 422
-        if form.validate():
+        valid = form.validate()
+        if unknown_household:
+            form.household_code.errors = [_("No household has this code.")]
+        if valid and not unknown_household:
             reporter = _reporter_for(form, current_user) if on_behalf else None
-            if not form.errors and not (on_behalf and form.reporter_phone.errors):
+            if not (on_behalf and form.reporter_phone.errors):
                 try:
                     ticket = services.create_ticket(
                         current_user, compound_id=compound_id, category=form.category.data,

@@ -1,0 +1,219 @@
+"""Pages: filing from a phone, bad input keeps values, who sees what, the
+queue's query count, "me too" and the whole journey of DESIGN §5."""
+import io
+
+from sqlalchemy import event
+
+from residentvoice.extensions import db as _db
+from residentvoice.tickets.models import Closure, Status, Ticket
+
+from .conftest import png_bytes
+
+
+def _form(world, **extra):
+    data = {"category": "facade_ac", "where": f"h:{world.household_a.id}",
+            "description": "空调外机震动得厉害", "public": "y"}
+    data.update(extra)
+    return data
+
+
+def test_step_one_preselects_my_household(world, auth, client):
+    auth.login(world.resident)
+    page = client.get("/tickets/new").get_data(True)
+    import re
+    assert re.search(rf'<option selected value="h:{world.household_a.id}"', page)
+
+
+def test_resident_files_with_a_photo_and_it_is_routed(world, auth, client, db):
+    auth.login(world.resident)
+    data = _form(world, photos=[(io.BytesIO(png_bytes()), "ac.png")])
+    response = client.post("/tickets/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    ticket = db.session.scalar(db.select(Ticket).order_by(Ticket.id.desc()))
+    assert ticket.organisation_id == world.organisation.id and ticket.status is Status.routed
+    page = client.get(response.headers["Location"]).get_data(True)
+    assert "/uploads/" in page and world.organisation.name in page
+
+
+def test_bad_input_keeps_values_and_changes_nothing(world, auth, client, db):
+    auth.login(world.resident)
+    before = db.session.scalar(db.select(db.func.count(Ticket.id)))
+    response = client.post("/tickets/new", data=_form(world, description="",
+                                                      location_text="东侧墙"))
+    assert response.status_code == 422
+    page = response.get_data(True)
+    assert 'value="东侧墙"' in page and 'class="error"' in page
+    response = client.post("/tickets/new", data=_form(
+        world, photos=[(io.BytesIO(b"not an image"), "x.jpg")]),
+        content_type="multipart/form-data")
+    assert response.status_code == 422 and "空调外机震动得厉害" in response.get_data(True)
+    assert db.session.scalar(db.select(db.func.count(Ticket.id))) == before
+
+
+def test_cannot_file_for_another_households_home(world, auth, client, db):
+    auth.login(world.resident)
+    response = client.post("/tickets/new", data=_form(world, where=f"h:{world.household_a2.id}"))
+    assert response.status_code == 422
+    assert db.session.scalar(db.select(db.func.count(Ticket.id))) == 0
+
+
+def test_secretary_files_on_behalf_and_it_is_recorded(world, auth, client, db):
+    auth.login(world.secretary)
+    response = client.post("/tickets/new", data=_form(
+        world, where=f"c:{world.compound_a.id}", household_code=world.household_a.code,
+        reporter_phone=world.resident.phone))
+    assert response.status_code == 302
+    ticket = db.session.scalar(db.select(Ticket))
+    assert ticket.reporter_id == world.resident.id and ticket.filed_by_id == world.secretary.id
+    assert ticket.source.name == "reception" and ticket.household_id == world.household_a.id
+    bad = client.post("/tickets/new", data=_form(
+        world, where=f"c:{world.compound_a.id}", household_code="NOPE-1"))
+    assert bad.status_code == 422 and 'value="NOPE-1"' in bad.get_data(True)
+
+
+def test_private_ticket_hidden_from_other_household_and_other_org(world, file_ticket, auth,
+                                                                   client, factory):
+    ticket = file_ticket()
+    neighbour = factory.resident(world.household_a2)
+    for user in (world.other_resident, neighbour, world.other_staff):
+        client.post("/logout")
+        auth.login(user)
+        assert client.get(f"/tickets/{ticket.id}").status_code == 404
+    client.post("/logout")
+    auth.login(world.staff)
+    assert client.get(f"/tickets/{ticket.id}").status_code == 200
+
+
+def test_anonymous_reporter_named_only_to_staff(world, file_ticket, auth, client, factory):
+    ticket = file_ticket(public=True, anonymous=True)
+    neighbour = factory.resident(world.household_a2)
+    auth.login(neighbour)
+    page = client.get(f"/tickets/{ticket.id}").get_data(True)
+    assert world.resident.name not in page
+    client.post("/logout")
+    auth.login(world.staff)
+    assert world.resident.name in client.get(f"/tickets/{ticket.id}").get_data(True)
+
+
+def test_similar_tickets_offered_and_me_too_counts_households(world, file_ticket, auth,
+                                                              client, factory):
+    ticket = file_ticket(public=True)
+    neighbour = factory.resident(world.household_a2)
+    auth.login(neighbour)
+    page = client.get("/tickets/new", query_string={
+        "category": "facade_ac", "where": f"b:{world.building_a.id}"}).get_data(True)
+    assert ticket.number in page
+    response = client.post(f"/tickets/{ticket.id}/me-too",
+                           data={"household_id": world.household_a2.id})
+    assert response.status_code == 302 and ticket.affected_count == 2
+    again = client.post(f"/tickets/{ticket.id}/me-too", data={"household_id": world.household_a2.id})
+    assert again.status_code == 409 and ticket.affected_count == 2
+
+
+def test_illegal_transition_through_the_page(world, file_ticket, auth, client):
+    ticket = file_ticket()
+    auth.login(world.resident)
+    response = client.post(f"/tickets/{ticket.id}/act/confirm", data={"confirm-rating": "5"})
+    assert response.status_code == 409 and ticket.status is Status.routed
+
+
+def test_queue_query_count_does_not_grow(world, file_ticket, auth, client, app):
+    auth.login(world.staff)
+
+    def count():
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(_db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/tickets/queue").status_code == 200
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    file_ticket()
+    few = count()
+    for n in range(15):
+        file_ticket(category="facade_ac" if n % 2 else "insulation")
+    assert count() == few
+
+
+def test_the_air_conditioner_journey(world, file_ticket, auth, client, db):
+    """File → acknowledge → resolve → not fixed → reopen → resolve → confirm 5;
+    the dashboard counts it once, resolved and satisfied, with one reopening."""
+    auth.login(world.resident)
+    client.post("/tickets/new", data=_form(world))
+    ticket = db.session.scalar(db.select(Ticket))
+    steps = [
+        (world.staff, "acknowledge", {}),
+        (world.staff, "resolve", {"resolve-note": "加了减震垫"}),
+        (world.resident, "reopen", {"reopen-comment": "还是震"}),
+        (world.staff, "acknowledge", {}),
+        (world.staff, "resolve", {"resolve-note": "换了支架"}),
+        (world.resident, "confirm", {"confirm-rating": "5"}),
+    ]
+    for user, action, data in steps:
+        client.post("/logout")
+        auth.login(user)
+        response = client.post(f"/tickets/{ticket.id}/act/{action}", data=data)
+        assert response.status_code == 302, (action, response.get_data(True)[:2000])
+    assert ticket.status is Status.closed and ticket.closure is Closure.fixed
+    assert ticket.reopen_count == 1 and ticket.rating == 5
+    client.post("/logout")
+    auth.login(world.secretary)
+    page = client.get("/tickets/dashboard").get_data(True)
+    assert page.count("1/1") >= 3
+
+
+def test_reopen_without_comment_on_the_page(world, file_ticket, auth, client):
+    from residentvoice.tickets import actions
+    ticket = file_ticket()
+    actions.acknowledge(world.staff, ticket)
+    actions.resolve(world.staff, ticket, "好了")
+    auth.login(world.resident)
+    response = client.post(f"/tickets/{ticket.id}/act/reopen", data={"reopen-comment": ""})
+    assert response.status_code == 422 and ticket.status is Status.resolved
+
+
+def test_staff_redacts_with_original_kept_for_moderators(world, file_ticket, auth, client):
+    ticket = file_ticket()
+    auth.login(world.staff)
+    response = client.post(f"/tickets/{ticket.id}/redact", data={"redact-text": "[电话已隐去]"})
+    assert response.status_code == 302
+    assert ticket.description == "[电话已隐去]" and ticket.description_original == "空调外机震动"
+    client.post("/logout")
+    auth.login(world.secretary)
+    assert "空调外机震动" in client.get(f"/tickets/{ticket.id}").get_data(True)
+    client.post("/logout")
+    auth.login(world.resident)
+    assert "空调外机震动" not in client.get(f"/tickets/{ticket.id}").get_data(True)
+
+
+def test_rules_page_sets_a_rule_and_refuses_bad_input(world, auth, client):
+    auth.login(world.secretary)
+    url = f"/tickets/compounds/{world.compound_a.id}/rules"
+    assert client.post(url, data={"category": "", "organisation_id": "0"}).status_code == 422
+    response = client.post(url, data={"category": "roads",
+                                      "organisation_id": str(world.other_org.id)})
+    assert response.status_code == 302
+    assert world.other_org.name in client.get(url).get_data(True)
+
+
+def test_street_office_edits_sla_page(world, auth, client):
+    auth.login(world.street_admin)
+    bad = client.post("/tickets/sla", data={"key": "roads", "ack_hours": "50",
+                                            "resolve_hours": "10"})
+    assert bad.status_code == 422 and 'value="50"' in bad.get_data(True)
+    assert client.post("/tickets/sla", data={"key": "roads", "ack_hours": "2",
+                                             "resolve_hours": "48"}).status_code == 302
+
+
+def test_public_summary_has_no_personal_data(world, file_ticket, client):
+    file_ticket(public=True)
+    page = client.get(f"/tickets/compounds/{world.compound_a.id}/summary").get_data(True)
+    assert world.resident.name not in page and "空调外机震动" not in page
+
+
+def test_home_section(world, file_ticket, auth, client):
+    ticket = file_ticket()
+    auth.login(world.resident)
+    assert ticket.number in client.get("/").get_data(True)
