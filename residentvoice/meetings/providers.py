@@ -13,7 +13,7 @@ from .models import Meeting, MeetingStatus
 def resolve_meetings(ids, user):
     meetings = db.session.scalars(db.select(Meeting).where(Meeting.id.in_(ids))).all()
     return {m.id: links.Link("meeting", m.id, m.title,
-                             url_for("meetings.detail", meeting_id=m.id),
+                             url_for("meetings.detail", meeting_id=m.id, _external=False),
                              summary=str(m.status.value),
                              extra={"starts_at": m.starts_at, "status": m.status.name})
             for m in meetings if m.can_view(user)}
