@@ -28,7 +28,7 @@ class Totals:
 
     @property
     def area_m2(self):
-        return Decimal(self.area_centi) / 100
+        return Decimal(self.area_centi).scaleb(-2)
 
 
 @dataclass

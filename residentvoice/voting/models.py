@@ -170,7 +170,7 @@ class ElectorateUnit(db.Model):
 
     @property
     def area_m2(self):
-        return Decimal(self.area_centi) / 100
+        return Decimal(self.area_centi).scaleb(-2)
 
 
 class ElectoratePerson(db.Model):

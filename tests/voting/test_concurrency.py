@@ -1,0 +1,70 @@
+"""50 simultaneous votes for one household on PostgreSQL: exactly one counts.
+
+The per-test transaction cannot show a race, so this test builds its own
+database, app and sessions (one per thread, as in production) and drops the
+database afterwards."""
+import threading
+
+import pytest
+
+from residentvoice import create_app
+from residentvoice.extensions import db as _db
+
+from .. import databases
+from ..factories import Factory
+from .helpers import make_ballot
+
+pytestmark = pytest.mark.postgres_only
+
+
+@pytest.fixture
+def race_app(tmp_path):
+    name, url = databases.create_pg_database()
+    app = create_app({"TESTING": True, "SECRET_KEY": "race", "SQLALCHEMY_DATABASE_URI": url,
+                      "WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost",
+                      "LOGIN_LIMIT_IP": "10000 per minute",
+                      "LOGIN_LIMIT_PHONE": "10000 per minute",
+                      "UPLOAD_FOLDER": str(tmp_path),
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 60, "max_overflow": 0}})
+    with app.app_context():
+        _db.create_all()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+        databases.drop_pg_database(name)
+
+
+def test_fifty_concurrent_votes_for_one_household(race_app):
+    from residentvoice.auth.models import ApiToken
+    from residentvoice.voting.models import Cast, Vote
+    with race_app.app_context():
+        world = Factory(_db).world()
+        ballot = make_ballot(world.secretary, world.compound_a)
+        raw, _token = ApiToken.issue(world.resident, 1)
+        url = f"/api/v1/ballots/{ballot.id}/votes"
+        payload = {"household_id": world.household_a.id, "option_id": ballot.options[0].id}
+        ballot_id = ballot.id
+        _db.session.commit()
+    barrier = threading.Barrier(50)
+    statuses = []
+
+    def vote():
+        client = race_app.test_client()
+        barrier.wait()
+        response = client.post(url, json=payload, headers={"Authorization": f"Bearer {raw}"})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=vote) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(statuses) == [201] + [409] * 49
+    with race_app.app_context():
+        assert _db.session.scalar(_db.select(_db.func.count(Vote.id))
+                                  .where(Vote.ballot_id == ballot_id)) == 1
+        assert _db.session.scalar(_db.select(_db.func.count(Cast.id))
+                                  .where(Cast.ballot_id == ballot_id)) == 1
