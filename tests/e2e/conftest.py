@@ -1,0 +1,239 @@
+"""Browser journeys: the real app in a real server thread, driven through
+Debian's Chromium by Python Playwright at phone size.
+
+Reuse these fixtures for a new journey (one per role is the plan):
+
+``live``      (session) the running site: ``live.url("/login")`` is an absolute
+              address; ``live.app`` is its Flask app; ``with live.session() as s:``
+              gives a SQLAlchemy session on its database (committed on exit) to
+              create what the journey needs with the services, e.g. invitations.
+              The database is its own SQLite file built with ``db.create_all()``
+              and loaded with the ``flask demo`` data at scale 1, so the demo
+              accounts of the README work (``DEMO_PASSWORD``).
+``browser``   (session) Chromium.  Missing Chromium or Playwright *fails* the run
+              under ``CI=true`` and skips elsewhere, with the reason.
+``page``      (per test) a fresh browser context — 390×844, touch, mobile,
+              Chinese — so every test starts logged out with no cookies.
+``new_page``  a factory for more contexts in one test (two people at once):
+              ``other = new_page(width=360)``.
+``shoot``     ``shoot(page, "name")`` saves ``test-artifacts/<name>.png``.
+``login``     ``login(page, phone)`` logs in through the form.
+``a11y``      ``a11y(page)`` runs axe-core and returns the serious and critical
+              violations (an empty list is the goal).
+``layout_problems``  ``layout_problems(page)``: horizontal scrolling and tap
+              targets smaller than 44×44 px in the main content.
+
+Mark each journey module ``pytestmark = pytest.mark.browser``: browser tests
+run in the SQLite pass and are skipped in the PostgreSQL pass.
+"""
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from residentvoice.config import ROOT
+
+from .. import databases
+
+CHROMIUM = os.environ.get("RV_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = ROOT / "test-artifacts"
+DEMO_PASSWORD = "demo1234"
+PHONE = {"width": 390, "height": 844}
+
+
+def _unavailable(reason):
+    if databases.on_ci():
+        pytest.fail(f"CI=true but the browser tests cannot run: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
+class LiveServer:
+    def __init__(self, app, server):
+        self.app = app
+        self.server = server
+        self.base = f"http://127.0.0.1:{server.server_port}"
+
+    def url(self, path="/"):
+        return self.base + path
+
+    @contextmanager
+    def session(self):
+        from residentvoice.extensions import db
+        with self.app.app_context():
+            try:
+                yield db.session
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory):
+    from werkzeug.serving import make_server
+
+    from residentvoice import create_app
+    from residentvoice.extensions import db
+
+    folder = tmp_path_factory.mktemp("live")
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}",
+        "SECRET_KEY": "browser-tests",
+        "WTF_CSRF_ENABLED": True,
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+        "LOGIN_LIMIT_IP": "10000 per minute",
+        "LOGIN_LIMIT_PHONE": "10000 per minute",
+        "REGISTER_LIMIT_IP": "10000 per minute",
+    })
+    with app.app_context():
+        db.create_all()
+    result = app.test_cli_runner().invoke(args=["demo", "--scale", "1"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield LiveServer(app, server)
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        _unavailable(f"Playwright is not installed ({error})")
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception as error:  # noqa: BLE001 - report any launch failure the same way
+        playwright.stop()
+        _unavailable(f"Chromium did not start: {error}")
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def new_page(browser, live):
+    contexts = []
+
+    def make(width=PHONE["width"], height=PHONE["height"], locale="zh-CN"):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, has_touch=True, is_mobile=True,
+            device_scale_factor=2, locale=locale, base_url=live.base)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def shoot():
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def save(page, name):
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    return save
+
+
+@pytest.fixture
+def login():
+    def log_in(page, phone, password=DEMO_PASSWORD):
+        page.goto("/login")
+        page.fill("input[name=phone]", phone)
+        page.fill("input[name=password]", password)
+        page.locator("main button[type=submit]").click()
+        page.wait_for_load_state()
+        assert "/login" not in page.url, f"login as {phone} failed"
+    return log_in
+
+
+@pytest.fixture(scope="session")
+def axe():
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError as error:
+        _unavailable(f"axe-playwright-python is not installed ({error})")
+    return Axe()
+
+
+@pytest.fixture
+def a11y(axe):
+    def serious(page):
+        results = axe.run(page)
+        return [f"{v['id']} ({v['impact']}): {v['help']} — "
+                + "; ".join(n["target"][0] for n in v["nodes"][:5])
+                for v in results.response["violations"]
+                if v["impact"] in ("serious", "critical")]
+    return serious
+
+
+# Tap targets: every link, button and form control in <main>.  A radio button or
+# checkbox is tapped through its label, so the label is measured instead.
+TAP_TARGETS_JS = """
+() => {
+  const small = [];
+  const seen = new Set();
+  for (const el of document.querySelectorAll(
+      'main a[href], main button, main select, main summary, main input:not([type=hidden])')) {
+    let target = el;
+    if (el.matches('input[type=checkbox], input[type=radio]')) target = el.closest('label') || el;
+    if (seen.has(target)) continue;
+    seen.add(target);
+    const box = target.getBoundingClientRect();
+    const style = getComputedStyle(target);
+    if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
+    if (box.width < 44 || box.height < 44) {
+      small.push(`${target.tagName.toLowerCase()} "${(target.innerText || target.value || '').trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+    }
+  }
+  return small;
+}
+"""
+
+OVERFLOW_JS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 1 && getComputedStyle(el).position !== 'fixed') {
+      wide.push(`${el.tagName.toLowerCase()}.${el.className} right=${Math.round(box.right)}`);
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5)};
+}
+"""
+
+
+@pytest.fixture
+def layout_problems():
+    def problems(page):
+        found = []
+        overflow = page.evaluate(OVERFLOW_JS)
+        if overflow["scroll"] > overflow["width"]:
+            found.append(f"scrolls sideways: {overflow['scroll']} > {overflow['width']} px "
+                         f"({', '.join(overflow['wide'])})")
+        found += [f"tap target too small: {t}" for t in page.evaluate(TAP_TARGETS_JS)]
+        return found
+    return problems
