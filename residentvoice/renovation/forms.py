@@ -106,7 +106,7 @@ class PlanForm(BaseForm):
     needs = TextAreaField(_l("Needs"), validators=[Length(max=4000)])
     concerns = TextAreaField(_l("Concerns"), validators=[Length(max=4000)])
     concern_category = SelectField(_l("Concerns are about"), choices=category_choices,
-                                   validate_choice=False)
+                                   default="other", validate_choice=False)
     concerns_resolved = BooleanField(_l("Concerns resolved"))
     enters_home = BooleanField(_l("The work enters the home"))
     window_start = DateInput(_l("Schedule window: first day"))

@@ -15,6 +15,7 @@ from ..errors_domain import Conflict, InvalidInput, NotAllowed, TransitionNotAll
 from ..extensions import db
 from ..notifications.services import notify
 from .models_household import HouseholdPlan, PlanStatus, PlanVisit, Restoration
+from .supervision import TICKET_CATEGORIES
 from .warranties import household_has_warranty, warranties_of_household
 
 def N_(msgid):
@@ -75,6 +76,8 @@ def create_plans(actor, project, households):
 
 def validate_plan(data):
     """The rules of a plan, field by field (DESIGN §1)."""
+    if data.get("concern_category") not in TICKET_CATEGORIES:
+        raise InvalidInput(_l("Choose a category from the list."), "concern_category")
     start, end = data.get("window_start"), data.get("window_end")
     if bool(start) != bool(end):
         raise InvalidInput(_l("Give both the first and the last day of the window."),

@@ -283,3 +283,19 @@ def test_plan_rows_are_unique_per_project_and_household(w, db):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_unknown_concern_category_refused(w):
+    for bad in (None, "moon"):
+        with pytest.raises(InvalidInput) as error:
+            plans.update_plan(w.secretary, w.rv_plan, {"concern_category": bad})
+        assert error.value.field == "concern_category"
+    assert w.rv_plan.concern_category == "other"
+
+
+def test_empty_plan_form_changes_nothing(w, client, auth, db):
+    auth.login(w.secretary)
+    response = client.post(f"/renovation/plans/{w.rv_plan.id}/edit", data={})
+    assert response.status_code in (302, 422)
+    db.session.refresh(w.rv_plan)
+    assert w.rv_plan.concern_category == "other" and w.rv_plan.needs == ""
