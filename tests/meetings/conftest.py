@@ -68,3 +68,11 @@ def mt(factory):
 @pytest.fixture
 def status():
     return MeetingStatus
+
+
+@pytest.fixture
+def english(db):
+    """Service tests read the English messages (the default locale is Chinese)."""
+    from flask_babel import force_locale
+    with force_locale("en"):
+        yield

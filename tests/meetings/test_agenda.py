@@ -7,6 +7,8 @@ from residentvoice.errors_domain import InvalidInput, NotAllowed, NotFound, Tran
 from residentvoice.meetings import agenda, services
 from residentvoice.meetings.models import MeetingStatus, SuggestionStatus
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def titles(meeting):
     return [i.title for i in sorted(meeting.items, key=lambda i: i.position)]

@@ -11,6 +11,8 @@ from residentvoice.errors_domain import TransitionNotAllowed
 from residentvoice.meetings import attendance, services
 from residentvoice.meetings.models import InviteeScope, MeetingKind
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_check_in_opens_an_hour_before_the_start(mt, db):
     meeting = mt.announced(days=2)

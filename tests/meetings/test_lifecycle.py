@@ -10,6 +10,8 @@ from residentvoice.meetings.models import InviteeScope, MeetingKind, MeetingStat
 from residentvoice.models import utcnow
 from residentvoice.notifications.models import Notification
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_create_refuses_a_start_in_the_past_and_an_unknown_chair(mt, db):
     with pytest.raises(InvalidInput) as error:

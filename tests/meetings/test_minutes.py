@@ -10,6 +10,8 @@ from residentvoice.meetings.models import MeetingStatus
 from residentvoice.models import utcnow
 from residentvoice.notifications.models import Notification
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def drafted(mt, db):

@@ -6,6 +6,8 @@ from residentvoice.errors_domain import TransitionNotAllowed
 from residentvoice.meetings import moderation, services
 from residentvoice.meetings.models import MotionStatus, Side, SpeechStatus
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_the_chair_cannot_move_second_or_speak(mt, db):
     meeting = mt.in_session()

@@ -1,0 +1,72 @@
+"""Two screens at once: the chair's (tablet) and a resident's (phone).  The
+resident asks for the floor on her phone; the chair calls the next speaker;
+the resident's page shows her speaking without being reloaded."""
+from datetime import timedelta
+
+import pytest
+
+from tests.e2e.conftest import browser, live, login, new_page, shoot  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+def _meeting_in_debate(live):
+    """A council meeting in 东四十条甲34号院, in session, with a motion in debate."""
+    from residentvoice.auth.models import RoleAssignment, RoleKind, User
+    from residentvoice.directory.models import Compound, Household
+    from residentvoice.meetings import agenda, attendance, moderation, services
+    from residentvoice.meetings.models import InviteeScope, MeetingKind
+    from residentvoice.models import utcnow
+    with live.session() as s:
+        compound = s.scalar(s.query(Compound).filter_by(code="DSST34").statement)
+        secretary = s.scalar(s.query(User).filter_by(phone="13900000001").statement)
+        wang = s.scalar(s.query(User).filter_by(phone="13800000001").statement)
+        others = s.scalars(
+            s.query(User).join(RoleAssignment).join(Household)
+            .filter(RoleAssignment.kind == RoleKind.resident,
+                    Household.compound_id == compound.id, User.phone.like("151%"))
+            .order_by(User.id).limit(2).statement).all()
+        meeting = services.create_meeting(
+            secretary, compound_id=compound.id, title="浏览器测试议事会",
+            kind=MeetingKind.council, place="群众接待室",
+            starts_at=utcnow() + timedelta(minutes=30), chair_id=secretary.id,
+            recorder_id=secretary.id, invitees=InviteeScope.all_residents)
+        agenda.add_item(secretary, meeting, title="花箱摆放", time_box_minutes=20)
+        services.transition(secretary, meeting, "announce")
+        services.transition(secretary, meeting, "open")
+        for person in [wang, *others]:
+            attendance.check_in_other(secretary, meeting, person.id)
+        motion = moderation.move(others[0], meeting, "沿主路摆放12个花箱")
+        moderation.second(others[1], meeting, motion.id)
+        moderation.accept_for_debate(secretary, meeting, motion.id)
+        return meeting.id, wang.name
+
+
+def test_the_resident_page_updates_when_the_chair_calls_the_next_speaker(
+        live, new_page, login, shoot):
+    meeting_id, name = _meeting_in_debate(live)
+    resident = new_page()
+    chair = new_page(width=1024, height=768)
+    login(resident, "13800000001")
+    login(chair, "13900000001")
+    resident.goto(f"/meetings/{meeting_id}/live")
+    resident.get_by_role("button", name="发言支持").click()
+    resident.wait_for_load_state()
+    assert name in resident.locator(".queue-list").inner_text()
+
+    chair.goto(f"/meetings/{meeting_id}/chair")
+    assert name in chair.locator(".queue-list").inner_text()
+    resident.evaluate("window.__stillTheSamePage = true")
+    chair.get_by_role("button", name="请下一位发言").click()
+    chair.wait_for_load_state()
+
+    speaking = resident.locator(".speaking")
+    speaking.wait_for(timeout=10_000)
+    assert name in speaking.inner_text()
+    assert resident.evaluate("window.__stillTheSamePage === true")   # no reload
+    countdown = resident.locator("[data-countdown-from]")
+    first = countdown.inner_text()
+    resident.wait_for_timeout(1500)
+    assert countdown.inner_text() != first                         # the timer counts down
+    shoot(resident, "meetings-live-resident")
+    shoot(chair, "meetings-chair")
