@@ -112,6 +112,19 @@ def test_400_page_and_json(client, db, replace_view):
     assert_json_error(client.get("/api/v1/openapi.json"), 400, "bad_request")
 
 
+@pytest.mark.parametrize("status, code", [(400, "bad_request"), (403, "forbidden"),
+                                          (404, "not_found"), (409, "conflict"),
+                                          (413, "too_large"), (429, "rate_limited")])
+def test_api_errors_are_json_with_a_translated_message(client, db, replace_view, status,
+                                                        code):
+    replace_view("api.openapi", lambda: abort(status))
+    response = client.get("/api/v1/openapi.json")
+    assert_json_error(response, status, code)
+    assert response.json["error"]["message"] == zh(message_id(status))
+    client.set_cookie("rv_lang", "en")
+    assert client.get("/api/v1/openapi.json").json["error"]["message"] == message_id(status)
+
+
 def test_413_when_the_request_is_too_large(app, client, db, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
     response = client.post("/login", data={"phone": "1" * 5000, "password": "x"})

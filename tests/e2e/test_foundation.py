@@ -134,6 +134,7 @@ PAGES = {
     "login": lambda live, page, login: page.goto("/login"),
     "register": lambda live, page, login: page.goto(registration_url(live)),
     "welcome": lambda live, page, login: page.goto("/"),
+    "not-found": lambda live, page, login: page.goto("/no-such-page"),
     "home": lambda live, page, login: (login(page, RESIDENT), page.goto("/")),
     "home-secretary": lambda live, page, login: (login(page, SECRETARY), page.goto("/")),
 }
