@@ -82,7 +82,7 @@ def describe_vote(ballot, vote):
     if ballot.secret:
         return None
     if cast.channel is Channel.phone:
-        return cast.voter.name if cast.voter else ""
+        return _l("%(name)s, from the phone", name=cast.voter.name if cast.voter else "")
     if cast.channel is Channel.paper:
         return _l("paper ballot no. %(serial)s", serial=cast.serial)
     proxy = db.session.get(Proxy, cast.proxy_id)
@@ -97,8 +97,8 @@ def _already_voted(ballot, votes, household_id):
     who = describe_vote(ballot, vote)
     if who is None:
         return AlreadyVoted(_l("This household has already voted."), "household")
-    return AlreadyVoted(_l("This household has already voted (%(channel)s: %(who)s).",
-                           channel=vote.channel.value, who=who), "household")
+    return AlreadyVoted(_l("This household has already voted (%(who)s).", who=who),
+                        "household")
 
 
 def existing_votes(ballot, households, person_id=None):
