@@ -11,9 +11,9 @@ from ..models import TimestampMixin
 
 class ScopeClass(enum.Enum):
     """Beijing's three classes of renovation content."""
-    basic = _l("Basic (基础类)")
-    improvement = _l("Improvement (完善类)")
-    upgrade = _l("Upgrade (提升类)")
+    basic = _l("Basic class")
+    improvement = _l("Improvement class")
+    upgrade = _l("Upgrade class")
 
 
 # Scope kinds: the ticket category codes where they apply, so warranties and
@@ -107,6 +107,10 @@ class ScopeItem(db.Model):
     @property
     def kind_label(self):
         return kind_label(self.kind)
+
+    @property
+    def display_title(self):
+        return self.title or self.kind_label
 
 
 class ProgressMeasure(db.Model):

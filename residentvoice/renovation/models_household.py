@@ -43,6 +43,11 @@ class SurveyOption(db.Model):
     title = db.Column(db.String(160), nullable=False)
     survey = db.relationship(NeedsSurvey, back_populates="options")
 
+    @property
+    def display_title(self):
+        from .models import kind_label
+        return self.title or kind_label(self.kind)
+
 
 class ResponseStatus(enum.Enum):
     answered = _l("Answered")

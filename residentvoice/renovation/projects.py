@@ -111,10 +111,10 @@ def add_scope_item(actor, project, *, scope_class, kind, title):
             scope_class = ScopeClass[scope_class]
         except KeyError:
             raise InvalidInput(_l("Choose a class from the list."), "scope_class")
-    title = (title or "").strip() or str(SCOPE_KINDS[kind])
+    title = (title or "").strip()  # empty: pages show the kind's label in the reader's language
     item = ScopeItem(project=project, scope_class=scope_class, kind=kind, title=title)
     db.session.add(item)
-    record(actor, "renovation.scope_added", item, summary=title,
+    record(actor, "renovation.scope_added", item, summary=title or kind,
            community_id=_community(project))
     return item
 

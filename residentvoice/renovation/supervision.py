@@ -14,6 +14,13 @@ from ..uploads import services as uploads
 from .models import SCOPE_KINDS
 from .models_household import Observation, SupervisionSignup, SupervisionStep
 
+def N_(msgid):
+    """Marks a stored msgid for extraction; translated when read."""
+    return msgid
+
+
+NO_TICKETS = N_("Recorded here only: tickets are not available.")
+
 TICKET_CATEGORIES = ("water_drainage", "facade_ac", "insulation", "roads", "rain_sewage",
                      "charging_piles", "bike_sheds", "trash_stations", "greenery", "noise",
                      "other")
@@ -90,7 +97,8 @@ def record_observation(actor, step, *, text, is_problem=False, category="other",
 def _file_ticket(actor, step, observation):
     create_ticket = links.provided("create_ticket")
     if create_ticket is None:
-        observation.ticket_note = str(_l("Recorded here only: tickets are not available."))
+        # stored as the message id, translated when shown
+        observation.ticket_note = NO_TICKETS
         return
     household = step.household
     description = f"[{step.project.name} · {step.title}] {observation.text}"

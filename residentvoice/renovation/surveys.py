@@ -11,7 +11,7 @@ from ..directory.models import Building, Household
 from ..errors_domain import Conflict, InvalidInput, NotAllowed
 from ..extensions import db
 from ..models import utcnow
-from .models import SCOPE_KINDS, kind_label
+from .models import SCOPE_KINDS
 from .models_household import (NeedsSurvey, ResponseStatus, SurveyOption, SurveyResponse,
                                SurveyStatus, survey_choice)
 
@@ -30,7 +30,8 @@ def open_survey(actor, compound, *, title, kinds):
         raise InvalidInput(_l("Choose items from the list."), "kinds")
     survey = NeedsSurvey(compound_id=compound.id, title=title, opened_by_id=actor.id)
     for kind in kinds:
-        survey.options.append(SurveyOption(kind=kind, title=kind_label(kind)))
+        # no stored title: the kind's label is shown in each reader's language
+        survey.options.append(SurveyOption(kind=kind, title=""))
     db.session.add(survey)
     db.session.flush()
     record(actor, "renovation.survey_opened", survey, summary=title,

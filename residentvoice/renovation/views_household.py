@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import access
@@ -77,7 +78,7 @@ def survey_answer(survey_id, household_id):
     staff = item.can_manage(current_user)
     existing = surveys.response_of(item, household)
     form = (SurveyVisitForm if staff else SurveyAnswerForm)()
-    form.option_ids.choices = choices([(o.id, o.title) for o in item.options])
+    form.option_ids.choices = choices([(o.id, o.display_title) for o in item.options])
     if request.method == "GET":
         if existing is not None:
             form.option_ids.data = [o.id for o in existing.choices]
@@ -114,7 +115,8 @@ def plans_overview(project_id):
             status = 422
         else:
             created = plans.create_plans(current_user, item, building.households)
-            flash(_("%(n)d plans added.", n=len(created)), "success")
+            flash(ngettext("%(num)d plan added.", "%(num)d plans added.", len(created)),
+                  "success")
             return redirect(url_for("renovation.building", project_id=item.id,
                                     building_id=building.id))
     return render_template("renovation/plans.html", project=item,

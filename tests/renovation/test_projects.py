@@ -88,7 +88,7 @@ def test_dates_and_parties_checked(w):
                                 title="")
     item = projects.add_scope_item(w.secretary, w.rv_project, scope_class="upgrade",
                                    kind="elevator", title="")
-    assert item.title == "Elevator"
+    assert item.title == "" and item.display_title == item.kind_label
 
 
 def test_changes_are_audited(w, db):
