@@ -1,0 +1,102 @@
+"""The issue's journey in a phone-sized browser, in both languages: a secretary
+creates, announces and opens an owners' ballot on charging piles for 长青园;
+residents vote by phone; paper ballots are typed in from the keyboard; the
+ballot closes; the result page explains why it passed or failed."""
+from datetime import timedelta
+
+import pytest
+
+from tests.e2e.conftest import browser, layout_problems, live, login, new_page, shoot  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+SECRETARY = "13900000003"   # 赵书记, 长青园社区
+RESIDENT = "13800000002"    # 李建国, CQY-22-0301
+
+
+def _local(dt):
+    from residentvoice.voting.forms import utc_to_local
+    return utc_to_local(dt).strftime("%Y-%m-%dT%H:%M")
+
+
+def _setup(live):
+    from residentvoice.directory.models import Compound
+    from residentvoice.models import utcnow
+    with live.app.test_request_context():
+        with live.session() as s:
+            compound = s.scalar(s.query(Compound).filter_by(code="CQY").statement)
+            now = utcnow()
+            return compound.id, {
+                "announced_at": _local(now - timedelta(days=20)),
+                "opens_at": _local(now - timedelta(days=1)),
+                "closes_at": _local(now + timedelta(days=6))}
+
+
+def _accept_confirms(page):
+    page.on("dialog", lambda dialog: dialog.accept())
+
+
+def test_owners_ballot_from_notice_to_result(new_page, live, login, shoot, layout_problems):
+    compound_id, dates = _setup(live)
+    secretary = new_page()
+    _accept_confirms(secretary)
+    login(secretary, SECRETARY)
+    secretary.goto(f"/ballots/new/{compound_id}")
+    secretary.fill("input[name=title]", "浏览器测试：建设充电桩")
+    for name, value in dates.items():
+        secretary.fill(f"input[name={name}]", value)
+    secretary.locator("main button[type=submit]").click()
+    secretary.wait_for_load_state()
+    ballot_url = secretary.url
+    assert "/ballots/" in ballot_url and "/new" not in ballot_url
+    for action in ("公告", "开始投票"):
+        secretary.get_by_role("button", name=action).click()
+        secretary.wait_for_load_state()
+    assert "投票中" in secretary.locator("main").inner_text()
+
+    resident = new_page(width=360)
+    _accept_confirms(resident)
+    login(resident, RESIDENT)
+    resident.goto(ballot_url)
+    assert layout_problems(resident) == []
+    resident.locator(".vote-options button", has_text="同意").click()
+    resident.wait_for_load_state()
+    shoot(resident, "voting-confirm")
+    resident.locator("main button[type=submit]").click()
+    resident.wait_for_load_state()
+    assert "回执码" in resident.locator("main").inner_text()
+    shoot(resident, "voting-receipt")
+
+    secretary.goto(ballot_url + "/paper")
+    secretary.fill("input[name=serial]", "CQY-0001")
+    secretary.fill("input[name=household]", "CQY-22-0101")
+    secretary.select_option("select[name=option]", label="反对")
+    secretary.fill("input[name=witness]", "居委会监票员")
+    secretary.keyboard.press("Enter")
+    secretary.wait_for_load_state()
+    assert secretary.input_value("input[name=serial]") == "CQY-0002"
+    assert secretary.evaluate("document.activeElement.name") == "household"
+    secretary.keyboard.type("CQY-22-0301")          # 李建国 voted by phone
+    secretary.keyboard.press("Enter")
+    secretary.wait_for_load_state()
+    assert "已经投过票" in secretary.locator("#household-error").inner_text()
+    secretary.fill("input[name=household]", "CQY-22-0102")
+    secretary.keyboard.press("Enter")
+    secretary.wait_for_load_state()
+    shoot(secretary, "voting-paper-entry")
+
+    secretary.goto(ballot_url)
+    secretary.get_by_role("button", name="截止投票").click()
+    secretary.wait_for_load_state()
+    secretary.goto(ballot_url + "/result")
+    text = secretary.locator("main").inner_text()
+    assert "未通过" in text and "参与表决的专有面积" in text and "未达到" in text
+    assert secretary.locator("svg text").count() >= 6
+    assert layout_problems(secretary) == []
+    shoot(secretary, "voting-result-zh")
+    secretary.get_by_role("button", name="English").click()
+    secretary.wait_for_load_state()
+    english = secretary.locator("main").inner_text()
+    assert "Not passed" in english and "Participation by area" in english
+    assert "Not enough owners took part" in english
+    shoot(secretary, "voting-result-en")
