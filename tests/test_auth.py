@@ -101,7 +101,8 @@ def test_login_follows_a_local_next_but_not_another_site(client, factory):
     response = client.post("/login?next=/account", data=data)
     assert response.headers["Location"].endswith("/account")
     client.post("/logout")
-    for target in ("//evil.example/x", "https://evil.example/", "javascript:alert(1)"):
+    for target in ("//evil.example/x", "https://evil.example/", "javascript:alert(1)",
+                   "/\\evil.example/x", "/%5Cevil.example", "/\t/evil.example"):
         response = client.post(f"/login?next={target}", data=data)
         assert "evil" not in response.headers["Location"]
         assert response.headers["Location"].endswith("/")
@@ -454,3 +455,13 @@ def test_an_invitation_is_usable_only_until_it_expires(letter):
     assert invitation.is_usable()
     assert not invitation.is_usable(now=invitation.expires_at)
     assert isinstance(invitation, InvitationCode)
+
+
+@pytest.mark.parametrize("target, safe", [
+    ("/account", "/account"), ("/ballots/2?tab=result", "/ballots/2?tab=result"),
+    ("//evil.example", None), ("/\\evil.example", None), ("\\\\evil.example", None),
+    ("https://evil.example/", None), ("javascript:alert(1)", None), ("/\t/evil", None),
+    ("account", None), ("", None), (None, None)])
+def test_only_paths_on_this_site_are_followed(target, safe):
+    from residentvoice.auth.views import _safe_next
+    assert _safe_next(target) == safe

@@ -82,6 +82,7 @@ client = app.test_client()
 response = client.post("/language", data={"lang": "fr"})
 for header in response.headers.getlist("Set-Cookie"):
     print(header)
+print("HSTS:", response.headers.get("Strict-Transport-Security"))
 """
 
 
@@ -94,6 +95,11 @@ def test_production_cookies_are_secure(tmp_path):
     cookies = [line for line in result.stdout.splitlines() if line.startswith("session=")]
     assert cookies, result.stderr[-2000:]
     assert "Secure" in cookies[0] and "HttpOnly" in cookies[0] and "SameSite=Lax" in cookies[0]
+    assert "HSTS: max-age=31536000; includeSubDomains" in result.stdout
+
+
+def test_no_hsts_over_plain_http_in_development(client, db):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
 
 
 def test_passwords_are_stored_hashed(factory):

@@ -19,7 +19,9 @@ def _phone_key():
 
 
 def _safe_next(target):
-    if not target:
+    """A path on this site, or None: never another site, including the forms
+    browsers read as one (``//host``, ``/\\host``, control characters)."""
+    if not target or "\\" in target or any(ord(c) < 32 for c in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
