@@ -4,6 +4,7 @@ import os
 from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -113,7 +114,18 @@ def register_extensions(app):
     from . import models_registry  # noqa: F401
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:…>`` that only matches ids a database column can hold (32-bit
+    INTEGER on PostgreSQL): a larger number is an unknown page (404), not a
+    driver overflow (500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app):
+    app.url_map.converters["int"] = DatabaseIdConverter
     from .blueprints import BLUEPRINTS
     for blueprint in BLUEPRINTS():
         app.register_blueprint(blueprint)

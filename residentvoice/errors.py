@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db, login_manager
 from .i18n import LOCALE_COOKIE
-from .ops.health import database_unavailable
+from .ops.health import database_unavailable, number_out_of_range
 
 MESSAGES = {
     400: lambda: _("The request could not be understood. Please check what you entered."),
@@ -69,9 +69,12 @@ def register(app):
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeout)
+    @app.errorhandler(OverflowError)
     def database_error(exc):
         if database_unavailable(exc):
             return database_unavailable_response(app, exc)
+        if number_out_of_range(exc):
+            return number_out_of_range_response(exc)
         return unexpected_error(exc)
 
     @app.errorhandler(Exception)
@@ -112,6 +115,14 @@ def database_unavailable_response(app, exc):
     response.headers["Retry-After"] = "60"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def number_out_of_range_response(exc):
+    """A number no database column can hold (an id of 10**20, say) is bad
+    input: 422 in the API, 400 on a page; nothing is saved."""
+    db.session.rollback()
+    message = _("A number in the request is too large.")
+    return error_response(422 if wants_json() else 400, message, "out_of_range")
 
 
 def _forget_database_state(app):

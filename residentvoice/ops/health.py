@@ -46,6 +46,21 @@ def database_unavailable(error):
     return False
 
 
+def number_out_of_range(error):
+    """True when the database (or its driver) refused a number too large for
+    the column: SQLite's driver raises OverflowError while binding it,
+    PostgreSQL answers "integer out of range" (NumericValueOutOfRange)."""
+    if isinstance(error, OverflowError):
+        return "sqlite integer" in str(error).lower()
+    if isinstance(error, sa_exc.DataError):
+        try:
+            from psycopg.errors import NumericValueOutOfRange
+        except ImportError:  # pragma: no cover - psycopg is a dependency
+            return False
+        return isinstance(error.orig, NumericValueOutOfRange)
+    return False
+
+
 def _sqlite_unavailable(error):
     message = str(error).lower()
     return any(part in message for part in SQLITE_UNAVAILABLE)

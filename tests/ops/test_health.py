@@ -146,3 +146,38 @@ def test_postgresql_server_not_listening_answers_503():
         with client.session_transaction() as session:
             session["_user_id"] = "1"  # a logged-in visitor: loading them needs the database
         assert_unavailable(client, {"compound_a": 1})
+
+
+@pytest.mark.parametrize("error, out_of_range", [
+    (OverflowError("Python int too large to convert to SQLite INTEGER"), True),
+    (OverflowError("math range error"), False),
+    (sa_exc.DataError("INSERT", {}, psycopg.errors.NumericValueOutOfRange("out of range")),
+     True),
+    (sa_exc.DataError("INSERT", {}, psycopg.errors.InvalidTextRepresentation("bad")), False),
+])
+def test_which_errors_mean_a_number_is_too_large(error, out_of_range):
+    from residentvoice.ops.health import number_out_of_range
+    assert number_out_of_range(error) is out_of_range
+
+
+def test_ids_too_large_for_the_database_are_bad_input_not_500(tmp_path):
+    """An id no column can hold: not a route match (404) in a URL; a 422 JSON
+    error in the API and a 400 page when it reaches the database otherwise."""
+    from residentvoice import access
+    from residentvoice.auth.models import User
+    with private_app(f"sqlite:///{tmp_path / 'rv.sqlite3'}") as app:
+
+        @access.public
+        def lookup(kind):
+            ident = int(__import__("flask").request.args["id"])
+            return {"found": db.session.get(User, ident) is not None}
+
+        app.add_url_rule("/api/v1/probe/<kind>", "probe_api", lookup)
+        app.add_url_rule("/probe/<kind>", "probe_page", lookup)
+        client = app.test_client()
+        assert client.get("/uploads/2147483648").status_code == 404
+        assert client.get("/api/v1/probe/x?id=5").json == {"found": False}
+        api = client.get(f"/api/v1/probe/x?id={10**20}")
+        assert api.status_code == 422 and api.json["error"]["code"] == "out_of_range"
+        page = client.get(f"/probe/x?id={10**20}")
+        assert page.status_code == 400 and "请求中的数字过大" in page.get_data(as_text=True)
