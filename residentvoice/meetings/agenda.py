@@ -87,11 +87,13 @@ def remove_item(actor, meeting, item):
     _require_editable(meeting)
     db.session.execute(db.update(AgendaSuggestion).where(AgendaSuggestion.item_id == item.id)
                        .values(item_id=None))
-    meeting.items.remove(item)
+    title = item.title
     db.session.delete(item)
+    db.session.flush()
+    db.session.expire(meeting, ["items"])
     _renumber(meeting)
     touch(meeting)
-    audit(actor, "meeting.agenda_removed", meeting, summary=item.title)
+    audit(actor, "meeting.agenda_removed", meeting, summary=title)
 
 
 def _renumber(meeting):
