@@ -97,7 +97,7 @@ def test_owners_ballot_needs_fifteen_days_between_notice_and_opening(api, world,
     now = utcnow()
     short = api.post("/api/v1/ballots", json=body(
         world, announced_at=iso(now - timedelta(days=14)), opens_at=iso(now)))
-    assert short.status_code == 422 and "15 days" in short.json["error"]["message"]
+    assert short.status_code == 422 and "15日" in short.json["error"]["message"]
     residents = api.post("/api/v1/ballots", json=body(
         world, basis="residents", matter="consultative", announced_at=iso(now),
         opens_at=iso(now + timedelta(days=1))))

@@ -45,13 +45,13 @@ def test_owners_ballot_from_notice_to_result(new_page, live, login, shoot, layou
     secretary.fill("input[name=title]", "浏览器测试：建设充电桩")
     for name, value in dates.items():
         secretary.fill(f"input[name={name}]", value)
-    secretary.locator("main button[type=submit]").click()
-    secretary.wait_for_load_state()
+    with secretary.expect_navigation():
+        secretary.locator("main button[type=submit]").click()
     ballot_url = secretary.url
     assert "/ballots/" in ballot_url and "/new" not in ballot_url
     for action in ("公告", "开始投票"):
-        secretary.get_by_role("button", name=action).click()
-        secretary.wait_for_load_state()
+        with secretary.expect_navigation():
+            secretary.get_by_role("button", name=action).click()
     assert "投票中" in secretary.locator("main").inner_text()
 
     resident = new_page(width=360)
@@ -59,11 +59,11 @@ def test_owners_ballot_from_notice_to_result(new_page, live, login, shoot, layou
     login(resident, RESIDENT)
     resident.goto(ballot_url)
     assert layout_problems(resident) == []
-    resident.locator(".vote-options button", has_text="同意").click()
-    resident.wait_for_load_state()
+    with resident.expect_navigation():
+        resident.locator(".vote-options button", has_text="同意").click()
     shoot(resident, "voting-confirm")
-    resident.locator("main button[type=submit]").click()
-    resident.wait_for_load_state()
+    with resident.expect_navigation():
+        resident.locator("main button[type=submit]").click()
     assert "回执码" in resident.locator("main").inner_text()
     shoot(resident, "voting-receipt")
 
@@ -72,30 +72,30 @@ def test_owners_ballot_from_notice_to_result(new_page, live, login, shoot, layou
     secretary.fill("input[name=household]", "CQY-22-0101")
     secretary.select_option("select[name=option]", label="反对")
     secretary.fill("input[name=witness]", "居委会监票员")
-    secretary.keyboard.press("Enter")
-    secretary.wait_for_load_state()
+    with secretary.expect_navigation():
+        secretary.keyboard.press("Enter")
     assert secretary.input_value("input[name=serial]") == "CQY-0002"
     assert secretary.evaluate("document.activeElement.name") == "household"
     secretary.keyboard.type("CQY-22-0301")          # 李建国 voted by phone
-    secretary.keyboard.press("Enter")
-    secretary.wait_for_load_state()
+    with secretary.expect_navigation():
+        secretary.keyboard.press("Enter")
     assert "已经投过票" in secretary.locator("#household-error").inner_text()
     secretary.fill("input[name=household]", "CQY-22-0102")
-    secretary.keyboard.press("Enter")
-    secretary.wait_for_load_state()
+    with secretary.expect_navigation():
+        secretary.keyboard.press("Enter")
     shoot(secretary, "voting-paper-entry")
 
     secretary.goto(ballot_url)
-    secretary.get_by_role("button", name="截止投票").click()
-    secretary.wait_for_load_state()
+    with secretary.expect_navigation():
+        secretary.get_by_role("button", name="截止投票").click()
     secretary.goto(ballot_url + "/result")
     text = secretary.locator("main").inner_text()
     assert "未通过" in text and "参与表决的专有面积" in text and "未达到" in text
     assert secretary.locator("svg text").count() >= 6
     assert layout_problems(secretary) == []
     shoot(secretary, "voting-result-zh")
-    secretary.get_by_role("button", name="English").click()
-    secretary.wait_for_load_state()
+    with secretary.expect_navigation():
+        secretary.get_by_role("button", name="English").click()
     english = secretary.locator("main").inner_text()
     assert "Not passed" in english and "Participation by area" in english
     assert "Not enough owners took part" in english

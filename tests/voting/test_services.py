@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from residentvoice.auth.models import Relation
 from residentvoice.directory.models import OwnerKind
@@ -49,7 +50,8 @@ def test_default_options_and_transitions(db, world):
 def test_no_options_or_duplicates_refused(db, world, options, message):
     with pytest.raises(InvalidInput) as error:
         make_ballot(world.secretary, world.compound_a, options=options, state="draft")
-    assert message in str(error.value.message)
+    with force_locale("en"):
+        assert message in str(error.value.message)
     assert error.value.field == "options"
 
 
@@ -180,7 +182,8 @@ def test_owner_with_two_units_votes_once_for_both(db, world, factory):
     with pytest.raises(AlreadyVoted) as error:
         enter_paper_vote(world.secretary, ballot, household_code=second.code,
                          option_id=agree.id, serial="7", witness="监票人")
-    assert "owner of this unit has already voted" in str(error.value.message)
+    with force_locale("en"):
+        assert "owner of this unit has already voted" in str(error.value.message)
     assert len(votes(db, ballot)) == 2
     result = tally(ballot)
     assert result.participation.headcount == 1 and result.participation.units == 2
@@ -323,3 +326,86 @@ def test_notifications_reach_the_electorate_once_each(db, world, factory):
     users = db.session.scalars(db.select(Notification.user_id)).all()
     assert users.count(world.resident.id) == 2    # announced, opened
     assert tenant.id not in users and world.other_resident.id not in users
+
+
+def test_database_refuses_a_second_vote_for_a_household(db, world):
+    from sqlalchemy.exc import IntegrityError
+    ballot = make_ballot(world.secretary, world.compound_a)
+    cast = cast_phone_vote(world.resident, ballot, world.household_a.id, ballot.options[0].id)
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            db.session.add(Vote(ballot_id=ballot.id, household_id=world.household_a.id,
+                                option_id=ballot.options[1].id, cast_id=cast.id,
+                                channel=cast.channel, one_per_household=world.household_a.id))
+            db.session.flush()
+
+
+def test_an_authorised_proxy_may_vote_from_their_own_account(db, world, factory):
+    from residentvoice.voting.models import Proxy, ProxyPrincipal
+    ballot = make_ballot(world.secretary, world.compound_a)
+    proxy_user = factory.user(phone="13911112222")
+    with pytest.raises(NotEligible):
+        cast_phone_vote(proxy_user, ballot, world.household_a2.id, ballot.options[0].id)
+    proxy = factory.add(Proxy(ballot_id=ballot.id, proxy_name="代理人", proxy_phone="13911112222"))
+    factory.add(ProxyPrincipal(proxy_id=proxy.id, ballot_id=ballot.id,
+                               household_id=world.household_a2.id, owner_key="x"))
+    cast = cast_phone_vote(proxy_user, ballot, world.household_a2.id, ballot.options[0].id)
+    assert cast.voter_id == proxy_user.id
+
+
+def test_every_action_is_audited(db, world):
+    from residentvoice.audit.models import AuditEntry
+    ballot = make_ballot(world.secretary, world.compound_a)
+    cast_phone_vote(world.resident, ballot, world.household_a.id, ballot.options[0].id)
+    enter_paper_vote(world.secretary, ballot, household_code=world.household_a2.code,
+                     option_id=ballot.options[0].id, serial="1", witness="w")
+    services.close_ballot(world.secretary, ballot)
+    services.publish(world.secretary, ballot)
+    actions = db.session.scalars(db.select(AuditEntry.action).where(
+        AuditEntry.object_type == "Ballot", AuditEntry.object_id == ballot.id)
+        .order_by(AuditEntry.id)).all()
+    assert actions == ["ballot.created", "ballot.announced", "ballot.opened", "ballot.voted",
+                       "ballot.paper_vote", "ballot.closed", "ballot.published"]
+
+
+def test_live_counts_only_when_chosen_and_never_for_secret_ballots(db, world):
+    live = make_ballot(world.secretary, world.compound_a, live_counts=True)
+    assert live.counts_visible
+    assert not make_ballot(world.secretary, world.compound_a).counts_visible
+    secret = make_ballot(world.secretary, world.compound_a, live_counts=True, secret=True)
+    assert not secret.live_counts and not secret.counts_visible
+
+
+def test_owners_participation_provider(db, world, factory):
+    from residentvoice import links
+    participation = links.provided("owners_participation")
+    owner, held = _institution(factory, world, units=2)
+    result = participation(world.compound_a.id, [held[0].id, world.household_a.id])
+    assert result["units"] == 2 and result["headcount"] == 2
+    assert result["total_units"] == 4 and result["total_headcount"] == 3
+    assert str(result["area_m2"]) == "180.50" and str(result["total_area_m2"]) == "335.75"
+    assert result["met"] is False      # 2/3 of owners but 53.8 % of the area
+    everyone = participation(world.compound_a.id, [held[0].id, world.household_a.id,
+                                                   world.household_a2.id])
+    assert everyone["headcount"] == 3 and everyone["met"] is True    # 70.2 % of the area
+    two_thirds_heads = participation(world.compound_a.id, [h.id for h in held] + [
+        world.household_a.id])
+    assert two_thirds_heads["headcount"] == 2 and two_thirds_heads["met"] is True
+
+
+def test_create_ballot_provider_with_proposal_options(db, world):
+    from residentvoice import links
+    create = links.provided("create_ballot")
+    now = utcnow()
+    ballot = create(world.secretary, world.compound_a, title="方案比选", description="",
+                    basis="owners", matter="common_parts_use",
+                    options=[{"label": "方案甲", "ref": ("proposal", 11)},
+                             {"label": "方案乙", "ref": ("proposal", 12)},
+                             {"label": "弃权", "ref": None}],
+                    announced_at=now, opens_at=now + timedelta(days=15),
+                    closes_at=now + timedelta(days=20))
+    assert [o.ref for o in ballot.options] == [("proposal", 11), ("proposal", 12), None]
+    assert [o.kind.name for o in ballot.options] == ["choice", "choice", "abstain"]
+    assert links.resolve_links([("ballot", ballot.id)], world.resident) == {}   # draft
+    assert links.resolve_links([("ballot", ballot.id)], world.secretary)[
+        ("ballot", ballot.id)].title == "方案比选"
