@@ -102,12 +102,17 @@ def _file_ticket(actor, step, observation):
         return
     household = step.household
     description = f"[{step.project.name} · {step.title}] {observation.text}"
+    # The supervisor usually lives elsewhere: the ticket names the building and
+    # the step's flat in words, and the household itself only when the
+    # supervisor lives there or manages the compound.
+    own = household is not None and (household.id in actor.household_ids()
+                                     or step.project.can_manage(actor))
     try:
         ticket = create_ticket(actor, compound_id=step.project.compound_id,
                                category=observation.category, description=description[:4000],
-                               household_id=household.id if household else None,
+                               household_id=household.id if own else None,
                                building_id=household.building_id if household else None,
-                               location_text=step.title, source="supervision")
+                               location_text=step.title)
     except DomainError as error:
         observation.ticket_note = str(error.message)[:300]
         return

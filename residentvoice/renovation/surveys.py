@@ -140,7 +140,7 @@ def coverage(survey):
     return ordered, totals
 
 
-def problems_list(survey, limit=50):
+def problems_list(survey, limit=20):
     return db.session.scalars(db.select(SurveyResponse).where(
         SurveyResponse.survey_id == survey.id, SurveyResponse.problems != "")
         .order_by(SurveyResponse.id.desc()).limit(limit)).all()

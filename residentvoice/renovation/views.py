@@ -31,7 +31,8 @@ def renovation_section(user):
     if user.household_ids():
         data["plans"] = plans.plans_for_households(user.household_ids())
         data["signups"] = supervision.signups_of(user)
-        data["steps"] = supervision.upcoming_steps_for(user)
+        data["steps"] = [s for s in supervision.upcoming_steps_for(user)
+                         if s not in data["signups"]]
     if _is_manager(user):
         data["awaiting"], data["awaiting_total"] = plans.plans_awaiting_visit(
             user.managed_compound_ids())

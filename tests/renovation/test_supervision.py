@@ -61,8 +61,8 @@ def test_problem_becomes_a_ticket_for_the_construction_party(w, monkeypatch):
     actor, kwargs = calls[0]
     assert actor is w.resident
     assert kwargs["compound_id"] == w.compound_a.id and kwargs["category"] == "water_drainage"
-    assert kwargs["household_id"] == w.household_a.id
-    assert kwargs["building_id"] == w.building_a.id
+    assert kwargs["household_id"] == w.household_a.id  # the supervisor lives there
+    assert kwargs["building_id"] == w.building_a.id and kwargs["location_text"] == "开挖 1-0301"
     assert "管道接口渗水" in kwargs["description"]
 
 
@@ -115,3 +115,22 @@ def test_contractor_announces_steps(w):
     with pytest.raises(InvalidInput):
         supervision.create_step(w.staff, w.rv_project, title="开挖",
                                 scheduled_on=step.scheduled_on, household_id=w.household_b.id)
+
+
+def test_neighbour_supervisor_files_for_the_building(w, monkeypatch, factory):
+    calls = []
+    monkeypatch.setitem(links.PROVIDERS, "create_ticket",
+                        lambda actor, **kw: calls.append(kw) or SimpleNamespace(id=5))
+    neighbour = factory.resident(w.household_a2)
+    supervision.sign_up(neighbour, w.rv_step)
+    supervision.record_observation(neighbour, w.rv_step, text="渗水", is_problem=True)
+    assert calls[0]["household_id"] is None and calls[0]["building_id"] == w.building_a.id
+
+
+def test_with_the_real_tickets_feature(w, app):
+    if links.provided("create_ticket") is None:
+        pytest.skip("the tickets feature is not installed")
+    supervision.sign_up(w.resident, w.rv_step)
+    note = supervision.record_observation(w.resident, w.rv_step, text="管道接口渗水",
+                                          is_problem=True, category="water_drainage")
+    assert note.ticket_id is not None, note.ticket_note
