@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from .. import access
 from ..auth.models import User
@@ -118,7 +119,12 @@ def new():
         if own:
             place.where.data = f"h:{own[0].id}"
         return render_template("tickets/new_place.html", form=place)
-    form = TicketForm(formdata=request.form if request.method == "POST" else request.args)
+    if request.method == "POST":
+        form = TicketForm()
+    else:
+        form = TicketForm(formdata=None)
+        form.category.data = request.args.get("category")
+        form.where.data = request.args.get("where")
     form.category.choices = category_choices()
     form.where.choices = where
     if not on_behalf:
@@ -171,8 +177,11 @@ def new():
                     return redirect(url_for("tickets.show", ticket_id=ticket.id))
     me_too = MeTooForm(formdata=None)
     me_too.household_id.choices = [(h.id, h.code) for h in own]
+    joinable = {t.id for t in similar if t.reporter_id != current_user.id
+                and t.household_id not in current_user.household_ids()
+                and not {a.household_id for a in t.affected} >= current_user.household_ids()}
     return render_template("tickets/new.html", form=form, similar=similar, me_too=me_too,
-                           on_behalf=on_behalf), status
+                           joinable=joinable, on_behalf=on_behalf), status
 
 
 # ---- reading ---------------------------------------------------------------
@@ -186,6 +195,7 @@ def mine():
 
 def timeline(ticket, user):
     events = db.session.scalars(db.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
+                                .options(joinedload(TicketEvent.actor))
                                 .order_by(TicketEvent.created_at, TicketEvent.id)).all()
     if ticket.can_see_internal(user):
         return events

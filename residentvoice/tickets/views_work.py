@@ -29,7 +29,7 @@ def _done_message(action):
 def act(ticket_id, action):
     ticket = access.load(Ticket, ticket_id)
     if action not in ACTION_FORMS:
-        return render_ticket(ticket, status=404)
+        abort(404)
     entry = workflow.TRANSITIONS.get((ticket.status, action))
     if entry is not None and not workflow.roles_of(ticket, current_user) & entry[1]:
         abort(403)

@@ -49,7 +49,7 @@ ACTIONS = sorted({action for _state, action in TRANSITIONS})
 ACTION_LABELS = {
     "route": _l("Route"),
     "acknowledge": _l("Acknowledge"),
-    "start": _l("Start work"),
+    "start": _l("Start handling"),
     "resolve": _l("Mark resolved"),
     "confirm": _l("Confirm fixed"),
     "reopen": _l("Not fixed: reopen"),
