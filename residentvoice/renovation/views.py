@@ -12,7 +12,7 @@ from ..extensions import db
 from ..forms import choices, show_domain_error
 from ..main.sections import home_section, nav_item
 from ..uploads.services import uploads_for
-from . import bp, plans, projects, services, supervision, warranties  # noqa: F401
+from . import bp, plans, projects, services, supervision, surveys, warranties  # noqa: F401
 from .forms import (MeasureForm, NewProjectForm, NoticeForm, ProgressForm, ProjectForm,
                     ScopeItemForm, WarrantyForm)
 from .models import ProgressMeasure, RenovationProject, WarrantyAgreement
@@ -33,6 +33,7 @@ def renovation_section(user):
         data["signups"] = supervision.signups_of(user)
         data["steps"] = [s for s in supervision.upcoming_steps_for(user)
                          if s not in data["signups"]]
+        data["surveys"] = surveys.open_surveys_for(user)
     if _is_manager(user):
         data["awaiting"], data["awaiting_total"] = plans.plans_awaiting_visit(
             user.managed_compound_ids())
@@ -62,8 +63,11 @@ def _project_data(form):
 @access.login
 def index():
     items = db.session.scalars(projects.visible_project_query(current_user)).all()
+    managed = projects.compounds_for_new_project(current_user)
     return render_template("renovation/index.html", projects=items,
-                           can_create=_is_manager(current_user))
+                           can_create=_is_manager(current_user), managed=managed,
+                           surveys={c.id: surveys.surveys_of_compound(c.id) for c in managed},
+                           open_surveys=surveys.open_surveys_for(current_user))
 
 
 @bp.route("/compounds/<int:compound_id>")

@@ -146,3 +146,11 @@ def test_manage_pages_create_edit_scope_notice(w, client, auth, factory):
     assert w.rv_project.name == "上下水改造（一期）"
     assert client.post(base + "/status", data={"action": "start"}).status_code == 302
     assert w.rv_project.status is ProjectStatus.in_progress
+
+
+def test_project_link_resolver(w):
+    from residentvoice import links
+    found = links.resolve_links([("project", w.rv_project.id), ("project", 999999)], None)
+    link = found[("project", w.rv_project.id)]
+    assert link.title == "上下水改造" and link.url.endswith(f"/renovation/projects/{w.rv_project.id}")
+    assert ("project", 999999) not in found

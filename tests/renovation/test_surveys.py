@@ -98,3 +98,15 @@ def test_results_page_with_coverage_grid(w, client, auth):
     auth.login(w.secretary)
     page = client.get(f"/renovation/surveys/{w.survey.id}").get_data(as_text=True)
     assert "rv-unreached" in page and "rv-answered" in page and "80.50" in page
+
+
+def test_residents_find_the_open_survey_and_managers_the_tools(w, client, auth):
+    auth.login(w.resident)
+    assert f"/renovation/surveys/{w.survey.id}" in client.get("/").get_data(as_text=True)
+    page = client.get(f"/renovation/surveys/{w.survey.id}").get_data(as_text=True)
+    assert f"/households/{w.household_a.id}" in page and "rv-unreached" not in page
+    auth.logout()
+    auth.login(w.secretary)
+    page = client.get("/renovation/").get_data(as_text=True)
+    assert f"/renovation/compounds/{w.compound_a.id}/surveys/new" in page
+    assert f"/renovation/surveys/{w.survey.id}" in page
