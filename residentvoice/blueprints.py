@@ -14,7 +14,7 @@ VIEW_MODULES["tickets"] = ["views", "views_work", "views_admin", "api"]  # ticke
 FEATURES.insert(FEATURES.index("api"), "voting")  # voting
 VIEW_MODULES["voting"] = ["views", "entry_views", "api"]  # voting
 FEATURES.insert(FEATURES.index("api"), "meetings")  # meetings
-VIEW_MODULES["meetings"] = ["views", "agenda_views", "live_views", "attendance_views", "minutes_views", "api"]  # meetings
+VIEW_MODULES["meetings"] = ["views", "agenda_views", "live_views", "attendance_views", "minutes_views", "api", "api_write"]  # meetings
 
 
 def BLUEPRINTS():

@@ -71,6 +71,8 @@ def create():
         return render_template("meetings/choose_compound.html", form=form, compounds=compounds)
     form.compound_id.data = compound.id
     _fill_choices(form, compound.community_id, compound.id)
+    if request.method == "GET" and current_user.id in {c[0] for c in form.chair_id.choices}:
+        form.chair_id.data = form.recorder_id.data = current_user.id
     if request.method == "POST" and form.validate():
         try:
             meeting = services.create_meeting(current_user, compound_id=compound.id,

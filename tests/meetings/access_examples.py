@@ -147,3 +147,11 @@ EXAMPLES = {
     "api.meeting_checkin": lambda w: [
         ("POST", f"/api/v1{_base(w, 'api')}/checkin", VIEWERS)],
 }
+
+EXAMPLES.update({
+    "api.meeting_agenda_add": lambda w: [
+        ("POST", f"/api/v1{_base(w, 'api_add')}/agenda", MANAGERS)],
+    "api.meeting_transition": lambda w: [
+        ("POST", f"/api/v1{_base(w, 'api_open')}/open",
+         only("secretary", "street_admin", other_resident=HIDDEN, other_secretary=HIDDEN))],
+})

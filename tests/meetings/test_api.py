@@ -78,3 +78,38 @@ def test_attendance_and_minutes(mt, api, db):
     body = api.get(f"/api/v1/meetings/{meeting.id}/minutes").json
     assert body["status"] == "minutes_published" and "车棚选址" in body["text"]
     assert body["comments_until"] is not None
+
+
+def test_secretaries_call_meetings_through_the_api(mt, api, db):
+    api.login(mt.secretary)
+    body = {"compound_id": mt.world.compound_a.id, "title": "API 议事会", "kind": "council",
+            "place": "群众接待室", "starts_at": "2099-12-05T19:00:00+08:00",
+            "chair_id": mt.chair.id, "recorder_id": mt.secretary.id}
+    created = api.post("/api/v1/meetings", json=body)
+    assert created.status_code == 201, created.json
+    meeting_id = created.json["id"]
+    assert created.json["starts_at"] == "2099-12-05T11:00:00+00:00"
+    assert created.json["status"] == "draft"
+    url = f"/api/v1/meetings/{meeting_id}"
+    assert api.post(url + "/announce").status_code == 422          # empty agenda
+    item = api.post(url + "/agenda", json={"title": "车棚", "time_box_minutes": 20})
+    assert item.status_code == 201 and item.json["position"] == 1
+    announced = api.post(url + "/announce")
+    assert announced.status_code == 200 and announced.json["status"] == "announced"
+    assert api.post(url + "/publish").status_code == 409           # out of order
+    assert api.post("/api/v1/meetings", json={**body, "starts_at": "2099-12-05"}
+                    ).status_code == 422
+    assert api.post("/api/v1/meetings", json={**body, "kind": "party"}).status_code == 422
+    assert api.post("/api/v1/meetings", json={**body, "chair_id": mt.outsider.id}
+                    ).status_code == 422
+
+
+def test_residents_cannot_call_or_move_meetings_through_the_api(mt, api, db):
+    meeting = mt.announced()
+    api.login(mt.resident)
+    assert api.post("/api/v1/meetings", json={}).status_code == 403
+    assert api.post(f"/api/v1/meetings/{meeting.id}/open").status_code == 403
+    assert api.post(f"/api/v1/meetings/{meeting.id}/agenda",
+                    json={"title": "x"}).status_code == 403
+    api.login(mt.outsider)
+    assert api.post(f"/api/v1/meetings/{meeting.id}/open").status_code == 404
