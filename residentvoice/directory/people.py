@@ -4,12 +4,15 @@ An owner is a person or an institution recorded per household as registered;
 one owner may hold several households (法释〔2020〕17号 art. 9: it counts once
 in the headcount).  Residents are users bound to a household by a resident
 role with a relation (owner / co-owner / tenant / family)."""
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..audit.services import diff, record
-from ..auth.models import Relation, RoleAssignment, RoleKind, User
-from ..errors_domain import InvalidInput, NotAllowed
+from ..auth import services as auth_services
+from ..auth.models import INVITATION_ALPHABET, Relation, RoleAssignment, RoleKind, User
+from ..errors_domain import Conflict, InvalidInput, NotAllowed
 from ..extensions import db
 from .models import Compound, Household, Owner, OwnerKind
 from .services import _escape_like
@@ -159,3 +162,27 @@ def is_resident_of(user, community_ids):
 
 def mask_phone(phone):
     return f"{phone[:3]}****{phone[-4:]}" if phone and len(phone) >= 7 else (phone or "")
+
+
+def register_in_person(actor, household, data):
+    """A secretary registers a resident at the reception room (群众接待室).
+
+    Wraps ``auth.services.register_in_person``: a person whose number is
+    already registered gets the household added to their account; for a new
+    person with no password typed, one is made up to print on the slip.
+    Returns ``(user, password to print or None, had an account)``."""
+    existing = auth_services.find_user_by_phone(data["phone"])
+    if existing is not None and household.id in existing.household_ids():
+        raise Conflict(_l("%(name)s is already registered for this household.",
+                          name=existing.name), "phone")
+    password = data.get("password") or made_up_password()
+    user = auth_services.register_in_person(actor, household, data["phone"], data["name"],
+                                            password, data["relation"],
+                                            birth_year=data.get("birth_year"))
+    shown = None if existing is not None or data.get("password") else password
+    return user, shown, existing is not None
+
+
+def made_up_password():
+    """Ten characters without look-alikes (no 0/O, 1/l), easy to copy from a slip."""
+    return "".join(secrets.choice(INVITATION_ALPHABET.lower()) for _ in range(10))

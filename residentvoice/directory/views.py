@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from .. import access
 from ..errors_domain import DomainError
+from ..extensions import db
 from ..forms import show_domain_error
 from ..main.sections import home_section, nav_item
 from . import bp, services
@@ -111,8 +112,8 @@ def building_new(compound_id):
 @access.role(*MANAGERS)
 def building(building_id):
     item = access.load(Building, building_id, can_view="can_manage")
-    households = services.households_query(item.compound, building=item)
-    households = services.db.session.scalars(households).all()
+    households = db.session.scalars(services.households_query(item.compound,
+                                                              building=item)).all()
     residents = services.residents_by_household([h.id for h in households])
     return render_template("directory/building.html", building=item, households=households,
                            residents=residents)

@@ -1,14 +1,11 @@
 """Household pages: search, add, edit, owner, residents and in-person
 registration (群众接待室)."""
-import secrets
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
 from ..auth import services as auth_services
-from ..auth.models import INVITATION_ALPHABET
 from ..errors_domain import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
@@ -184,27 +181,17 @@ def household_register(household_id):
     item = access.load(Household, household_id, can_view="can_manage")
     form = InPersonForm()
     if form.validate_on_submit():
-        existing = auth_services.find_user_by_phone(form.phone.data)
-        password = form.password.data or _made_up_password()
         try:
-            user = auth_services.register_in_person(
-                current_user, item, form.phone.data, form.name.data, password,
-                form.relation.data, birth_year=form.birth_year.data)
+            user, password, existing = people.register_in_person(current_user, item, form.data)
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            shown = None if existing or form.password.data else password
             return render_template("directory/registered.html", household=item, user=user,
-                                   password=shown, existing=existing is not None)
+                                   password=password, existing=existing)
     return render_template("directory/form.html", form=form,
                            title=_("Register a resident of %(code)s", code=item.code),
                            submit=_("Register"),
                            cancel=url_for("directory.household", household_id=item.id))
-
-
-def _made_up_password():
-    """Ten characters without look-alikes, easy to copy from a slip."""
-    return "".join(secrets.choice(INVITATION_ALPHABET.lower()) for _ in range(10))
 
 
 @bp.route("/households/<int:household_id>/letter", methods=["POST"])

@@ -244,3 +244,35 @@ def test_home_page_links_the_directory_work_for_secretaries(client, auth, factor
     auth.logout()
     _login(auth, w.resident)
     assert "/directory/residents" not in page(client.get("/"))
+
+
+def test_registering_the_same_person_twice_is_explained_at_the_phone(client, auth, factory,
+                                                                     db):
+    w = factory.world()
+    _login(auth, w.secretary)
+    response = client.post(f"/directory/households/{w.household_a.id}/register",
+                           data={"name": "王秀兰", "phone": w.resident.phone, "relation": "owner"})
+    assert _error_beside(page(response), "phone",
+                         "王秀兰 is already registered for this household.")
+
+
+def test_edit_compound_and_building(client, auth, factory, db):
+    w = factory.world()
+    _login(auth, w.secretary)
+    url = f"/directory/compounds/{w.compound_a.id}/edit"
+    assert f'value="{w.compound_a.code}"' in page(client.get(url))
+    response = client.post(url, data={"code": w.compound_a.code, "name": "",
+                                      "built_year": "1850"})
+    html = page(response)
+    assert _error_beside(html, "name", "Enter a name.")
+    assert _error_beside(html, "built_year", "Enter a year such as 1986.")
+    response = client.post(url, data={"code": w.compound_a.code, "name": "新名字",
+                                      "built_year": "1986", "address": "东城区"})
+    assert response.status_code == 302 and w.compound_a.name == "新名字"
+    url = f"/directory/buildings/{w.building_a.id}/edit"
+    response = client.post(url, data={"number": "1", "floors": "3", "kind": "tower"})
+    assert _error_beside(page(response), "floors", "A household is registered on floor 4; "
+                                                   "the building cannot have fewer floors.")
+    response = client.post(url, data={"number": "1A", "floors": "18", "kind": "tower"})
+    assert response.status_code == 302 and w.building_a.number == "1A"
+    assert w.building_a.kind.name == "tower"
