@@ -5,7 +5,6 @@
 - Comments with replies one level deep; the author may edit or delete within
   15 minutes; anyone who sees a comment may flag it; secretaries hide it with
   a reason (the original text is kept for moderators)."""
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -78,8 +77,7 @@ def support_count(proposal):
 
 
 def _proposal_url(proposal, comment=None):
-    url = url_for("spaces.proposal", proposal_id=proposal.id)
-    return f"{url}#comment-{comment.id}" if comment else url
+    return f"{proposal.path}#comment-{comment.id}" if comment else proposal.path
 
 
 def add_comment(actor, proposal, body, parent_id=None, now=None):

@@ -5,7 +5,6 @@ for "space" and "proposal", and who may see this feature's uploads.
 
 Each side works without the other: without the providers the hand-off forms
 are not shown and these functions refuse with a clear message."""
-from flask import url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -142,7 +141,7 @@ links.on("ballot.closed", on_ballot_closed)
 def resolve_spaces(ids, user):
     spaces = db.session.scalars(db.select(Space).where(Space.id.in_(ids))
                                 .options(joinedload(Space.compound))).all()
-    return {s.id: links.Link("space", s.id, s.name, url_for("spaces.space", space_id=s.id),
+    return {s.id: links.Link("space", s.id, s.name, s.path,
                              summary=f"{s.status.value} · "
                                      f"{format_decimal(s.area_m2, format='#,##0.00')} m²",
                              extra={"status": s.status.name, "compound_id": s.compound_id})
@@ -158,7 +157,7 @@ def resolve_proposals(ids, user):
         .where(Support.proposal_id.in_([p.id for p in visible] or [-1]))
         .group_by(Support.proposal_id)).all())
     return {p.id: links.Link("proposal", p.id, p.title,
-                             url_for("spaces.proposal", proposal_id=p.id),
+                             p.path,
                              summary=f"{p.kind.value} · {p.status.value}",
                              extra={"status": p.status.name, "space_id": p.space_id,
                                     "kind": p.kind.name, "supports": counts.get(p.id, 0)})

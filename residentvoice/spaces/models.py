@@ -118,6 +118,10 @@ class Space(TimestampMixin, db.Model):
     def latest_progress(self):
         return self.progress[-1] if self.progress else None
 
+    @property
+    def path(self):
+        return f"/spaces/{self.id}"
+
 
 class SpaceStatusChange(db.Model):
     """One step of a space's status history: who, when, why."""
@@ -219,6 +223,12 @@ class Proposal(TimestampMixin, db.Model):
     @property
     def latest_review(self):
         return self.reviews[-1] if self.reviews else None
+
+    @property
+    def path(self):
+        """The page's path without url_for, so notifications can be written outside
+        a request (demo loader, the ballot.closed event from a CLI command)."""
+        return f"/spaces/proposals/{self.id}"
 
 
 class ProposalStatusChange(db.Model):

@@ -6,7 +6,6 @@ a secretary checks each proposal against the checklist before residents can
 support it or vote on it."""
 from decimal import Decimal
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import diff, record
@@ -43,10 +42,6 @@ def clean_proposal(data, actor_is_secretary):
         if actor_is_secretary else "",
     }
     return clean
-
-
-def _proposal_url(proposal):
-    return url_for("spaces.proposal", proposal_id=proposal.id)
 
 
 def create_proposal(actor, space, data, photo=None, submit=False, now=None):
@@ -132,7 +127,7 @@ def submit_proposal(actor, proposal, now=None):
     notify(secretary_ids(proposal.space.community_id) - {actor.id}, "proposal.submitted",
            N_("Proposal to review: “%(title)s” (%(space)s)") if not resubmitted else
            N_("Revised proposal to review: “%(title)s” (%(space)s)"),
-           {"title": proposal.title, "space": proposal.space.name}, _proposal_url(proposal))
+           {"title": proposal.title, "space": proposal.space.name}, proposal.path)
     return proposal
 
 
@@ -187,7 +182,7 @@ def review_proposal(actor, proposal, outcome, data, now=None):
 
 
 def _notify_review(actor, proposal, outcome, reason):
-    url = _proposal_url(proposal)
+    url = proposal.path
     if outcome == "return":
         notify([proposal.proposer_id], "proposal.returned",
                N_("Your proposal “%(title)s” was returned: %(reason)s"),
