@@ -144,7 +144,8 @@ def meeting_minutes(meeting_id):
         motions=[{"id": m.id, "item_id": m.item_id, "text": m.text, "status": m.status.name,
                   "mover": _person(m.mover), "seconder": _person(m.seconder),
                   "votes_for": m.votes_for, "votes_against": m.votes_against,
-                  "votes_abstain": m.votes_abstain} for m in minutes.motions_of(meeting)],
+                  "votes_abstain": m.votes_abstain, "ballot_id": m.ballot_id}
+                 for m in minutes.motions_of(meeting)],
         action_items=[{"id": a.id, "text": a.text, "owner": _person(a.owner),
                        "due_on": a.due_on.isoformat(), "done_at": iso(a.done_at)}
                       for a in minutes.actions_of(meeting)])

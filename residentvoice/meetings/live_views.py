@@ -4,7 +4,7 @@ from flask import abort, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access
+from .. import access, links
 from ..errors_domain import DomainError
 from . import bp, moderation
 from .forms import FloorForm, MotionForm, VoteForm
@@ -16,8 +16,11 @@ SCREENS = {"live": ("meetings/_live_panel.html", None),
 
 
 def _context(meeting, motion_form=None, vote_form=None):
+    can_refer = bool(links.provided("create_ballot")) and meeting.compound_id is not None \
+        and meeting.can_manage(current_user)
     return dict(moderation.live_state(meeting, current_user), floor_form=FloorForm(),
-                motion_form=motion_form or MotionForm(), vote_form=vote_form or VoteForm())
+                motion_form=motion_form or MotionForm(), vote_form=vote_form or VoteForm(),
+                can_refer=can_refer)
 
 
 def _page(meeting, screen, status=200, **forms):
@@ -90,19 +93,24 @@ def move(meeting_id):
     return _page(meeting, "live", 422, motion_form=form)
 
 
-@bp.route("/<int:meeting_id>/motions/<int:motion_id>/<any(second, debate, withdraw, vote):step>",
-          methods=["POST"])
+@bp.route("/<int:meeting_id>/motions/<int:motion_id>/"
+          "<any(second, debate, withdraw, vote, ballot):step>", methods=["POST"])
 @access.login
 def motion_step(meeting_id, motion_id, step):
     meeting = load_meeting(meeting_id)
     if step in ("debate", "vote") and not meeting.can_chair(current_user):
         abort(403)
+    if step == "ballot" and not meeting.can_manage(current_user):
+        abort(403)
     fn = {"second": moderation.second, "debate": moderation.accept_for_debate,
-          "withdraw": moderation.withdraw, "vote": moderation.call_vote}[step]
+          "withdraw": moderation.withdraw, "vote": moderation.call_vote,
+          "ballot": moderation.refer_to_ballot}[step]
     done = {"second": _("You seconded the motion."),
             "debate": _("The motion is open for debate."),
             "withdraw": _("The motion is withdrawn."),
-            "vote": _("The vote is called: count the hands.")}[step]
+            "vote": _("The vote is called: count the hands."),
+            "ballot": _("A draft owners' ballot was created from the motion. Set its dates "
+                        "and announce it on the ballot page.")}[step]
     return _act(meeting, fn, motion_id, done=done)
 
 

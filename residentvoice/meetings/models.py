@@ -213,6 +213,7 @@ class MotionStatus(enum.Enum):
     passed = _l("Passed")
     failed = _l("Failed")
     withdrawn = _l("Withdrawn")
+    referred = _l("Referred to an owners' ballot")
 
 
 class Motion(TimestampMixin, db.Model):
@@ -232,6 +233,8 @@ class Motion(TimestampMixin, db.Model):
     votes_against = db.Column(db.Integer)
     votes_abstain = db.Column(db.Integer)
     decided_at = db.Column(db.DateTime)
+    # The voting feature's ballot this motion was referred to (owners' matters).
+    ballot_id = db.Column(db.Integer)
     mover = db.relationship("User", foreign_keys=[mover_id])
     seconder = db.relationship("User", foreign_keys=[seconder_id])
     item = db.relationship(AgendaItem)

@@ -3,14 +3,18 @@ a neutral chair, discussion on a concrete motion, speakers called in order
 with sides alternating, a speech limit per person per motion, the vote
 called by the chair only when debate is exhausted, more for than against
 passes and a tie fails."""
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
+
+from .. import links
 
 from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotEligible, TransitionNotAllowed
 from ..extensions import db
 from ..models import utcnow
 from .attendance import attendance_of
-from .models import (OPEN_MOTION, Attendance, MeetingStatus, Motion, MotionStatus, Side,
-                     SpeechRequest, SpeechStatus)
+from .models import (OPEN_MOTION, AgendaItemRef, Attendance, MeetingStatus, Motion,
+                     MotionStatus, Side, SpeechRequest, SpeechStatus)
 from .services import audit, get_item, is_invited, touch
 
 MOTION_TRANSITIONS = {
@@ -22,7 +26,11 @@ MOTION_TRANSITIONS = {
     (MotionStatus.moved, "withdraw"): MotionStatus.withdrawn,
     (MotionStatus.seconded, "withdraw"): MotionStatus.withdrawn,
     (MotionStatus.debate, "withdraw"): MotionStatus.withdrawn,
+    (MotionStatus.seconded, "refer"): MotionStatus.referred,
+    (MotionStatus.debate, "refer"): MotionStatus.referred,
 }
+BALLOT_NOTICE = timedelta(days=15)
+BALLOT_OPEN_FOR = timedelta(days=7)
 
 
 def _apply(actor, meeting, motion, action, now):
@@ -277,6 +285,39 @@ def record_vote(actor, meeting, motion_id, *, votes_for, votes_against, votes_ab
         item = motion.item
         item.decision = (item.decision + "\n" if item.decision else "") + motion.text
     return motion
+
+
+def refer_to_ballot(actor, meeting, motion_id, now=None):
+    """Owners' matters (Civil Code art. 278: changing the use of common parts…)
+    are not decided by a show of hands: the secretary turns the motion into a
+    draft owners' ballot with 15 days' notice (DESIGN §4), through the voting
+    feature's "create_ballot" provider."""
+    _require_session(meeting)
+    if not meeting.can_manage(actor):
+        raise NotAllowed(_l("Only the community's secretaries can create ballots."))
+    motion = _get_open_motion(meeting, motion_id)
+    create_ballot = links.provided("create_ballot")
+    if create_ballot is None:
+        raise Conflict(_l("Ballots are not available on this platform."))
+    if meeting.compound_id is None:
+        raise Conflict(_l("A ballot needs a compound; this meeting is for the whole "
+                          "community."))
+    now = now or utcnow()
+    _apply(actor, meeting, motion, "refer", now)
+    ballot = create_ballot(
+        actor, meeting.compound_id, title=motion.text[:200],
+        description=str(_l("Moved by %(mover)s and seconded by %(seconder)s at “%(meeting)s”.",
+                           mover=motion.mover.name,
+                           seconder=motion.seconder.name if motion.seconder else "—",
+                           meeting=meeting.title)),
+        basis="owners", matter="common_parts_use", options=[], announced_at=now,
+        opens_at=now + BALLOT_NOTICE, closes_at=now + BALLOT_NOTICE + BALLOT_OPEN_FOR)
+    motion.ballot_id = ballot.id
+    motion.decided_at = now
+    _end_all(motion, now)
+    motion.item.refs.append(AgendaItemRef(ref_kind="ballot", ref_id=ballot.id))
+    audit(actor, "motion.referred", meeting, motion, summary=f"ballot {ballot.id}")
+    return ballot
 
 
 def live_state(meeting, user):

@@ -102,7 +102,8 @@ EXAMPLES = {
     "meetings.move": lambda w: [("POST", _base(w, "move", SESSION) + "/motions", VIEWERS)],
     "meetings.motion_step": lambda w: [
         ("POST", _motion(w, "second") + "/second", VIEWERS),
-        ("POST", _motion(w, "debate") + "/debate", MANAGERS)],
+        ("POST", _motion(w, "debate") + "/debate", MANAGERS),
+        ("POST", _motion(w, "ballot") + "/ballot", MANAGERS)],
     "meetings.count": lambda w: [("POST", _motion(w, "count") + "/count", MANAGERS)],
     "meetings.request_floor": lambda w: [
         ("POST", _base(w, "floor", SESSION) + "/floor", VIEWERS)],

@@ -197,3 +197,27 @@ def test_every_live_change_bumps_the_version(mt, db):
     assert meeting.live_version == before + 1
     moderation.call_next(mt.chair, meeting)
     assert meeting.live_version == before + 2
+
+
+def test_an_owners_matter_is_referred_to_a_ballot_with_notice(mt, db):
+    from residentvoice import links
+    meeting, motion = mt.debating()
+    with pytest.raises(NotAllowed):
+        moderation.refer_to_ballot(mt.chair, meeting, motion.id)   # not a secretary
+    ballot = moderation.refer_to_ballot(mt.secretary, meeting, motion.id)
+    assert motion.status is MotionStatus.referred and motion.ballot_id == ballot.id
+    assert ("ballot", ballot.id) in motion.item.ref_pairs
+    assert ballot.opens_at - ballot.announced_at >= moderation.BALLOT_NOTICE
+    assert ballot.title == motion.text
+    found = links.resolve_links([("ballot", ballot.id)], mt.secretary)
+    assert ("ballot", ballot.id) in found
+    assert moderation.motion_on_floor(meeting) is None
+
+
+def test_without_the_voting_feature_referring_is_refused(mt, db, monkeypatch):
+    from residentvoice import links
+    monkeypatch.delitem(links.PROVIDERS, "create_ballot", raising=False)
+    meeting, motion = mt.debating()
+    with pytest.raises(Conflict, match="not available"):
+        moderation.refer_to_ballot(mt.secretary, meeting, motion.id)
+    assert motion.status is MotionStatus.debate
