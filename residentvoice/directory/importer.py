@@ -81,6 +81,7 @@ class Plan:
     problems: list = field(default_factory=list)
     ignored_columns: list = field(default_factory=list)
     new_buildings: dict = field(default_factory=dict)
+    unknown_buildings: set = field(default_factory=set)
     new_owners: set = field(default_factory=set)
     matched_owners: set = field(default_factory=set)
 
@@ -191,6 +192,7 @@ class _RowChecker:
         if number is None:
             return None
         if number not in self.buildings and not self.create_buildings:
+            self.plan.unknown_buildings.add(number)
             self.problem(line, "building", value, _l(
                 "Building %(n)s does not exist in this compound. Add it first, or choose "
                 "to create missing buildings.", n=number))

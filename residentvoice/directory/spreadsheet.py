@@ -174,6 +174,18 @@ def unstash(token, *, user_id, compound_id):
         return None
 
 
+def set_stash_option(token, create_buildings):
+    """Change the building option of a stash (the secretary chose to create
+    the buildings the dry run did not find)."""
+    base = os.path.join(_stash_folder(), token)
+    with open(base + ".json") as fh:
+        meta = json.load(fh)
+    meta["create_buildings"] = bool(create_buildings)
+    with open(base + ".json", "w") as fh:
+        json.dump(meta, fh)
+    return meta
+
+
 def drop_stash(token):
     if not TOKEN_RE.match(token or ""):
         return

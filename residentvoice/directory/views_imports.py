@@ -52,6 +52,8 @@ def import_confirm(compound_id, token):
     if stashed is None:
         abort(404)
     data, meta = stashed
+    if request.method == "GET" and request.args.get("create_buildings") == "1":
+        meta = spreadsheet.set_stash_option(token, True)
     try:
         plan = importer.plan_import(compound, data, create_buildings=meta["create_buildings"])
     except DomainError as error:

@@ -90,13 +90,16 @@ def _letter(compound, invitation, english):
     values = {"compound": compound, "household": invitation.household,
               "invitation": invitation, "code": letters.format_code(invitation.code),
               "url": url}
+    # The template itself, not render_template: context processors (the menu)
+    # would run again for every letter.
+    text = current_app.jinja_env.get_template("directory/_letter_text.html")
     with force_locale("zh_Hans"):
         values["qr"] = letters.qr_svg(url, title=_("QR code: open the registration page"))
-        chinese = render_template("directory/_letter_text.html", **values)
+        chinese = text.render(**values)
     english_text = None
     if english:
         with force_locale("en"):
-            english_text = render_template("directory/_letter_text.html", brief=True, **values)
+            english_text = text.render(brief=True, **values)
     return {"invitation": invitation, "url": url, "code": values["code"],
             "chinese": Markup(chinese), "english": Markup(english_text) if english else None}
 

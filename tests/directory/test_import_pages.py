@@ -102,3 +102,17 @@ def test_missing_columns_and_renamed_binaries_are_refused_at_the_field(client, a
     assert zh("The file is larger than %(mb)d MB. Split it into smaller files.", mb=2) in html
     html = page(client.post(f"/directory/compounds/{w.compound_a.id}/import", data={}))
     assert zh("Choose a file.") in html
+
+
+def test_unknown_buildings_can_be_created_from_the_preview(client, auth, factory, db):
+    w = factory.world()
+    _login(auth, w.secretary)
+    html = page(_upload(client, w, (HEADER + "9,0101,1,60,,\n9,0201,2,60,,\n").encode()))
+    assert "Building 9 does not exist in this compound." in html
+    assert "Buildings not in the directory: 9." in html
+    link = re.search(r'href="([^"]+create_buildings=1)"', html).group(1).replace("&amp;", "&")
+    html = page(client.get(link))
+    assert "The file is correct." in html and "Building 9 (2 floors)" in html
+    action = re.search(r'action="(/directory/compounds/\d+/import/[^"]+)"', html).group(1)
+    assert client.post(action).status_code == 302
+    assert _households(db) == 5
