@@ -1,19 +1,17 @@
 """What tickets offer other features through ``residentvoice.links``: the
 "ticket" record links and the providers "create_ticket" and
 "open_tickets_summary" (see the cross-feature interfaces)."""
-from flask import url_for
-
 from .. import links
 from ..directory.models import Building
 from ..extensions import db
 from .models import OPEN_STATUSES, Status, Ticket
-from .services import create_ticket
+from .services import create_ticket, ticket_url
 
 
 def resolve_ticket_links(ids, user):
     tickets = db.session.scalars(db.select(Ticket).where(Ticket.id.in_(ids))).all()
     return {t.id: links.Link("ticket", t.id, f"{t.number} {t.category.value}",
-                             url_for("tickets.show", ticket_id=t.id),
+                             ticket_url(t),
                              summary=t.description[:120],
                              extra={"status": t.status.name})
             for t in tickets if t.can_view(user)}

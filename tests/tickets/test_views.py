@@ -200,6 +200,9 @@ def test_rules_page_sets_a_rule_and_refuses_bad_input(world, auth, client):
 
 def test_street_office_edits_sla_page(world, auth, client):
     auth.login(world.street_admin)
+    client.set_cookie("rv_lang", "en")
+    page = client.get("/tickets/sla").get_data(True)
+    assert "resolve within 15 days" in page and "resolve within 2 hours" in page
     bad = client.post("/tickets/sla", data={"key": "roads", "ack_hours": "50",
                                             "resolve_hours": "10"})
     assert bad.status_code == 422 and 'value="50"' in bad.get_data(True)
