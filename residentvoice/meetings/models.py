@@ -148,7 +148,7 @@ class AgendaItem(TimestampMixin, db.Model):
     decision = db.Column(db.Text, nullable=False, default="")
     meeting = db.relationship(Meeting, back_populates="items")
     refs = db.relationship("AgendaItemRef", cascade="all, delete-orphan",
-                           order_by="AgendaItemRef.id")
+                           order_by="AgendaItemRef.id", lazy="selectin")
 
     @property
     def ref_pairs(self):
@@ -182,7 +182,7 @@ class AgendaSuggestion(TimestampMixin, db.Model):
     decided_by_id = db.Column(db.ForeignKey("user.id"))
     decided_at = db.Column(db.DateTime)
     item_id = db.Column(db.ForeignKey("agenda_item.id"))
-    user = db.relationship("User", foreign_keys=[user_id])
+    user = db.relationship("User", foreign_keys=[user_id], lazy="joined")
 
 
 class CheckinMethod(enum.Enum):
@@ -201,7 +201,7 @@ class Attendance(db.Model):
     method = db.Column(db.Enum(CheckinMethod, native_enum=False, length=8), nullable=False)
     checked_in_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     checked_in_by_id = db.Column(db.ForeignKey("user.id"))
-    user = db.relationship("User", foreign_keys=[user_id])
+    user = db.relationship("User", foreign_keys=[user_id], lazy="joined")
     household = db.relationship("Household")
 
 
@@ -235,8 +235,8 @@ class Motion(TimestampMixin, db.Model):
     decided_at = db.Column(db.DateTime)
     # The voting feature's ballot this motion was referred to (owners' matters).
     ballot_id = db.Column(db.Integer)
-    mover = db.relationship("User", foreign_keys=[mover_id])
-    seconder = db.relationship("User", foreign_keys=[seconder_id])
+    mover = db.relationship("User", foreign_keys=[mover_id], lazy="joined")
+    seconder = db.relationship("User", foreign_keys=[seconder_id], lazy="joined")
     item = db.relationship(AgendaItem)
 
     @property
@@ -271,7 +271,7 @@ class SpeechRequest(db.Model):
     requested_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     started_at = db.Column(db.DateTime)
     ended_at = db.Column(db.DateTime)
-    user = db.relationship("User")
+    user = db.relationship("User", lazy="joined")
 
 
 class ActionItem(TimestampMixin, db.Model):
@@ -283,7 +283,7 @@ class ActionItem(TimestampMixin, db.Model):
     owner_id = db.Column(db.ForeignKey("user.id"), nullable=False, index=True)
     due_on = db.Column(db.Date, nullable=False)
     done_at = db.Column(db.DateTime)
-    owner = db.relationship("User")
+    owner = db.relationship("User", lazy="joined")
     meeting = db.relationship(Meeting)
 
 
@@ -293,4 +293,4 @@ class MinutesComment(TimestampMixin, db.Model):
     meeting_id = db.Column(db.ForeignKey("meeting.id"), nullable=False, index=True)
     user_id = db.Column(db.ForeignKey("user.id"), nullable=False)
     body = db.Column(db.Text, nullable=False)
-    user = db.relationship("User")
+    user = db.relationship("User", lazy="joined")
