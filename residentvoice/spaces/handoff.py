@@ -124,7 +124,8 @@ def on_ballot_closed(ballot, result, **_data):
             if option.passed and ref and ref[0] == "proposal" and ref[1] in proposals:
                 winner = proposals[ref[1]]
                 break
-    reason = _("Ballot %(id)s: %(title)s", id=ballot.id, title=getattr(ballot, "title", ""))
+    # Stored as data, not in the language of whoever closed the ballot.
+    reason = f"#{ballot.id} {getattr(ballot, 'title', '')}".strip()
     for proposal in proposals.values():
         if proposal is not winner:
             transition_proposal(None, proposal, "reject", reason=reason, system=True)

@@ -174,8 +174,8 @@ def review_proposal(actor, proposal, outcome, data, now=None):
         db.session.add(review)
         transition_proposal(actor, proposal, outcome, reason=reason or notes, now=now)
         if outcome == "open" and proposal.space.status is SpaceStatus.vacated:
-            transition_space(actor, proposal.space, "deliberate",
-                             reason=str(_l("First proposal opened for support")),
+            # The history row itself says why: vacated → under deliberation by this review.
+            transition_space(actor, proposal.space, "deliberate", reason=proposal.title,
                              now=now)
     _notify_review(actor, proposal, outcome, reason)
     return review
