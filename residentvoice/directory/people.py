@@ -15,7 +15,7 @@ from ..auth.models import INVITATION_ALPHABET, Relation, RoleAssignment, RoleKin
 from ..errors_domain import Conflict, InvalidInput, NotAllowed
 from ..extensions import db
 from .models import Compound, Household, Owner, OwnerKind
-from .services import _escape_like
+from .services import escape_like
 
 
 def _require_manager(actor, place):
@@ -33,7 +33,7 @@ def owners_query(community_ids, *, q=None, kind=None, community_id=None):
         query = query.where(Owner.kind == OwnerKind[kind])
     q = (q or "").strip()
     if q:
-        query = query.where(Owner.name.ilike(f"%{_escape_like(q)}%", escape="\\"))
+        query = query.where(Owner.name.ilike(f"%{escape_like(q)}%", escape="\\"))
     return query.options(selectinload(Owner.community)).order_by(Owner.name, Owner.id)
 
 
@@ -149,7 +149,7 @@ def residents_query(community_ids, q=None):
     query = db.select(User).where(User.id.in_(households))
     q = (q or "").strip()
     if q:
-        like = f"%{_escape_like(q)}%"
+        like = f"%{escape_like(q)}%"
         query = query.where(db.or_(User.name.ilike(like, escape="\\"),
                                    User.phone.like(like, escape="\\")))
     return query.order_by(User.name, User.id)

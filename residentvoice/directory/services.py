@@ -80,13 +80,13 @@ def households_query(compound, *, building=None, q=None):
         query = query.where(Household.building_id == building.id)
     q = (q or "").strip()
     if q:
-        like = f"%{_escape_like(q)}%"
+        like = f"%{escape_like(q)}%"
         query = query.where(db.or_(Household.code.ilike(like, escape="\\"),
                                    Owner.name.ilike(like, escape="\\")))
     return query.order_by(Household.floor, Household.unit, Household.code)
 
 
-def _escape_like(text):
+def escape_like(text):
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

@@ -7,15 +7,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import access
-from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import show_domain_error
 from ..main.sections import home_section, nav_item
 from . import bp, services
 from .forms import BuildingForm, CompoundForm, SearchForm, community_choices
 from .models import Building, Community, Compound
-
-MANAGERS = ("secretary", "street_admin")
+from .pages import MANAGERS, flash_and_go, form_page
 
 
 def _is_manager(user):
@@ -48,25 +45,25 @@ def compounds():
 def compound_new():
     form = CompoundForm()
     form.community_id.choices = community_choices(services.communities_managed_by(current_user))
-    if form.validate_on_submit():
+
+    def save():
         community = access.load(Community, form.community_id.data, can_view="can_manage")
-        try:
-            compound = services.create_compound(current_user, community, form.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Compound %(name)s added.", name=compound.name), "success")
-            return redirect(url_for("directory.compound", compound_id=compound.id))
-    return render_template("directory/form.html", form=form, title=_("Add a compound"),
-                           submit=_("Add compound"), cancel=url_for("directory.compounds"))
+        return services.create_compound(current_user, community, form.data)
+
+    def done(compound):
+        flash(_("Compound %(name)s added.", name=compound.name), "success")
+        return redirect(url_for("directory.compound", compound_id=compound.id))
+
+    return form_page(form, save, done, title=_("Add a compound"), submit=_("Add compound"),
+                     cancel=url_for("directory.compounds"))
 
 
 @bp.route("/compounds/<int:compound_id>")
 @access.role(*MANAGERS)
 def compound(compound_id):
     item = access.load(Compound, compound_id, can_view="can_manage")
-    search = SearchForm(request.args)
-    return render_template("directory/compound.html", compound=item, search=search,
+    return render_template("directory/compound.html", compound=item,
+                           search=SearchForm(request.args),
                            buildings=services.buildings_with_counts(item))
 
 
@@ -76,17 +73,10 @@ def compound_edit(compound_id):
     item = access.load(Compound, compound_id, can_view="can_manage")
     form = CompoundForm(obj=item if request.method == "GET" else None)
     del form.community_id
-    if form.validate_on_submit():
-        try:
-            services.update_compound(current_user, item, form.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("directory.compound", compound_id=item.id))
-    return render_template("directory/form.html", form=form, title=item.name,
-                           submit=_("Save"),
-                           cancel=url_for("directory.compound", compound_id=item.id))
+    back = url_for("directory.compound", compound_id=item.id)
+    return form_page(form, lambda: services.update_compound(current_user, item, form.data),
+                     flash_and_go(_("Changes saved."), "directory.compound", compound_id=item.id),
+                     title=item.name, submit=_("Save"), cancel=back)
 
 
 @bp.route("/compounds/<int:compound_id>/buildings/new", methods=["GET", "POST"])
@@ -94,18 +84,15 @@ def compound_edit(compound_id):
 def building_new(compound_id):
     item = access.load(Compound, compound_id, can_view="can_manage")
     form = BuildingForm()
-    if form.validate_on_submit():
-        try:
-            building = services.create_building(current_user, item, form.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Building %(n)s added.", n=building.number), "success")
-            return redirect(url_for("directory.building", building_id=building.id))
-    return render_template("directory/form.html", form=form,
-                           title=_("Add a building to %(name)s", name=item.name),
-                           submit=_("Add building"),
-                           cancel=url_for("directory.compound", compound_id=item.id))
+
+    def done(building):
+        flash(_("Building %(n)s added.", n=building.number), "success")
+        return redirect(url_for("directory.building", building_id=building.id))
+
+    return form_page(form, lambda: services.create_building(current_user, item, form.data),
+                     done, title=_("Add a building to %(name)s", name=item.name),
+                     submit=_("Add building"),
+                     cancel=url_for("directory.compound", compound_id=item.id))
 
 
 @bp.route("/buildings/<int:building_id>")
@@ -126,17 +113,10 @@ def building_edit(building_id):
     form = BuildingForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.kind.data = item.kind.name
-    if form.validate_on_submit():
-        try:
-            services.update_building(current_user, item, form.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("directory.building", building_id=item.id))
-    return render_template("directory/form.html", form=form,
-                           title=_("Building %(n)s", n=item.number), submit=_("Save"),
-                           cancel=url_for("directory.building", building_id=item.id))
+    return form_page(form, lambda: services.update_building(current_user, item, form.data),
+                     flash_and_go(_("Changes saved."), "directory.building", building_id=item.id),
+                     title=_("Building %(n)s", n=item.number), submit=_("Save"),
+                     cancel=url_for("directory.building", building_id=item.id))
 
 
 from . import views_households, views_imports, views_letters, views_people  # noqa: E402,F401

@@ -14,9 +14,8 @@ from .forms import (HouseholdForm, InPersonForm, OwnerForm, RelationForm, Search
                     building_choices)
 from .letters import batch_token
 from .models import Building, Compound, Household, Owner
+from .pages import MANAGERS, PER_PAGE, flash_and_go, form_page
 
-MANAGERS = ("secretary", "street_admin")
-PER_PAGE = 50
 
 
 @bp.route("/compounds/<int:compound_id>/households")
@@ -40,19 +39,19 @@ def household_new(building_id):
     form.building_id.choices = building_choices(building.compound)
     if request.method == "GET":
         form.building_id.data = building.id
-    if form.validate_on_submit():
+
+    def save():
         target = _building_of(building.compound, form.building_id.data)
-        try:
-            household = services.create_household(current_user, target, form.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Household %(code)s added.", code=household.code), "success")
-            return redirect(url_for("directory.household", household_id=household.id))
-    return render_template("directory/form.html", form=form,
-                           title=_("Add a household to building %(n)s", n=building.number),
-                           submit=_("Add household"),
-                           cancel=url_for("directory.building", building_id=building.id))
+        return services.create_household(current_user, target, form.data)
+
+    def done(household):
+        flash(_("Household %(code)s added.", code=household.code), "success")
+        return redirect(url_for("directory.household", household_id=household.id))
+
+    return form_page(form, save, done,
+                     title=_("Add a household to building %(n)s", n=building.number),
+                     submit=_("Add household"),
+                     cancel=url_for("directory.building", building_id=building.id))
 
 
 def _building_of(compound, building_id):
@@ -85,18 +84,15 @@ def household_edit(household_id):
     if request.method == "GET":
         form.area_m2.data = f"{item.area_m2:.2f}"
         form.occupancy.data = item.occupancy.name
-    if form.validate_on_submit():
+
+    def save():
         target = _building_of(item.compound, form.building_id.data)
-        try:
-            services.update_household(current_user, item, target, form.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("directory.household", household_id=item.id))
-    return render_template("directory/form.html", form=form,
-                           title=_("Household %(code)s", code=item.code), submit=_("Save"),
-                           cancel=url_for("directory.household", household_id=item.id))
+        return services.update_household(current_user, item, target, form.data)
+
+    return form_page(form, save, flash_and_go(_("Changes saved."), "directory.household",
+                                              household_id=item.id),
+                     title=_("Household %(code)s", code=item.code), submit=_("Save"),
+                     cancel=url_for("directory.household", household_id=item.id))
 
 
 @bp.route("/households/<int:household_id>/owner", methods=["GET", "POST"])
@@ -180,18 +176,16 @@ def household_register(household_id):
     """In-person registration by a secretary (DESIGN §3)."""
     item = access.load(Household, household_id, can_view="can_manage")
     form = InPersonForm()
-    if form.validate_on_submit():
-        try:
-            user, password, existing = people.register_in_person(current_user, item, form.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            return render_template("directory/registered.html", household=item, user=user,
-                                   password=password, existing=existing)
-    return render_template("directory/form.html", form=form,
-                           title=_("Register a resident of %(code)s", code=item.code),
-                           submit=_("Register"),
-                           cancel=url_for("directory.household", household_id=item.id))
+
+    def done(result):
+        user, password, existing = result
+        return render_template("directory/registered.html", household=item, user=user,
+                               password=password, existing=existing)
+
+    return form_page(form, lambda: people.register_in_person(current_user, item, form.data),
+                     done, title=_("Register a resident of %(code)s", code=item.code),
+                     submit=_("Register"),
+                     cancel=url_for("directory.household", household_id=item.id))
 
 
 @bp.route("/households/<int:household_id>/letter", methods=["POST"])

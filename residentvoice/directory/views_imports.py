@@ -10,8 +10,8 @@ from ..forms import show_domain_error
 from . import bp, importer, spreadsheet
 from .forms import ImportForm
 from .models import Compound
+from .pages import MANAGERS
 
-MANAGERS = ("secretary", "street_admin")
 SHOWN_ROWS = 30
 
 

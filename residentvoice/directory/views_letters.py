@@ -10,13 +10,11 @@ from .. import access
 from ..auth.models import InvitationCode
 from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import show_domain_error
 from . import bp, letters
 from .forms import InvitationForm, SearchForm, building_choices
 from .models import Building, Compound
+from .pages import MANAGERS, PER_PAGE, form_page
 
-MANAGERS = ("secretary", "street_admin")
-PER_PAGE = 50
 
 
 @bp.route("/compounds/<int:compound_id>/invitations")
@@ -44,21 +42,23 @@ def invitation_new(compound_id):
     if request.method == "GET":
         form.days.data = current_app.config["INVITATION_DAYS"]
         form.building_id.data = request.args.get("building", type=int)
-    if form.validate_on_submit():
+
+    def save():
         building = None
         if form.building_id.data:
             building = db.session.get(Building, form.building_id.data)
-        try:
-            batch, count = letters.issue_letters(
-                current_user, compound, building=building,
-                only_unregistered=form.only_unregistered.data, days=form.days.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("%(n)d invitation codes issued. Print the letters below.", n=count),
-                  "success")
-            return redirect(url_for("directory.letters", compound_id=compound.id, batch=batch))
-    return render_template("directory/invitation_new.html", compound=compound, form=form)
+        return letters.issue_letters(current_user, compound, building=building,
+                                     only_unregistered=form.only_unregistered.data,
+                                     days=form.days.data)
+
+    def done(result):
+        batch, count = result
+        flash(_("%(n)d invitation codes issued. Print the letters below.", n=count),
+              "success")
+        return redirect(url_for("directory.letters", compound_id=compound.id, batch=batch))
+
+    return form_page(form, save, done, template="directory/invitation_new.html",
+                     compound=compound)
 
 
 @bp.route("/compounds/<int:compound_id>/letters", endpoint="letters")

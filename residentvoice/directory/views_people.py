@@ -9,13 +9,11 @@ from ..auth import services as auth_services
 from ..auth.models import User
 from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import show_domain_error
 from . import bp, people, services
 from .forms import OwnerForm, SearchForm, community_choices
 from .models import Community, Owner, OwnerKind
+from .pages import MANAGERS, PER_PAGE, flash_and_go, form_page
 
-MANAGERS = ("secretary", "street_admin")
-PER_PAGE = 50
 
 
 def _community_filter(communities):
@@ -45,17 +43,17 @@ def owners():
 def owner_new():
     form = OwnerForm()
     form.community_id.choices = community_choices(services.communities_managed_by(current_user))
-    if form.validate_on_submit():
+
+    def save():
         community = access.load(Community, form.community_id.data, can_view="can_manage")
-        try:
-            owner = people.create_owner(current_user, community, form.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Owner %(name)s added.", name=owner.name), "success")
-            return redirect(url_for("directory.owner_edit", owner_id=owner.id))
-    return render_template("directory/form.html", form=form, title=_("Add an owner"),
-                           submit=_("Add owner"), cancel=url_for("directory.owners"))
+        return people.create_owner(current_user, community, form.data)
+
+    def done(owner):
+        flash(_("Owner %(name)s added.", name=owner.name), "success")
+        return redirect(url_for("directory.owner_edit", owner_id=owner.id))
+
+    return form_page(form, save, done, title=_("Add an owner"), submit=_("Add owner"),
+                     cancel=url_for("directory.owners"))
 
 
 @bp.route("/owners/<int:owner_id>", methods=["GET", "POST"])
@@ -66,15 +64,10 @@ def owner_edit(owner_id):
     del form.community_id
     if request.method == "GET":
         form.kind.data = owner.kind.name
-    if form.validate_on_submit():
-        try:
-            people.update_owner(current_user, owner, form.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("directory.owner_edit", owner_id=owner.id))
-    return render_template("directory/owner.html", owner=owner, form=form)
+    return form_page(form, lambda: people.update_owner(current_user, owner, form.data),
+                     flash_and_go(_("Changes saved."), "directory.owner_edit",
+                                  owner_id=owner.id),
+                     template="directory/owner.html", owner=owner)
 
 
 @bp.route("/residents")
