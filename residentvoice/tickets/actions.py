@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from ..errors_domain import InvalidInput, NotFound, TransitionNotAllowed
+from ..errors_domain import InvalidInput, TransitionNotAllowed
 from ..extensions import db
 from ..i18n import N_
 from ..models import utcnow

@@ -3,7 +3,6 @@
 objects out; they flush, never commit."""
 from flask_babel import lazy_gettext as _l
 
-from .. import links
 from ..audit.services import record
 from ..auth.models import RoleAssignment, RoleKind
 from ..directory.models import Building, Compound, Household, Organisation
@@ -39,22 +38,23 @@ def check_text(text, field, message, limit=MAX_DESCRIPTION):
     return text
 
 
-def handler_user_ids(ticket):
-    """Who works the ticket: the organisation's staff, or the secretaries."""
-    query = db.select(RoleAssignment.user_id)
-    if ticket.organisation_id is None:
-        query = query.where(RoleAssignment.kind == RoleKind.secretary,
-                            RoleAssignment.community_id == ticket.community_id)
-    else:
-        query = query.where(RoleAssignment.kind == RoleKind.staff,
-                            RoleAssignment.organisation_id == ticket.organisation_id)
+def users_with_role(kind, **place):
+    """Ids of the users holding role ``kind`` at ``place`` (e.g. community_id=3)."""
+    query = db.select(RoleAssignment.user_id).where(RoleAssignment.kind == RoleKind[kind])
+    for column, value in place.items():
+        query = query.where(getattr(RoleAssignment, column) == value)
     return set(db.session.scalars(query))
 
 
+def handler_user_ids(ticket):
+    """Who works the ticket: the organisation's staff, or the secretaries."""
+    if ticket.organisation_id is None:
+        return secretary_user_ids(ticket)
+    return users_with_role("staff", organisation_id=ticket.organisation_id)
+
+
 def secretary_user_ids(ticket):
-    return set(db.session.scalars(db.select(RoleAssignment.user_id).where(
-        RoleAssignment.kind == RoleKind.secretary,
-        RoleAssignment.community_id == ticket.community_id)))
+    return users_with_role("secretary", community_id=ticket.community_id)
 
 
 def ticket_url(ticket):

@@ -2,14 +2,13 @@
 resolutions (DESIGN §5).  Idempotent and safe every few minutes from cron:
 each step is a conditional UPDATE that only one run can win."""
 from ..audit.services import record
-from ..auth.models import RoleAssignment, RoleKind
 from ..extensions import db
 from ..i18n import N_
 from ..models import utcnow
 from ..notifications.services import notify
 from . import workflow
 from .models import EventKind, Status, Ticket, TicketEvent
-from .services import ticket_url
+from .services import secretary_user_ids, ticket_url, users_with_role
 from .sla import AUTO_CLOSE_AFTER, SECOND_ESCALATION_AFTER, overdue_clause
 
 ESCALATION_MESSAGES = {
@@ -19,14 +18,9 @@ ESCALATION_MESSAGES = {
 
 
 def _recipients(ticket, level):
-    query = db.select(RoleAssignment.user_id)
     if level == 1:
-        query = query.where(RoleAssignment.kind == RoleKind.secretary,
-                            RoleAssignment.community_id == ticket.community_id)
-    else:
-        query = query.where(RoleAssignment.kind == RoleKind.street_admin,
-                            RoleAssignment.street_office_id == ticket.street_office_id)
-    return set(db.session.scalars(query))
+        return secretary_user_ids(ticket)
+    return users_with_role("street_admin", street_office_id=ticket.street_office_id)
 
 
 def _escalate(ticket, level, now):

@@ -106,7 +106,8 @@ def test_similar_tickets_offered_and_me_too_counts_households(world, file_ticket
     response = client.post(f"/tickets/{ticket.id}/me-too",
                            data={"household_id": world.household_a2.id})
     assert response.status_code == 302 and ticket.affected_count == 2
-    again = client.post(f"/tickets/{ticket.id}/me-too", data={"household_id": world.household_a2.id})
+    again = client.post(f"/tickets/{ticket.id}/me-too",
+                        data={"household_id": world.household_a2.id})
     assert again.status_code == 409 and ticket.affected_count == 2
 
 
