@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 
 from flask import url_for
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..audit.services import diff, record
 from ..auth.models import RoleAssignment, RoleKind
@@ -221,7 +222,9 @@ def plan_counts(project):
 
 def plans_of_project_query(project):
     return (db.select(HouseholdPlan).join(Household)
-            .where(HouseholdPlan.project_id == project.id).order_by(Household.code))
+            .where(HouseholdPlan.project_id == project.id).order_by(Household.code)
+            .options(contains_eager(HouseholdPlan.household),
+                     selectinload(HouseholdPlan.visits).joinedload(PlanVisit.visited_by)))
 
 
 def project_buildings(project):

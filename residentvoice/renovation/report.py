@@ -2,6 +2,8 @@
 and open tickets, grouped by building and category, for printing."""
 from collections import defaultdict
 
+from sqlalchemy.orm import contains_eager
+
 from .. import links
 from ..directory.models import Household
 from ..extensions import db
@@ -17,7 +19,8 @@ def demand_report(project):
         db.select(HouseholdPlan).join(Household)
         .where(HouseholdPlan.project_id == project.id, HouseholdPlan.concerns != "",
                HouseholdPlan.concerns_resolved.is_(False))
-        .order_by(Household.code)).all()
+        .order_by(Household.code)
+        .options(contains_eager(HouseholdPlan.household).joinedload(Household.building))).all()
     groups = defaultdict(lambda: {"concerns": [], "tickets": 0})
     names = {}
     for plan in plans:

@@ -237,11 +237,11 @@ def progress(project_id):
 @bp.route("/warranties")
 @access.login
 def warranties_list():
-    items = db.session.scalars(warranties.warranties_visible_query(current_user)
-                               .limit(500)).all()
+    page = db.paginate(warranties.warranties_visible_query(current_user), per_page=30,
+                       error_out=False)
     expiring = warranties.expiring_parts(current_user.managed_compound_ids()) \
         if _is_manager(current_user) else []
-    return render_template("renovation/warranties.html", warranties=items, expiring=expiring)
+    return render_template("renovation/warranties.html", page=page, expiring=expiring)
 
 
 def _warranty_form(item):

@@ -9,6 +9,8 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from sqlalchemy.orm import joinedload, selectinload
+
 from ..audit.services import record
 from ..directory.models import Building, Household, Organisation
 from ..errors_domain import InvalidInput, NotAllowed
@@ -185,4 +187,8 @@ def warranties_visible_query(user):
         conds.append(WarrantyAgreement.household_id.in_(user.household_ids()))
     if not conds:
         conds.append(db.false())
-    return db.select(WarrantyAgreement).where(db.or_(*conds)).order_by(WarrantyAgreement.id)
+    return (db.select(WarrantyAgreement).where(db.or_(*conds)).order_by(WarrantyAgreement.id)
+            .options(selectinload(WarrantyAgreement.parts),
+                     joinedload(WarrantyAgreement.organisation),
+                     joinedload(WarrantyAgreement.household),
+                     joinedload(WarrantyAgreement.building)))

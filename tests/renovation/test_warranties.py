@@ -169,3 +169,14 @@ def test_expiring_list_on_the_secretarys_page(w, client, auth):
     auth.login(w.secretary)
     page = client.get("/renovation/warranties").get_data(as_text=True)
     assert "rv-alert" in page and w.household_a.code in page
+
+
+def test_warranty_list_is_paged(w, client, auth):
+    for _n in range(31):
+        warranty(w.project, household=w.household_a2, starts_on=date(2024, 1, 1))
+    auth.login(w.secretary)
+    first = client.get("/renovation/warranties").get_data(as_text=True)
+    assert "page=2" in first
+    second = client.get("/renovation/warranties?page=2")
+    assert second.status_code == 200 and "/renovation/warranties/" in second.get_data(as_text=True)
+    assert client.get("/renovation/warranties?page=99").status_code == 200
