@@ -201,6 +201,8 @@ class _RowChecker:
 
     def _floor(self, line, value, building_number):
         text = cell_text(value)
+        for suffix in ("层", "楼", "F", "f"):
+            text = text.removesuffix(suffix)
         try:
             floor = int(text)
         except ValueError:

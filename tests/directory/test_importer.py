@@ -66,7 +66,7 @@ def test_clean_csv_imports_every_row(factory, db):
 def test_chinese_headers_and_values_in_gb18030(factory, db):
     w = factory.world()
     header = "楼号,单元/房号,楼层,面积(㎡),业主,业主类型,居住状态\n"
-    data = csv_bytes("1号楼,0501室,5,72.30,中国工商银行北京体育馆路支行,单位,出租",
+    data = csv_bytes("1号楼,0501室,5层,72.30,中国工商银行北京体育馆路支行,单位,出租",
                      header=header, encoding="gb18030")
     plan = importer.plan_import(w.compound_a, data)
     assert plan.clean, problems(plan)
