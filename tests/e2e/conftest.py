@@ -204,7 +204,9 @@ TAP_TARGETS_JS = """
     const style = getComputedStyle(target);
     if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
     if (box.width < 44 || box.height < 44) {
-      small.push(`${target.tagName.toLowerCase()} "${(target.innerText || target.value || '').trim().slice(0, 30)}" ${Math.round(box.width)}×${Math.round(box.height)}`);
+      const label = (target.innerText || target.value || '').trim().slice(0, 30);
+      small.push(`${target.tagName.toLowerCase()} "${label}" ` +
+                 `${Math.round(box.width)}×${Math.round(box.height)}`);
     }
   }
   return small;
