@@ -18,6 +18,8 @@ Reuse these fixtures for a new journey (one per role is the plan):
               ``other = new_page(width=360)``.
 ``shoot``     ``shoot(page, "name")`` saves ``test-artifacts/<name>.png``.
 ``login``     ``login(page, phone)`` logs in through the form.
+``submit``    ``submit(page, "main button[type=submit]")`` clicks and waits for the
+              page it leads to (use it for every click that loads a page).
 ``a11y``      ``a11y(page)`` runs axe-core and returns the serious and critical
               violations (an empty list is the goal).
 ``layout_problems``  ``layout_problems(page)``: horizontal scrolling and tap
@@ -156,14 +158,24 @@ def shoot():
     return save
 
 
+def click_and_wait(page, selector):
+    """Click what loads a new page and wait until that page has loaded."""
+    with page.expect_navigation():
+        page.locator(selector).first.click()
+
+
+@pytest.fixture
+def submit():
+    return click_and_wait
+
+
 @pytest.fixture
 def login():
     def log_in(page, phone, password=DEMO_PASSWORD):
         page.goto("/login")
         page.fill("input[name=phone]", phone)
         page.fill("input[name=password]", password)
-        page.locator("main button[type=submit]").click()
-        page.wait_for_load_state()
+        click_and_wait(page, "main button[type=submit]")
         assert "/login" not in page.url, f"login as {phone} failed"
     return log_in
 

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from .conftest import click_and_wait
+
 pytestmark = pytest.mark.browser
 
 SECRETARY = "13900000001"   # 刘书记, 东四十条社区 (README demo accounts)
@@ -35,8 +37,7 @@ def issue_letters_in_the_browser(page, live, login, shoot):
     page.goto(f"/directory/compounds/{compound}/invitations/new")
     page.select_option("select[name=building_id]",
                        str(building_id(live, compound, "3")))
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
+    click_and_wait(page, "main button[type=submit]")
     assert "/letters" in page.url, page.url
     letter = page.locator("article.letter").first
     letter.wait_for()
@@ -62,8 +63,7 @@ def test_resident_registers_from_a_printed_letter(new_page, live, login, shoot):
     resident.fill("input[name=phone]", NEW_PHONE)
     resident.check("input[name=relation][value=owner]")
     resident.fill("input[name=password]", "garden-2024")
-    resident.locator("main button[type=submit]").click()
-    resident.wait_for_load_state()
+    click_and_wait(resident, "main button[type=submit]")
     assert resident.url.rstrip("/") == live.url("").rstrip("/"), resident.url
     home = resident.locator("main")
     assert household_code in home.inner_text()
@@ -71,18 +71,15 @@ def test_resident_registers_from_a_printed_letter(new_page, live, login, shoot):
     assert resident.get_attribute("html", "lang") == "zh-Hans"
     shoot(resident, "home-after-registration-zh")
 
-    resident.locator(".prefs button[name=lang][value=en]").click()
-    resident.wait_for_load_state()
+    click_and_wait(resident, ".prefs button[name=lang][value=en]")
     assert resident.get_attribute("html", "lang") == "en"
     assert "My household" in resident.locator("main").inner_text()
     shoot(resident, "home-en")
-    resident.locator(".prefs button[name=lang][value=zh_Hans]").click()
-    resident.wait_for_load_state()
+    click_and_wait(resident, ".prefs button[name=lang][value=zh_Hans]")
     assert resident.get_attribute("html", "lang") == "zh-Hans"
 
     resident.locator("details.menu summary").click()
-    resident.locator("details.menu button[type=submit]").click()
-    resident.wait_for_load_state()
+    click_and_wait(resident, "details.menu button[type=submit]")
     login(resident, NEW_PHONE, "garden-2024")
     assert household_code in resident.locator("main").inner_text()
 
@@ -95,8 +92,7 @@ def test_wrong_password_in_the_browser_keeps_the_phone(page, shoot):
     page.goto("/login")
     page.fill("input[name=phone]", RESIDENT)
     page.fill("input[name=password]", "not-the-password")
-    page.locator("main button[type=submit]").click()
-    page.wait_for_load_state()
+    click_and_wait(page, "main button[type=submit]")
     assert page.input_value("input[name=phone]") == RESIDENT
     assert page.input_value("input[name=password]") == ""
     assert page.locator("main .error").count() == 1
@@ -106,15 +102,13 @@ def test_wrong_password_in_the_browser_keeps_the_phone(page, shoot):
 def test_large_text_is_remembered_for_the_account(new_page, login, shoot):
     first = new_page()
     login(first, RESIDENT)
-    first.locator(".prefs button[name=on][value='1']").click()
-    first.wait_for_load_state()
+    click_and_wait(first, ".prefs button[name=on][value='1']")
     assert "large-text" in (first.get_attribute("html", "class") or "")
     shoot(first, "home-large-text")
     second = new_page()
     login(second, RESIDENT)
     assert "large-text" in (second.get_attribute("html", "class") or "")
-    second.locator(".prefs button[name=on][value='0']").click()
-    second.wait_for_load_state()
+    click_and_wait(second, ".prefs button[name=on][value='0']")
     assert "large-text" not in (second.get_attribute("html", "class") or "")
 
 
@@ -163,11 +157,10 @@ def test_the_menu_opens_without_javascript(browser, live):
         page.goto("/")
         page.locator("details.menu summary").click()
         assert page.locator("details.menu nav a[href='/login']").is_visible()
-        page.locator("details.menu nav a[href='/login']").click()
+        click_and_wait(page, "details.menu nav a[href='/login']")
         page.fill("input[name=phone]", RESIDENT)
         page.fill("input[name=password]", "demo1234")
-        page.locator("main button[type=submit]").click()
-        page.wait_for_load_state()
+        click_and_wait(page, "main button[type=submit]")
         assert "DSST34-1-0601" in page.locator("main").inner_text()
     finally:
         context.close()
