@@ -107,7 +107,7 @@ def move(actor, meeting, text, now=None):
     if meeting.current_item_id is None:
         raise Conflict(_l("The chair has not opened an agenda item."), "text")
     motion = Motion(meeting_id=meeting.id, item_id=meeting.current_item_id, text=text,
-                    mover_id=actor.id)
+                    mover=actor, mover_id=actor.id)
     db.session.add(motion)
     db.session.flush()
     touch(meeting)
@@ -122,7 +122,7 @@ def second(actor, meeting, motion_id, now=None):
     if motion.mover_id == actor.id:
         raise NotAllowed(_l("The mover cannot second their own motion."))
     _apply(actor, meeting, motion, "second", now)
-    motion.seconder_id = actor.id
+    motion.seconder, motion.seconder_id = actor, actor.id
     motion.seconded_at = now or utcnow()
     return motion
 
