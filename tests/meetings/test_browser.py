@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.conftest import browser, live, login, new_page, shoot  # noqa: F401
+from tests.e2e.conftest import (a11y, axe, browser, layout_problems, live, login,  # noqa: F401
+                               new_page, shoot)
 
 pytestmark = pytest.mark.browser
 
@@ -70,3 +71,31 @@ def test_the_resident_page_updates_when_the_chair_calls_the_next_speaker(
     assert countdown.inner_text() != first                         # the timer counts down
     shoot(resident, "meetings-live-resident")
     shoot(chair, "meetings-chair")
+
+
+def test_meeting_pages_fit_a_360_px_phone(live, new_page, login, layout_problems, a11y):
+    """The demo meetings' pages: no sideways scrolling, 44 px tap targets, no serious
+    accessibility violations."""
+    from residentvoice.meetings.demo import NEXT_TITLE, PAST_TITLE
+    from residentvoice.meetings.models import Meeting
+    with live.session() as s:
+        ids = {m.title: m.id for m in s.scalars(s.query(Meeting).statement)}
+    past, upcoming = ids[PAST_TITLE], ids[NEXT_TITLE]
+    resident = new_page(width=360)
+    secretary = new_page(width=360)
+    login(resident, "13800000001")
+    login(secretary, "13900000001")
+    problems = {}
+    for page, path in [(resident, "/meetings/"), (resident, f"/meetings/{past}"),
+                       (resident, f"/meetings/{past}/minutes"),
+                       (resident, f"/meetings/{upcoming}"),
+                       (resident, f"/meetings/{upcoming}/notice"),
+                       (resident, f"/meetings/{upcoming}/live"),
+                       (secretary, f"/meetings/{upcoming}"),
+                       (secretary, f"/meetings/{upcoming}/attendance"),
+                       (secretary, f"/meetings/{upcoming}/items/new")]:
+        page.goto(path)
+        found = layout_problems(page) + a11y(page)
+        if found:
+            problems[path] = found
+    assert problems == {}
