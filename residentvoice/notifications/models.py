@@ -16,7 +16,9 @@ class Notification(db.Model):
     emailed_at = db.Column(db.DateTime)
     user = db.relationship("User")
 
-    __table_args__ = (db.Index("ix_notification_user_read", "user_id", "read_at"),)
+    __table_args__ = (db.Index("ix_notification_user_read", "user_id", "read_at"),
+                      # the email run looks for what is neither emailed nor read
+                      db.Index("ix_notification_emailed_read", "emailed_at", "read_at"))
 
     def can_view(self, user):
         """A notification is private to its recipient."""

@@ -131,6 +131,10 @@ PAGES = {
     "not-found": lambda live, page, login: page.goto("/no-such-page"),
     "home": lambda live, page, login: (login(page, RESIDENT), page.goto("/")),
     "home-secretary": lambda live, page, login: (login(page, SECRETARY), page.goto("/")),
+    "account": lambda live, page, login: (login(page, RESIDENT), page.goto("/account")),
+    "notifications": lambda live, page, login: (login(page, RESIDENT),
+                                                page.goto("/notifications/")),
+    "reset": lambda live, page, login: page.goto("/reset"),
 }
 
 
