@@ -112,6 +112,15 @@ def test_400_page_and_json(client, db, replace_view):
     assert_json_error(client.get("/api/v1/openapi.json"), 400, "bad_request")
 
 
+@pytest.mark.parametrize("status", [400, 403, 404, 405, 413, 429, 500])
+@pytest.mark.parametrize("locale", ["zh", "en"])
+def test_every_error_page_is_translated(client, db, replace_view, status, locale):
+    if locale == "en":
+        client.set_cookie("rv_lang", "en")
+    replace_view("main.healthz", boom if status == 500 else lambda: abort(status))
+    assert_html_error(client.get("/healthz"), status, locale)
+
+
 @pytest.mark.parametrize("status, code", [(400, "bad_request"), (403, "forbidden"),
                                           (404, "not_found"), (409, "conflict"),
                                           (413, "too_large"), (429, "rate_limited")])
