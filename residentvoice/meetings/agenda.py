@@ -6,7 +6,9 @@ from .. import links
 from ..audit.services import diff
 from ..errors_domain import InvalidInput, NotAllowed, NotFound, TransitionNotAllowed
 from ..extensions import db
+from ..i18n import N_
 from ..models import utcnow
+from ..notifications.services import notify
 from .models import (AgendaItem, AgendaItemRef, AgendaSuggestion, Meeting, MeetingStatus,
                      SuggestionStatus)
 from .services import EDITABLE, audit, get_item, is_invited, touch
@@ -161,6 +163,9 @@ def accept_suggestion(actor, meeting, suggestion_id, now=None):
     suggestion.decided_by_id = actor.id
     suggestion.decided_at = now or utcnow()
     audit(actor, "meeting.suggestion_accepted", meeting, suggestion, summary=suggestion.title)
+    notify([suggestion.user_id], "meeting.suggestion",
+           N_("Your suggestion “%(title)s” is on the agenda of “%(meeting)s”."),
+           {"title": suggestion.title, "meeting": meeting.title}, f"/meetings/{meeting.id}")
     return item
 
 
@@ -175,6 +180,9 @@ def decline_suggestion(actor, meeting, suggestion_id, reason, now=None):
     suggestion.decided_by_id = actor.id
     suggestion.decided_at = now or utcnow()
     audit(actor, "meeting.suggestion_declined", meeting, suggestion, summary=reason)
+    notify([suggestion.user_id], "meeting.suggestion",
+           N_("Your suggestion “%(title)s” was not put on the agenda: %(reason)s"),
+           {"title": suggestion.title, "reason": suggestion.reason}, f"/meetings/{meeting.id}")
     return suggestion
 
 

@@ -58,26 +58,46 @@ def _form_data(form):
     return data
 
 
+def _target(compounds):
+    """The compound (or the whole community) chosen on the first step."""
+    communities = {c.community_id: c.community for c in compounds}
+    target = request.values.get("target", "")
+    kind, _sep, ident = target.partition("-")
+    compound_id = request.values.get("compound_id", type=int)
+    community_id = request.values.get("community_id", type=int)
+    if ident.isdigit():
+        compound_id, community_id = (int(ident), None) if kind == "compound" else \
+            (None, int(ident))
+    compound = next((c for c in compounds if c.id == compound_id), None)
+    if compound is not None:
+        return compound, compound.community
+    return None, communities.get(community_id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @access.role("secretary", "street_admin")
 def create():
-    """Two steps without JavaScript: choose the compound, then fill in the rest."""
+    """Two steps without JavaScript: choose the compound (or the whole
+    community), then fill in the rest."""
     compounds = compounds_managed_by(current_user)
     form = MeetingForm()
-    form.compound_id.choices = [(c.id, c.name) for c in compounds]
-    chosen = request.values.get("compound_id", type=int)
-    compound = next((c for c in compounds if c.id == chosen), None)
-    if compound is None:
-        return render_template("meetings/choose_compound.html", form=form, compounds=compounds)
-    form.compound_id.data = compound.id
-    _fill_choices(form, compound.community_id, compound.id)
+    compound, community = _target(compounds)
+    if community is None:
+        communities = sorted({c.community for c in compounds}, key=lambda c: c.name)
+        return render_template("meetings/choose_compound.html", form=form, compounds=compounds,
+                               communities=communities)
+    form.compound_id.choices = [(compound.id if compound else 0,
+                                 compound.name if compound else community.name)]
+    form.compound_id.data = compound.id if compound else 0
+    _fill_choices(form, community.id, compound.id if compound else None)
     if request.method == "GET" and current_user.id in {c[0] for c in form.chair_id.choices}:
         form.chair_id.data = form.recorder_id.data = current_user.id
     if request.method == "POST" and form.validate():
         try:
-            meeting = services.create_meeting(current_user, compound_id=compound.id,
-                                              named_user_ids=form.named.data or [],
-                                              **_form_data(form))
+            meeting = services.create_meeting(
+                current_user, compound_id=compound.id if compound else None,
+                community_id=community.id, named_user_ids=form.named.data or [],
+                **_form_data(form))
         except DomainError as error:
             failed(error, form)
         else:
@@ -85,7 +105,7 @@ def create():
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     status = 422 if request.method == "POST" else 200
     return render_template("meetings/form.html", form=form, compound=compound,
-                           meeting=None), status
+                           community=community, meeting=None), status
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -112,7 +132,7 @@ def edit(meeting_id):
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     status = 422 if request.method == "POST" else 200
     return render_template("meetings/form.html", form=form, compound=meeting.compound,
-                           meeting=meeting), status
+                           community=meeting.community, meeting=meeting), status
 
 
 def render_detail(meeting, suggestion_form=None, status=200):

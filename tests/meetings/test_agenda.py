@@ -6,6 +6,7 @@ from residentvoice import links
 from residentvoice.errors_domain import InvalidInput, NotAllowed, NotFound, TransitionNotAllowed
 from residentvoice.meetings import agenda, services
 from residentvoice.meetings.models import MeetingStatus, SuggestionStatus
+from residentvoice.notifications.models import Notification
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -121,6 +122,9 @@ def test_declining_needs_a_reason(mt, db):
     agenda.decline_suggestion(mt.secretary, meeting, suggestion.id, "不属于本次议题")
     assert suggestion.status is SuggestionStatus.declined
     assert suggestion.reason == "不属于本次议题"
+    [note] = db.session.scalars(db.select(Notification).where(
+        Notification.user_id == mt.resident.id, Notification.kind == "meeting.suggestion"))
+    assert note.params["reason"] == "不属于本次议题"
 
 
 def test_providers_add_agenda_item_and_upcoming_meetings(mt, db, proposals):

@@ -246,3 +246,20 @@ def test_action_items_show_on_the_owners_home_page_until_done(mt, client, auth, 
     assert "统计车辆数量" in client.get("/").get_data(as_text=True)
     client.post(f"/meetings/actions/{action.id}/done", data={"next": "/"})
     assert "统计车辆数量" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_meeting_for_the_whole_community_invites_every_compound(mt, client, auth, db):
+    from residentvoice.meetings import services
+    second = mt.factory.compound(mt.world.community_a)
+    household = mt.factory.household(mt.factory.building(second))
+    elsewhere = mt.factory.resident(household, name="二院居民")
+    auth.login(mt.secretary)
+    page = client.get("/meetings/new").get_data(as_text=True)
+    assert f'value="community-{mt.world.community_a.id}"' in page
+    form = _meeting_form(mt, compound_id="0", community_id=mt.world.community_a.id)
+    response = client.post("/meetings/new", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    meeting = db.session.scalar(db.select(Meeting).where(Meeting.title == "腾退空间议事会"))
+    assert meeting.compound_id is None and meeting.community_id == mt.world.community_a.id
+    assert {mt.resident.id, elsewhere.id} <= services.invitee_ids(meeting)
+    assert mt.outsider.id not in services.invitee_ids(meeting)
