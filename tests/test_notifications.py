@@ -176,6 +176,8 @@ def test_email_preferences_are_saved_and_checked(client, auth, factory, db):
     assert bad.status_code == 200
     assert shows(bad, zh("Enter a valid email address."))
     assert 'value="not an address"' in page(bad)
+    assert shows(bad, zh("Notifications always appear on this site. With an address, we "
+                         "also email them to you."))
     db.session.expire_all()
     assert w.resident.email is None and w.resident.notify_mode is NotifyMode.immediate
     ok = client.post("/account", data={"locale": "zh_Hans", "email": "wang@example.org",

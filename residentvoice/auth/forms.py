@@ -66,7 +66,9 @@ class ResetForm(BaseForm):
 class PreferencesForm(BaseForm):
     locale = SelectField(_l("Language"), choices=choices([("zh_Hans", "中文"), ("en", "English")]))
     large_text = BooleanField(_l("Large text"))
-    email = StringField(_l("Email (optional)"), validators=[
+    email = StringField(_l("Email (optional)"), description=_l(
+        "Notifications always appear on this site. With an address, we also email "
+        "them to you."), validators=[
         Optional(), Length(max=254, message=TOO_LONG), valid_email],
         render_kw={"inputmode": "email", "autocomplete": "email"})
     notify_mode = RadioField(_l("Email me"), choices=enum_choices(NotifyMode),
