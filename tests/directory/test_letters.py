@@ -155,3 +155,14 @@ def test_a_single_household_gets_a_new_letter(client, auth, factory, db):
     html = page(client.get(response.headers["Location"]))
     assert html.count('<article class="letter"') == 1
     assert w.household_a.code in html
+
+
+def test_markup_in_directory_text_is_escaped_on_letters(client, auth, factory, db):
+    w = factory.world()
+    w.compound_a.name = "<script>alert(1)</script>"
+    w.compound_a.address = "<b>东城区</b>"
+    db.session.flush()
+    _login(auth, w.secretary)
+    html = page(client.get(_issue(client, w).headers["Location"]))
+    assert "<script>alert(1)</script>" not in html and "<b>东城区</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;b&gt;东城区&lt;/b&gt;" in html
