@@ -198,7 +198,8 @@ def _household_warranties(project, org, households, buildings, count):
 
 def _survey(ctx, compound, households, secretary):
     survey = NeedsSurvey(compound_id=compound.id, title="北官厅胡同2号院改造意愿征集",
-                         status=SurveyStatus.closed, opened_by_id=secretary.id if secretary else None)
+                         status=SurveyStatus.closed,
+                         opened_by_id=secretary.id if secretary else None)
     options = [SurveyOption(kind=k, title=t) for k, t in (
         ("water_drainage", "上下水改造"), ("lighting", "楼道照明"), ("roads", "院内路面"),
         ("bike_sheds", "自行车棚"))]

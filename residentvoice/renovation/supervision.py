@@ -11,7 +11,6 @@ from ..directory.models import Household
 from ..errors_domain import Conflict, DomainError, InvalidInput, NotAllowed
 from ..extensions import db
 from ..uploads import services as uploads
-from .models import SCOPE_KINDS
 from .models_household import Observation, SupervisionSignup, SupervisionStep
 
 def N_(msgid):

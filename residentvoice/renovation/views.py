@@ -12,6 +12,7 @@ from ..extensions import db
 from ..forms import choices, show_domain_error
 from ..main.sections import home_section, nav_item
 from ..uploads.services import uploads_for
+from .viewhelpers import act, submit
 from . import bp, plans, projects, services, supervision, surveys, warranties  # noqa: F401
 from .forms import (MeasureForm, NewProjectForm, NoticeForm, ProgressForm, ProjectForm,
                     ScopeItemForm, WarrantyForm)
@@ -135,28 +136,19 @@ def manage(project_id):
     if request.method == "GET":
         return _manage_page(item)
     form = _project_form(ProjectForm())
-    if form.validate_on_submit():
-        try:
-            projects.update_project(current_user, item, _project_data(form))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Project saved."), "success")
-            return redirect(url_for("renovation.manage", project_id=item.id))
-    return _manage_page(item, 422, form=form)
+    done = submit(form, lambda: projects.update_project(current_user, item, _project_data(form)),
+                  _("Project saved."), url_for("renovation.manage", project_id=item.id))
+    return done or _manage_page(item, 422, form=form)
 
 
 @bp.route("/projects/<int:project_id>/status", methods=["POST"])
 @access.login
 def project_status(project_id):
     item = access.load(RenovationProject, project_id, can="can_manage")
-    try:
-        projects.transition_project(current_user, item, request.form.get("action", ""))
-    except DomainError as error:
-        flash(str(error.message), "error")
-        return redirect(url_for("renovation.project", project_id=item.id))
-    flash(_("Status changed to %(status)s.", status=item.status.value), "success")
-    return redirect(url_for("renovation.project", project_id=item.id))
+    return act(lambda: projects.transition_project(current_user, item,
+                                                   request.form.get("action", "")),
+               lambda: _("Status changed to %(status)s.", status=item.status.value),
+               url_for("renovation.project", project_id=item.id))
 
 
 @bp.route("/projects/<int:project_id>/scope", methods=["POST"])
@@ -164,16 +156,11 @@ def project_status(project_id):
 def add_scope(project_id):
     item = access.load(RenovationProject, project_id, can="can_manage")
     form = ScopeItemForm()
-    if form.validate_on_submit():
-        try:
-            projects.add_scope_item(current_user, item, scope_class=form.scope_class.data,
-                                    kind=form.kind.data, title=form.title.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Scope item added."), "success")
-            return redirect(url_for("renovation.manage", project_id=item.id))
-    return _manage_page(item, 422, scope_form=form)
+    done = submit(form, lambda: projects.add_scope_item(
+        current_user, item, scope_class=form.scope_class.data, kind=form.kind.data,
+        title=form.title.data), _("Scope item added."),
+        url_for("renovation.manage", project_id=item.id))
+    return done or _manage_page(item, 422, scope_form=form)
 
 
 @bp.route("/projects/<int:project_id>/measures", methods=["POST"])
@@ -181,15 +168,10 @@ def add_scope(project_id):
 def add_measure(project_id):
     item = access.load(RenovationProject, project_id, can="can_manage")
     form = MeasureForm()
-    if form.validate_on_submit():
-        try:
-            projects.add_measure(current_user, item, name=form.name.data, total=form.total.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Measure added."), "success")
-            return redirect(url_for("renovation.manage", project_id=item.id))
-    return _manage_page(item, 422, measure_form=form)
+    done = submit(form, lambda: projects.add_measure(current_user, item, name=form.name.data,
+                                                     total=form.total.data),
+                  _("Measure added."), url_for("renovation.manage", project_id=item.id))
+    return done or _manage_page(item, 422, measure_form=form)
 
 
 @bp.route("/projects/<int:project_id>/notices", methods=["POST"])
@@ -197,15 +179,10 @@ def add_measure(project_id):
 def post_notice(project_id):
     item = access.load(RenovationProject, project_id, can="can_manage")
     form = NoticeForm()
-    if form.validate_on_submit():
-        try:
-            projects.post_notice(current_user, item, title=form.title.data, body=form.body.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Notice posted."), "success")
-            return redirect(url_for("renovation.project", project_id=item.id))
-    return _manage_page(item, 422, notice_form=form)
+    done = submit(form, lambda: projects.post_notice(current_user, item, title=form.title.data,
+                                                     body=form.body.data),
+                  _("Notice posted."), url_for("renovation.project", project_id=item.id))
+    return done or _manage_page(item, 422, notice_form=form)
 
 
 @bp.route("/projects/<int:project_id>/progress", methods=["GET", "POST"])

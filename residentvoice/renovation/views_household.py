@@ -9,10 +9,11 @@ from flask_login import current_user
 
 from .. import access
 from ..directory.models import Building, Compound, Household
-from ..errors_domain import DomainError, InvalidInput
+from ..errors_domain import DomainError
 from ..extensions import db
 from ..forms import choices, show_domain_error
 from ..uploads.services import uploads_for
+from .viewhelpers import act, submit
 from . import bp, plans, report, supervision, surveys
 from .forms import ObservationForm, PlanForm, StepForm, SurveyAnswerForm, SurveyForm, \
     SurveyVisitForm, VisitForm
@@ -27,15 +28,12 @@ def new_survey(compound_id):
     form = SurveyForm()
     if request.method == "GET":
         form.kinds.data = ["water_drainage", "facade_ac", "insulation", "roads", "rain_sewage"]
-    if form.validate_on_submit():
-        try:
-            survey = surveys.open_survey(current_user, compound, title=form.title.data,
-                                         kinds=form.kinds.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Survey opened."), "success")
-            return redirect(url_for("renovation.survey", survey_id=survey.id))
+    done = submit(form, lambda: surveys.open_survey(current_user, compound, title=form.title.data,
+                                                    kinds=form.kinds.data),
+                  _("Survey opened."), lambda survey: url_for("renovation.survey",
+                                                              survey_id=survey.id))
+    if done:
+        return done
     status = 422 if request.method == "POST" else 200
     return render_template("renovation/survey_form.html", compound=compound, form=form,
                            surveys=surveys.surveys_of_compound(compound.id)), status
@@ -59,13 +57,8 @@ def survey(survey_id):
 @access.login
 def close_survey(survey_id):
     item = access.load(NeedsSurvey, survey_id, can="can_manage")
-    try:
-        surveys.close_survey(current_user, item)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        flash(_("Survey closed."), "success")
-    return redirect(url_for("renovation.survey", survey_id=item.id))
+    return act(lambda: surveys.close_survey(current_user, item), _("Survey closed."),
+               url_for("renovation.survey", survey_id=item.id))
 
 
 @bp.route("/surveys/<int:survey_id>/households/<int:household_id>", methods=["GET", "POST"])
@@ -85,17 +78,14 @@ def survey_answer(survey_id, household_id):
             form.problems.data = existing.problems
         if staff:
             form.visited_on.data = date.today()
-    if form.validate_on_submit():
-        try:
-            surveys.answer(current_user, item, household, option_ids=form.option_ids.data or [],
-                           problems=form.problems.data,
-                           absent=staff and form.absent.data,
-                           visited_on=form.visited_on.data if staff else None)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Answer recorded for %(code)s.", code=household.code), "success")
-            return redirect(url_for("renovation.survey", survey_id=item.id))
+    done = submit(form, lambda: surveys.answer(
+        current_user, item, household, option_ids=form.option_ids.data or [],
+        problems=form.problems.data, absent=staff and form.absent.data,
+        visited_on=form.visited_on.data if staff else None),
+        _("Answer recorded for %(code)s.", code=household.code),
+        url_for("renovation.survey", survey_id=item.id))
+    if done:
+        return done
     status = 422 if request.method == "POST" else 200
     return render_template("renovation/survey_answer.html", survey=item, household=household,
                            form=form, existing=existing, staff=staff), status
@@ -185,15 +175,9 @@ def edit_plan(plan_id):
         form.owner_pays.data = f"{item.owner_pays:.2f}" if item.owner_pays is not None else ""
         return render_template("renovation/plan_form.html", plan=item, form=form)
     form = PlanForm()
-    if form.validate_on_submit():
-        try:
-            plans.update_plan(current_user, item, _plan_data(form))
-        except (DomainError, InvalidInput) as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Plan saved."), "success")
-            return redirect(url_for("renovation.plan", plan_id=item.id))
-    return render_template("renovation/plan_form.html", plan=item, form=form), 422
+    done = submit(form, lambda: plans.update_plan(current_user, item, _plan_data(form)),
+                  _("Plan saved."), url_for("renovation.plan", plan_id=item.id))
+    return done or (render_template("renovation/plan_form.html", plan=item, form=form), 422)
 
 
 @bp.route("/plans/<int:plan_id>/visits", methods=["POST"])
@@ -201,29 +185,20 @@ def edit_plan(plan_id):
 def plan_visit(plan_id):
     item = access.load(HouseholdPlan, plan_id, can="can_edit")
     form = VisitForm()
-    if form.validate_on_submit():
-        try:
-            plans.record_visit(current_user, item, visited_on=form.visited_on.data,
-                               note=form.note.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Visit recorded."), "success")
-            return redirect(url_for("renovation.plan", plan_id=item.id))
-    return _plan_page(item, 422, visit_form=form)
+    done = submit(form, lambda: plans.record_visit(current_user, item,
+                                                   visited_on=form.visited_on.data,
+                                                   note=form.note.data),
+                  _("Visit recorded."), url_for("renovation.plan", plan_id=item.id))
+    return done or _plan_page(item, 422, visit_form=form)
 
 
 @bp.route("/plans/<int:plan_id>/status", methods=["POST"])
 @access.login
 def plan_status(plan_id):
     item = access.load(HouseholdPlan, plan_id, can="can_edit")
-    try:
-        plans.transition_plan(current_user, item, request.form.get("action", ""))
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        flash(_("Status changed to %(status)s.", status=item.status.value), "success")
-    return redirect(url_for("renovation.plan", plan_id=item.id))
+    return act(lambda: plans.transition_plan(current_user, item, request.form.get("action", "")),
+               lambda: _("Status changed to %(status)s.", status=item.status.value),
+               url_for("renovation.plan", plan_id=item.id))
 
 
 def _step_form(item):
@@ -241,16 +216,12 @@ def new_step(project_id):
     form = _step_form(item)
     if request.method == "GET" and request.args.get("household_id", type=int):
         form.household_id.data = request.args.get("household_id", type=int)
-    if form.validate_on_submit():
-        try:
-            step = supervision.create_step(current_user, item, title=form.title.data,
-                                           scheduled_on=form.scheduled_on.data,
-                                           household_id=form.household_id.data or None)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Work step announced."), "success")
-            return redirect(url_for("renovation.step", step_id=step.id))
+    done = submit(form, lambda: supervision.create_step(
+        current_user, item, title=form.title.data, scheduled_on=form.scheduled_on.data,
+        household_id=form.household_id.data or None), _("Work step announced."),
+        lambda step: url_for("renovation.step", step_id=step.id))
+    if done:
+        return done
     status = 422 if request.method == "POST" else 200
     return render_template("renovation/step_form.html", project=item, form=form), status
 
