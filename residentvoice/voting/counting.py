@@ -91,8 +91,15 @@ class Result:
 
     @property
     def explanation_text(self):
-        return str(self.explanation) % {
+        """One line: why it passed, or which threshold each option missed."""
+        text = str(self.explanation) % {
             "options": "、".join(o.label for o in self.passed_options)}
+        if self.passed or not self.participation_met:
+            return text
+        missed = [str(_l("%(option)s — %(threshold)s: %(detail)s", option=o.label,
+                         threshold=t.label, detail=t.text))
+                  for o in self.options for t in o.thresholds if not t.met][:3]
+        return " ".join([text, *missed])
 
 
 def rule_name(basis, matter):

@@ -166,20 +166,37 @@ def create_ballot(actor, compound, *, options=(), **data):
     return ballot
 
 
-def update_ballot(actor, ballot, *, options=(), **data):
-    """Edit a ballot before it opens; once open its rules are locked."""
+TOPIC_FIELDS = ("title", "description", "basis", "matter", "building_ids")
+
+
+def update_ballot(actor, ballot, *, options=(), now=None, **data):
+    """Edit a ballot before it opens; once open its rules are locked.
+
+    Changing the topic of an announced ballot (question, description, rule,
+    options, buildings) is a new notice: the 15 days of an owners' ballot
+    start again (Beijing property regulation: no vote on a topic not announced)."""
+    now = now or utcnow()
     _transition(ballot, "edit")
+    if ballot.status is S.announced:     # the announcement date is a fact, not an input
+        data = {**data, "announced_at": ballot.announced_at}
     values = _validate(ballot.compound, data)
     cleaned = _normalise_options(list(options or []))
-    changes = {}
-    for key, value in values.items():
-        if getattr(ballot, key) != value:
-            changes[key] = (getattr(ballot, key), value)
-            setattr(ballot, key, value)
+    changes = {key: (getattr(ballot, key), value) for key, value in values.items()
+               if getattr(ballot, key) != value}
     old_labels = [o.label for o in ballot.options]
-    if old_labels != [c[0] for c in cleaned] or any(
-            o.ref != c[2] for o, c in zip(ballot.options, cleaned)):
+    options_changed = old_labels != [c[0] for c in cleaned] or any(
+        o.ref != c[2] for o, c in zip(ballot.options, cleaned))
+    if options_changed:
         changes["options"] = (" / ".join(old_labels), " / ".join(c[0] for c in cleaned))
+    if ballot.status is S.announced and (options_changed or set(changes) & set(TOPIC_FIELDS)):
+        if values["basis"] is Basis.owners and values["opens_at"] - now < NOTICE_PERIOD:
+            raise InvalidInput(_l("Changing the topic after the announcement starts the 15 "
+                                  "days' notice again: move the opening date."), "opens_at")
+        values["announced_at"] = now
+        changes["announced_at"] = (ballot.announced_at, now)
+    for key, value in values.items():
+        setattr(ballot, key, value)
+    if options_changed:
         _set_options(ballot, cleaned)
     db.session.flush()
     record(actor, "ballot.edited", ballot, summary=ballot.title, changes=changes,

@@ -106,9 +106,32 @@ def test_rules_locked_once_open(db, world):
     with pytest.raises(TransitionNotAllowed):
         services.update_ballot(world.secretary, ballot, options=["A", "B"], **data)
     assert ballot.matter.name == "common_parts_use"
-    draft = make_ballot(world.secretary, world.compound_a, state="announced")
+    draft = make_ballot(world.secretary, world.compound_a, state="draft")
     services.update_ballot(world.secretary, draft, options=["A", "B"], **data)
     assert [o.label for o in draft.options] == ["A", "B"] and draft.matter.name == "use_fund"
+
+
+def test_changing_the_topic_after_the_notice_restarts_it(db, world):
+    now = utcnow()
+    ballot = make_ballot(world.secretary, world.compound_a, state="announced",
+                         announced_at=now - timedelta(days=10), opens_at=now + timedelta(days=8),
+                         closes_at=now + timedelta(days=20))
+    data = dict(basis="owners", matter="common_parts_use", announced_at=ballot.announced_at,
+                opens_at=ballot.opens_at, closes_at=ballot.closes_at)
+    with pytest.raises(InvalidInput) as error:
+        services.update_ballot(world.secretary, ballot, title="另一个事项", now=now, **data)
+    assert error.value.field == "opens_at" and ballot.title == "充电桩建设"
+    # moving only the closing date is not a new topic
+    services.update_ballot(world.secretary, ballot, title="充电桩建设", now=now,
+                           **{**data, "closes_at": now + timedelta(days=25)})
+    assert ballot.announced_at == now - timedelta(days=10)
+    services.update_ballot(world.secretary, ballot, title="另一个事项", now=now,
+                           **{**data, "opens_at": now + timedelta(days=15)})
+    assert ballot.announced_at == now and ballot.title == "另一个事项"
+    services.update_ballot(world.secretary, ballot, title="另一个事项", now=now,
+                           **{**data, "opens_at": now + timedelta(days=15),
+                              "announced_at": now - timedelta(days=30)})
+    assert ballot.announced_at == now     # cannot be backdated once announced
 
 
 def test_only_managers_create(db, world):
@@ -165,6 +188,10 @@ def test_institution_counts_once_in_headcount_with_full_area(db, world, factory)
     assert result.options[0].thresholds[0].met          # area 80 %
     assert not result.options[0].thresholds[1].met      # headcount 4/6 < 3/4
     assert not result.passed
+    with force_locale("en"):
+        assert result.explanation_text == (
+            "No option reached the required majority. 同意 — Agreement by participating "
+            "headcount: Reached 66.67%, at least 3/4 needed: not met.")
 
 
 def test_owner_with_two_units_votes_once_for_both(db, world, factory):
