@@ -7,7 +7,7 @@ from .. import access
 from ..errors_domain import DomainError
 from . import agenda, bp, services
 from .forms import AgendaItemForm, DeclineForm, SuggestionForm
-from .helpers import back, failed, load_meeting
+from .helpers import back, failed, form_status, load_meeting, submitted
 from .views import render_detail
 
 
@@ -29,17 +29,11 @@ def _item_data(form):
 def add_item(meeting_id):
     meeting = load_meeting(meeting_id, can="can_manage")
     form = AgendaItemForm()
-    if form.validate_on_submit():
-        try:
-            agenda.add_item(current_user, meeting, refs=form.refs(), **_item_data(form))
-        except DomainError as error:
-            failed(error, form)
-        else:
-            flash(_("Agenda item added."), "success")
-            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("meetings/item_form.html", form=form, meeting=meeting,
-                           item=None), status
+    done = submitted(form, lambda: agenda.add_item(current_user, meeting, refs=form.refs(),
+                                                   **_item_data(form)),
+                     _("Agenda item added."), url_for("meetings.detail", meeting_id=meeting.id))
+    return done or (render_template("meetings/item_form.html", form=form, meeting=meeting,
+                                    item=None), form_status())
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -50,18 +44,11 @@ def edit_item(meeting_id, item_id):
     form = AgendaItemForm(obj=item if request.method == "GET" else None)
     if request.method == "GET" and item.refs:
         form.ref_kind.data, form.ref_id.data = item.refs[0].ref_kind, item.refs[0].ref_id
-    if form.validate_on_submit():
-        try:
-            agenda.update_item(current_user, meeting, item, refs=form.refs(),
-                               **_item_data(form))
-        except DomainError as error:
-            failed(error, form)
-        else:
-            flash(_("Agenda item saved."), "success")
-            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("meetings/item_form.html", form=form, meeting=meeting,
-                           item=item), status
+    done = submitted(form, lambda: agenda.update_item(current_user, meeting, item,
+                                                      refs=form.refs(), **_item_data(form)),
+                     _("Agenda item saved."), url_for("meetings.detail", meeting_id=meeting.id))
+    return done or (render_template("meetings/item_form.html", form=form, meeting=meeting,
+                                    item=item), form_status())
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/delete", methods=["POST"])
@@ -131,14 +118,9 @@ def decline_suggestion(meeting_id, suggestion_id):
     if suggestion is None:
         abort(404)
     form = DeclineForm()
-    if form.validate_on_submit():
-        try:
-            agenda.decline_suggestion(current_user, meeting, suggestion_id, form.reason.data)
-        except DomainError as error:
-            failed(error, form)
-        else:
-            flash(_("The suggestion is declined; the resident sees your reason."), "success")
-            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("meetings/decline.html", form=form, meeting=meeting,
-                           suggestion=suggestion), status
+    done = submitted(form, lambda: agenda.decline_suggestion(current_user, meeting, suggestion_id,
+                                                             form.reason.data),
+                     _("The suggestion is declined; the resident sees your reason."),
+                     url_for("meetings.detail", meeting_id=meeting.id))
+    return done or (render_template("meetings/decline.html", form=form, meeting=meeting,
+                                    suggestion=suggestion), form_status())

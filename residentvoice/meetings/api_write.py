@@ -109,8 +109,8 @@ def meeting_agenda_add(meeting_id):
     return jsonify(_item(item, agenda.resolved_refs(meeting, user()))), 201
 
 
-@bp.route("/meetings/<int:meeting_id>/<any(announce, open, adjourn, draft_minutes, publish):action>",
-          methods=["POST"])
+@bp.route("/meetings/<int:meeting_id>/"
+          "<any(announce, open, adjourn, draft_minutes, publish):action>", methods=["POST"])
 @access.api()
 @documented("Move the meeting on: announce, open, adjourn, draft_minutes, publish",
             statuses=[200, 403, 404, 409, 422], success=ref("Meeting"), tag="meetings")

@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from .. import access
 from ..auth.views import _safe_next
+from ..errors_domain import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
 from .models import Meeting
@@ -44,3 +45,23 @@ def local_input(dt):
 def from_local(dt):
     """A datetime-local field's naive local time → naive UTC for storage."""
     return to_utc(dt) if dt else None
+
+
+def submitted(form, action, done, target):
+    """A valid POST runs ``action`` (a service call): on success flash ``done`` and
+    redirect to ``target``; otherwise None, and the caller shows the form again
+    with the errors beside the fields and what was typed."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        action()
+    except DomainError as error:
+        failed(error, form)
+        return None
+    flash(done, "success")
+    return redirect(target)
+
+
+def form_status():
+    """422 for a form sent back with errors, 200 for a first display."""
+    return 422 if request.method == "POST" else 200

@@ -51,9 +51,10 @@ def generate_text(meeting):
                            mover=motion.mover.name,
                            seconder=motion.seconder.name if motion.seconder else _("nobody")))
             if motion.votes_for is not None:
-                lines.append(_("Show of hands: for %(f)d, against %(a)d, abstain %(s)d — %(result)s.",
-                               f=motion.votes_for, a=motion.votes_against,
-                               s=motion.votes_abstain, result=motion.status.value))
+                lines.append(_(
+                    "Show of hands: for %(f)d, against %(a)d, abstain %(s)d — %(result)s.",
+                    f=motion.votes_for, a=motion.votes_against, s=motion.votes_abstain,
+                    result=motion.status.value))
             else:
                 lines.append(str(motion.status.value))
         if item.decision:

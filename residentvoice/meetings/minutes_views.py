@@ -10,7 +10,7 @@ from ..errors_domain import DomainError
 from ..extensions import db
 from . import attendance, bp, minutes
 from .forms import ActionForm, CommentForm, MinutesForm
-from .helpers import back, failed, load_meeting
+from .helpers import back, failed, form_status, load_meeting, submitted
 from .models import ActionItem, MeetingStatus
 
 WITH_MINUTES = (MeetingStatus.minutes_draft, MeetingStatus.minutes_published)
@@ -49,15 +49,9 @@ def minutes_page(meeting_id):
     if not meeting.can_record(current_user):
         abort(403)
     form = MinutesForm()
-    if form.validate_on_submit():
-        try:
-            minutes.edit(current_user, meeting, form.text.data)
-        except DomainError as error:
-            failed(error, form)
-        else:
-            flash(_("Minutes saved."), "success")
-            return redirect(url_for("meetings.minutes_page", meeting_id=meeting.id))
-    return _render(meeting, minutes_form=form, status=422)
+    done = submitted(form, lambda: minutes.edit(current_user, meeting, form.text.data),
+                     _("Minutes saved."), url_for("meetings.minutes_page", meeting_id=meeting.id))
+    return done or _render(meeting, minutes_form=form, status=422)
 
 
 @bp.route("/<int:meeting_id>/minutes/approve", methods=["POST"])
@@ -92,15 +86,10 @@ def comment(meeting_id):
     if meeting.status is not MeetingStatus.minutes_published:
         abort(404)
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            minutes.comment(current_user, meeting, form.body.data)
-        except DomainError as error:
-            failed(error, form)
-        else:
-            flash(_("Thank you for your comment."), "success")
-            return redirect(url_for("meetings.minutes_page", meeting_id=meeting.id))
-    return _render(meeting, comment_form=form, status=422)
+    done = submitted(form, lambda: minutes.comment(current_user, meeting, form.body.data),
+                     _("Thank you for your comment."),
+                     url_for("meetings.minutes_page", meeting_id=meeting.id))
+    return done or _render(meeting, comment_form=form, status=422)
 
 
 @bp.route("/<int:meeting_id>/actions", methods=["GET", "POST"])
@@ -109,17 +98,12 @@ def add_action(meeting_id):
     meeting = load_meeting(meeting_id, can="can_record")
     form = ActionForm()
     form.owner_id.choices = minutes.owner_choices(meeting)
-    if form.validate_on_submit():
-        try:
-            minutes.add_action(current_user, meeting, text=form.text.data,
-                               owner_id=form.owner_id.data, due_on=form.due_on.data)
-        except DomainError as error:
-            failed(error, form)
-        else:
-            flash(_("Action item added."), "success")
-            return back(meeting, "meetings.detail")
-    status = 422 if request.method == "POST" else 200
-    return render_template("meetings/action_form.html", meeting=meeting, form=form), status
+    done = submitted(form, lambda: minutes.add_action(current_user, meeting, text=form.text.data,
+                                                      owner_id=form.owner_id.data,
+                                                      due_on=form.due_on.data),
+                     _("Action item added."), url_for("meetings.detail", meeting_id=meeting.id))
+    return done or (render_template("meetings/action_form.html", meeting=meeting, form=form),
+                    form_status())
 
 
 @bp.route("/actions/<int:action_id>/done", methods=["POST"])

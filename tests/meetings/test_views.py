@@ -263,3 +263,33 @@ def test_a_meeting_for_the_whole_community_invites_every_compound(mt, client, au
     assert meeting.compound_id is None and meeting.community_id == mt.world.community_a.id
     assert {mt.resident.id, elsewhere.id} <= services.invitee_ids(meeting)
     assert mt.outsider.id not in services.invitee_ids(meeting)
+
+
+def test_action_item_form_keeps_values_and_refuses_a_past_date(mt, client, auth, db):
+    from residentvoice.meetings import minutes
+    meeting = mt.in_session()
+    auth.login(mt.secretary)
+    past = (utcnow() - timedelta(days=2)).date().isoformat()
+    response = client.post(f"/meetings/{meeting.id}/actions",
+                           data={"text": "联系施工方", "owner_id": mt.third.id, "due_on": past})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "联系施工方" in body and 'id="due_on-error"' in body
+    assert minutes.actions_of(meeting) == []
+    soon = (utcnow() + timedelta(days=7)).date().isoformat()
+    response = client.post(f"/meetings/{meeting.id}/actions",
+                           data={"text": "联系施工方", "owner_id": mt.third.id, "due_on": soon})
+    assert response.status_code == 302
+    assert [a.text for a in minutes.actions_of(meeting)] == ["联系施工方"]
+
+
+def test_declining_a_suggestion_needs_a_reason_on_the_form(mt, client, auth, db):
+    from residentvoice.meetings import agenda
+    meeting = mt.announced()
+    suggestion = agenda.suggest(mt.resident, meeting, title="儿童游乐设施")
+    auth.login(mt.secretary)
+    url = f"/meetings/{meeting.id}/suggestions/{suggestion.id}/decline"
+    assert "儿童游乐设施" in client.get(url).get_data(as_text=True)
+    assert client.post(url, data={"reason": ""}).status_code == 422
+    assert client.post(url, data={"reason": "本次会议只讨论充电桩"}).status_code == 302
+    db.session.refresh(suggestion)
+    assert suggestion.reason == "本次会议只讨论充电桩"
