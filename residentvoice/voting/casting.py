@@ -283,8 +283,11 @@ def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, household_codes,
             cast, _changed = _store(ballot, household.id, option, Channel.proxy, now=now,
                                     entered_by_id=actor.id, proxy_id=proxy.id)
             casts.append(cast)
-        upload = store(authorisation, actor=actor, object_type="ballot_proxy",
-                       object_id=proxy.id, allow_pdf=True)
+        try:
+            upload = store(authorisation, actor=actor, object_type="ballot_proxy",
+                           object_id=proxy.id, allow_pdf=True)
+        except InvalidInput as error:
+            raise InvalidInput(error.message, "authorisation")
         proxy.upload_id = upload.id
         db.session.flush()
     record(actor, "ballot.proxy_vote", ballot,

@@ -155,6 +155,11 @@ def test_proxy_vote_with_signed_form_and_cap(client, auth, world, factory, db):
             "households": world.household_a2.code, "option": ballot.options[0].id}
     missing = client.post(url, data=data)
     assert 'id="authorisation-error"' in text(missing)
+    not_a_scan = client.post(url, data={**data, "authorisation": (io.BytesIO(b"hello"), "a.pdf")},
+                             content_type="multipart/form-data")
+    assert 'id="authorisation-error"' in text(not_a_scan)
+    assert 'value="张代理"' in text(not_a_scan)
+    assert db.session.scalar(db.select(db.func.count(Proxy.id))) == 0
     ok = client.post(url, data={**data, "authorisation": (io.BytesIO(PDF), "form.pdf")},
                      content_type="multipart/form-data")
     assert ok.status_code == 302
