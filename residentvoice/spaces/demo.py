@@ -130,7 +130,7 @@ def _load_compound(compound, manager, residents):
     for user in residents[:6]:
         discussion.support(user, station)
     transition_proposal(manager, station, "put_on_agenda", reason="居民议事会")
-    proposals.record_council_decision(manager, station, True,
+    proposals.record_council_decision(manager, station, "accept",
                                       "居民议事会表决：赞成21人，反对2人")
     services.change_space_status(manager, west, "start_construction", "施工方进场")
     services.record_progress(manager, west, {

@@ -162,7 +162,8 @@ class WithdrawForm(BaseForm):
 
 class DecisionForm(BaseForm):
     decision = RadioField(_l("The meeting decided to"), choices=choices([
-        ("accept", _l("Accept this proposal")), ("reject", _l("Reject this proposal"))]),
+        ("accept", _l("Accept this proposal")), ("reject", _l("Reject this proposal")),
+        ("back_to_open", _l("Postpone: back to open for support"))]),
         validators=[required(_l("Choose the decision."))])
     reason = TextAreaField(_l("Which meeting, and the vote"), validators=[
         required(_l("Say which meeting decided and how.")), limit(v.REASON_MAX)])

@@ -118,9 +118,8 @@ def edit_proposal(proposal_id):
         return _to_proposal(proposal)
     if form.validate_on_submit():
         try:
-            service.update_proposal(current_user, proposal, form.data, photo_of(form))
-            if request.form.get("action") == "submit":
-                service.submit_proposal(current_user, proposal)
+            service.revise_proposal(current_user, proposal, form.data, photo_of(form),
+                                    submit=request.form.get("action") == "submit")
         except DomainError as error:
             show_domain_error(form, error)
         else:
@@ -203,8 +202,8 @@ def decide_proposal(proposal_id):
     form = DecisionForm(prefix="decision")
     if form.validate():
         try:
-            service.record_council_decision(current_user, proposal,
-                                            form.decision.data == "accept", form.reason.data)
+            service.record_council_decision(current_user, proposal, form.decision.data,
+                                            form.reason.data)
         except DomainError as error:
             show_domain_error(form, error)
         else:

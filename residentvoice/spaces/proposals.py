@@ -206,15 +206,29 @@ def withdraw_proposal(actor, proposal, reason="", now=None):
     return transition_proposal(actor, proposal, "withdraw", reason=reason, now=now)
 
 
-def record_council_decision(actor, proposal, accept, reason, now=None):
-    """A resident council meeting decided on a proposal on its agenda; the
-    secretary records it.  Accepting decides the space and rejects the space's
-    other proposals still under discussion."""
+COUNCIL_DECISIONS = ("accept", "reject", "back_to_open")
+
+
+def record_council_decision(actor, proposal, decision, reason, now=None):
+    """A resident council meeting decided on a proposal on its agenda and the
+    secretary records it: accepted (the space is decided and its other
+    proposals in discussion are set aside), rejected, or postponed (back to
+    open for support)."""
+    if decision not in COUNCIL_DECISIONS:
+        raise InvalidInput(_l("Choose the decision."), "decision")
     reason = v.text(reason, "reason", max_length=v.REASON_MAX, required=True,
                     message=_l("Say which meeting decided and how."))
     with db.session.begin_nested():
-        transition_proposal(actor, proposal, "accept" if accept else "reject",
-                            reason=reason, now=now)
-        if accept:
+        transition_proposal(actor, proposal, decision, reason=reason, now=now)
+        if decision == "accept":
             decide_space(actor, proposal, reason, now=now)
     return proposal
+
+
+def revise_proposal(actor, proposal, data, photo=None, submit=False, now=None):
+    """Save the proposer's changes and, if asked, submit them: both or neither."""
+    with db.session.begin_nested():
+        changes = update_proposal(actor, proposal, data, photo)
+        if submit:
+            submit_proposal(actor, proposal, now=now)
+    return changes

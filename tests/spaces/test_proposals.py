@@ -237,13 +237,42 @@ def test_council_decision_accepts_one_and_decides_the_space(factory):
     for p in (winner, loser):
         p.status = P.on_agenda
     with pytest.raises(InvalidInput) as error:
-        proposals.record_council_decision(w.secretary, winner, True, "")
+        proposals.record_council_decision(w.secretary, winner, "accept", "")
     assert error.value.field == "reason"
-    proposals.record_council_decision(w.secretary, winner, True, "5月议事会 18票同意")
+    proposals.record_council_decision(w.secretary, winner, "accept", "5月议事会 18票同意")
     assert winner.status is P.accepted and winner.decided_at is not None
     assert loser.status is P.rejected and loser.history[-1].action == "set_aside"
     assert draft.status is P.draft
     assert space.status is S.decided
+
+
+def test_council_can_reject_or_postpone(factory):
+    w = factory.world()
+    space = make_space(w)
+    rejected, postponed = make_proposal(w, space), make_proposal(w, space, title="花箱")
+    rejected.status = postponed.status = P.on_agenda
+    with pytest.raises(InvalidInput) as error:
+        proposals.record_council_decision(w.secretary, rejected, "maybe", "会议")
+    assert error.value.field == "decision"
+    proposals.record_council_decision(w.secretary, rejected, "reject", "议事会 3:19")
+    proposals.record_council_decision(w.secretary, postponed, "back_to_open", "下次再议")
+    assert (rejected.status, postponed.status) == (P.rejected, P.open)
+    assert space.status is S.deliberating
+    postponed.status = P.on_agenda
+    with pytest.raises(NotAllowed):
+        proposals.record_council_decision(w.resident, postponed, "accept", "自己通过")
+    assert postponed.status is P.on_agenda
+
+
+def test_revision_and_submission_are_atomic(factory):
+    w = factory.world()
+    space = make_space(w)
+    proposal = make_proposal(w, space, status="returned")
+    space.status = S.decided
+    with pytest.raises(InvalidInput):
+        proposals.revise_proposal(w.resident, proposal, proposal_data(title="新标题"),
+                                  submit=True)
+    assert proposal.title == "建设自行车棚" and proposal.status is P.returned
 
 
 def test_construction_progress_and_completion(factory):
@@ -251,7 +280,7 @@ def test_construction_progress_and_completion(factory):
     space = make_space(w)
     proposal = make_proposal(w, space)
     proposal.status = P.on_agenda
-    proposals.record_council_decision(w.secretary, proposal, True, "议事会通过")
+    proposals.record_council_decision(w.secretary, proposal, "accept", "议事会通过")
     with pytest.raises(InvalidInput) as error:
         services.record_progress(w.secretary, space, {"percent": "120"})
     assert error.value.field == "percent"
