@@ -155,18 +155,22 @@ class SpaceProgress(db.Model):
                                          name="ck_space_progress_percent"),)
 
 
-class Proposal(TimestampMixin, db.Model):
+class ProposalContent:
+    """What a proposal says; kept for each submitted revision too."""
+    kind = db.Column(_enum(ProposalKind), nullable=False)
+    title = db.Column(db.String(120), nullable=False)
+    description = db.Column(db.Text, nullable=False, default="")
+    quantity = db.Column(db.Integer)
+    estimated_cost = db.Column(db.Numeric(12, 2))  # yuan
+    payer = db.Column(_enum(Payer))
+
+
+class Proposal(ProposalContent, TimestampMixin, db.Model):
     """A proposal for the use of a space, by a resident or by a secretary on
     behalf of residents."""
     id = db.Column(db.Integer, primary_key=True)
     space_id = db.Column(db.ForeignKey("space.id"), nullable=False, index=True)
     compound_id = db.Column(db.ForeignKey("compound.id"), nullable=False, index=True)
-    kind = db.Column(_enum(ProposalKind), nullable=False)
-    title = db.Column(db.String(120), nullable=False)
-    description = db.Column(db.Text, nullable=False, default="")
-    quantity = db.Column(db.Integer)
-    estimated_cost = db.Column(db.Numeric(12, 2))
-    payer = db.Column(_enum(Payer))
     status = db.Column(_enum(ProposalStatus), nullable=False, default=ProposalStatus.draft,
                        index=True)
     proposer_id = db.Column(db.ForeignKey("user.id"), nullable=False, index=True)
@@ -244,17 +248,11 @@ class ProposalStatusChange(db.Model):
     actor = db.relationship("User")
 
 
-class ProposalRevision(db.Model):
+class ProposalRevision(ProposalContent, db.Model):
     """What the proposer submitted each time (revision history)."""
     id = db.Column(db.Integer, primary_key=True)
     proposal_id = db.Column(db.ForeignKey("proposal.id"), nullable=False, index=True)
     number = db.Column(db.Integer, nullable=False)
-    kind = db.Column(_enum(ProposalKind), nullable=False)
-    title = db.Column(db.String(120), nullable=False)
-    description = db.Column(db.Text, nullable=False, default="")
-    quantity = db.Column(db.Integer)
-    estimated_cost = db.Column(db.Numeric(12, 2))
-    payer = db.Column(_enum(Payer))
     author_id = db.Column(db.ForeignKey("user.id"))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     proposal = db.relationship(Proposal, back_populates="revisions")

@@ -21,6 +21,16 @@ def _to_proposal(proposal, anchor=""):
     return redirect(url_for("spaces.proposal", proposal_id=proposal.id) + anchor)
 
 
+def _attempt(step, success):
+    """Run a one-click step; flash its refusal or ``success`` (nothing to redisplay)."""
+    try:
+        step()
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(success, "success")
+
+
 def _proposal_form(actor_manages, **kwargs):
     form = ProposalForm(**kwargs)
     if not actor_manages:
@@ -149,12 +159,8 @@ def proposal_photo(proposal_id):
 @access.login
 def submit_proposal(proposal_id):
     proposal = access.load(Proposal, proposal_id, can="can_edit")
-    try:
-        service.submit_proposal(current_user, proposal)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        flash(_("Proposal submitted for the compliance review."), "success")
+    _attempt(lambda: service.submit_proposal(current_user, proposal),
+             _("Proposal submitted for the compliance review."))
     return _to_proposal(proposal)
 
 
@@ -165,12 +171,8 @@ def withdraw_proposal(proposal_id):
     form = WithdrawForm(prefix="withdraw")
     if not form.validate():
         return proposal_page(proposal, 422, withdraw_form=form)
-    try:
-        service.withdraw_proposal(current_user, proposal, form.reason.data)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        flash(_("Proposal withdrawn."), "success")
+    _attempt(lambda: service.withdraw_proposal(current_user, proposal, form.reason.data),
+             _("Proposal withdrawn."))
     return _to_proposal(proposal)
 
 
@@ -217,12 +219,8 @@ def decide_proposal(proposal_id):
 def support(proposal_id):
     proposal = access.load(Proposal, proposal_id, can="can_support")
     household_id = request.form.get("household_id", type=int)
-    try:
-        discussion.support(current_user, proposal, household_id)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        flash(_("Your household supports this proposal."), "success")
+    _attempt(lambda: discussion.support(current_user, proposal, household_id),
+             _("Your household supports this proposal."))
     return _to_proposal(proposal, "#support")
 
 
@@ -231,12 +229,8 @@ def support(proposal_id):
 def unsupport(proposal_id):
     proposal = access.load(Proposal, proposal_id, can="can_support")
     household_id = request.form.get("household_id", type=int)
-    try:
-        discussion.withdraw_support(current_user, proposal, household_id)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        flash(_("Your household's support is withdrawn."), "success")
+    _attempt(lambda: discussion.withdraw_support(current_user, proposal, household_id),
+             _("Your household's support is withdrawn."))
     return _to_proposal(proposal, "#support")
 
 
@@ -278,12 +272,7 @@ def edit_comment(comment_id):
 @access.login
 def delete_comment(comment_id):
     comment = access.load(Comment, comment_id, can="is_author")
-    try:
-        discussion.delete_comment(current_user, comment)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        flash(_("Comment deleted."), "success")
+    _attempt(lambda: discussion.delete_comment(current_user, comment), _("Comment deleted."))
     return _to_proposal(comment.proposal, f"#comment-{comment.id}")
 
 
@@ -295,12 +284,8 @@ def flag_comment(comment_id):
     if not form.validate():
         flash(_("At most %(max)d characters.", max=500), "error")
         return _to_proposal(comment.proposal, f"#comment-{comment.id}")
-    try:
-        discussion.flag_comment(current_user, comment, form.reason.data)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        flash(_("Thank you. The moderators will look at this comment."), "success")
+    _attempt(lambda: discussion.flag_comment(current_user, comment, form.reason.data),
+             _("Thank you. The moderators will look at this comment."))
     return _to_proposal(comment.proposal, f"#comment-{comment.id}")
 
 

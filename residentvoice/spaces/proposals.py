@@ -22,8 +22,8 @@ from .services import _store_photo, secretary_ids
 from .workflow import decide_space, transition_proposal, transition_space
 
 MAX_COST = Decimal("9999999999.99")
-PROPOSAL_FIELDS = ("kind", "title", "description", "quantity", "estimated_cost", "payer",
-                   "on_behalf_of")
+CONTENT_FIELDS = ("kind", "title", "description", "quantity", "estimated_cost", "payer")
+PROPOSAL_FIELDS = CONTENT_FIELDS + ("on_behalf_of",)
 OPEN_SPACE_STATUSES = (SpaceStatus.vacated, SpaceStatus.deliberating)
 
 
@@ -103,11 +103,8 @@ def add_proposal_photo(actor, proposal, photo):
 
 def _snapshot(actor, proposal, now=None):
     number = len(proposal.revisions) + 1
-    revision = ProposalRevision(proposal=proposal, number=number, kind=proposal.kind,
-                                title=proposal.title, description=proposal.description,
-                                quantity=proposal.quantity,
-                                estimated_cost=proposal.estimated_cost, payer=proposal.payer,
-                                author_id=actor.id)
+    revision = ProposalRevision(proposal=proposal, number=number, author_id=actor.id,
+                                **{f: getattr(proposal, f) for f in CONTENT_FIELDS})
     if now:
         revision.created_at = now
     db.session.add(revision)

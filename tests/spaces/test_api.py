@@ -1,9 +1,6 @@
 """The spaces and proposals API: statuses as documented, errors as JSON."""
 import pytest
 
-from residentvoice.spaces.discussion_models import Support
-from residentvoice.spaces.models import ProposalStatus as P
-
 from .helpers import CHECKLIST_OK, make_proposal, make_space
 
 
