@@ -176,3 +176,95 @@ def test_burst_of_ticket_transitions_keeps_one_timeline(race_app):
     assert [s for _l, s, _b in results].count(200) == 1, results
     chain = assert_timeline_is_one_chain(race_app, ticket_id)
     assert [action for _f, action, _t in chain][-2:][0] == "acknowledge"
+
+
+# ---- a worker killed in the middle of vote POSTs ----------------------------
+
+VOTERS = 60
+
+
+def setup_many_voters(app):
+    from tests.factories import Factory
+    from tests.voting.helpers import make_ballot
+    with app.app_context():
+        factory = Factory(db)
+        w = factory.world()
+        voters = []
+        for n in range(VOTERS):
+            household = factory.household(w.building_a, area=f"{50 + n % 30}.25",
+                                          floor=1 + n // 10, unit=f"K{n:03d}")
+            voters.append((household.id, factory.resident(household)))
+        ballot = make_ballot(w.secretary, w.compound_a)
+        plan = [(household_id, tokens_for({"v": user})["v"]) for household_id, user in voters]
+        ids = {"ballot": ballot.id, "options": [o.id for o in ballot.options]}
+        db.session.commit()
+    return ids, plan
+
+
+def post_vote(base, ballot_id, household_id, option_id, token):
+    """``(status, receipt)``; ``(None, None)`` when the connection broke."""
+    import json
+    import urllib.error
+    import urllib.request
+    request = urllib.request.Request(
+        f"{base}/api/v1/ballots/{ballot_id}/votes", method="POST",
+        data=json.dumps({"household_id": household_id, "option_id": option_id}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.load(response).get("receipt")
+    except urllib.error.HTTPError as error:
+        return error.code, None
+    except OSError:  # reset or refused: the worker died with the request
+        return None, None
+
+
+def test_worker_killed_mid_votes_leaves_no_partial_vote(race_app, tmp_path):
+    import os
+    import signal
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from residentvoice.voting.models import Cast, Vote
+
+    from .ops.servers import gunicorn, worker_pids
+    ids, plan = setup_many_voters(race_app)
+    url = race_app.config["SQLALCHEMY_DATABASE_URI"].replace("+psycopg", "")
+    outcomes = {}
+    with gunicorn(url, tmp_path / "gunicorn.log", workers=2) as (base, master):
+        def vote(entry):
+            household_id, token = entry
+            option = ids["options"][household_id % 2]
+            outcomes[household_id] = post_vote(base, ids["ballot"], household_id, option, token)
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            futures = [pool.submit(vote, entry) for entry in plan]
+            while len(outcomes) < VOTERS // 3:
+                time.sleep(0.01)
+            victim = worker_pids(master.pid)[0]
+            os.kill(victim, signal.SIGKILL)  # in the middle of the load
+            for future in futures:
+                future.result()
+        # The master replaced the worker; the clients whose answer was lost retry.
+        for household_id, token in plan:
+            if outcomes[household_id][0] is None:
+                retried = post_vote(base, ids["ballot"], household_id,
+                                    ids["options"][household_id % 2], token)
+                outcomes[household_id] = ("retried",) + retried
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert f"Worker (pid:{victim}) was sent SIGKILL" in log, log[-2000:]
+    statuses = [o[0] if o[0] != "retried" else o[1] for o in outcomes.values()]
+    assert all(status in (201, 409) for status in statuses), outcomes
+    acknowledged = {h: o[1] for h, o in outcomes.items() if o[0] == 201}
+    assert len(acknowledged) >= VOTERS // 2
+    with race_app.app_context():
+        casts = db.session.scalars(db.select(Cast).where(Cast.ballot_id == ids["ballot"])).all()
+        votes = db.session.scalars(db.select(Vote).where(Vote.ballot_id == ids["ballot"])).all()
+        receipts = {c.receipt: c for c in casts}
+        for household_id, receipt in acknowledged.items():  # every 201 is there
+            assert receipt in receipts and receipts[receipt].households == str(household_id)
+        # No partial vote: each cast has its vote row and each vote its cast.
+        assert sorted(v.cast_id for v in votes) == sorted(c.id for c in casts)
+        assert sorted(v.household_id for v in votes) == sorted(h for h, _t in plan)
+    verify = race_app.test_cli_runner().invoke(args=["ballots", "verify", str(ids["ballot"])])
+    assert verify.exit_code == 0, verify.output
