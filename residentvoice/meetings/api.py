@@ -11,7 +11,13 @@ from ..errors_domain import DomainError
 from . import agenda, attendance, minutes, services
 from .models import CheckinMethod, Meeting, MeetingStatus
 
-SIDES = {"pro": "for", "con": "against"}
+MAX_INT = 2**31 - 1
+
+
+def is_int(value):
+    """A JSON integer the database can hold (booleans are not integers here)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_INT
+
 
 add_schemas({
     "Meeting": {"type": "object", "properties": {
@@ -164,7 +170,7 @@ def meeting_checkin(meeting_id):
     data = json_body()
     try:
         if data.get("user_id") is not None:
-            if not isinstance(data["user_id"], int):
+            if not is_int(data["user_id"]):
                 fail(422, "invalid", "user_id must be an integer.")
             entry = attendance.check_in_other(user(), meeting, data["user_id"])
         else:

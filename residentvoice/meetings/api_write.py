@@ -10,7 +10,7 @@ from ..api.helpers import domain_error, fail, json_body, load, user
 from ..api.spec import documented, ref
 from ..errors_domain import DomainError
 from . import agenda, services
-from .api import _item, meeting_json
+from .api import MAX_INT, _item, is_int, meeting_json
 from .models import InviteeScope, Meeting, MeetingKind
 
 INTEGER = {"type": "integer"}
@@ -45,15 +45,15 @@ def _when(value):
 def _enum(enum_cls, value, field, default=None):
     if value is None and default is not None:
         return default
-    if value not in enum_cls.__members__:
+    if not isinstance(value, str) or value not in enum_cls.__members__:
         fail(422, "invalid", f"{field} must be one of: " + ", ".join(enum_cls.__members__))
     return enum_cls[value]
 
 
 def _integers(data, fields):
     for field in fields:
-        if field in data and (not isinstance(data[field], int) or isinstance(data[field], bool)):
-            fail(422, "invalid", f"{field} must be an integer.")
+        if field in data and not is_int(data[field]):
+            fail(422, "invalid", f"{field} must be an integer from 0 to {MAX_INT}.")
 
 
 @bp.route("/meetings", methods=["POST"])
@@ -66,7 +66,7 @@ def meeting_create():
     _integers(data, ("compound_id", "chair_id", "recorder_id", "duration_minutes",
                      "speech_seconds", "speeches_per_motion", "publicity_days"))
     named = data.get("named_user_ids") or []
-    if not isinstance(named, list) or not all(isinstance(i, int) for i in named):
+    if not isinstance(named, list) or not all(is_int(i) for i in named):
         fail(422, "invalid", "named_user_ids must be a list of integers.")
     fields = {k: data[k] for k in ("duration_minutes", "speech_seconds", "speeches_per_motion",
                                    "publicity_days") if k in data}
@@ -95,7 +95,7 @@ def meeting_agenda_add(meeting_id):
     _integers(data, ("time_box_minutes",))
     refs = data.get("refs") or []
     if not isinstance(refs, list) or not all(
-            isinstance(r, dict) and isinstance(r.get("kind"), str) and isinstance(r.get("id"), int)
+            isinstance(r, dict) and isinstance(r.get("kind"), str) and is_int(r.get("id"))
             for r in refs):
         fail(422, "invalid", "refs must be a list of {\"kind\", \"id\"}.")
     try:

@@ -50,7 +50,8 @@ class AgendaItemForm(BaseForm):
         ("", _l("Nothing")), ("proposal", _l("A proposal")), ("ballot", _l("A ballot"))]),
         validators=[Optional()])
     ref_id = IntegerField(_l("Its number"), render_kw=NUMBER, validators=[
-        Optional(), NumberRange(min=1, message=_l("Enter the number shown on its page."))])
+        Optional(), NumberRange(min=1, max=2**31 - 1,
+                                message=_l("Enter the number shown on its page."))])
 
     def refs(self):
         if self.ref_kind.data and self.ref_id.data:

@@ -155,6 +155,9 @@ def _check_officers(community_id, compound_id, data):
 
 
 def _check_rules(data, now):
+    title = (data.get("title") or "").strip()
+    if not title or len(title) > 200:
+        raise InvalidInput(_l("Enter a title."), "title")
     if data["starts_at"] <= now:
         raise InvalidInput(_l("The meeting must start in the future."), "starts_at")
     for field, low, high in (("duration_minutes", 10, 600), ("speech_seconds", 30, 900),

@@ -113,3 +113,19 @@ def test_residents_cannot_call_or_move_meetings_through_the_api(mt, api, db):
                     json={"title": "x"}).status_code == 403
     api.login(mt.outsider)
     assert api.post(f"/api/v1/meetings/{meeting.id}/open").status_code == 404
+
+
+def test_api_input_of_the_wrong_type_answers_422(mt, api, db):
+    meeting = mt.in_session(present=[])
+    api.login(mt.secretary)
+    url = f"/api/v1/meetings/{meeting.id}/checkin"
+    assert api.post(url, json={"user_id": True}).status_code == 422
+    assert api.post(url, json={"user_id": 10**12}).status_code == 422
+    body = {"compound_id": mt.world.compound_a.id, "title": "  ", "kind": ["council"],
+            "starts_at": "2099-12-05T19:00:00+08:00", "chair_id": mt.chair.id,
+            "recorder_id": mt.secretary.id}
+    assert api.post("/api/v1/meetings", json=body).status_code == 422
+    body["kind"] = "council"
+    assert api.post("/api/v1/meetings", json=body).status_code == 422          # blank title
+    assert api.post("/api/v1/meetings", json={**body, "title": "t", "compound_id": 10**15}
+                    ).status_code == 422
