@@ -8,6 +8,7 @@ from ..directory.models import Building, Compound, Household
 from ..extensions import db
 from ..models import utcnow
 from ..tickets.models import OPEN_STATUSES, Category, EventKind, Status, Ticket, TicketEvent
+from ..tickets.services import as_id, clean
 from .models import ApiKey, hash_key
 
 # Dongcheng district's bounding box (WGS-84), a little generous at the edges.
@@ -37,7 +38,7 @@ def create_key(name):
 
 
 def revoke_key(ident):
-    key = db.session.get(ApiKey, int(ident)) if str(ident).isdigit() else \
+    key = db.session.get(ApiKey, as_id(ident)) if as_id(ident) is not None else \
         db.session.scalar(db.select(ApiKey).where(ApiKey.prefix == ident))
     if key is None:
         return None
@@ -86,9 +87,10 @@ def find_requests(args, now=None):
     ids = args.get("service_request_id")
     if ids:
         wanted = [part.strip() for part in ids.split(",") if part.strip()]
-        if not wanted or not all(part.isdigit() for part in wanted):
+        numbers = [as_id(part) for part in wanted]
+        if not wanted or None in numbers:
             raise Open311Error(400, "service_request_id must be a comma-separated list of ids.")
-        query = query.where(Ticket.id.in_([int(p) for p in wanted[:MAX_RESULTS]]))
+        query = query.where(Ticket.id.in_(numbers[:MAX_RESULTS]))
         return db.session.scalars(query.order_by(Ticket.id)).all()
     code = args.get("service_code")
     if code:
@@ -125,7 +127,7 @@ def published():
 
 
 def get_request(ident):
-    ticket = db.session.get(Ticket, int(ident)) if str(ident).isdigit() else None
+    ticket = db.session.get(Ticket, as_id(ident)) if as_id(ident) is not None else None
     if ticket is None or not (ticket.public or ticket.source.name == "open311"):
         raise Open311Error(404, f"Service request {ident} not found.")
     return ticket
@@ -186,7 +188,9 @@ def request_dict(ticket, notes):
 def _coordinate(value, name):
     try:
         number = Decimal(value)
-    except (InvalidOperation, TypeError):
+    except (InvalidOperation, TypeError, ValueError):
+        number = None
+    if number is None or not number.is_finite():
         raise Open311Error(400, f"{name} must be a decimal number.")
     low, high = DONGCHENG[name]
     if not low <= number <= high:
@@ -199,11 +203,13 @@ def locate(form):
     household or building code), address_string (matched to a compound's
     name or address) or lat+long with attribute[compound]."""
     address_id = (form.get("address_id") or "").strip()
-    address = (form.get("address_string") or "").strip()[:200]
+    address = clean(form.get("address_string")).strip()[:200]
     lat = form.get("lat")
     long = form.get("long")
     if (lat in (None, "")) != (long in (None, "")):
-        raise Open311Error(400, "lat and long must be given together.")
+        if not (address_id or address):
+            raise Open311Error(400, "lat and long must be given together.")
+        lat = long = None  # a lone coordinate beside an address says nothing
     lat = _coordinate(lat, "lat") if lat not in (None, "") else None
     long = _coordinate(long, "long") if long not in (None, "") else None
     if not (address_id or address or lat is not None):

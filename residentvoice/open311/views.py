@@ -10,6 +10,9 @@ from . import bp, services
 from .services import Open311Error
 
 FORMATS = ("json", "xml")
+# Characters XML 1.0 cannot carry (C0 controls other than tab, newline, return).
+NOT_XML = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+NOT_XML.update(dict.fromkeys((0xFFFE, 0xFFFF)))
 XML_ITEM = {"services": "service", "service_requests": "request", "errors": "error",
             "attributes": "attribute", "values": "value", "endpoints": "endpoint",
             "formats": "format"}
@@ -27,7 +30,7 @@ def _xml_value(parent, tag, value):
     elif isinstance(value, bool):
         node.text = "true" if value else "false"
     elif value is not None:
-        node.text = str(value)
+        node.text = str(value).translate(NOT_XML)
     return node
 
 

@@ -13,8 +13,8 @@ from ..notifications.services import notify
 from ..uploads import services as uploads
 from . import sla, workflow
 from .models import Affected, Closure, Status, Ticket
-from .services import (MAX_PHOTOS, check_text, handler_user_ids, route, secretary_user_ids,
-                       ticket_url)
+from .services import (MAX_PHOTOS, as_id, check_text, handler_user_ids, route,
+                       secretary_user_ids, ticket_url)
 
 SHANGHAI = timedelta(hours=8)  # Asia/Shanghai has no daylight saving time
 
@@ -159,9 +159,8 @@ def refuse(actor, ticket, comment, now=None):
 def mark_duplicate(actor, ticket, original_id, now=None):
     """Merge into the original; the reporter's household is counted there."""
     _check(ticket, "mark_duplicate", actor)
-    try:
-        original_id = int(original_id)
-    except (TypeError, ValueError):
+    original_id = as_id(str(original_id or "").strip().upper().lstrip("T"))
+    if original_id is None:
         raise InvalidInput(_l("Enter the number of the original ticket."), "duplicate_of")
     original = db.session.get(Ticket, original_id)
     if original is None or original.id == ticket.id or \

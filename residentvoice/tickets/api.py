@@ -195,6 +195,9 @@ def tickets_transition(ticket_id):
     for key in ("comment", "note"):
         if key in fields:
             fields[key] = _str(fields[key])
+    for key in ("organisation_id", "duplicate_of", "rating"):
+        if key in fields:
+            fields[key] = _int(fields[key], key)
     try:
         actions.perform(user(), ticket, action, fields)
     except DomainError as error:

@@ -93,8 +93,9 @@ class RerouteForm(BaseForm):
 
 
 class DuplicateForm(BaseForm):
-    duplicate_of = IntegerField(_l("Number of the original ticket"), validators=[
-        InputRequired(message=_l("Enter the number of the original ticket."))])
+    duplicate_of = StringField(_l("Number of the original ticket"),
+                               description=_l("e.g. T000012"), validators=[
+        InputRequired(message=_l("Enter the number of the original ticket.")), Length(max=12)])
 
 
 class EmptyForm(BaseForm):

@@ -20,6 +20,22 @@ MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 4
 
 
+CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def clean(text):
+    """Text as stored: no NULs or other control characters (PostgreSQL refuses NULs)."""
+    return (text or "").translate(CONTROL)
+
+
+def as_id(text):
+    """A database id from user text (ASCII digits, within a 32-bit integer) or None."""
+    text = str(text if text is not None else "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        return None
+    return int(text)
+
+
 def parse_category(value, field="category"):
     if isinstance(value, Category):
         return value
@@ -30,7 +46,7 @@ def parse_category(value, field="category"):
 
 
 def check_text(text, field, message, limit=MAX_DESCRIPTION):
-    text = (text or "").strip()
+    text = clean(text).strip()
     if not text:
         raise InvalidInput(message, field)
     if len(text) > limit:
@@ -123,14 +139,14 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
         compound_id=compound.id, community_id=compound.community_id,
         household_id=household.id if household else None,
         building_id=building.id if building else None,
-        location_text=(location_text or "").strip()[:200], category=category,
+        location_text=clean(location_text).strip()[:200], category=category,
         description=description, emergency=bool(emergency), public=bool(public),
         anonymous=bool(anonymous), source=source,
         reporter_id=reporter.id if reporter else None,
         filed_by_id=actor.id if actor is not None else None,
-        contact_name=(contact.get("name") or "")[:120],
-        contact_phone=(contact.get("phone") or "")[:40],
-        contact_email=(contact.get("email") or "")[:254], media_url=(media_url or "")[:500],
+        contact_name=clean(contact.get("name"))[:120],
+        contact_phone=clean(contact.get("phone"))[:40],
+        contact_email=clean(contact.get("email"))[:254], media_url=clean(media_url)[:500],
         api_key_id=api_key_id, lat=lat, long=long, status=Status.submitted,
         created_at=now, updated_at=now)
     sla.start_clock(ticket, now)
@@ -241,7 +257,7 @@ def redact(actor, ticket, text, event_id=None, hide=False):
             raise NotFound(_l("There is no such text on this ticket."))
     else:
         target = None
-    text = (text or "").strip()
+    text = clean(text).strip()
     if not hide and not text:
         raise InvalidInput(_l("Write the text to show instead."), "text")
     if len(text) > MAX_DESCRIPTION:

@@ -79,9 +79,9 @@ def _where_choices(user, compounds):
 def _parse_where(value):
     """(compound_id, household_id, building_id) from a "where" choice."""
     kind, _sep, ident = (value or "").partition(":")
-    if not ident.isdigit():
+    ident = services.as_id(ident)
+    if ident is None:
         return None, None, None
-    ident = int(ident)
     if kind == "h":
         household = db.session.get(Household, ident)
         return (household.compound_id, ident, None) if household else (None, None, None)

@@ -96,7 +96,7 @@ def redact(ticket_id):
     ticket = access.load(Ticket, ticket_id, can="can_see_internal")
     form = RedactForm(prefix="redact")
     if form.validate_on_submit():
-        event_id = int(form.event_id.data) if (form.event_id.data or "").isdigit() else None
+        event_id = services.as_id(form.event_id.data)
         try:
             services.redact(current_user, ticket, form.text.data, event_id, form.hide.data)
         except DomainError as error:

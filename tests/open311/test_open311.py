@@ -118,12 +118,21 @@ def test_post_errors(world, client, key, db):
     _errors(_post(client, key), 400)  # no location
     _errors(_post(client, key, lat="31.23", long="121.47"), 400)  # Shanghai
     _errors(_post(client, key, address_id="NOPE-9"), 400)
+    _errors(_post(client, key, lat="NaN", long="116.4", address_string="x"), 400)
+    _errors(_post(client, key, lat="39.9"), 400)  # a lone coordinate is no location
     xml = client.post("/open311/v2/requests.xml", data={"service_code": "roads"})
     assert xml.status_code == 403 and ET.fromstring(xml.data).find("error/code").text == "403"
     assert db.session.scalar(db.select(db.func.count(Ticket.id))) == 0
     ok = _post(client, key, lat="39.93", long="116.42",
                **{"attribute[compound]": world.compound_a.code})
     assert ok.status_code == 200
+    lone = _post(client, key, lat="39.9", address_id=world.household_a.code,
+                 description="有\x00控制字符")
+    assert lone.status_code == 200
+    filed = db.session.get(Ticket, int(lone.get_json()[0]["service_request_id"]))
+    assert filed.description == "有控制字符" and filed.lat is None
+    xml = client.get("/open311/v2/requests/%01.xml")
+    assert xml.status_code == 404 and ET.fromstring(xml.data).find("error") is not None
     revoked = o311.revoke_key(key[5:13])
     assert revoked.revoked_at is not None
     _errors(_post(client, key, address_id=world.household_a.code), 403)

@@ -221,3 +221,27 @@ def test_home_section(world, file_ticket, auth, client):
     ticket = file_ticket()
     auth.login(world.resident)
     assert ticket.number in client.get("/").get_data(True)
+
+
+def test_resolve_with_photo_and_merge_by_number_through_the_page(world, file_ticket, auth,
+                                                                 client):
+    from residentvoice.uploads.services import uploads_for
+    ticket = file_ticket()
+    auth.login(world.staff)
+    client.post(f"/tickets/{ticket.id}/act/acknowledge")
+    bad = client.post(f"/tickets/{ticket.id}/act/resolve", content_type="multipart/form-data",
+                      data={"resolve-note": "换了支架",
+                            "resolve-photos": [(io.BytesIO(b"nope"), "x.png")]})
+    assert bad.status_code == 422 and "换了支架" in bad.get_data(True)
+    assert ticket.status is Status.acknowledged
+    ok = client.post(f"/tickets/{ticket.id}/act/resolve", content_type="multipart/form-data",
+                     data={"resolve-note": "换了支架",
+                           "resolve-photos": [(io.BytesIO(png_bytes()), "after.png")]})
+    assert ok.status_code == 302 and ticket.status is Status.resolved
+    assert len(uploads_for("ticket", ticket.id)) == 1
+    other = file_ticket(category="roads")
+    client.post("/logout")
+    auth.login(world.secretary)
+    response = client.post(f"/tickets/{other.id}/act/mark_duplicate",
+                           data={"mark_duplicate-duplicate_of": ticket.number})
+    assert response.status_code == 302 and other.duplicate_of_id == ticket.id
