@@ -36,8 +36,9 @@ def renovation_section(user):
                          if s not in data["signups"]]
         data["surveys"] = surveys.open_surveys_for(user)
     if _is_manager(user):
-        data["awaiting"], data["awaiting_total"] = plans.plans_awaiting_visit(
-            user.managed_compound_ids())
+        managed = user.managed_compound_ids()
+        data["awaiting"], data["awaiting_total"] = plans.plans_awaiting_visit(managed)
+        data["expiring"] = len(warranties.expiring_parts(managed))
     return data if any(data.values()) else None
 
 

@@ -169,6 +169,8 @@ def test_expiring_list_on_the_secretarys_page(w, client, auth):
     auth.login(w.secretary)
     page = client.get("/renovation/warranties").get_data(as_text=True)
     assert "rv-alert" in page and w.household_a.code in page
+    home = client.get("/").get_data(as_text=True)
+    assert "/renovation/warranties" in home and "30" in home
 
 
 def test_warranty_list_is_paged(w, client, auth):
