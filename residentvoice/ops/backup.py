@@ -13,8 +13,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-PG_DUMP_HINT = ("pg_dump --format=custom --file=PATH \"$DATABASE_URL\"  "
-                "(restore: pg_restore --clean --if-exists --no-owner --dbname=\"$DATABASE_URL\" PATH)")
+PG_DUMP_HINT = ("pg_dump --format=custom --file=PATH \"$DATABASE_URL\"  (restore: "
+                "pg_restore --clean --if-exists --no-owner --dbname=\"$DATABASE_URL\" PATH)")
 
 
 class BackupError(Exception):
