@@ -317,3 +317,6 @@ def proposal_comment_create(proposal_id):
     comment = _call(discussion.add_comment, user(), proposal, data["body"], parent_id)
     return jsonify(comment_json(comment)), 201
 
+
+
+from . import comment_api  # noqa: E402,F401  (the comment actions' routes)

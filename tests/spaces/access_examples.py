@@ -87,4 +87,12 @@ EXAMPLES = {
     "api.proposal_comments": lambda w: [("GET", _api_p(w, tail="/comments"), VIEW)],
     "api.proposal_comment_create": lambda w: [("POST", _api_p(w, tail="/comments"),
                                                COMMENTERS)],
+    "api.comment_edit": lambda w: [
+        ("PATCH", f"/api/v1/proposal-comments/{sw(w).sp_comment.id}", PROPOSER_OF_PUBLIC)],
+    "api.comment_delete": lambda w: [
+        ("DELETE", f"/api/v1/proposal-comments/{sw(w).sp_comment2.id}", PROPOSER_OF_PUBLIC)],
+    "api.comment_flag": lambda w: [
+        ("POST", f"/api/v1/proposal-comments/{sw(w).sp_comment.id}/flag", VIEW)],
+    "api.comment_hide": lambda w: [
+        ("POST", f"/api/v1/proposal-comments/{sw(w).sp_comment.id}/hide", MANAGE)],
 }

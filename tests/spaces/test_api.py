@@ -153,3 +153,36 @@ def test_openapi_documents_the_spaces_paths(w, api):
         assert path in doc["paths"], path
     support = doc["paths"]["/api/v1/proposals/{proposal_id}/support"]
     assert set(support) == {"post", "delete"} and "409" in support["post"]["responses"]
+
+
+def test_comment_actions(w, api, db):
+    from datetime import timedelta
+
+    from residentvoice.spaces import discussion
+    proposal = make_proposal(w, w.space)
+    mine = discussion.add_comment(w.resident, proposal, "原话")
+    url = f"/api/v1/proposal-comments/{mine.id}"
+    api.login(w.resident)
+    assert api.patch(url, json={"body": "改了"}).json["body"] == "改了"
+    assert api.patch(url, json={"body": ""}).status_code == 422
+    assert api.patch(url, data="x").status_code == 400
+    api.login(w.secretary)
+    assert api.patch(url, json={"body": "x"}).status_code == 403
+    assert api.delete(url).status_code == 403
+    assert api.post(url + "/flag", json={"reason": "广告"}).status_code == 201
+    assert api.post(url + "/flag").status_code == 409
+    assert api.post(url + "/hide", json={}).status_code == 422
+    hidden = api.post(url + "/hide", json={"reason": "广告"})
+    assert hidden.status_code == 200 and hidden.json["body"] is None
+    assert hidden.json["hidden_reason"] == "广告"
+    assert api.post(url + "/hide", json={"reason": "again"}).status_code == 409
+    api.login(w.resident)
+    assert api.post(url + "/hide", json={"reason": "x"}).status_code == 403
+    old = discussion.add_comment(w.resident, proposal, "旧话")
+    old.created_at -= timedelta(minutes=20)
+    db.session.flush()
+    assert api.delete(f"/api/v1/proposal-comments/{old.id}").status_code == 422
+    fresh = discussion.add_comment(w.resident, proposal, "新话")
+    assert api.delete(f"/api/v1/proposal-comments/{fresh.id}").json["deleted"] is True
+    api.login(w.other_resident)
+    assert api.post(url + "/flag").status_code == 404
