@@ -96,17 +96,17 @@ def invitee_ids(meeting):
 
 
 def is_invited(meeting, user):
+    """One small query: is ``user`` among the invitees (see ``invitee_households``)?"""
     if not (user and user.is_authenticated):
         return False
     if meeting.invitees is InviteeScope.named:
         return any(i.user_id == user.id for i in meeting.named_invitees)
-    households = set(db.session.scalars(scope_households_query(meeting)))
-    for role in user.resident_roles():
-        if role.household_id in households:
-            if meeting.invitees is not InviteeScope.owners or \
-                    role.relation in (Relation.owner, Relation.co_owner):
-                return True
-    return False
+    query = db.select(RoleAssignment.id).where(
+        RoleAssignment.user_id == user.id, RoleAssignment.kind == RoleKind.resident,
+        RoleAssignment.household_id.in_(scope_households_query(meeting)))
+    if meeting.invitees is InviteeScope.owners:
+        query = query.where(RoleAssignment.relation.in_([Relation.owner, Relation.co_owner]))
+    return db.session.scalar(query.limit(1)) is not None
 
 
 def officer_candidates(community_id, compound_id=None):
