@@ -12,6 +12,23 @@ from ..forms import BaseForm, NameField, PhoneField, choices, enum_choices
 from .models import BuildingKind, Occupancy, OwnerKind
 
 LANDLINE_OR_MOBILE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def drop_control_chars(value):
+    """PostgreSQL cannot store NUL in text, and no one types control characters."""
+    return CONTROL_CHARS.sub("", value) if isinstance(value, str) else value
+
+
+class DirectoryForm(BaseForm):
+    """The base form, and control characters dropped from every field."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            if drop_control_chars not in filters:
+                unbound_field.kwargs["filters"] = [drop_control_chars, *filters]
+            return super().bind_field(form, unbound_field, options)
 
 
 def _max(n):
@@ -28,7 +45,7 @@ def _int_or_none(value):
     return int(value)
 
 
-class CompoundForm(BaseForm):
+class CompoundForm(DirectoryForm):
     community_id = SelectField(_l("Community"), coerce=_int_or_none,
                                validators=[_required(_l("Choose the community."))])
     code = StringField(_l("Code"), description=_l("Short letters and digits used in household "
@@ -43,7 +60,7 @@ class CompoundForm(BaseForm):
     description = TextAreaField(_l("Description (optional)"), validators=[Optional(), _max(5000)])
 
 
-class BuildingForm(BaseForm):
+class BuildingForm(DirectoryForm):
     number = StringField(_l("Building number"), description=_l("As written on the building, "
                                                               "e.g. 1 or 22."),
                          validators=[_required(_l("Enter the building number.")), _max(16)])
@@ -54,7 +71,7 @@ class BuildingForm(BaseForm):
     kind = SelectField(_l("Type"), choices=enum_choices(BuildingKind), default="walkup")
 
 
-class HouseholdForm(BaseForm):
+class HouseholdForm(DirectoryForm):
     building_id = SelectField(_l("Building"), coerce=_int_or_none,
                               validators=[_required(_l("Choose the building."))])
     unit = StringField(_l("Unit number"), description=_l("e.g. 0601"),
@@ -81,7 +98,7 @@ def validate_phone_loose(form, field):
                                  "010-64000001."))
 
 
-class OwnerForm(BaseForm):
+class OwnerForm(DirectoryForm):
     community_id = SelectField(_l("Community"), coerce=_int_or_none,
                                validators=[_required(_l("Choose the community."))])
     kind = RadioField(_l("The owner is"), choices=enum_choices(OwnerKind), default="person",
@@ -94,11 +111,11 @@ class OwnerForm(BaseForm):
                         render_kw={"inputmode": "tel"})
 
 
-class RelationForm(BaseForm):
+class RelationForm(DirectoryForm):
     relation = SelectField(_l("Relation to the household"), choices=enum_choices(Relation))
 
 
-class InPersonForm(BaseForm):
+class InPersonForm(DirectoryForm):
     name = NameField(_l("Resident's name"))
     phone = PhoneField(_l("Resident's mobile number"))
     relation = RadioField(_l("The resident is the household's"), choices=enum_choices(Relation),
@@ -112,7 +129,7 @@ class InPersonForm(BaseForm):
                              validators=[Optional(), _max(200)])
 
 
-class ImportForm(BaseForm):
+class ImportForm(DirectoryForm):
     file = FileField(_l("Spreadsheet (CSV or Excel .xlsx)"),
                      description=_l("Columns: building, unit, floor, area_m2; optional code, "
                                     "owner_name, owner_kind, occupancy. Chinese headers work "
@@ -125,7 +142,7 @@ class ImportForm(BaseForm):
             raise ValidationError(_l("Choose a file."))
 
 
-class InvitationForm(BaseForm):
+class InvitationForm(DirectoryForm):
     building_id = SelectField(_l("Households"), coerce=_int_or_none)
     only_unregistered = BooleanField(_l("Only households where nobody has registered yet"),
                                      default=True)
@@ -135,7 +152,7 @@ class InvitationForm(BaseForm):
         render_kw={"inputmode": "numeric"})
 
 
-class SearchForm(BaseForm):
+class SearchForm(DirectoryForm):
     class Meta:
         csrf = False
 

@@ -30,3 +30,13 @@ def flash_and_go(message, endpoint, **values):
         flash(message, "success")
         return redirect(url_for(endpoint, **values))
     return done
+
+
+def row_id(value):
+    """A database id from a request value, or None: junk and numbers beyond
+    the column's range (PostgreSQL would refuse them) find nothing."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None

@@ -14,7 +14,7 @@ from .forms import (HouseholdForm, InPersonForm, OwnerForm, RelationForm, Search
                     building_choices)
 from .letters import batch_token
 from .models import Building, Compound, Household, Owner
-from .pages import MANAGERS, PER_PAGE, flash_and_go, form_page
+from .pages import MANAGERS, PER_PAGE, flash_and_go, form_page, row_id
 
 
 
@@ -119,7 +119,8 @@ def household_owner(household_id):
         elif action in ("assign", "clear"):
             owner = None
             if action == "assign":
-                owner = db.session.get(Owner, request.form.get("owner_id", type=int) or 0)
+                ident = row_id(request.form.get("owner_id"))
+                owner = db.session.get(Owner, ident) if ident else None
                 if owner is None or owner.community_id != community.id:
                     abort(404)
             people.assign_owner(current_user, item, owner)

@@ -13,7 +13,7 @@ from ..extensions import db
 from . import bp, letters
 from .forms import InvitationForm, SearchForm, building_choices
 from .models import Building, Compound
-from .pages import MANAGERS, PER_PAGE, form_page
+from .pages import MANAGERS, PER_PAGE, form_page, row_id
 
 
 
@@ -70,7 +70,8 @@ def letters_page(compound_id):
     compound = access.load(Compound, compound_id, can_view="can_manage")
     building = None
     if request.args.get("building"):
-        building = db.session.get(Building, request.args.get("building", type=int) or 0)
+        ident = row_id(request.args["building"])
+        building = db.session.get(Building, ident) if ident else None
         if building is None or building.compound_id != compound.id:
             abort(404)
     batch = None
