@@ -98,6 +98,17 @@ def _flag(data, name):
     return value
 
 
+MAX_ID = 2**31 - 1
+
+
+def _ints(data, *names):
+    """Ids are integers a database column can hold."""
+    for name in names:
+        value = data.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ID:
+            fail(422, "invalid", f"{name} must be a positive integer id.")
+
+
 def _load_ballot(ballot_id):
     ballot = load(Ballot, ballot_id)
     services.close_if_due(ballot)
@@ -112,8 +123,7 @@ def _load_ballot(ballot_id):
 def ballots_create():
     data = json_body(required=("compound_id", "title", "basis", "matter", "announced_at",
                                "opens_at", "closes_at"))
-    if not isinstance(data["compound_id"], int):
-        fail(422, "invalid", "compound_id must be an integer.")
+    _ints(data, "compound_id")
     compound = load(Compound, data["compound_id"], can_view="is_member", can="can_manage")
     options = data.get("options") or []
     if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
@@ -175,12 +185,6 @@ def ballot_open(ballot_id):
             tag="ballots")
 def ballot_close(ballot_id):
     return _transition(ballot_id, "close")
-
-
-def _ints(data, *names):
-    for name in names:
-        if not isinstance(data.get(name), int) or isinstance(data.get(name), bool):
-            fail(422, "invalid", f"{name} must be an integer.")
 
 
 @bp.route("/ballots/<int:ballot_id>/votes", methods=["POST"])
