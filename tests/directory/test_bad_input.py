@@ -6,7 +6,7 @@ from residentvoice.audit.models import AuditEntry
 from residentvoice.directory.models import Building, Compound, Household, Owner
 
 SCRIPT = "<script>alert(1)</script>"
-JUNK = [SCRIPT, "x" * 10_000, "-1", "0", "abc", "", "1e9999", "\u0000", "99999999999999999999"]
+JUNK = [SCRIPT, "x" * 10_000, "-1", "abc", "", "\u0000", "99999999999999999999"]
 
 
 def _forms(w):
