@@ -164,6 +164,20 @@ def space_detail(space_id):
     return jsonify(space_json(load(Space, space_id), detail=True))
 
 
+@bp.route("/spaces/<int:space_id>", methods=["PATCH"])
+@access.api()
+@documented("Change a space's details (secretaries); fields left out keep their value",
+            statuses=[200, 400, 403, 404, 422], success=ref("Space"), tag=TAG,
+            body={k: v for k, v in SPACE_BODY.items() if k != "required"})
+def space_update(space_id):
+    space = load(Space, space_id, can="can_manage")
+    data = json_body()
+    current = space_json(space)
+    merged = {name: data.get(name, current[name]) for name in services.SPACE_FIELDS}
+    _call(services.update_space, user(), space, merged)
+    return jsonify(space_json(space, detail=True))
+
+
 @bp.route("/spaces/<int:space_id>/transitions", methods=["POST"])
 @access.api()
 @documented("Move a space to its next status (secretaries): deliberate, back_to_vacated, "

@@ -133,6 +133,18 @@ def proposals_query(user, *, compound_id=None, space_id=None, status=None):
     return query.order_by(Proposal.id)
 
 
+def flagged_comments(space):
+    """Comments on the space's proposals that someone flagged and no moderator
+    has hidden yet, for the secretaries."""
+    return db.session.scalars(
+        db.select(Comment).join(Proposal, Proposal.id == Comment.proposal_id)
+        .where(Proposal.space_id == space.id, Comment.hidden_at.is_(None),
+               Comment.deleted_at.is_(None), Comment.flags.any())
+        .options(joinedload(Comment.author), joinedload(Comment.proposal),
+                 selectinload(Comment.flags))
+        .order_by(Comment.id)).unique().all()
+
+
 def awaiting_review(space):
     return [p for p in space.proposals
             if p.status in (ProposalStatus.submitted, ProposalStatus.under_review)]

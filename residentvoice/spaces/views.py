@@ -144,6 +144,7 @@ def space_page(space, status=200, **forms):
         "ballot_candidates": [p for p in proposals if p.status in (
             ProposalStatus.open, ProposalStatus.on_agenda)],
         "awaiting": queries.awaiting_review(space) if manage else [],
+        "flagged": queries.flagged_comments(space) if manage else [],
     }
     if context["meetings"]:
         context["agenda_form"] = _agenda_form(space, open_proposals, forms.get("agenda_form"))

@@ -95,4 +95,5 @@ EXAMPLES = {
         ("POST", f"/api/v1/proposal-comments/{sw(w).sp_comment.id}/flag", VIEW)],
     "api.comment_hide": lambda w: [
         ("POST", f"/api/v1/proposal-comments/{sw(w).sp_comment.id}/hide", MANAGE)],
+    "api.space_update": lambda w: [("PATCH", f"/api/v1/spaces/{sw(w).sp_space.id}", MANAGE)],
 }

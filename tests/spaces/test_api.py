@@ -186,3 +186,16 @@ def test_comment_actions(w, api, db):
     assert api.delete(f"/api/v1/proposal-comments/{fresh.id}").json["deleted"] is True
     api.login(w.other_resident)
     assert api.post(url + "/flag").status_code == 404
+
+
+def test_space_update(w, api):
+    url = f"/api/v1/spaces/{w.space.id}"
+    api.login(w.secretary)
+    updated = api.patch(url, json={"area_m2": "99.90", "location": "北墙边"})
+    assert updated.status_code == 200
+    assert (updated.json["area_m2"], updated.json["location"], updated.json["name"]) == (
+        "99.90", "北墙边", "1号楼北侧腾退空地")
+    assert api.patch(url, json={"area_m2": "-1"}).status_code == 422
+    assert api.patch(url, data="x").status_code == 400
+    api.login(w.resident)
+    assert api.patch(url, json={"name": "x"}).status_code == 403
