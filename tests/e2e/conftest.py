@@ -26,7 +26,10 @@ Reuse these fixtures for a new journey (one per role is the plan):
               targets smaller than 44×44 px in the main content.
 
 Mark each journey module ``pytestmark = pytest.mark.browser``: browser tests
-run in the SQLite pass and are skipped in the PostgreSQL pass.
+run in the SQLite pass and are skipped in the PostgreSQL pass.  A journey in
+another folder imports what it uses (``from tests.e2e.conftest import live,
+browser, new_page, login, shoot  # noqa: F401``); every importer shares the
+same server and the same Chromium (see ``Shared``).
 """
 import os
 import shutil
@@ -56,9 +59,10 @@ def _unavailable(reason):
 
 
 class LiveServer:
-    def __init__(self, app, server):
+    def __init__(self, app, server, thread):
         self.app = app
         self.server = server
+        self.thread = thread
         self.base = f"http://127.0.0.1:{server.server_port}"
 
     def url(self, path="/"):
@@ -75,14 +79,34 @@ class LiveServer:
                 db.session.remove()
 
 
-@pytest.fixture(scope="session")
-def live(tmp_path_factory):
+class Shared:
+    """One live server and one Chromium for the whole run, however many test
+    modules import these fixtures (``from tests.e2e.conftest import live, …``
+    makes a separate session fixture per module; they all share this)."""
+    resources = {}
+    users = {}
+
+    @classmethod
+    @contextmanager
+    def use(cls, name, start, stop):
+        if name not in cls.resources:
+            cls.resources[name] = start()
+            cls.users[name] = 0
+        cls.users[name] += 1
+        try:
+            yield cls.resources[name]
+        finally:
+            cls.users[name] -= 1
+            if cls.users[name] == 0:
+                stop(cls.resources.pop(name))
+
+
+def _start_live(folder):
     from werkzeug.serving import make_server
 
     from residentvoice import create_app
     from residentvoice.extensions import db
 
-    folder = tmp_path_factory.mktemp("live")
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}",
         "SECRET_KEY": "browser-tests",
@@ -99,15 +123,25 @@ def live(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield LiveServer(app, server)
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
+    return LiveServer(app, server, thread)
+
+
+def _stop_live(live):
+    from residentvoice.extensions import db
+    live.server.shutdown()
+    live.thread.join(timeout=10)
+    with live.app.app_context():
         db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def browser():
+def live(tmp_path_factory):
+    with Shared.use("live", lambda: _start_live(tmp_path_factory.mktemp("live")),
+                    _stop_live) as server:
+        yield server
+
+
+def _start_browser():
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     try:
@@ -120,9 +154,19 @@ def browser():
     except Exception as error:  # noqa: BLE001 - report any launch failure the same way
         playwright.stop()
         _unavailable(f"Chromium did not start: {error}")
-    yield chromium
+    return playwright, chromium
+
+
+def _stop_browser(started):
+    playwright, chromium = started
     chromium.close()
     playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with Shared.use("browser", _start_browser, _stop_browser) as (_playwright, chromium):
+        yield chromium
 
 
 @pytest.fixture
