@@ -1,0 +1,66 @@
+"""DESIGN §5 "done means", in a phone browser: a resident of 东四十条甲34号院
+files the vibrating-air-conditioner complaint; it routes to the facade
+contractor; the contractor acknowledges and resolves; the resident says
+"not fixed"; the contractor resolves again; the resident confirms and rates 5.
+Then the ticket pages fit a 360 px phone with no serious accessibility issue."""
+import pytest
+
+from tests.e2e.conftest import (a11y, axe, browser, layout_problems, live, login,  # noqa: F401
+                               new_page, shoot, submit)
+
+pytestmark = pytest.mark.browser
+RESIDENT, CONTRACTOR, SECRETARY = "13800000001", "13700000001", "13900000001"
+
+
+def _act(page, submit, field, text):
+    """Fill an action's text field and press that action's button."""
+    page.fill(f"textarea[name='{field}']", text)
+    submit(page, f"form:has(textarea[name='{field}']) button[type=submit]")
+
+
+def test_air_conditioner_complaint_to_confirmed_fix(live, new_page, login, submit, shoot):
+    resident, contractor = new_page(), new_page()
+    login(resident, RESIDENT)
+    login(contractor, CONTRACTOR)
+    resident.goto("/tickets/new")
+    resident.select_option("select[name=category]", "facade_ac")
+    submit(resident, "main form button[type=submit]")
+    resident.fill("textarea[name=description]", "空调外机移到新支架后震动，晚上睡不着。")
+    submit(resident, "form[enctype] button[type=submit]")
+    url = resident.url.replace(live.base, "")
+    assert "北京城建建设工程有限公司" in resident.locator("dl.facts").inner_text()
+    shoot(resident, "tickets-filed")
+
+    contractor.goto(url)
+    submit(contractor, ".quick button")                       # acknowledge
+    contractor.locator("summary", has_text="标记为已解决").click()
+    _act(contractor, submit, "resolve-note", "加装了减震垫。")
+
+    resident.goto(url)
+    _act(resident, submit, "reopen-comment", "还是震。")
+    assert "已重新打开" in resident.locator(".badge").first.inner_text()
+
+    contractor.goto(url)
+    submit(contractor, ".quick button")
+    contractor.locator("summary", has_text="标记为已解决").click()
+    _act(contractor, submit, "resolve-note", "更换了支架。")
+
+    resident.goto(url)
+    resident.locator("label", has_text="5 — 非常满意").click()
+    submit(resident, "form:has(input[name='confirm-rating']) button[type=submit]")
+    assert resident.locator(".badge").first.inner_text() == "已解决并关闭"
+    shoot(resident, "tickets-confirmed")
+
+
+@pytest.mark.parametrize("phone,path", [
+    (RESIDENT, "/tickets/new"), (RESIDENT, "/tickets/"), (RESIDENT, "/tickets/1"),
+    (CONTRACTOR, "/tickets/queue"), (CONTRACTOR, "/tickets/1"),
+    (SECRETARY, "/tickets/dashboard"), (SECRETARY, "/tickets/sla"),
+])
+def test_ticket_pages_fit_a_360_px_phone(live, new_page, login, layout_problems, a11y,
+                                         phone, path):
+    page = new_page(width=360)
+    login(page, phone)
+    page.goto(path)
+    assert layout_problems(page) == []
+    assert a11y(page) == []
