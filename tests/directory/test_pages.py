@@ -276,3 +276,16 @@ def test_edit_compound_and_building(client, auth, factory, db):
     response = client.post(url, data={"number": "1A", "floors": "18", "kind": "tower"})
     assert response.status_code == 302 and w.building_a.number == "1A"
     assert w.building_a.kind.name == "tower"
+
+
+def test_household_history_links_to_its_audit_entries(client, auth, factory, db):
+    w = factory.world()
+    _login(auth, w.secretary)
+    client.post(f"/directory/households/{w.household_a.id}/edit", data={
+        "building_id": str(w.building_a.id), "unit": "0301", "floor": "3",
+        "area_m2": "79.00", "code": w.household_a.code, "occupancy": "vacant"})
+    html = page(client.get(f"/directory/households/{w.household_a.id}"))
+    link = f"/audit/?type=Household&amp;id={w.household_a.id}"
+    assert link in html
+    history = page(client.get(link.replace("&amp;", "&")))
+    assert "household.updated" in history or "79.00" in history
