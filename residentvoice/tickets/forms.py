@@ -122,6 +122,10 @@ class RuleForm(BaseForm):
     category = SelectField(_l("Category"), validators=[
         DataRequired(message=_l("Choose a category."))])
     organisation_id = SelectField(_l("Responsible organisation"), coerce=int)
+    project_id = IntegerField(_l("Renovation project number (optional)"),
+                              description=_l("A rule for a renovation project wins over the "
+                                             "compound's rule for the same category."),
+                              validators=[Optional(), NumberRange(min=1, max=999999999)])
 
 
 class SlaForm(BaseForm):

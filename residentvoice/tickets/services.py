@@ -3,6 +3,7 @@
 objects out; they flush, never commit."""
 from flask_babel import lazy_gettext as _l
 
+from .. import links
 from ..audit.services import record
 from ..auth.models import RoleAssignment, RoleKind
 from ..directory.models import Building, Compound, Household, Organisation
@@ -289,6 +290,12 @@ def set_rule(actor, compound, category, organisation_id, project_id=None):
     org = db.session.get(Organisation, organisation_id) if organisation_id else None
     if org is None:
         raise InvalidInput(_l("Choose an organisation."), "organisation_id")
+    if project_id is not None:
+        project = links.resolve_links([("project", project_id)], actor).get(
+            ("project", project_id))
+        if project is None or project.extra.get("compound_id") != compound.id:
+            raise InvalidInput(_l("No renovation project of this compound has this number."),
+                               "project_id")
     rule = db.session.scalar(db.select(RoutingRule).where(
         RoutingRule.compound_id == compound.id, RoutingRule.category == category,
         RoutingRule.project_id.is_(None) if project_id is None

@@ -7,7 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access
+from .. import access, links
 from ..directory.models import Compound
 from ..errors_domain import DomainError
 from ..extensions import db
@@ -37,14 +37,17 @@ def rules(compound_id):
         if form.validate():
             try:
                 services.set_rule(current_user, compound, form.category.data,
-                                  form.organisation_id.data)
+                                  form.organisation_id.data, form.project_id.data)
             except DomainError as error:
                 show_domain_error(form, error)
             else:
                 flash(_("Routing rule saved."), "success")
                 return redirect(url_for("tickets.rules", compound_id=compound.id))
+    rules_ = services.rules_for(compound)
+    projects = links.resolve_links([("project", r.project_id) for r in rules_
+                                    if r.project_id], current_user)
     return render_template("tickets/rules.html", compound=compound, form=form,
-                           rules=services.rules_for(compound)), status
+                           rules=rules_, projects=projects), status
 
 
 @bp.route("/rules/<int:rule_id>/delete", methods=["POST"])

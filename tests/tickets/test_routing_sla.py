@@ -2,6 +2,8 @@
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+import pytest
+
 from residentvoice import links
 from residentvoice.notifications.models import Notification
 from residentvoice.models import utcnow
@@ -102,3 +104,22 @@ def test_unconfirmed_resolution_closes_after_seven_days(world, file_ticket):
     assert ticket.rating is None
     assert recent.status is Status.resolved
     assert sweep()["auto_closed"] == 0
+
+
+def test_renovation_project_rule_wins_over_the_compound_rule(world, file_ticket, monkeypatch):
+    from residentvoice.errors_domain import InvalidInput
+    from residentvoice.tickets import services
+    monkeypatch.delitem(links.PROVIDERS, "active_warranty", raising=False)
+
+    def projects(ids, user):
+        return {i: links.Link("project", i, "外立面改造", f"/renovation/projects/{i}",
+                              extra={"compound_id": world.compound_a.id}) for i in ids if i == 5}
+
+    monkeypatch.setitem(links.RESOLVERS, "project", projects)
+    services.set_rule(world.secretary, world.compound_a, "facade_ac", world.other_org.id,
+                      project_id=5)
+    assert file_ticket().organisation_id == world.other_org.id
+    with pytest.raises(InvalidInput) as error:
+        services.set_rule(world.secretary, world.compound_a, "roads", world.other_org.id,
+                          project_id=6)
+    assert error.value.field == "project_id"
