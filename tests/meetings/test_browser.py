@@ -44,7 +44,7 @@ def _meeting_in_debate(live):
 
 
 def test_the_resident_page_updates_when_the_chair_calls_the_next_speaker(
-        live, new_page, login, shoot):
+        live, new_page, login, shoot, layout_problems, a11y):
     meeting_id, name = _meeting_in_debate(live)
     resident = new_page()
     chair = new_page(width=1024, height=768)
@@ -71,6 +71,8 @@ def test_the_resident_page_updates_when_the_chair_calls_the_next_speaker(
     assert countdown.inner_text() != first                         # the timer counts down
     shoot(resident, "meetings-live-resident")
     shoot(chair, "meetings-chair")
+    assert layout_problems(resident) + a11y(resident) == []
+    assert layout_problems(chair) + a11y(chair) == []
 
 
 def test_meeting_pages_fit_a_360_px_phone(live, new_page, login, layout_problems, a11y):
