@@ -1,4 +1,5 @@
 """ResidentVoice (居民之声): the application factory."""
+import functools
 import os
 
 from flask import Flask, g, request
@@ -114,18 +115,14 @@ def register_extensions(app):
     from . import models_registry  # noqa: F401
 
 
-class DatabaseIdConverter(IntegerConverter):
-    """``<int:…>`` that only matches ids a database column can hold (32-bit
-    INTEGER on PostgreSQL): a larger number is an unknown page (404), not a
-    driver overflow (500)."""
-
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(map, *args, **kwargs)
+# ``<int:…>`` only matches ids a database column can hold (32-bit INTEGER on
+# PostgreSQL): a larger number is an unknown page (404), not a driver overflow
+# (500). A partial, so the converters stay IntegerConverter instances.
+DATABASE_ID = functools.partial(IntegerConverter, max=2**31 - 1)
 
 
 def register_blueprints(app):
-    app.url_map.converters["int"] = DatabaseIdConverter
+    app.url_map.converters["int"] = DATABASE_ID
     from .blueprints import BLUEPRINTS
     for blueprint in BLUEPRINTS():
         app.register_blueprint(blueprint)
