@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from .. import access, links
 from ..errors_domain import DomainError
-from . import bp, moderation
+from . import attendance, bp, moderation
 from .forms import FloorForm, MotionForm, VoteForm
 from .helpers import back, failed, load_meeting, qr_svg
 from .models import Side
@@ -15,12 +15,13 @@ SCREENS = {"live": ("meetings/_live_panel.html", None),
            "chair": ("meetings/_chair_panel.html", "can_chair")}
 
 
-def _context(meeting, motion_form=None, vote_form=None):
+def _context(meeting, motion_form=None, vote_form=None, screen="live"):
+    summary = attendance.summary(meeting) if screen == "chair" else None
     can_refer = bool(links.provided("create_ballot")) and meeting.compound_id is not None \
         and meeting.can_manage(current_user)
     return dict(moderation.live_state(meeting, current_user), floor_form=FloorForm(),
                 motion_form=motion_form or MotionForm(), vote_form=vote_form or VoteForm(),
-                can_refer=can_refer)
+                can_refer=can_refer, summary=summary)
 
 
 def _page(meeting, screen, status=200, **forms):
@@ -29,7 +30,7 @@ def _page(meeting, screen, status=200, **forms):
     if screen == "chair":
         extra["checkin_qr"] = qr_svg(url_for("meetings.checkin", meeting_id=meeting.id,
                                              token=meeting.checkin_token, _external=True), 3)
-    return render_template(template, screen=screen, **_context(meeting, **forms),
+    return render_template(template, screen=screen, **_context(meeting, screen=screen, **forms),
                            **extra), status
 
 
@@ -56,7 +57,7 @@ def state(meeting_id, screen):
         response = make_response("", 204)
     else:
         response = make_response(render_template(template, screen=screen,
-                                                 **_context(meeting)))
+                                                 **_context(meeting, screen=screen)))
     response.headers["X-Live-Version"] = str(meeting.live_version)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -148,7 +148,8 @@ def test_the_chair_calls_the_next_speaker_from_the_chair_screen(mt, client, auth
     meeting, motion = mt.debating()
     moderation.request_floor(mt.third, meeting, Side.con)
     auth.login(mt.chair)
-    assert client.get(f"/meetings/{meeting.id}/chair").status_code == 200
+    page = client.get(f"/meetings/{meeting.id}/chair")
+    assert page.status_code == 200 and "受邀 5 人，到会 4 人" in page.get_data(as_text=True)
     client.post(f"/meetings/{meeting.id}/speakers/next", data={"screen": "chair"})
     state = moderation.live_state(meeting, mt.chair)
     assert state["speaking"].user_id == mt.third.id
