@@ -8,6 +8,7 @@ from ..directory.models import Building, Compound, Household
 from ..extensions import db
 from ..models import utcnow
 from ..tickets.models import OPEN_STATUSES, Category, EventKind, Status, Ticket, TicketEvent
+from ..tickets.queries import with_details
 from ..tickets.services import as_id, clean
 from .models import ApiKey, hash_key
 
@@ -83,7 +84,7 @@ def find_requests(args, now=None):
     rest), service_code, start_date, end_date (at most 90 days apart; default
     the last 90 days), status open/closed; at most 1000."""
     now = now or utcnow()
-    query = db.select(Ticket).where(published())
+    query = with_details(db.select(Ticket).where(published()))
     ids = args.get("service_request_id")
     if ids:
         wanted = [part.strip() for part in ids.split(",") if part.strip()]

@@ -30,7 +30,8 @@ def queue_scope(user):
 
 
 def with_details(query):
-    return query.options(joinedload(Ticket.compound), joinedload(Ticket.organisation),
+    return query.options(joinedload(Ticket.compound), joinedload(Ticket.community),
+                         joinedload(Ticket.organisation),
                          joinedload(Ticket.building), joinedload(Ticket.household),
                          selectinload(Ticket.affected))
 

@@ -187,3 +187,31 @@ def test_closed_statuses(world, file_public):
     assert o311.request_dict(ticket, {})["status"] == "open"
     ticket.status = Status.duplicate
     assert o311.request_dict(ticket, {})["status"] == "closed"
+
+
+def test_request_list_query_count_does_not_grow(world, client, file_public):
+    from sqlalchemy import event
+
+    from residentvoice.extensions import db as _db
+
+    def count():
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(_db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/open311/v2/requests.json").status_code == 200
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    file_public(days=1)
+    few = count()
+    other = services.set_rule(world.other_secretary, world.compound_b, "roads",
+                              world.organisation.id)
+    assert other.id
+    for n in range(12):
+        services.create_ticket(world.other_resident, compound_id=world.compound_b.id,
+                               category="roads", description="路面", public=True,
+                               household_id=world.household_b.id)
+        file_public(days=2)
+    assert count() == few
