@@ -156,3 +156,11 @@ def token_detail(token, fmt):
         raise Open311Error(404, f"Token {token} not found.")
     return render([{"service_request_id": str(ticket.id), "token": token}], fmt,
                   "service_requests")
+
+
+@bp.route("/<path:rest>", methods=["GET", "POST"])
+@access.public
+def unknown(rest):
+    """Anything else under /open311/v2 answers the spec's error list, not a page."""
+    fmt = "xml" if rest.endswith(".xml") else "json"
+    return error(fmt, 404, "No such GeoReport v2 resource.")

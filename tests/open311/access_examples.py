@@ -18,5 +18,7 @@ EXAMPLES = {
                                            ALL_FORBIDDEN)],
     "open311.request_detail": lambda w: [("GET", "/open311/v2/requests/999999.json",
                                           ALL_HIDDEN)],
+    "open311.unknown": lambda w: [("GET", "/open311/v2/nothing.json", ALL_HIDDEN),
+                                  ("POST", "/open311/v2/nothing.xml", ALL_HIDDEN)],
     "open311.token_detail": lambda w: [("GET", "/open311/v2/tokens/nope.json", ALL_HIDDEN)],
 }

@@ -77,6 +77,8 @@ def test_discovery_and_services(client):
         "attributes/attribute/code").text == "compound"
     _errors(client.get("/open311/v2/services/nope.json"), 404)
     assert client.get("/open311/v2/services.csv").status_code == 404
+    _errors(client.get("/open311/v2/nothing/here.json"), 404)
+    assert ET.fromstring(client.get("/open311/v2/nothing.xml").data).tag == "errors"
 
 
 def test_post_files_a_routed_ticket_and_the_client_follows_it(world, client, key, db):
