@@ -110,13 +110,21 @@ def existing_votes(ballot, households, person_id=None):
     return db.session.scalars(query.order_by(Vote.id)).all()
 
 
-def _append(ballot, option, households, channel, now, **fields):
-    """Add one cast to the chain under a row lock on the ballot."""
+def _lock_chain(ballot):
+    """Take the ballot's row lock (PostgreSQL) or the write lock (SQLite) and
+    reserve the next link: (sequence number, previous hash).  Everything after
+    this in the transaction sees the votes committed before it."""
     table = ballot.__table__
-    seq, tip = db.session.execute(
+    return db.session.execute(
         db.update(table).where(table.c.id == ballot.id)
         .values(chain_length=table.c.chain_length + 1)
         .returning(table.c.chain_length, table.c.chain_tip)).one()
+
+
+def _append(ballot, link, option, households, channel, now, **fields):
+    """Add one cast to the chain at the reserved link."""
+    table = ballot.__table__
+    seq, tip = link
     cast = Cast(ballot_id=ballot.id, seq=seq, option_id=option.id, channel=channel,
                 households=",".join(str(h) for h in sorted(households)),
                 receipt=chain.new_receipt(), salt=chain.new_salt(), prev_hash=tip,
@@ -140,13 +148,14 @@ def _store(ballot, household_id, option, channel, *, person_id=None, now=None, *
     households = [household_id] if person_id else covered_households(ballot, unit)
     try:
         with db.session.begin_nested():
+            link = _lock_chain(ballot)
             votes = existing_votes(ballot, households, person_id)
             changing = bool(votes) and ballot.allow_change and channel is Channel.phone and all(
                 v.channel is Channel.phone for v in votes) and (
                 person_id is not None or {v.household_id for v in votes} == set(households))
             if votes and not changing:
                 raise _already_voted(ballot, votes, household_id)
-            cast = _append(ballot, option, households, channel, now, **fields)
+            cast = _append(ballot, link, option, households, channel, now, **fields)
             if changing:
                 for old in {v.cast_id for v in votes}:
                     db.session.get(Cast, old).superseded_at = now
