@@ -12,7 +12,7 @@ from ..audit.services import record
 from ..errors_domain import NotAllowed, TransitionNotAllowed
 from ..extensions import db
 from ..models import utcnow
-from .models import Closure, EventKind, Status, TicketEvent
+from .models import Closure, EventKind, Status, Ticket, TicketEvent
 
 S = Status
 HANDLER = frozenset({"handler"})
@@ -96,6 +96,15 @@ def apply(actor, ticket, action, *, body="", public=True, now=None):
         raise NotAllowed(_l("You may not do this to this ticket."), "action")
     now = now or utcnow()
     old_status = ticket.status
+    # Only one of two simultaneous requests moves the ticket from this state.
+    moved = db.session.execute(
+        db.update(Ticket).where(Ticket.id == ticket.id, Ticket.status == old_status)
+        .values(status=new_status, updated_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    if not moved:
+        db.session.refresh(ticket)
+        raise TransitionNotAllowed(_l("Someone else changed this ticket just now. Look at "
+                                      "it again."), "action")
     ticket.status = new_status
     if closure is not None:
         ticket.closure = closure

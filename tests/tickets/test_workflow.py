@@ -116,3 +116,15 @@ def test_duplicate_counts_the_household_on_the_original(world, factory, file_tic
     assert original.affected_count == 2
     with pytest.raises(InvalidInput):
         actions.mark_duplicate(world.secretary, file_ticket(), 999999)
+
+
+def test_a_stale_ticket_cannot_move_twice(world, file_ticket, db):
+    """Two requests acknowledge at once: the second finds the state changed."""
+    from residentvoice.tickets.models import Ticket
+    ticket = file_ticket()
+    db.session.execute(db.update(Ticket).where(Ticket.id == ticket.id)
+                       .values(status=Status.acknowledged)
+                       .execution_options(synchronize_session=False))
+    with pytest.raises(TransitionNotAllowed):
+        actions.acknowledge(world.staff, ticket)
+    assert ticket.status is Status.acknowledged
