@@ -212,7 +212,9 @@ def ballot_vote(ballot_id):
             body={"type": "object", "required": ["household_id", "option_id", "serial",
                                                  "witness"], "properties": {
                 "household_id": {"type": "integer"}, "option_id": {"type": "integer"},
-                "serial": {"type": "string"}, "witness": {"type": "string"}}})
+                "serial": {"type": "string"}, "witness": {"type": "string"},
+                "voter_phone": {"type": "string", "description":
+                                "per-person residents' ballots: the voter's mobile number"}}})
 def ballot_paper_vote(ballot_id):
     ballot = load(Ballot, ballot_id, can="can_manage")
     data = json_body(required=("household_id", "option_id", "serial", "witness"))
@@ -223,7 +225,9 @@ def ballot_paper_vote(ballot_id):
         cast, _household = enter_paper_vote(
             user(), ballot, household_code=household.code if household else "",
             option_id=data["option_id"], serial=str(data["serial"]),
-            witness=str(data["witness"]))
+            witness=str(data["witness"]),
+            voter_phone=data.get("voter_phone") if isinstance(data.get("voter_phone"), str)
+            else None)
     except DomainError as error:
         domain_error(error)
     return jsonify(receipt=cast.receipt), 201

@@ -91,6 +91,8 @@ def describe_vote(ballot, vote):
 
 def _already_voted(ballot, votes, household_id):
     vote = votes[0]
+    if ballot.per_person:
+        return AlreadyVoted(_l("This resident has already voted."), "voter_phone")
     if vote.household_id != household_id:
         return AlreadyVoted(_l("The owner of this unit has already voted: one vote covers "
                                "all the units of the same owner."), "household")
@@ -202,9 +204,23 @@ def _staff_entry_checks(actor, ballot, now):
     if not ballot.is_secretary(actor):
         raise NotAllowed(_l("Only the compound's secretaries enter paper and proxy votes."))
     check_open(ballot, now)
-    if ballot.per_person:
-        raise InvalidInput(_l("This ballot counts adult residents one by one: each votes "
-                              "from their own account."), "household")
+
+
+def _paper_voter(ballot, household, voter_phone):
+    """Per-person ballots: the adult resident whose paper ballot this is, found by
+    mobile number on the list frozen at opening (and living in that household)."""
+    from ..auth.models import User
+    from ..forms import normalise_phone
+    phone = normalise_phone((voter_phone or "").strip())
+    user = db.session.scalar(db.select(User).where(User.phone == phone)) if phone else None
+    on_roll = user is not None and db.session.scalar(db.select(ElectoratePerson.id).where(
+        ElectoratePerson.ballot_id == ballot.id, ElectoratePerson.user_id == user.id,
+        ElectoratePerson.household_id == household.id)) is not None
+    if not on_roll:
+        raise InvalidInput(_l("This ballot counts adult residents one by one: enter the "
+                              "mobile number of a listed adult resident of this household."),
+                           "voter_phone")
+    return user
 
 
 def household_by_code(ballot, code, field="household"):
@@ -217,8 +233,10 @@ def household_by_code(ballot, code, field="household"):
     return household
 
 
-def enter_paper_vote(actor, ballot, *, household_code, option_id, serial, witness, now=None):
-    """A secretary enters one paper ballot (serial number, household, option, witness)."""
+def enter_paper_vote(actor, ballot, *, household_code, option_id, serial, witness,
+                     voter_phone=None, now=None):
+    """A secretary enters one paper ballot (serial number, household, option, witness;
+    in per-person ballots also the voter's mobile number)."""
     _staff_entry_checks(actor, ballot, now)
     serial = (serial or "").strip()
     witness = (witness or "").strip()
@@ -232,7 +250,10 @@ def enter_paper_vote(actor, ballot, *, household_code, option_id, serial, witnes
                                                   Cast.serial == serial)) is not None:
         raise AlreadyVoted(_l("Paper ballot no. %(serial)s has already been entered.",
                               serial=serial), "serial")
+    voter = _paper_voter(ballot, household, voter_phone) if ballot.per_person else None
     cast, _changed = _store(ballot, household.id, option, Channel.paper, now=now,
+                            person_id=voter.id if voter else None,
+                            voter_id=voter.id if voter else None,
                             entered_by_id=actor.id, serial=serial, witness=witness)
     record(actor, "ballot.paper_vote", ballot, summary=f"#{cast.seq} {serial} {household.code}",
            community_id=ballot.community_id)
@@ -254,6 +275,9 @@ def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, household_codes,
     A proxy represents at most ``ballot.proxy_cap`` principals per ballot."""
     from ..uploads.services import store
     _staff_entry_checks(actor, ballot, now)
+    if ballot.per_person:
+        raise InvalidInput(_l("This ballot counts adult residents one by one: each votes in "
+                              "person, from their account or on paper."), "households")
     proxy_name, proxy_phone = (proxy_name or "").strip(), (proxy_phone or "").strip()
     if not proxy_name or len(proxy_name) > 60:
         raise InvalidInput(_l("Enter the proxy's name."), "proxy_name")

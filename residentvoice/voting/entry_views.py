@@ -44,14 +44,14 @@ def paper(ballot_id):
             cast, household = enter_paper_vote(
                 current_user, ballot, household_code=form.household.data,
                 option_id=int(form.option.data), serial=form.serial.data,
-                witness=form.witness.data)
+                witness=form.witness.data, voter_phone=form.voter_phone.data)
         except DomainError as error:
             show_domain_error(form, error)
         else:
             entered = {"serial": cast.serial, "household": household.code,
                        "receipt": cast.receipt}
             form.serial.data = _next_serial(cast.serial)
-            form.household.data = ""
+            form.household.data = form.voter_phone.data = ""
     return render_template("voting/paper.html", ballot=ballot, form=form, entered=entered,
                            recent=_recent(ballot, Channel.paper), option_label=option_label,
                            focus="serial" if form.serial.errors else "household"

@@ -103,6 +103,10 @@ class PaperVoteForm(BaseForm):
         render_kw={"autocomplete": "off", "autocapitalize": "characters"})
     option = SelectField(_l("Option marked"), validators=[
         DataRequired(message=_l("Choose the option marked on the ballot."))])
+    voter_phone = StringField(_l("Voter's mobile number"), validators=[
+        Optional(), Length(max=20, message=TOO_LONG)],
+        render_kw={"inputmode": "tel", "autocomplete": "off"},
+        description=_l("Ballots counted per adult resident: whose ballot this is."))
     witness = StringField(_l("Witness"), validators=[
         DataRequired(message=_l("Enter the name of the witness.")),
         Length(max=60, message=TOO_LONG)], render_kw={"autocomplete": "off"})

@@ -220,3 +220,28 @@ def test_an_authorised_proxy_may_vote_from_their_own_account(db, world, factory)
                                household_id=world.household_a2.id, owner_key="x"))
     cast = cast_phone_vote(proxy_user, ballot, world.household_a2.id, ballot.options[0].id)
     assert cast.voter_id == proxy_user.id
+
+
+def test_per_person_paper_ballots_name_the_voter(db, world, factory):
+    from residentvoice.voting.chain import verify
+    spouse = factory.resident(world.household_a, relation=Relation.family, phone="13922223333")
+    ballot = make_ballot(world.secretary, world.compound_a, basis="residents",
+                         matter="consultative", count_per="person")
+    yes = ballot.options[0]
+    paper = dict(household_code=world.household_a.code, option_id=yes.id, witness="w")
+    with pytest.raises(InvalidInput) as error:
+        enter_paper_vote(world.secretary, ballot, serial="1", **paper)
+    assert error.value.field == "voter_phone"
+    with pytest.raises(InvalidInput):      # not a resident of that household
+        enter_paper_vote(world.secretary, ballot, serial="1",
+                         voter_phone=world.other_resident.phone, **paper)
+    enter_paper_vote(world.secretary, ballot, serial="1", voter_phone="139 2222 3333", **paper)
+    with pytest.raises(AlreadyVoted) as error:      # the same person by phone
+        cast_phone_vote(spouse, ballot, world.household_a.id, yes.id)
+    assert error.value.field == "voter_phone"
+    cast_phone_vote(world.resident, ballot, world.household_a.id, yes.id)
+    with pytest.raises(AlreadyVoted):
+        enter_paper_vote(world.secretary, ballot, serial="2", voter_phone=world.resident.phone,
+                         **paper)
+    assert tally(ballot).participation.headcount == 2
+    assert verify(ballot)[0] == []

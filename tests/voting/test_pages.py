@@ -272,3 +272,16 @@ def test_result_page_queries_do_not_grow_with_votes(client, auth, world, factory
     auth.login(world.secretary)
     queries_for(small)                       # warm caches
     assert queries_for(big) == queries_for(small)
+
+
+def test_paper_page_asks_for_the_voter_only_in_per_person_ballots(client, auth, world, db):
+    per_person = make_ballot(world.secretary, world.compound_a, basis="residents",
+                             matter="consultative", count_per="person")
+    per_household = make_ballot(world.secretary, world.compound_a)
+    auth.login(world.secretary)
+    assert 'name="voter_phone"' in text(client.get(f"/ballots/{per_person.id}/paper"))
+    assert 'name="voter_phone"' not in text(client.get(f"/ballots/{per_household.id}/paper"))
+    entered = text(client.post(f"/ballots/{per_person.id}/paper", data={
+        "serial": "1", "household": world.household_a.code, "voter_phone": world.resident.phone,
+        "option": per_person.options[0].id, "witness": "w"}))
+    assert 'value="2"' in entered and count_votes(db, per_person) == 1
