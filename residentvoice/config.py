@@ -28,7 +28,9 @@ class BaseConfig:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("zh_Hans", "en")
-    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # Room for four photos; each file is then checked against its own limit, so an
+    # oversized photo is answered beside its field with the form kept.
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     # Several app servers share one folder (NFS, a mounted volume): set it for all.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(ROOT / "instance" / "uploads")
     # Reverse proxies in front that set X-Forwarded-For/-Proto/-Host (0: none, trust nothing).
@@ -44,8 +46,14 @@ class BaseConfig:
     REGISTER_LIMIT_IP = "20 per minute"
     API_TOKEN_HOURS = 24
     INVITATION_DAYS = 60
-    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")  # host or host:port; unset = no email
+    MAIL_PORT = os.environ.get("MAIL_PORT")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@residentvoice.local")
+    PUBLIC_URL = os.environ.get("PUBLIC_URL")  # base of links in emails
+    DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
     TESTING = False
 
     @classmethod

@@ -1,5 +1,6 @@
 """Shared helpers for API views: JSON bodies, errors, pagination, loading."""
 from flask import g, jsonify, request, url_for
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from ..errors_domain import DomainError
@@ -25,10 +26,10 @@ def domain_error(error: DomainError):
 def json_body(required=()):
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        fail(400, "bad_json", "Send a JSON object with Content-Type: application/json.")
+        fail(400, "bad_json", _("Send a JSON object with Content-Type: application/json."))
     missing = [k for k in required if data.get(k) in (None, "")]
     if missing:
-        fail(422, "missing_fields", "Missing fields: " + ", ".join(missing))
+        fail(422, "missing_fields", _("Missing fields: %(fields)s", fields=", ".join(missing)))
     return data
 
 
@@ -39,9 +40,9 @@ def user():
 def load(model, ident, can_view="can_view", can=None):
     obj = db.session.get(model, ident)
     if obj is None or (can_view and not getattr(obj, can_view)(g.api_user)):
-        fail(404, "not_found", f"{model.__name__} {ident} not found.")
+        fail(404, "not_found", _("%(kind)s %(id)s not found.", kind=model.__name__, id=ident))
     if can and not getattr(obj, can)(g.api_user):
-        fail(403, "forbidden", "You may not do this.")
+        fail(403, "forbidden", _("You do not have permission to do this."))
     return obj
 
 
@@ -57,7 +58,7 @@ def paginate(query, serialize, endpoint, **values):
     page = request.args.get("page", 1, type=int)
     per_page = request.args.get("per_page", 50, type=int)
     if page < 1 or not 1 <= per_page <= 200:
-        fail(422, "bad_page", "page must be ≥ 1 and per_page between 1 and 200.")
+        fail(422, "bad_page", _("page must be 1 or more and per_page between 1 and 200."))
     rows = db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).all()
     more = len(rows) > per_page
     items = [serialize(row) for row in rows[:per_page]]

@@ -75,7 +75,15 @@ def documented_statuses(view):
     statuses = set(meta["statuses"]) | {405, 429}
     if meta["auth"]:
         statuses.add(401)
+    if meta["body"] is not None:
+        statuses.add(413)  # any request body over MAX_CONTENT_LENGTH
     return statuses
+
+
+def _param_type(rule, arg):
+    from werkzeug.routing import IntegerConverter
+    converter = rule._converters.get(arg)
+    return "integer" if isinstance(converter, IntegerConverter) else "string"
 
 
 def build(app):
@@ -94,7 +102,7 @@ def build(app):
             if meta["tag"]:
                 op["tags"] = [meta["tag"]]
             parameters = [{"name": arg, "in": "path", "required": True,
-                           "schema": {"type": "integer" if rule._converters.get(arg).__class__.__name__ == "IntegerConverter" else "string"}}
+                           "schema": {"type": _param_type(rule, arg)}}
                           for arg in sorted(rule.arguments)]
             parameters += meta["params"]
             if parameters:

@@ -1,4 +1,5 @@
 from flask import current_app, jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from .. import access
@@ -29,10 +30,10 @@ def _token_phone_key():
 def token():
     data = json_body(required=("phone", "password"))
     if not isinstance(data["phone"], str) or not isinstance(data["password"], str):
-        fail(422, "invalid", "phone and password must be strings.")
+        fail(422, "invalid", _("The mobile number and the password must be text."))
     account = auth_services.authenticate(normalise_phone(data["phone"]), data["password"])
     if account is None:
-        fail(401, "bad_credentials", "The mobile number or the password is not correct.")
+        fail(401, "bad_credentials", _("The mobile number or the password is not correct."))
     raw, issued = ApiToken.issue(account, current_app.config["API_TOKEN_HOURS"])
     return jsonify(token=raw, expires_at=serializers.iso(issued.expires_at)), 201
 

@@ -84,8 +84,10 @@ def test_a_20_mb_photo_is_refused_with_a_message(w, auth, client, db):
     response = client.post(f"/spaces/new?compound_id={w.compound_a.id}",
                            data=space_form(photo=(io.BytesIO(b"\xff" * (20 << 20)), "big.jpg")),
                            content_type="multipart/form-data")
-    assert response.status_code == 413
-    assert "The file is too large." in text(response)
+    body = text(response)
+    assert response.status_code == 200
+    assert 'id="photo-error"' in body and "The file is larger than 6 MB." in body
+    assert 'value="东侧空地"' in body
     assert db.session.scalar(db.select(db.func.count(Space.id))) == 0
 
 
