@@ -21,13 +21,13 @@ class BackupError(Exception):
     """A backup or restore that cannot be done; the message says why."""
 
 
-def backup_target(path, now=None):
+def backup_target(path, suffix=".sqlite3", now=None):
     """A directory gets a timestamped file inside it (for cron); a file path
     is used as given and never overwritten."""
     path = Path(path)
     if path.is_dir():
         stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-        path = path / f"residentvoice-{stamp}.sqlite3"
+        path = path / f"residentvoice-{stamp}{suffix}"
     if path.exists():
         raise BackupError(f"{path} already exists; choose a new file name.")
     if not path.parent.is_dir():

@@ -28,8 +28,9 @@ def backup_command(path):
     try:
         source = backups.sqlite_path(url)
         if source is None:
-            backups.backup_postgresql(url, path)
-            click.echo(f"PostgreSQL database {url.database} dumped to {path} (pg_dump).")
+            target = backups.backup_target(path, suffix=".dump")
+            backups.backup_postgresql(url, target)
+            click.echo(f"PostgreSQL database {url.database} dumped to {target} (pg_dump).")
             return
         target = backups.backup_target(path)
         counts = backups.backup_sqlite(source, target)

@@ -109,6 +109,11 @@ def test_postgresql_backup_and_restore_with_pg_dump(tmp_path):
         expected = fingerprints(source)
         result = _invoke(source, "backup", str(dump))
         assert result.exit_code == 0, result.output
+        assert _invoke(source, "backup", str(dump)).exit_code != 0  # never overwritten
+        folder = tmp_path / "nightly"
+        folder.mkdir()
+        assert _invoke(source, "backup", str(folder)).exit_code == 0
+        assert len(list(folder.glob("residentvoice-*.dump"))) == 1
     with private_pg_database() as (_name, url), private_app(url, create=False) as restored:
         result = _invoke(restored, "restore", str(dump), "--yes")
         assert result.exit_code == 0, result.output
