@@ -10,8 +10,15 @@ from wtforms.validators import DataRequired, Length, ValidationError
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def strip_filter(value):
-    return value.strip() if isinstance(value, str) else value
+    """Trim, and drop control characters: PostgreSQL cannot store NUL in text and
+    nobody types the others (newlines and tabs are kept)."""
+    if not isinstance(value, str):
+        return value
+    return CONTROL_CHARS.sub("", value).strip()
 
 
 class BaseForm(FlaskForm):

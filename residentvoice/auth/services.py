@@ -147,7 +147,9 @@ def issue_reset_code(actor, user, hours=48):
     db.session.add(PasswordResetCode(user=user, code_hash=hash_token(raw),
                                      issued_by_id=actor.id,
                                      expires_at=utcnow() + timedelta(hours=hours)))
-    record(actor, "user.reset_code_issued", user, summary=user.name)
+    community_id = next((r.household.compound.community_id for r in user.resident_roles()
+                         if r.household.compound.community_id in communities), None)
+    record(actor, "user.reset_code_issued", user, summary=user.name, community_id=community_id)
     return raw
 
 
