@@ -144,3 +144,17 @@ def test_behind_a_proxy_limits_count_per_client_address(tmp_path):
         client = app.test_client()  # no proxy trusted: the header is ignored
         statuses = [_token_from(client, f"198.51.100.{n}") for n in range(3)]
         assert statuses == [401, 401, 429]
+
+
+def test_redis_going_away_falls_back_to_counting_in_memory(tmp_path):
+    """REDIS_URL set but Redis unreachable: logins still answer (no 500) and
+    the limit is still enforced, per worker, until Redis is back."""
+    from .servers import free_port
+    database = tmp_path / "rv.sqlite3"
+    with private_app(f"sqlite:///{database}"):
+        pass
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    with gunicorn(f"sqlite:///{database}", tmp_path / "g.log", workers=1,
+                  REDIS_URL=dead) as (base, _process):
+        statuses = _alternate([base], f"138{uuid.uuid4().int % 10**8:08d}", 6)
+    assert statuses == [401] * 5 + [429]
