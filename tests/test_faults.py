@@ -16,7 +16,7 @@ from residentvoice.extensions import db
 from .ops.apps import private_app, private_pg_database
 
 pytestmark = pytest.mark.postgres_only
-POOL = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 45, "max_overflow": 5, "pool_timeout": 60}}
+POOL = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 40, "max_overflow": 0, "pool_timeout": 60}}
 
 
 @pytest.fixture
