@@ -91,6 +91,8 @@ def register(app):
         ``finish_unit_of_work``) that Flask wraps as InternalServerError."""
         if database_unavailable(exc.original_exception):
             return database_unavailable_response(app, exc.original_exception)
+        if number_out_of_range(exc.original_exception):
+            return number_out_of_range_response(exc.original_exception)
         return error_response(500)
 
 

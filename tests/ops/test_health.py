@@ -89,22 +89,28 @@ def test_sqlite_file_gone_answers_503_then_recovers(tmp_path):
         assert_available(client, ids)
 
 
-def test_a_failed_commit_answers_503_and_saves_nothing(tmp_path, monkeypatch):
+@pytest.mark.parametrize("error, status, text", [
+    (sa_exc.OperationalError("COMMIT", {}, sqlite3.OperationalError("disk I/O error")),
+     503, UNAVAILABLE_ZH),
+    (sa_exc.DataError("COMMIT", {}, psycopg.errors.NumericValueOutOfRange("out of range")),
+     400, "请求中的数字过大"),
+])
+def test_a_failed_commit_answers_4xx_or_503_and_saves_nothing(tmp_path, monkeypatch, error,
+                                                               status, text):
     """The commit happens after the view (finish_unit_of_work); losing the
-    database there is a 503 too, and the change is rolled back."""
+    database there is a 503, a number it refuses a 400, and nothing is saved."""
     with private_app(f"sqlite:///{tmp_path / 'rv.sqlite3'}") as app:
         ids, phones, password = build_world(app)
         client = app.test_client()
         login(client, phones["resident"], password)
 
-        def lost(self):
-            raise sa_exc.OperationalError(
-                "COMMIT", {}, sqlite3.OperationalError("disk I/O error"))
+        def refused(self):
+            raise error
 
-        monkeypatch.setattr(type(db.session), "commit", lost)
+        monkeypatch.setattr(type(db.session), "commit", refused)
         response = client.post("/language", data={"lang": "en", "next": "/"})
-        assert response.status_code == 503
-        assert UNAVAILABLE_ZH in response.get_data(as_text=True)
+        assert response.status_code == status
+        assert text in response.get_data(as_text=True)
         monkeypatch.undo()
         from residentvoice.auth.models import User
         with app.app_context():
