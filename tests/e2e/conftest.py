@@ -295,3 +295,85 @@ def layout_problems():
         found += [f"tap target too small: {t}" for t in page.evaluate(TAP_TARGETS_JS)]
         return found
     return problems
+
+
+# ---- journeys (tests/e2e/test_journey_*.py) ---------------------------------
+
+JOURNEYS = ARTIFACTS / "journeys"
+LAPTOP = {"width": 1024, "height": 768}
+
+
+class Journey:
+    """One role's journey in one language.  ``person()`` opens a browser for
+    someone (the journey's language: English through the ``rv_lang`` cookie,
+    which applies while the account has no language of its own); ``goto`` and
+    ``submit`` load a page and run axe on it (once per address); ``shot(page,
+    "what")`` saves ``test-artifacts/journeys/<role>-<lang>-NN-<what>.png``.
+    ``done()`` fails with every serious or critical violation found on the way."""
+
+    def __init__(self, role, lang, new_page, live, a11y):
+        self.role, self.lang = role, lang
+        self._new_page, self._live, self._a11y = new_page, live, a11y
+        self.count = 0
+        self.checked = set()
+        self.problems = {}
+
+    def t(self, zh, en):
+        """The text the page shows in this journey's language."""
+        return en if self.lang == "en" else zh
+
+    def person(self, phone=None, password=DEMO_PASSWORD, **size):
+        page = self._new_page(**size)
+        if self.lang == "en":
+            page.context.add_cookies([{"name": "rv_lang", "value": "en",
+                                       "url": self._live.base}])
+        page.on("dialog", lambda dialog: dialog.accept())
+        if phone:
+            page.goto("/login")
+            page.fill("input[name=phone]", phone)
+            page.fill("input[name=password]", password)
+            click_and_wait(page, "main button[type=submit]")
+            assert "/login" not in page.url, f"login as {phone} failed"
+        return page
+
+    def check(self, page):
+        address = page.url.replace(self._live.base, "").split("?")[0].split("#")[0]
+        if address in self.checked:
+            return
+        self.checked.add(address)
+        found = self._a11y(page)
+        if found:
+            self.problems[address] = found
+
+    def goto(self, page, path, shot=None):
+        page.goto(path)
+        self.check(page)
+        if shot:
+            self.shot(page, shot)
+        return page
+
+    def submit(self, page, selector, shot=None):
+        click_and_wait(page, selector)
+        self.check(page)
+        if shot:
+            self.shot(page, shot)
+        return page
+
+    def shot(self, page, what):
+        JOURNEYS.mkdir(parents=True, exist_ok=True)
+        self.count += 1
+        path = JOURNEYS / f"{self.role}-{self.lang}-{self.count:02d}-{what}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def main_text(self, page):
+        return page.locator("main").inner_text()
+
+    def done(self):
+        assert self.problems == {}, "serious or critical axe violations: " + repr(self.problems)
+
+
+@pytest.fixture
+def journey(new_page, live, a11y):
+    """``journey(role, lang)`` — see ``Journey``."""
+    return lambda role, lang: Journey(role, lang, new_page, live, a11y)
