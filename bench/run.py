@@ -70,12 +70,18 @@ def pg_reachable():
 
 
 class Server:
+    """gunicorn with the production config file (gunicorn.conf.py), 2 sync workers."""
+
     def __init__(self, target, env):
         self.port = free_port()
+        WORK.mkdir(parents=True, exist_ok=True)
+        self.log = open(WORK / f"gunicorn-{self.port}.log", "w")
+        env = dict(env, GUNICORN_BIND=f"127.0.0.1:{self.port}", GUNICORN_WORKERS="2",
+                   GUNICORN_ACCESSLOG="/dev/null", GUNICORN_LOGLEVEL="warning",
+                   GUNICORN_MAX_REQUESTS="0")
         self.proc = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--workers", "2", "--worker-class", "sync",
-             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", target],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), target],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
@@ -83,7 +89,7 @@ class Server:
                     return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"{target} did not start")
+        raise RuntimeError(f"{target} did not start (see {self.log.name})")
 
     @property
     def base(self):
@@ -91,7 +97,12 @@ class Server:
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=30)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
 
 
 class Setup:
@@ -136,6 +147,37 @@ class Setup:
             self._sessions[phone] = "; ".join(f"{c.name}={c.value}" for c in jar)
         return self._sessions[phone]
 
+    def tokens_for(self, user_ids):
+        """Bearer tokens written straight into the benchmark database, for many
+        users at once (the token endpoint is rate-limited, as it should be)."""
+        import hashlib
+        import secrets
+        from datetime import datetime, timedelta
+        from sqlalchemy import text
+        expires = datetime.utcnow().replace(microsecond=0) + timedelta(hours=2)
+        tokens = {}
+        with self.engine.begin() as conn:
+            for uid in user_ids:
+                raw = secrets.token_urlsafe(24)
+                conn.execute(text("INSERT INTO api_token (user_id, token_hash, expires_at, "
+                                  "created_at) VALUES (:u, :h, :e, :c)"),
+                             {"u": uid, "h": hashlib.sha256(raw.encode()).hexdigest(),
+                              "e": expires, "c": expires - timedelta(hours=2)})
+                tokens[uid] = raw
+        return tokens
+
+    def api(self, method, path, phone, data=None):
+        request = urllib.request.Request(
+            self.server.base + path, method=method,
+            data=json.dumps(data).encode() if data is not None else None,
+            headers={"Content-Type": "application/json",
+                     "Authorization": f"Bearer {self.bearer(phone)}"})
+        return json.load(urllib.request.urlopen(request))
+
+    def flask(self, *args):
+        return subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT,
+                              env=self.env, check=True, capture_output=True, text=True).stdout
+
     def bearer(self, phone):
         if phone not in self._tokens:
             request = urllib.request.Request(
@@ -147,22 +189,34 @@ class Setup:
 
 
 LUA = """
-local bodies = {%(bodies)s}
-local paths = {%(paths)s}
+local items = {%(items)s}
 local i = 0
 request = function()
   i = i + 1
-  local body = nil
-  local path = "%(path)s"
-  if #bodies > 0 then body = bodies[(i %% #bodies) + 1] end
-  if #paths > 0 then path = paths[(i %% #paths) + 1] end
-  return wrk.format("%(method)s", path, nil, body)
+  if #items == 0 then
+    return wrk.format("%(method)s", "%(path)s", nil, %(body)s)
+  end
+  local item = items[(i %% #items) + 1]
+  return wrk.format("%(method)s", item.path or "%(path)s", item.headers, item.body or %(body)s)
 end
 """
 
 
 def lua_string(value):
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def lua_item(item):
+    parts = []
+    if item.get("path"):
+        parts.append("path = " + lua_string(item["path"]))
+    if item.get("body") is not None:
+        parts.append("body = " + lua_string(item["body"]))
+    if item.get("headers"):
+        headers = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}"
+                            for k, v in item["headers"].items())
+        parts.append("headers = {" + headers + "}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def run_wrk(base, spec, setup, duration, connections):
@@ -176,15 +230,10 @@ def run_wrk(base, spec, setup, duration, connections):
             headers["Authorization"] = f"Bearer {setup.bearer(phone)}"
     if spec.get("content_type"):
         headers["Content-Type"] = spec["content_type"]
-    rotate = spec.get("rotate") or []
-    bodies = rotate if spec["method"] != "GET" else []
-    paths = rotate if spec["method"] == "GET" else []
-    if spec.get("body") and not bodies:
-        bodies = [spec["body"]]
     script = WORK / "request.lua"
-    script.write_text(LUA % {"bodies": ", ".join(map(lua_string, bodies)),
-                             "paths": ", ".join(map(lua_string, paths)),
-                             "path": spec["path"], "method": spec["method"]})
+    body = lua_string(spec["body"]) if spec.get("body") is not None else "nil"
+    script.write_text(LUA % {"items": ", ".join(lua_item(i) for i in spec.get("rotate") or []),
+                             "path": spec["path"], "method": spec["method"], "body": body})
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script)]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]

@@ -91,8 +91,14 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
+    """Requests that change data take SQLite's write lock when they begin: two
+    deferred transactions that both read and then write would deadlock on the
+    lock upgrade, and SQLite answers that at once with "database is locked"
+    instead of waiting out the busy timeout."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        from flask import has_request_context, request
+        writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def register_extensions(app):
