@@ -13,6 +13,7 @@ from ..auth.models import Relation
 from ..directory.models import Household
 from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotEligible
 from ..extensions import db
+from ..forms import PHONE_RE, normalise_phone
 from ..models import utcnow
 from . import chain
 from .models import (BallotOption, BallotStatus, Cast, Channel, ElectoratePerson,
@@ -56,13 +57,27 @@ def is_proxy_for(user, ballot, household_id):
         Proxy.proxy_phone == user.phone)) is not None
 
 
+def is_frozen_owner(user, ballot, household_id):
+    """The user is the registered owner the electorate froze for the unit at
+    opening (before opening: the owner registered now)."""
+    from ..directory.models import Owner
+    if ballot.rules_locked:
+        owner_id = db.select(ElectorateUnit.owner_id).where(
+            ElectorateUnit.ballot_id == ballot.id,
+            ElectorateUnit.household_id == household_id).scalar_subquery()
+    else:
+        owner_id = db.select(Household.owner_id).where(
+            Household.id == household_id).scalar_subquery()
+    return db.session.scalar(db.select(Owner.id).where(
+        Owner.id == owner_id, Owner.user_id == user.id)) is not None
+
+
 def may_vote_for(user, ballot, household):
     """Owners' ballots: the unit's owner or co-owner (role or registered owner
     account) or their authorised proxy; residents' ballots: an adult resident."""
     relation = user.relation_to(household.id)
     if ballot.is_owners:
-        return (relation in OWNER_RELATIONS
-                or (household.owner is not None and household.owner.user_id == user.id)
+        return (relation in OWNER_RELATIONS or is_frozen_owner(user, ballot, household.id)
                 or is_proxy_for(user, ballot, household.id))
     return relation is not None and user.is_adult()
 
@@ -117,10 +132,13 @@ def _lock_chain(ballot):
     reserve the next link: (sequence number, previous hash).  Everything after
     this in the transaction sees the votes committed before it."""
     table = ballot.__table__
-    return db.session.execute(
-        db.update(table).where(table.c.id == ballot.id)
+    link = db.session.execute(
+        db.update(table).where(table.c.id == ballot.id, table.c.status == BallotStatus.open.name)
         .values(chain_length=table.c.chain_length + 1)
-        .returning(table.c.chain_length, table.c.chain_tip)).one()
+        .returning(table.c.chain_length, table.c.chain_tip)).first()
+    if link is None:      # closed by another transaction while this one waited for the lock
+        raise NotOpen(_l("This ballot is not open for voting."))
+    return link
 
 
 def _append(ballot, link, option, households, channel, now, **fields):
@@ -260,12 +278,15 @@ def enter_paper_vote(actor, ballot, *, household_code, option_id, serial, witnes
     return cast, household
 
 
-def _proxy_load(ballot, identity):
-    """Principals (distinct owner keys) a proxy already represents in this ballot."""
+def _proxy_load(ballot, name, phone):
+    """Principals (distinct owner keys) a proxy already represents in this ballot:
+    the proxy is the same person by mobile number, or by name where either entry
+    was made without a number (so leaving the number out cannot lift the cap)."""
+    same = db.or_(Proxy.proxy_phone == phone, Proxy.proxy_name == name) if not phone else \
+        db.or_(Proxy.proxy_phone == phone,
+               db.and_(Proxy.proxy_phone == "", Proxy.proxy_name == name))
     return set(db.session.scalars(db.select(ProxyPrincipal.owner_key).join(Proxy).where(
-        Proxy.ballot_id == ballot.id,
-        db.or_(Proxy.proxy_phone == identity, db.and_(Proxy.proxy_phone == "",
-                                                      Proxy.proxy_name == identity)))))
+        Proxy.ballot_id == ballot.id, same)))
 
 
 def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, household_codes, option_id,
@@ -278,10 +299,15 @@ def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, household_codes,
     if ballot.per_person:
         raise InvalidInput(_l("This ballot counts adult residents one by one: each votes in "
                               "person, from their account or on paper."), "households")
-    proxy_name, proxy_phone = (proxy_name or "").strip(), (proxy_phone or "").strip()
+    proxy_name = (proxy_name or "").strip()
+    proxy_phone = normalise_phone((proxy_phone or "").strip())
     if not proxy_name or len(proxy_name) > 60:
         raise InvalidInput(_l("Enter the proxy's name."), "proxy_name")
-    codes = [c for c in (household_codes or []) if c.strip()]
+    if proxy_phone and not PHONE_RE.match(proxy_phone):
+        raise InvalidInput(_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."),
+                           "proxy_phone")
+    codes = list(dict.fromkeys(c.strip().upper() for c in (household_codes or [])
+                               if c.strip()))
     if not codes:
         raise InvalidInput(_l("Enter the code of at least one principal household."),
                            "households")
@@ -291,7 +317,7 @@ def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, household_codes,
     if authorisation is None or not getattr(authorisation, "filename", ""):
         raise InvalidInput(_l("Attach the scan of the signed authorisation."), "authorisation")
     principals = {u.owner_key for u in units}
-    represented = _proxy_load(ballot, proxy_phone or proxy_name)
+    represented = _proxy_load(ballot, proxy_name, proxy_phone)
     if len(represented | principals) > ballot.proxy_cap:
         raise Conflict(_l("A proxy may represent at most %(cap)d principals in this ballot.",
                           cap=ballot.proxy_cap), "households")

@@ -119,12 +119,16 @@ THRESHOLD_LABELS = {
 }
 
 
-def percent(part, whole):
-    """``part/whole`` as a percentage to 0.01, computed in Decimal (display only)."""
+def percent(part, whole, up=False):
+    """``part/whole`` as a percentage to 0.01, in integers (display only).
+
+    Rounded down, or up with ``up``: a threshold's figure is rounded towards
+    its verdict, so a share just short of 3/4 never reads "75.00%"."""
     if not whole:
         return "—"
-    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"))
-    return f"{value}%"
+    scaled = part * 10000
+    hundredths = -(-scaled // whole) if up else scaled // whole
+    return f"{hundredths // 100}.{hundredths % 100:02d}%"
 
 
 def _test(name, measure, part, whole, required, inclusive):
@@ -139,7 +143,7 @@ def _test(name, measure, part, whole, required, inclusive):
 
 
 def _explain(measure, part, whole, required, inclusive, met):
-    pct = percent(part, whole)
+    pct = percent(part, whole, up=met)
     params = {"need": f"{required.numerator}/{required.denominator}", "pct": pct}
     if inclusive:
         text = (_l("Reached %(pct)s, at least %(need)s needed: met.") if met

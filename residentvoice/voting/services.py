@@ -20,9 +20,13 @@ from .models import (Ballot, BallotOption, BallotStatus, Basis, CountPer, Electo
 NOTICE_PERIOD = timedelta(days=15)   # Beijing property regulation (2024): ≥ 15 days' notice
 DEFAULT_OPTIONS = [("同意", OptionKind.agree), ("反对", OptionKind.against),
                    ("弃权", OptionKind.abstain)]
-KIND_BY_LABEL = {"同意": OptionKind.agree, "agree": OptionKind.agree,
-                 "反对": OptionKind.against, "against": OptionKind.against,
-                 "弃权": OptionKind.abstain, "abstain": OptionKind.abstain}
+# Labels that mean agree / against / abstain, whatever the secretary typed:
+# "不同意" is an against vote, never an alternative that could pass.
+KIND_BY_LABEL = {
+    **dict.fromkeys(("同意", "赞成", "agree", "yes", "for"), OptionKind.agree),
+    **dict.fromkeys(("反对", "不同意", "不赞成", "against", "disagree", "no", "oppose"),
+                    OptionKind.against),
+    **dict.fromkeys(("弃权", "abstain", "abstention"), OptionKind.abstain)}
 
 S = BallotStatus
 TRANSITIONS = {
@@ -300,6 +304,8 @@ def close_ballot(actor, ballot, now=None):
     "ballot.closed" event carries the result to other features."""
     old, new = _transition(ballot, "close")
     ballot.closed_at = now or utcnow()
+    db.session.flush()          # the status update holds the ballot's row lock ...
+    db.session.refresh(ballot, ["chain_tip", "chain_length"])   # ... so this tip is final
     ballot.chain_head = ballot.chain_tip
     db.session.flush()
     result = tally(ballot)

@@ -62,7 +62,7 @@ def test_institution_counts_once_in_headcount_with_full_area(db, world, factory)
     with force_locale("en"):
         assert result.explanation_text == (
             "No option reached the required majority. 同意 — Agreement by participating "
-            "headcount: Reached 66.67%, at least 3/4 needed: not met.")
+            "headcount: Reached 66.66%, at least 3/4 needed: not met.")
 
 
 def test_owner_with_two_units_votes_once_for_both(db, world, factory):

@@ -1,0 +1,133 @@
+"""Rules found broken in the review of DESIGN §4 — each test fails when the rule breaks."""
+import io
+
+import pytest
+from flask_babel import force_locale
+from werkzeug.datastructures import FileStorage
+
+from residentvoice.auth.models import Relation
+from residentvoice.errors_domain import Conflict, NotEligible
+from residentvoice.voting import services
+from residentvoice.voting.casting import (NotOpen, cast_phone_vote, enter_paper_vote,
+                                          enter_proxy_vote)
+from residentvoice.voting.counting import HALF, THREE_QUARTERS, TWO_THIRDS, _test, tally
+from residentvoice.voting.models import (Ballot, BallotStatus, OptionKind, ProxyPrincipal,
+                                         Vote)
+
+from .helpers import make_ballot, option
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def world(factory):
+    return factory.world()
+
+
+def scan():
+    return FileStorage(io.BytesIO(PDF), filename="form.pdf", content_type="application/pdf")
+
+
+@pytest.mark.parametrize("label", ["不同意", "Disagree", "不赞成"])
+def test_a_disagree_option_is_against_and_never_passes(db, world, factory, label):
+    """不同意 is 反对 in other words: a ballot where most disagree must not pass."""
+    ballot = make_ballot(world.secretary, world.compound_a, basis="residents",
+                         matter="consultative", options=["同意", label, "弃权"])
+    disagree = option(ballot, label)
+    assert disagree.kind is OptionKind.against
+    for household in (world.household_a, world.household_a2):
+        enter_paper_vote(world.secretary, ballot, household_code=household.code,
+                         option_id=disagree.id, serial=household.code, witness="w")
+    services.close_ballot(world.secretary, ballot)
+    assert not tally(ballot).passed
+
+
+@pytest.mark.parametrize("part, whole, required, inclusive, shown", [
+    (74999, 100000, THREE_QUARTERS, True, "74.99%"),     # not met: never "75.00%"
+    (666666, 1000000, TWO_THIRDS, True, "66.66%"),       # not met: never "66.67%"
+    (50001, 100000, HALF, False, "50.01%"),              # met: never "50.00%"
+    (2, 3, TWO_THIRDS, True, "66.67%"),                  # met exactly
+    (1, 2, HALF, False, "50.00%"),                       # not met exactly
+])
+def test_the_figure_shown_never_contradicts_the_verdict(part, whole, required, inclusive,
+                                                         shown):
+    """The one-line explanation rounds towards the verdict, computed in integers."""
+    threshold = _test("agreed_area", "area", part, whole, required, inclusive)
+    with force_locale("en"):
+        assert f"Reached {shown}," in threshold.text
+
+
+def test_proxy_phone_is_normalised_so_the_cap_holds(db, world):
+    """物业管理条例 art. 12 cap: the same proxy typed with spaces is the same proxy."""
+    ballot = make_ballot(world.secretary, world.compound_a, proxy_cap=1)
+    agree = option(ballot, "同意")
+    enter_proxy_vote(world.secretary, ballot, proxy_name="张代理", proxy_phone="13912345678",
+                     household_codes=[world.household_a2.code], option_id=agree.id,
+                     authorisation=scan())
+    with pytest.raises(Conflict):
+        enter_proxy_vote(world.secretary, ballot, proxy_name="张代理",
+                         proxy_phone="139 1234 5678", household_codes=[world.household_a.code],
+                         option_id=agree.id, authorisation=scan())
+    with pytest.raises(Conflict):       # the same person entered once without the number
+        enter_proxy_vote(world.secretary, ballot, proxy_name="张代理", proxy_phone="",
+                         household_codes=[world.household_a.code], option_id=agree.id,
+                         authorisation=scan())
+    assert db.session.scalar(db.select(db.func.count(Vote.id)).where(
+        Vote.ballot_id == ballot.id)) == 1
+
+
+def test_proxy_listing_the_same_household_twice_records_it_once(db, world):
+    ballot = make_ballot(world.secretary, world.compound_a)
+    agree = option(ballot, "同意")
+    code = world.household_a2.code
+    _proxy, casts = enter_proxy_vote(
+        world.secretary, ballot, proxy_name="张代理", proxy_phone="13912345678",
+        household_codes=[code, code.lower()], option_id=agree.id, authorisation=scan())
+    assert len(casts) == 1
+    assert db.session.scalar(db.select(db.func.count(ProxyPrincipal.id)).where(
+        ProxyPrincipal.ballot_id == ballot.id)) == 1
+
+
+def test_a_vote_arriving_after_another_session_closed_the_ballot_is_refused(db, world):
+    """The status is re-checked under the chain lock: a vote waiting for a closing
+    transaction must not be appended after the published head."""
+    ballot = make_ballot(world.secretary, world.compound_a)
+    agree = option(ballot, "同意")
+    table = Ballot.__table__
+    db.session.execute(table.update().where(table.c.id == ballot.id)
+                       .values(status=BallotStatus.closed.name))
+    assert ballot.status is BallotStatus.open      # this session still read it open
+    with pytest.raises(NotOpen):
+        cast_phone_vote(world.resident, ballot, world.household_a.id, agree.id)
+    assert db.session.scalar(db.select(db.func.count(Vote.id)).where(
+        Vote.ballot_id == ballot.id)) == 0
+
+
+def test_closing_publishes_the_latest_committed_chain_tip(db, world):
+    """A vote committed between loading the ballot and closing it is in the head."""
+    ballot = make_ballot(world.secretary, world.compound_a)
+    cast_phone_vote(world.resident, ballot, world.household_a.id, option(ballot, "同意").id)
+    assert ballot.chain_tip                       # loaded into this session
+    table = Ballot.__table__
+    db.session.execute(table.update().where(table.c.id == ballot.id)
+                       .values(chain_tip="f" * 64))
+    services.close_ballot(world.secretary, ballot)
+    assert ballot.chain_head == "f" * 64
+
+
+def test_a_new_owner_after_opening_cannot_vote_for_the_frozen_owners_units(db, world, factory):
+    """The electorate's owner identities are frozen at opening: whoever the
+    register names later does not vote for the previous owner's other units."""
+    first = factory.user()
+    old_owner = factory.owner(world.community_a, user=first)
+    world.household_a.owner_id = world.household_a2.owner_id = old_owner.id
+    db.session.flush()
+    ballot = make_ballot(world.secretary, world.compound_a)
+    buyer = factory.user()
+    world.household_a.owner_id = factory.owner(world.community_a, user=buyer).id
+    db.session.flush()
+    with pytest.raises(NotEligible):
+        cast_phone_vote(buyer, ballot, world.household_a.id, option(ballot, "同意").id)
+    cast_phone_vote(first, ballot, world.household_a.id, option(ballot, "同意").id)
+    assert db.session.scalar(db.select(db.func.count(Vote.id)).where(
+        Vote.ballot_id == ballot.id)) == 2
