@@ -239,18 +239,21 @@ def run_wrk(base, spec, setup, duration, connections):
         cmd += ["-H", f"{name}: {value}"]
     out = subprocess.run(cmd + [base + spec["path"]], capture_output=True, text=True,
                          check=True).stdout
-    return parse_wrk(out)
+    try:
+        return parse_wrk(out)
+    except (AttributeError, ValueError):
+        raise RuntimeError(f"could not read wrk's output for {spec['path']}:\n{out}")
 
 
 def _ms(text):
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
 def parse_wrk(out):
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     total = int(re.search(r"(\d+) requests in", out).group(1))
     return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "requests": total,
@@ -271,6 +274,11 @@ def prepare(kind, scale):
     flask(env, "demo", "--scale", str(scale))
     print(f"  {kind}: demo --scale {scale} loaded in {time.time() - started:.0f}s", flush=True)
     return env
+
+
+def clean_logs():
+    for log in WORK.glob("gunicorn-*.log"):
+        log.unlink()
 
 
 def bench_db(kind, args):
@@ -350,6 +358,8 @@ def main():
     if "postgresql" in kinds and not pg_reachable():
         print("PostgreSQL is not reachable: benchmarking SQLite only.")
         kinds.remove("postgresql")
+    WORK.mkdir(parents=True, exist_ok=True)
+    clean_logs()
     report = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "args": vars(args), "results": {}}
     for kind in kinds:
         report["results"][kind] = bench_db(kind, args)
