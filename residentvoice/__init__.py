@@ -23,6 +23,10 @@ def create_app(config=None):
     else:
         app.config.from_object(config_module.config_from_env())
         app.config.update(config or {})
+    if app.config.get("REQUIRE_SECRET_KEY") and \
+            app.config["SECRET_KEY"] in (None, "", config_module.DEV_SECRET_KEY):
+        raise RuntimeError("Set SECRET_KEY in the environment: production refuses the "
+                           "development key (sessions could be forged).")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url()
     app.config["SQLALCHEMY_DATABASE_URI"] = _psycopg_url(app.config["SQLALCHEMY_DATABASE_URI"])

@@ -19,8 +19,11 @@ def database_url(default_file="residentvoice.sqlite3"):
     return url
 
 
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
 class BaseConfig:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = None  # filled in by the subclasses
     SQLALCHEMY_RECORD_QUERIES = False
     REDIS_URL = os.environ.get("REDIS_URL")
@@ -77,6 +80,7 @@ class TestingConfig(BaseConfig):
 
 
 class ProductionConfig(BaseConfig):
+    REQUIRE_SECRET_KEY = True
     SQLALCHEMY_DATABASE_URI = None  # DATABASE_URL, read when the app is created
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
