@@ -85,7 +85,8 @@ def _normalise_options(options):
         seen.add(key)
         if ref is not None:
             ref = (str(ref[0]), int(ref[1]))
-        result.append((label, KIND_BY_LABEL.get(key, OptionKind.choice), ref))
+        kind = OptionKind.choice if ref else KIND_BY_LABEL.get(key, OptionKind.choice)
+        result.append((label, kind, ref))   # a linked proposal is always an alternative
     if len(result) < 2:
         raise InvalidInput(_l("A ballot needs at least two options."), "options")
     if not any(kind in (OptionKind.agree, OptionKind.choice) for _l_, kind, _r in result):

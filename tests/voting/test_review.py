@@ -131,3 +131,10 @@ def test_a_new_owner_after_opening_cannot_vote_for_the_frozen_owners_units(db, w
     cast_phone_vote(first, ballot, world.household_a.id, option(ballot, "同意").id)
     assert db.session.scalar(db.select(db.func.count(Vote.id)).where(
         Vote.ballot_id == ballot.id)) == 2
+
+
+def test_a_linked_proposal_is_always_an_alternative_whatever_its_title(db, world):
+    """Proposals put to the vote are judged alternatives even if titled like 反对."""
+    ballot = make_ballot(world.secretary, world.compound_a, state="draft", options=[
+        {"label": "反对", "ref": ("proposal", 1)}, {"label": "车棚", "ref": ("proposal", 2)}])
+    assert [o.kind for o in ballot.options] == [OptionKind.choice, OptionKind.choice]
