@@ -5,7 +5,6 @@ import pytest
 from flask_babel import force_locale
 from werkzeug.datastructures import FileStorage
 
-from residentvoice.auth.models import Relation
 from residentvoice.errors_domain import Conflict, NotEligible
 from residentvoice.voting import services
 from residentvoice.voting.casting import (NotOpen, cast_phone_vote, enter_paper_vote,
@@ -138,3 +137,30 @@ def test_a_linked_proposal_is_always_an_alternative_whatever_its_title(db, world
     ballot = make_ballot(world.secretary, world.compound_a, state="draft", options=[
         {"label": "反对", "ref": ("proposal", 1)}, {"label": "车棚", "ref": ("proposal", 2)}])
     assert [o.kind for o in ballot.options] == [OptionKind.choice, OptionKind.choice]
+
+
+def test_the_result_page_says_not_passed_when_most_disagree(client, auth, db, world):
+    ballot = make_ballot(world.secretary, world.compound_a, options=["同意", "不同意", "弃权"])
+    disagree = option(ballot, "不同意")
+    for household in (world.household_a, world.household_a2):
+        enter_paper_vote(world.secretary, ballot, household_code=household.code,
+                         option_id=disagree.id, serial=household.code, witness="w")
+    services.close_ballot(world.secretary, ballot)
+    auth.login(world.resident)
+    page = client.get(f"/ballots/{ballot.id}/result").get_data(as_text=True)
+    assert "<strong>未通过</strong>" in page and "<strong>通过</strong>" not in page
+
+
+def test_the_proxy_page_takes_a_household_listed_twice(client, auth, db, world):
+    ballot = make_ballot(world.secretary, world.compound_a)
+    auth.login(world.secretary)
+    code = world.household_a2.code
+    response = client.post(f"/ballots/{ballot.id}/proxy", data={
+        "proxy_name": "张代理", "proxy_phone": "139 1234 5678",
+        "households": f"{code}\n{code.lower()}", "option": option(ballot, "同意").id,
+        "authorisation": (io.BytesIO(PDF), "form.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(Vote.id)).where(
+        Vote.ballot_id == ballot.id)) == 1
+    from residentvoice.voting.models import Proxy
+    assert db.session.scalar(db.select(Proxy.proxy_phone)) == "13912345678"
