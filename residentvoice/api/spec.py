@@ -12,7 +12,7 @@ ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
 STATUS_TEXT = {200: "OK", 201: "Created", 204: "No content", 400: "Bad request",
                401: "Not authenticated", 403: "Forbidden", 404: "Not found",
                405: "Method not allowed", 409: "Conflict", 413: "Too large",
-               422: "Invalid data", 429: "Too many requests"}
+               422: "Invalid data", 429: "Too many requests", 503: "Database unavailable"}
 
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
@@ -72,7 +72,7 @@ def _path(rule):
 
 def documented_statuses(view):
     meta = view.openapi
-    statuses = set(meta["statuses"]) | {405, 429}
+    statuses = set(meta["statuses"]) | {405, 429, 503}  # 503: database unavailable
     if meta["auth"]:
         statuses.add(401)
     if meta["body"] is not None:
