@@ -8,8 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.conftest import (a11y, axe, browser, journey, live, new_page,  # noqa: F401
-                               submit)
+from tests.e2e.conftest import a11y, axe, browser, journey, live, new_page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -82,9 +82,8 @@ def _setup(live, lang):
             description="楼道外墙空调架子生锈" + tag)
         assert ticket.organisation.name == "北京城建建设工程有限公司"
         actions.hand_back(contractor, ticket, "这面墙不在我们的施工范围，应由物业处理。")
-        return {"compound": compound.id, "proposal": proposal.id, "proposer": proposer.id,
-                "meeting": meeting.id, "ballot": ballot.id, "ticket": ticket.id,
-                "proposer_phone": proposer.phone}
+        return {"compound": compound.id, "proposal": proposal.id, "meeting": meeting.id,
+                "ballot": ballot.id, "ticket": ticket.id}
 
 
 def _revise(live, proposal_id):
