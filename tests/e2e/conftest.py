@@ -301,13 +301,15 @@ def layout_problems():
 
 JOURNEYS = ARTIFACTS / "journeys"
 LAPTOP = {"width": 1024, "height": 768}
+FORMS_JS = "() => [...document.querySelectorAll('main form')].map(f => f.action).join(' ')"
 
 
 class Journey:
     """One role's journey in one language.  ``person()`` opens a browser for
     someone (the journey's language: English through the ``rv_lang`` cookie,
     which applies while the account has no language of its own); ``goto`` and
-    ``submit`` load a page and run axe on it (once per address); ``shot(page,
+    ``submit`` load a page and run axe on it (once per address and set of
+    forms); ``shot(page,
     "what")`` saves ``test-artifacts/journeys/<role>-<lang>-NN-<what>.png``.
     ``done()`` fails with every serious or critical violation found on the way."""
 
@@ -337,10 +339,13 @@ class Journey:
         return page
 
     def check(self, page):
+        """axe on this page in this state: a page is checked again when the forms
+        it offers change (a ticket once resolved offers the confirmation form)."""
         address = page.url.replace(self._live.base, "").split("?")[0].split("#")[0]
-        if address in self.checked:
+        state = (address, page.evaluate(FORMS_JS))
+        if state in self.checked:
             return
-        self.checked.add(address)
+        self.checked.add(state)
         found = self._a11y(page)
         if found:
             self.problems[address] = found
