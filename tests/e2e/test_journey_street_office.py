@@ -77,6 +77,13 @@ def test_street_office_journey(journey, live, lang):
     text = j.main_text(me)
     for rate in j.t(("响应率", "解决率", "满意率"), ("response", "resolved", "satisfied")):
         assert rate in (text if lang == "zh" else text.lower()), rate
+    # Row headers stay readable on a phone in both languages (English once
+    # squeezed them to one letter a line), and no chart label is cut off.
+    widths = me.eval_on_selector_all("table.rates tbody th",
+                                     "cells => cells.map(c => c.getBoundingClientRect().width)")
+    assert widths and min(widths) >= 60, widths
+    assert me.evaluate("() => [...document.querySelectorAll('.chart svg text')]"
+                       ".every(t => t.getBBox().x >= 0)")
     names = _compounds_of_the_street(live)
     assert names
     for name in names:
