@@ -85,12 +85,15 @@ def chart(ballot, result):
     for option in result.options:
         area = option.totals.area_centi if ballot.is_owners else option.totals.headcount
         whole_area = part.area_centi if ballot.is_owners else part.headcount
+        # rounded like the option's thresholds, so the bar and the line agree
+        met = [t.met for t in option.thresholds] + [False, False]
         bars.append(Bar(
             label=option.label, y=y,
             area_width=_width(area, whole_area), head_width=_width(option.totals.headcount,
                                                                   part.headcount),
-            area_text=percent(area, whole_area), head_text=percent(option.totals.headcount,
-                                                                   part.headcount),
+            area_text=percent(area, whole_area, up=met[0]),
+            head_text=percent(option.totals.headcount, part.headcount,
+                              up=met[1] if ballot.is_owners else met[0]),
             passed=option.passed))
         y += 74
     judged = next((o for o in result.options if o.thresholds), None)

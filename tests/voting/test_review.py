@@ -164,3 +164,21 @@ def test_the_proxy_page_takes_a_household_listed_twice(client, auth, db, world):
         Vote.ballot_id == ballot.id)) == 1
     from residentvoice.voting.models import Proxy
     assert db.session.scalar(db.select(Proxy.proxy_phone)) == "13912345678"
+
+
+def test_the_chart_shows_the_same_figures_as_the_thresholds(db, world):
+    """80.50 of 135.75 m² is 59.3002 %: more than half, so shown as 59.31 % everywhere."""
+    from residentvoice.voting.presenters import chart
+    ballot = make_ballot(world.secretary, world.compound_a, matter="use_fund")
+    cast_phone_vote(world.resident, ballot, world.household_a.id, option(ballot, "同意").id)
+    enter_paper_vote(world.secretary, ballot, household_code=world.household_a2.code,
+                     option_id=option(ballot, "反对").id, serial="1", witness="w")
+    services.close_ballot(world.secretary, ballot)
+    result = tally(ballot)
+    bars = chart(ballot, result)["bars"]
+    agree = result.options[0]
+    with force_locale("en"):
+        for bar_text, threshold in ((bars[0].area_text, agree.thresholds[0]),
+                                    (bars[0].head_text, agree.thresholds[1])):
+            assert f"Reached {bar_text}," in threshold.text
+    assert bars[0].area_text == "59.31%"
