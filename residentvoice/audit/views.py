@@ -1,6 +1,7 @@
 from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from .. import access
 from ..extensions import db
@@ -27,6 +28,7 @@ def log():
     types = db.session.scalars(
         db.select(AuditEntry.object_type).where(AuditEntry.community_id.in_(communities))
         .distinct().order_by(AuditEntry.object_type)).all()
-    page = db.paginate(query.order_by(AuditEntry.id.desc()), per_page=50, error_out=False)
+    page = db.paginate(query.options(joinedload(AuditEntry.actor))
+                       .order_by(AuditEntry.id.desc()), per_page=50, error_out=False)
     return render_template("audit/log.html", page=page, types=types,
                            object_type=object_type, object_id=object_id)

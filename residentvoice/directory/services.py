@@ -12,6 +12,8 @@ from sqlalchemy.orm import selectinload
 from ..audit.services import diff, record
 from ..auth.models import RoleAssignment, RoleKind
 from ..errors_domain import Conflict, InvalidInput, NotAllowed
+from sqlalchemy.orm import joinedload
+
 from ..extensions import db
 from .models import Building, BuildingKind, Community, Compound, Household, Occupancy, Owner
 
@@ -28,6 +30,7 @@ def compounds_managed_by(user):
     if not ids:
         return []
     return db.session.scalars(db.select(Compound).where(Compound.id.in_(ids))
+                              .options(joinedload(Compound.community))
                               .order_by(Compound.name)).all()
 
 
