@@ -147,7 +147,7 @@ def open311_post(setup):
             "content_type": "application/x-www-form-urlencoded", "body": body}
 
 
-@scenario("ticket dashboard (street office)", scale_list=True)
+@scenario("ticket dashboard (street office)")
 def dashboard(setup):
     return {"method": "GET", "path": "/tickets/dashboard", "auth": ("session", STREET)}
 
