@@ -205,7 +205,20 @@ def _load_accounts(ctx):
                 owner.phone = phone
                 owner.user = user
     db.session.flush()
+    _oversee_every_street(ctx)
     _load_resident_accounts(ctx)
+
+
+def _oversee_every_street(ctx):
+    """The demo street-office admin also watches the other two streets, so the
+    dashboard across compounds has all three demo compounds to compare."""
+    admin = ctx.user("13600000001")
+    have = {r.street_office_id for r in admin.roles if r.kind is RoleKind.street_admin}
+    for office in db.session.scalars(db.select(StreetOffice).order_by(StreetOffice.id)):
+        if office.id not in have:
+            db.session.add(RoleAssignment(user=admin, kind=RoleKind.street_admin,
+                                          street_office=office))
+    db.session.flush()
 
 
 def _load_resident_accounts(ctx):
