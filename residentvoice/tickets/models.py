@@ -150,6 +150,10 @@ class Ticket(TimestampMixin, db.Model):
             user.is_secretary_of(self.community_id)
             or user.is_street_admin_of(self.street_office_id))
 
+    def is_secretary(self, user):
+        """Secretaries of the ticket's community (not the street office)."""
+        return bool(user and user.is_authenticated) and user.is_secretary_of(self.community_id)
+
     def is_handler(self, user):
         """Whoever the ticket is routed to: the organisation's staff, or the
         community's secretaries when no organisation is responsible."""
@@ -182,7 +186,8 @@ class Ticket(TimestampMixin, db.Model):
         return self.is_moderator(user) or self.is_handler(user)
 
     def can_confirm(self, user):
-        return self.is_reporter(user) or self.is_moderator(user)
+        """The reporter, or a secretary on their behalf (DESIGN §5)."""
+        return self.is_reporter(user) or self.is_secretary(user)
 
     def reporter_label(self, user):
         """Anonymous reporters are named only to staff."""

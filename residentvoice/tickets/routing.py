@@ -5,11 +5,12 @@ it; else the routing rule for (renovation project or compound, category); else
 the community's secretaries.  A ticket is never routed nowhere, and the basis
 is kept on the ticket so its page can say "routed to X because …"."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from .. import links
 from ..directory.models import Organisation
 from ..extensions import db
+from ..models import utcnow
 from .models import RoutingRule
 
 WARRANTY, RULE, SECRETARIES, MANUAL = "warranty", "rule", "secretaries", "manual"
@@ -24,12 +25,17 @@ class Decision:
     warranty_title: str = ""
 
 
+SHANGHAI = timedelta(hours=8)  # Asia/Shanghai has no daylight saving time
+
+
 def _warranty(ticket, at):
+    """A warranty runs to the end of its last day in Beijing: the provider gets
+    the local time (stored times are UTC), so 01:00 the next morning is past it."""
     finder = links.provided("active_warranty")
     if finder is None:
         return None
     return finder(ticket.compound_id, ticket.category.name, building_id=ticket.building_id,
-                  household_id=ticket.household_id, at=at)
+                  household_id=ticket.household_id, at=(at or utcnow()) + SHANGHAI)
 
 
 def find_rule(compound_id, category):

@@ -3,9 +3,11 @@ applies it.
 
 ``TRANSITIONS[(state, action)] = (new_state, allowed roles, closure)`` where the
 roles are relative to the ticket: ``reporter`` (who filed it), ``moderator``
-(secretaries of its community, the street office over it), ``handler`` (staff of
-the organisation it is routed to, or the secretaries when it is routed to them)
-and ``system`` (the sweep).  Nothing else changes a ticket's status."""
+(secretaries of its community, the street office over it), ``secretary`` (the
+community's secretaries only: they confirm or reopen on a reporter's behalf,
+the street office does not), ``handler`` (staff of the organisation it is
+routed to, or the secretaries when it is routed to them) and ``system`` (the
+sweep).  Nothing else changes a ticket's status."""
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
@@ -17,7 +19,8 @@ from .models import Closure, EventKind, Status, Ticket, TicketEvent
 S = Status
 HANDLER = frozenset({"handler"})
 MODERATOR = frozenset({"moderator"})
-REPORTER_OR_MODERATOR = frozenset({"reporter", "moderator"})
+# DESIGN §5: only the reporter (or a secretary on their behalf) confirms or reopens.
+REPORTER_OR_SECRETARY = frozenset({"reporter", "secretary"})
 SYSTEM = frozenset({"system"})
 
 TRANSITIONS = {
@@ -27,8 +30,8 @@ TRANSITIONS = {
     (S.acknowledged, "start"): (S.in_progress, HANDLER, None),
     (S.acknowledged, "resolve"): (S.resolved, HANDLER, None),
     (S.in_progress, "resolve"): (S.resolved, HANDLER, None),
-    (S.resolved, "confirm"): (S.closed, REPORTER_OR_MODERATOR, Closure.fixed),
-    (S.resolved, "reopen"): (S.reopened, REPORTER_OR_MODERATOR, None),
+    (S.resolved, "confirm"): (S.closed, REPORTER_OR_SECRETARY, Closure.fixed),
+    (S.resolved, "reopen"): (S.reopened, REPORTER_OR_SECRETARY, None),
     (S.resolved, "auto_close"): (S.closed, SYSTEM, Closure.unconfirmed),
     (S.routed, "hand_back"): (S.not_responsible, HANDLER, None),
     (S.acknowledged, "hand_back"): (S.not_responsible, HANDLER, None),
@@ -70,6 +73,8 @@ def roles_of(ticket, user):
         roles.add("reporter")
     if ticket.is_moderator(user):
         roles.add("moderator")
+    if ticket.is_secretary(user):
+        roles.add("secretary")
     if ticket.is_handler(user):
         roles.add("handler")
     return roles

@@ -14,8 +14,8 @@ VALID = {"start": {"planned_for": date.today() + timedelta(days=2)},
          "refuse": {"comment": "不予处理"}}
 ACTORS = ("resident", "other_resident", "secretary", "other_secretary", "staff",
           "other_staff", "street_admin")
-ROLE_OF = {"resident": "reporter", "secretary": "moderator", "street_admin": "moderator",
-           "staff": "handler"}
+ROLES_OF = {"resident": {"reporter"}, "secretary": {"moderator", "secretary"},
+            "street_admin": {"moderator"}, "staff": {"handler"}}
 CASES = [(state, action, actor) for (state, action) in workflow.TRANSITIONS
          if action not in ("route", "auto_close") for actor in ACTORS]
 
@@ -30,7 +30,7 @@ def test_each_transition_for_each_role(world, file_ticket, db, state, action, ac
     data = dict(VALID.get(action, {}))
     if action == "mark_duplicate":
         data["duplicate_of"] = original.id
-    allowed = ROLE_OF.get(actor) in workflow.TRANSITIONS[(state, action)][1]
+    allowed = bool(ROLES_OF.get(actor, set()) & workflow.TRANSITIONS[(state, action)][1])
     user = getattr(world, actor)
     if allowed:
         actions.perform(user, ticket, action, data)
