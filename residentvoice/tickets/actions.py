@@ -77,8 +77,8 @@ def confirm(actor, ticket, rating=None, comment="", now=None):
     if rating in ("", None) and ticket.is_reporter(actor):
         raise InvalidInput(_l("Choose how satisfied you are, from 1 to 5."), "rating")
     if rating not in ("", None):
-        try:
-            rating = int(rating)
+        try:        # true/false from a JSON body is not a rating
+            rating = 0 if isinstance(rating, bool) else int(rating)
         except (TypeError, ValueError):
             rating = 0
         if not 1 <= rating <= 5:

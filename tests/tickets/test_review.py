@@ -55,3 +55,13 @@ def test_warranty_is_judged_on_the_local_calendar_day(world, db, utc_hour, cover
         description="楼上漏水", household_id=world.household_a.id, now=when)
     assert (ticket.routing_basis == "warranty") is covered
     assert (ticket.organisation_id == world.other_org.id) is covered
+
+
+def test_a_json_true_is_not_a_rating_of_one(world, file_ticket, api):
+    """满意率 counts ratings 1–5 only: ``"rating": true`` is refused, not stored as 1."""
+    ticket = _resolved(world, file_ticket)
+    api.login(world.resident)
+    answer = api.post(f"/api/v1/tickets/{ticket.id}/confirmation",
+                      json={"fixed": True, "rating": True})
+    assert answer.status_code in (400, 422)
+    assert ticket.status is Status.resolved and ticket.rating is None
