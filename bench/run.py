@@ -232,7 +232,10 @@ def run_wrk(base, spec, setup, duration, connections):
         headers["Content-Type"] = spec["content_type"]
     script = WORK / "request.lua"
     body = lua_string(spec["body"]) if spec.get("body") is not None else "nil"
-    script.write_text(LUA % {"items": ", ".join(lua_item(i) for i in spec.get("rotate") or []),
+    # wrk.format() uses an item's own headers instead of the -H ones: merge them.
+    items = [dict(i, headers={**headers, **i["headers"]}) if i.get("headers") else i
+             for i in spec.get("rotate") or []]
+    script.write_text(LUA % {"items": ", ".join(lua_item(i) for i in items),
                              "path": spec["path"], "method": spec["method"], "body": body})
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script)]
     for name, value in headers.items():
