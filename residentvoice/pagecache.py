@@ -1,0 +1,206 @@
+"""A per-worker cache of rendered pages, invalidated by any write.
+
+The busiest pages (home, lists, a proposal, a ballot, its result) are read far
+more often than anything changes.  A page is kept per (URL, user, session
+CSRF token, language and text-size cookies) and tagged with the database's
+*generation*: a random token in the one-row ``page_generation`` table that
+every transaction that writes replaces before it commits.  A request serves
+the kept page only while the generation is unchanged, so nobody ever sees a
+page older than the last write, in any worker or on any app server sharing
+the database.  A time limit (``PAGE_CACHE_SECONDS``) bounds what a page says
+about the clock (deadlines passing, "overdue"), which no write announces.
+
+Why this is safe beside the access rules: a page is stored only after its
+view answered 200 for that same user at that same generation, so a hit shows
+the user what they were already allowed to see, with the permissions,
+memberships and data unchanged since.  Pages with flashed messages, requests
+that change the session, and anything but a plain GET are never stored.
+
+The generation is a random token rather than a counter so that a rolled-back
+transaction (or a restored backup) never makes an old token current for new
+data: a token names one committed state of the database.
+"""
+import functools
+import secrets
+import time
+from collections import OrderedDict
+
+from flask import current_app, request, session
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
+
+from .extensions import db
+from .i18n import LOCALE_COOKIE, TEXT_COOKIE
+
+MAX_ENTRIES = 600
+MAX_BODY = 256 * 1024
+READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "SHOW", "SET",
+         "COMMIT")
+
+
+class PageGeneration(db.Model):
+    """One row: the token of the current state of the data (see the module)."""
+    __tablename__ = "page_generation"
+    id = db.Column(db.Integer, primary_key=True)
+    token = db.Column(db.String(32), nullable=False)
+
+
+class Store:
+    """A small LRU of ``key -> (generation, expires, body, headers)``."""
+
+    def __init__(self, size=MAX_ENTRIES):
+        self.size = size
+        self.entries = OrderedDict()
+
+    def get(self, key, generation, now):
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] != generation or entry[1] < now:
+            del self.entries[key]
+            return None
+        self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key, entry):
+        self.entries[key] = entry
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+    def clear(self):
+        self.entries.clear()
+
+
+store = Store()
+
+
+# ---- the generation -------------------------------------------------------
+
+def current_generation():
+    """The token, read in the request's own transaction; None when the table
+    is empty or missing (then nothing is cached)."""
+    try:
+        return db.session.execute(text("SELECT token FROM page_generation WHERE id = 1")) \
+            .scalar()
+    except Exception:  # a database without the table: serve uncached
+        db.session.rollback()
+        return None
+
+
+def bump(session_):
+    session_.execute(
+        text("INSERT INTO page_generation (id, token) VALUES (1, :t) "
+             "ON CONFLICT (id) DO UPDATE SET token = excluded.token"),
+        {"t": secrets.token_hex(16)})
+
+
+def _mark_write(conn, cursor, statement, parameters, context, executemany):
+    if not statement.lstrip()[:9].upper().startswith(READS):
+        conn.info["rv_wrote"] = True
+
+
+def _remember_connection(session_, transaction, connection):
+    session_.info["rv_connection"] = connection
+
+
+def _before_commit(session_):
+    """Replace the token in the transaction that writes, so the new token and
+    the new data become visible together."""
+    connection = session_.info.get("rv_connection")
+    if session_.new or session_.dirty or session_.deleted or \
+            (connection is not None and connection.info.get("rv_wrote")):
+        bump(session_)
+
+
+def _forget_connection(session_, *args):
+    session_.info.pop("rv_connection", None)
+
+
+def _forget_write(conn):
+    conn.info.pop("rv_wrote", None)
+
+
+def listen(engine):
+    for target, name, fn in ((engine, "before_cursor_execute", _mark_write),
+                             (engine, "commit", _forget_write),
+                             (engine, "rollback", _forget_write),
+                             (Session, "after_begin", _remember_connection),
+                             (Session, "before_commit", _before_commit),
+                             (Session, "after_commit", _forget_connection),
+                             (Session, "after_rollback", _forget_connection)):
+        if not event.contains(target, name, fn):
+            event.listen(target, name, fn)
+
+
+# ---- the view wrapper -----------------------------------------------------
+
+def _key():
+    return (request.host, request.full_path, session.get("_user_id"),
+            session.get("csrf_token"), request.cookies.get(LOCALE_COOKIE),
+            request.cookies.get(TEXT_COOKIE))
+
+
+def _cacheable_request():
+    if not current_app.config.get("PAGE_CACHE") or request.method != "GET":
+        return False
+    if "_flashes" in session:
+        return False
+    from .extensions import login_manager
+    identifier = session.get("_id")
+    if identifier is not None and \
+            identifier != login_manager._session_identifier_generator():
+        return False
+    return True
+
+
+def serve(view, args, kwargs):
+    """Answer from the store, or run ``view`` and keep a 200 HTML page."""
+    if not _cacheable_request():
+        return view(*args, **kwargs)
+    generation = current_generation()
+    if generation is None:
+        return view(*args, **kwargs)
+    key = _key()
+    now = time.monotonic()
+    entry = store.get(key, generation, now)
+    if entry is not None:
+        return current_app.response_class(entry[2], headers=entry[3])
+    response = current_app.make_response(view(*args, **kwargs))
+    if response.status_code == 200 and not session.modified and not response.direct_passthrough \
+            and response.mimetype == "text/html" and "Set-Cookie" not in response.headers:
+        body = response.get_data()
+        if len(body) <= MAX_BODY:
+            headers = [(k, v) for k, v in response.headers.items()
+                       if k.lower() not in ("content-length", "set-cookie")]
+            store.put(key, (generation, now + current_app.config.get("PAGE_CACHE_SECONDS", 60),
+                            body, headers))
+    return response
+
+
+def cached(view):
+    """Wrap a view (outside its access rule, see the module) to be kept."""
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        return serve(view, args, kwargs)
+    wrapped.page_cached = True
+    return wrapped
+
+
+# The pages residents and staff open most, by endpoint.  Each answers the same
+# HTML for the same user, URL and data (no per-request randomness).
+PAGES = (
+    "main.home",
+    "spaces.index", "spaces.proposal",
+    "voting.index", "voting.show", "voting.result",
+    "tickets.mine", "tickets.queue", "tickets.dashboard_page",
+)
+
+
+def register(app):
+    app.config.setdefault("PAGE_CACHE", not app.config.get("TESTING"))
+    app.config.setdefault("PAGE_CACHE_SECONDS", 60)
+    with app.app_context():
+        listen(db.engine)
+    for endpoint in PAGES:
+        app.view_functions[endpoint] = cached(app.view_functions[endpoint])
