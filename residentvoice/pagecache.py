@@ -21,6 +21,7 @@ transaction (or a restored backup) never makes an old token current for new
 data: a token names one committed state of the database.
 """
 import functools
+import os
 import secrets
 import time
 from collections import OrderedDict
@@ -114,7 +115,9 @@ def _before_commit(session_):
 
 
 def _forget_connection(session_, *args):
-    session_.info.pop("rv_connection", None)
+    connection = session_.info.pop("rv_connection", None)
+    if connection is not None and not connection.closed:
+        connection.info.pop("rv_wrote", None)
 
 
 def _forget_write(conn):
@@ -198,8 +201,10 @@ PAGES = (
 
 
 def register(app):
-    app.config.setdefault("PAGE_CACHE", not app.config.get("TESTING"))
-    app.config.setdefault("PAGE_CACHE_SECONDS", 60)
+    # On unless PAGE_CACHE=0 in the environment (the tests run with it too, so
+    # every feature's tests also prove that no page is served stale).
+    app.config.setdefault("PAGE_CACHE", os.environ.get("PAGE_CACHE", "1") != "0")
+    app.config.setdefault("PAGE_CACHE_SECONDS", int(os.environ.get("PAGE_CACHE_SECONDS", 60)))
     with app.app_context():
         listen(db.engine)
     for endpoint in PAGES:
