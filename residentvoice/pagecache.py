@@ -1,8 +1,8 @@
 """A per-worker cache of rendered pages, invalidated by any write.
 
 The busiest pages (home, lists, a proposal, a ballot, its result) are read far
-more often than anything changes.  A page is kept per (URL, user, session
-CSRF token, language and text-size cookies) and tagged with the database's
+more often than anything changes.  A page is kept per (URL, user, language
+and text-size cookies) and tagged with the database's
 *generation*: a random token in the one-row ``page_generation`` table that
 every transaction that writes replaces before it commits.  A request serves
 the kept page only while the generation is unchanged, so nobody ever sees a
@@ -14,7 +14,9 @@ Why this is safe beside the access rules: a page is stored only after its
 view answered 200 for that same user at that same generation, so a hit shows
 the user what they were already allowed to see, with the permissions,
 memberships and data unchanged since.  Pages with flashed messages, requests
-that change the session, and anything but a plain GET are never stored.
+that change the session, and anything but a plain GET are never stored.  The
+page's CSRF token is cut out when it is kept and each later visitor's own
+token is put in its place, so forms on a kept page post as usual.
 
 The generation is a random token rather than a counter so that a rolled-back
 transaction (or a restored backup) never makes an old token current for new
@@ -26,7 +28,8 @@ import secrets
 import time
 from collections import OrderedDict
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
@@ -138,10 +141,12 @@ def listen(engine):
 
 # ---- the view wrapper -----------------------------------------------------
 
+CSRF_HOLE = b"\x00rv-csrf\x00"
+
+
 def _key():
     return (request.host, request.full_path, session.get("_user_id"),
-            session.get("csrf_token"), request.cookies.get(LOCALE_COOKIE),
-            request.cookies.get(TEXT_COOKIE))
+            request.cookies.get(LOCALE_COOKIE), request.cookies.get(TEXT_COOKIE))
 
 
 def _cacheable_request():
@@ -150,11 +155,40 @@ def _cacheable_request():
     if "_flashes" in session:
         return False
     from .extensions import login_manager
+    if "_user_id" not in session and \
+            current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+        return False  # flask-login signs this visitor in from the cookie now
     identifier = session.get("_id")
     if identifier is not None and \
             identifier != login_manager._session_identifier_generator():
         return False
     return True
+
+
+def _only_csrf_changed(before):
+    """The view changed nothing in the session but (perhaps) created its CSRF
+    secret, which the kept page does not carry (see ``_punch``)."""
+    if not session.modified:
+        return True
+    after = dict(session)
+    after.pop("csrf_token", None)
+    before.pop("csrf_token", None)
+    return after == before
+
+
+def _punch(body):
+    """The page with this request's CSRF token replaced by a hole, filled with
+    each later visitor's own token."""
+    token = g.get("csrf_token")
+    if token:
+        body = body.replace(token.encode(), CSRF_HOLE)
+    return body
+
+
+def _fill(body):
+    if CSRF_HOLE in body:
+        body = body.replace(CSRF_HOLE, generate_csrf().encode())
+    return body
 
 
 def serve(view, args, kwargs):
@@ -168,16 +202,18 @@ def serve(view, args, kwargs):
     now = time.monotonic()
     entry = store.get(key, generation, now)
     if entry is not None:
-        return current_app.response_class(entry[2], headers=entry[3])
+        return current_app.response_class(_fill(entry[2]), headers=entry[3])
+    before = dict(session)
     response = current_app.make_response(view(*args, **kwargs))
-    if response.status_code == 200 and not session.modified and not response.direct_passthrough \
-            and response.mimetype == "text/html" and "Set-Cookie" not in response.headers:
+    if response.status_code == 200 and not response.direct_passthrough \
+            and response.mimetype == "text/html" and "Set-Cookie" not in response.headers \
+            and _only_csrf_changed(before):
         body = response.get_data()
         if len(body) <= MAX_BODY:
             headers = [(k, v) for k, v in response.headers.items()
                        if k.lower() not in ("content-length", "set-cookie")]
             store.put(key, (generation, now + current_app.config.get("PAGE_CACHE_SECONDS", 60),
-                            body, headers))
+                            _punch(body), headers))
     return response
 
 
@@ -191,9 +227,10 @@ def cached(view):
 
 
 # The pages residents and staff open most, by endpoint.  Each answers the same
-# HTML for the same user, URL and data (no per-request randomness).
+# HTML for the same user, URL and data (no per-request randomness but the CSRF
+# token, which each visitor gets their own of).
 PAGES = (
-    "main.home",
+    "main.home", "auth.login",
     "spaces.index", "spaces.proposal",
     "voting.index", "voting.show", "voting.result",
     "tickets.mine", "tickets.queue", "tickets.dashboard_page",

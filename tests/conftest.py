@@ -60,7 +60,7 @@ class FreshClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         if has_app_context():
-            for key in ("_login_user", "api_user", "_flask_babel"):
+            for key in ("_login_user", "api_user", "_flask_babel", "csrf_token"):
                 g.pop(key, None)
             _db.session.commit()
         return super().open(*args, **kwargs)

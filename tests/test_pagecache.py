@@ -121,3 +121,25 @@ def test_a_refused_request_keeps_the_generation(cache_on, world, auth, client, d
     token = db.session.execute(text("SELECT token FROM page_generation")).scalar()
     client.post("/language", data={"lang": "xx", "next": "/"})  # nothing written
     assert db.session.execute(text("SELECT token FROM page_generation")).scalar() == token
+
+
+def test_each_visitor_of_a_kept_form_gets_their_own_working_csrf_token(cache_on, app, world):
+    import re
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        first, second = app.test_client(), app.test_client()
+        page_one = first.get("/login").text
+        page_two = second.get("/login").text
+        assert len(cache_on.entries) == 1  # the second visitor was served the kept page
+        token = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+        one, two = token.search(page_one).group(1), token.search(page_two).group(1)
+        assert one != two
+        assert token.sub("", page_one) == token.sub("", page_two)
+        refused = second.post("/login", data={"phone": world.resident.phone,
+                                               "password": world.password, "csrf_token": one})
+        assert refused.status_code == 400  # the other visitor's token does not pass
+        accepted = second.post("/login", data={"phone": world.resident.phone,
+                                                "password": world.password, "csrf_token": two})
+        assert accepted.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
