@@ -31,11 +31,14 @@ from collections import OrderedDict
 from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from .extensions import db
 from .i18n import LOCALE_COOKIE, TEXT_COOKIE
 
+GENERATION_SQL = "SELECT token FROM page_generation WHERE id = 1"
 MAX_ENTRIES = 600
 MAX_BODY = 256 * 1024
 READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "SHOW", "SET",
@@ -82,13 +85,24 @@ store = Store()
 # ---- the generation -------------------------------------------------------
 
 def current_generation():
-    """The token, read in the request's own transaction; None when the table
-    is empty or missing (then nothing is cached)."""
+    """The token of the last committed write; None when the table is empty or
+    missing (then nothing is cached).  Read on a connection of its own, not
+    in the request's transaction, so a kept page costs one small query; the
+    page's own data, read later if it is not kept, can only be newer."""
+    bind = db.session.get_bind()
     try:
-        return db.session.execute(text("SELECT token FROM page_generation WHERE id = 1")) \
-            .scalar()
-    except Exception:  # a database without the table: serve uncached
-        db.session.rollback()
+        if isinstance(bind, Connection):  # a session bound to one connection (tests)
+            return bind.exec_driver_sql(GENERATION_SQL).scalar()
+        raw = bind.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(GENERATION_SQL)
+            row = cursor.fetchone()
+            cursor.close()
+            return row[0] if row else None
+        finally:
+            raw.close()
+    except DBAPIError:  # a database without the table: serve uncached
         return None
 
 
