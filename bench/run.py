@@ -289,6 +289,9 @@ def bench_db(kind, args):
     env = prepare(kind, args.scale)
     bare = Server("bench.bare:app", env)
     app = Server("wsgi:app", env)
+    # The same app with the page cache off: what a page costs when it must be
+    # rendered (a first view, or the first view after any write).
+    rendered = Server("wsgi:app", dict(env, PAGE_CACHE="0"))
     setup = Setup(app, env)
     rows = []
     try:
@@ -300,9 +303,16 @@ def bench_db(kind, args):
             if spec is None:
                 continue
             result = run_wrk(app.base, spec, setup, args.duration, args.connections)
-            rows.append({"name": sc["name"], "kind": sc["kind"], **result,
-                         "ratio": result["rps"] / baseline["rps"]})
+            row = {"name": sc["name"], "kind": sc["kind"], **result,
+                   "ratio": result["rps"] / baseline["rps"]}
+            if sc["kind"] == "page":
+                uncached = run_wrk(rendered.base, spec, setup, args.duration, args.connections)
+                row.update(rendered_rps=uncached["rps"], rendered_p50_ms=uncached["p50_ms"],
+                           rendered_p99_ms=uncached["p99_ms"],
+                           rendered_ratio=uncached["rps"] / baseline["rps"])
+            rows.append(row)
     finally:
+        rendered.stop()
         app.stop()
         bare.stop()
     growth = scale_growth(kind, args)
@@ -310,11 +320,12 @@ def bench_db(kind, args):
 
 
 def scale_growth(kind, args):
-    """Time each list scenario at the small and the large scale (p50, one connection)."""
+    """Time each list scenario at the small and the large scale (p50, one
+    connection), rendered every time (page cache off): the growth of the work."""
     print(f"== {kind}: list pages at scale {args.small} vs {args.large} ==", flush=True)
     timings = {}
     for scale in (args.small, args.large):
-        env = prepare(kind, scale)
+        env = dict(prepare(kind, scale), PAGE_CACHE="0")
         app = Server("wsgi:app", env)
         setup = Setup(app, env)
         try:
@@ -334,13 +345,19 @@ def scale_growth(kind, args):
 
 
 def print_table(kind, result):
-    print(f"\n{kind}: requests/s, latency and ratio to the bare endpoint")
-    print(f"{'scenario':38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6} {'errors':>6}")
+    print(f"\n{kind}: requests/s, latency and ratio to the bare endpoint "
+          "(pages: served kept | rendered with the page cache off)")
+    print(f"{'scenario':34} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'errors':>6}"
+          f" | {'req/s':>7} {'p50 ms':>7} {'ratio':>6}")
     for row in result["rows"]:
-        print(f"{row['name'][:38]:38} {row['rps']:9.1f} {row['p50_ms']:8.2f} "
-              f"{row['p99_ms']:8.2f} {row['ratio']:6.2f} {row['errors']:6d}")
+        line = (f"{row['name'][:34]:34} {row['rps']:8.1f} {row['p50_ms']:7.2f} "
+                f"{row['p99_ms']:7.2f} {row['ratio']:6.2f} {row['errors']:6d}")
+        if "rendered_rps" in row:
+            line += (f" | {row['rendered_rps']:7.1f} {row['rendered_p50_ms']:7.2f} "
+                     f"{row['rendered_ratio']:6.2f}")
+        print(line)
     if result["growth"]:
-        print(f"\n{'list page':38} {'small ms':>9} {'large ms':>9} {'growth':>7}")
+        print(f"\n{'list page (rendered)':38} {'small ms':>9} {'large ms':>9} {'growth':>7}")
         for name, g in result["growth"].items():
             print(f"{name[:38]:38} {g['small_ms']:9.2f} {g['large_ms']:9.2f} {g['growth']:7.2f}")
 
