@@ -26,6 +26,7 @@ import functools
 import os
 import secrets
 import time
+from datetime import datetime, timezone
 from collections import OrderedDict
 
 from flask import current_app, g, request, session
@@ -205,6 +206,22 @@ def _fill(body):
     return body
 
 
+def keep_until(when):
+    """A view's page changes by itself at ``when`` (an aware or naive-UTC
+    datetime: a ballot closing, a deadline passing): keep it no longer."""
+    if when is None:
+        return
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    seconds = (when - datetime.now(timezone.utc)).total_seconds()
+    g.page_cache_seconds = min(g.get("page_cache_seconds", seconds), seconds)
+
+
+def _lifetime():
+    configured = current_app.config.get("PAGE_CACHE_SECONDS", 60)
+    return min(configured, g.pop("page_cache_seconds", configured))
+
+
 def serve(view, args, kwargs):
     """Answer from the store, or run ``view`` and keep a 200 HTML page."""
     if not _cacheable_request():
@@ -218,16 +235,17 @@ def serve(view, args, kwargs):
     if entry is not None:
         return current_app.response_class(_fill(entry[2]), headers=entry[3])
     before = dict(session)
+    g.pop("page_cache_seconds", None)
     response = current_app.make_response(view(*args, **kwargs))
-    if response.status_code == 200 and not response.direct_passthrough \
+    lifetime = _lifetime()
+    if response.status_code == 200 and lifetime > 0 and not response.direct_passthrough \
             and response.mimetype == "text/html" and "Set-Cookie" not in response.headers \
             and _only_csrf_changed(before):
         body = response.get_data()
         if len(body) <= MAX_BODY:
             headers = [(k, v) for k, v in response.headers.items()
                        if k.lower() not in ("content-length", "set-cookie")]
-            store.put(key, (generation, now + current_app.config.get("PAGE_CACHE_SECONDS", 60),
-                            _punch(body), headers))
+            store.put(key, (generation, now + lifetime, _punch(body), headers))
     return response
 
 

@@ -109,11 +109,8 @@ def tickets_list():
         fail(422, "bad_status", "Unknown status.")
     if category and category not in Category.__members__:
         fail(422, "bad_category", "Unknown category.")
-    query = queries.with_details(db.select(Ticket).where(_visible(u)))
-    if status == "open":
-        query = query.where(Ticket.status.in_(queries.OPEN_STATUSES + (Status.resolved,)))
-    elif status:
-        query = query.where(Ticket.status == Status[status])
+    query = queries.filter_status(
+        queries.with_details(db.select(Ticket).where(_visible(u))), status)
     if category:
         query = query.where(Ticket.category == Category[category])
     compound_id = request.args.get("compound_id", type=int)
@@ -123,7 +120,7 @@ def tickets_list():
         from .sla import overdue_clause
         from ..models import utcnow
         query = query.where(overdue_clause(Ticket, utcnow()))
-    query = query.order_by(queries.next_due().asc().nulls_last(), Ticket.id)
+    query = queries.by_deadline(query)
     return paginate(query, lambda t: serialize(t, u), "api.tickets_list",
                     **{k: v for k, v in request.args.items() if k not in ("page", "per_page")})
 

@@ -41,6 +41,35 @@ OPEN_STATUSES = (Status.submitted, Status.routed, Status.acknowledged, Status.in
 # Tickets still waiting for the organisation to act (the SLA clock runs).
 CLOCK_STATUSES = (Status.routed, Status.acknowledged, Status.in_progress, Status.reopened,
                   Status.not_responsible)
+# Of those, the ones the organisation has not acknowledged yet.
+WAITING_ACK = (Status.routed, Status.reopened, Status.not_responsible)
+# Nothing is due any more.
+FINISHED_STATUSES = (Status.closed, Status.duplicate)
+
+
+def deadlines(status, ack_due_at, resolve_due_at):
+    """``(due_at, overdue_at)`` stored on a ticket, so the queue sorts and
+    filters on indexed columns (the one rule; kept by ``_store_deadlines``).
+
+    ``due_at``, the deadline that matters now (the queue's order): acknowledging
+    while waiting for acknowledgement, else resolving; none once closed or
+    merged.  ``overdue_at``, when the organisation is late: the earlier of both
+    deadlines while not yet acknowledged, the resolve deadline while working,
+    never otherwise (resolved, submitted, closed, merged)."""
+    status = status or Status.submitted
+    if status in FINISHED_STATUSES:
+        due_at = None
+    elif status in WAITING_ACK:
+        due_at = ack_due_at
+    else:
+        due_at = resolve_due_at
+    overdue_at = None
+    if status in WAITING_ACK:
+        present = [d for d in (ack_due_at, resolve_due_at) if d is not None]
+        overdue_at = min(present) if present else None
+    elif status in CLOCK_STATUSES:
+        overdue_at = resolve_due_at
+    return due_at, overdue_at
 
 
 class Closure(enum.Enum):
@@ -62,6 +91,10 @@ class Ticket(TimestampMixin, db.Model):
     __table_args__ = (
         db.Index("ix_ticket_queue", "organisation_id", "status", "resolve_due_at"),
         db.Index("ix_ticket_compound_category", "compound_id", "category", "status"),
+        # The queue: one organisation's or community's tickets by deadline
+        # (closed and merged ones have none and come last).
+        db.Index("ix_ticket_organisation_due", "organisation_id", "due_at", "id"),
+        db.Index("ix_ticket_community_due", "community_id", "due_at", "id"),
     )
     id = db.Column(db.Integer, primary_key=True)
     compound_id = db.Column(db.ForeignKey("compound.id"), nullable=False, index=True)
@@ -105,6 +138,9 @@ class Ticket(TimestampMixin, db.Model):
     first_ack_due_at = db.Column(db.DateTime)  # for 响应率: the first deadline counts
     ack_due_at = db.Column(db.DateTime)
     resolve_due_at = db.Column(db.DateTime)
+    # Derived from status and the two deadlines by ``deadlines()`` on every flush.
+    due_at = db.Column(db.DateTime)
+    overdue_at = db.Column(db.DateTime, index=True)  # the sweep: overdue_at < now
     planned_for = db.Column(db.Date)
     acknowledged_at = db.Column(db.DateTime)
     first_acknowledged_at = db.Column(db.DateTime)
@@ -195,6 +231,23 @@ class Ticket(TimestampMixin, db.Model):
         if self.anonymous and not (self.can_see_internal(user) or self.is_reporter(user)):
             return _l("Anonymous resident")
         return name or _l("Resident")
+
+
+DEADLINE_INPUTS = ("status", "ack_due_at", "resolve_due_at")
+
+
+@db.event.listens_for(Ticket, "before_insert")
+@db.event.listens_for(Ticket, "before_update")
+def _store_deadlines(_mapper, _connection, ticket):
+    """Whatever changes a ticket's status or deadlines (the workflow, the
+    sweep, rerouting, the demo, the API, Open311) goes through a flush, and
+    the flush stores ``due_at``/``overdue_at`` from them."""
+    state = db.inspect(ticket)
+    if state.key is not None and not any(
+            state.attrs[name].history.has_changes() for name in DEADLINE_INPUTS):
+        return
+    ticket.due_at, ticket.overdue_at = deadlines(ticket.status, ticket.ack_due_at,
+                                                 ticket.resolve_due_at)
 
 
 class Affected(TimestampMixin, db.Model):

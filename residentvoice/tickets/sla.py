@@ -97,16 +97,13 @@ def set_policy(actor, key, ack_hours, resolve_hours):
 
 def overdue_clause(ticket_cls, now):
     """SQL: the organisation is late — not acknowledged by the acknowledge
-    deadline, or not resolved by the resolve deadline."""
-    waiting_ack = ticket_cls.status.in_([Status.routed, Status.reopened,
-                                         Status.not_responsible])
-    working = ticket_cls.status.in_([Status.routed, Status.acknowledged, Status.in_progress,
-                                     Status.reopened, Status.not_responsible])
-    return db.or_(db.and_(waiting_ack, ticket_cls.ack_due_at < now),
-                  db.and_(working, ticket_cls.resolve_due_at < now))
+    deadline, or not resolved by the resolve deadline (``overdue_at``, stored
+    by ``models.deadlines``, is the earlier of the deadlines that apply)."""
+    return ticket_cls.overdue_at < now
 
 
 def is_overdue(ticket, now=None):
+    """The same as ``overdue_clause``, from the loaded fields."""
     now = now or utcnow()
     if ticket.status in (Status.routed, Status.reopened, Status.not_responsible) and \
             ticket.ack_due_at and ticket.ack_due_at < now:

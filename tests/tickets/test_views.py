@@ -1,10 +1,15 @@
 """Pages: filing from a phone, bad input keeps values, who sees what, the
 queue's query count, "me too" and the whole journey of DESIGN §5."""
+import html
 import io
+import re
+from datetime import timedelta
 
 from sqlalchemy import event
 
 from residentvoice.extensions import db as _db
+from residentvoice.models import utcnow
+from residentvoice.tickets import actions, services
 from residentvoice.tickets.models import Closure, Status, Ticket
 
 from .conftest import png_bytes
@@ -118,24 +123,74 @@ def test_illegal_transition_through_the_page(world, file_ticket, auth, client):
     assert response.status_code == 409 and ticket.status is Status.routed
 
 
-def test_queue_query_count_does_not_grow(world, file_ticket, auth, client, app):
+def _statements(client, url):
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(_db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+QUEUE_URLS = ["/tickets/queue", "/tickets/queue?status=&overdue=y",
+              "/tickets/queue?status=closed&category=facade_ac",
+              "/tickets/queue?compound={compound}&status=open"]
+
+
+def test_queue_query_count_does_not_grow(world, factory, file_ticket, auth, client, app):
+    """Staff, secretaries and the street office: the same number of queries
+    with 1 ticket and with many, in several states and compounds (the compound
+    choices too), whatever the filters."""
+    file_ticket(now=utcnow() - timedelta(days=30))  # overdue
+    closed = file_ticket()
+    actions.acknowledge(world.staff, closed)
+    actions.refuse(world.secretary, closed, "不处理")
+    users = (world.staff, world.secretary, world.street_admin)
+
+    def counts():
+        found = {}
+        for user in users:
+            client.post("/logout")
+            auth.login(user)
+            for url in QUEUE_URLS:
+                found[user.name, url] = _statements(
+                    client, url.format(compound=world.compound_a.id))
+        return found
+
+    few = counts()
+    for n in range(4):
+        compound = factory.compound(world.community_a)
+        world.organisation.compounds.append(compound)
+        household = factory.household(factory.building(compound))
+        services.set_rule(world.secretary, compound, "facade_ac", world.organisation.id)
+        reporter = factory.resident(household)
+        for m in range(4):
+            ticket = file_ticket(category="facade_ac" if m % 2 else "insulation",
+                                 reporter=reporter, household=household,
+                                 now=utcnow() - timedelta(days=30 * (m % 3)))
+            handler = world.staff if ticket.organisation_id else world.secretary
+            if m % 3:
+                actions.acknowledge(handler, ticket)
+            if m == 2:
+                actions.refuse(world.secretary, ticket, "不处理")
+    assert counts() == few
+
+
+def test_queue_pages_keep_the_filters(world, file_ticket, auth, client):
+    """A page shows 50 tickets, never all; the page links keep the filters."""
+    for _ in range(51):
+        file_ticket()
     auth.login(world.staff)
-
-    def count():
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(_db.engine, "before_cursor_execute", listener)
-        try:
-            assert client.get("/tickets/queue").status_code == 200
-        finally:
-            event.remove(_db.engine, "before_cursor_execute", listener)
-        return len(statements)
-
-    file_ticket()
-    few = count()
-    for n in range(15):
-        file_ticket(category="facade_ac" if n % 2 else "insulation")
-    assert count() == few
+    page = client.get("/tickets/queue?category=facade_ac&status=open").get_data(True)
+    assert page.count('<li class="ticket">') == 50
+    links = re.findall(r'href="(/tickets/queue\?[^"]*)"', page)
+    assert links and all("category=facade_ac" in link and "status=open" in link
+                         for link in links)
+    assert any("page=2" in link for link in links)
+    second = client.get(html.unescape(links[-1])).get_data(True)
+    assert second.count('<li class="ticket">') == 1
 
 
 def test_the_air_conditioner_journey(world, file_ticket, auth, client, db):
