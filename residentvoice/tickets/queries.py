@@ -36,15 +36,38 @@ def with_details(query):
 
 def queue(user, status=None, compound_id=None, category=None, overdue=False, now=None):
     """The staff queue, sorted by deadline (soonest first, overdue on top)."""
-    now = now or utcnow()
-    query = filter_status(db.select(Ticket).where(queue_scope(user)), status)
+    query = _queue_filtered(db.select(Ticket), queue_scope(user), status, category, overdue,
+                            now)
     if compound_id:
         query = query.where(Ticket.compound_id == compound_id)
+    return by_deadline(with_details(query))
+
+
+def _queue_filtered(query, scope, status, category, overdue, now):
+    query = filter_status(query.where(scope), status)
     if category in Category.__members__:
         query = query.where(Ticket.category == Category[category])
     if overdue:
-        query = query.where(overdue_clause(Ticket, now))
-    return by_deadline(with_details(query))
+        query = query.where(overdue_clause(Ticket, now or utcnow()))
+    return query
+
+
+def queue_compounds(user, status=None, category=None, overdue=False, selected=None,
+                    now=None):
+    """The compounds to filter the queue by: those with tickets in it under
+    the other filters (an organisation serving hundreds of compounds does not
+    get hundreds of choices, nor choices that show nothing), and the chosen
+    one while the user has any ticket there.  One query."""
+    from ..directory.models import Compound
+    scope = queue_scope(user)
+    listed = _queue_filtered(db.select(Ticket.compound_id), scope, status, category,
+                             overdue, now)
+    condition = Compound.id.in_(listed.distinct())
+    if selected:
+        condition = db.or_(condition, db.and_(Compound.id == selected, Compound.id.in_(
+            db.select(Ticket.compound_id).where(scope, Ticket.compound_id == selected))))
+    return db.session.scalars(db.select(Compound).where(condition)
+                              .order_by(Compound.name, Compound.id)).all()
 
 
 def filter_status(query, status):

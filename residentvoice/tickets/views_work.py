@@ -113,28 +113,18 @@ def queue():
     form = QueueFilterForm(request.args)
     form.status.choices = choices([("open", _("All open")), ("", _("All"))] +
                                   [(s.name, s.value) for s in Status])
-    compounds = _queue_compounds(current_user)
-    form.compound.choices = choices([("", _("All"))] + [(str(c.id), c.name) for c in compounds])
-    form.category.choices = choices([("", _("All"))] + [(c.name, c.value) for c in Category])
     status = request.args.get("status", "open")
     form.status.data = status
     compound_id = request.args.get("compound", type=int)
+    category = request.args.get("category")
+    overdue = bool(request.args.get("overdue"))
+    compounds = queries.queue_compounds(current_user, status, category, overdue, compound_id)
+    form.compound.choices = choices([("", _("All"))] + [(str(c.id), c.name) for c in compounds])
+    form.category.choices = choices([("", _("All"))] + [(c.name, c.value) for c in Category])
     query = queries.queue(current_user, status=status, compound_id=compound_id,
-                          category=request.args.get("category"),
-                          overdue=bool(request.args.get("overdue")))
+                          category=category, overdue=overdue)
     page = db.paginate(query, per_page=50, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("tickets/queue.html", form=form, page=page, args=args,
                            is_overdue=is_overdue)
 
-
-def _queue_compounds(user):
-    from ..directory.models import Compound
-    ids = user.managed_compound_ids()
-    for role in user.roles:
-        if role.organisation_id:
-            ids |= {c.id for c in role.organisation.compounds}
-    if not ids:
-        return []
-    return db.session.scalars(db.select(Compound).where(Compound.id.in_(ids))
-                              .order_by(Compound.name)).all()

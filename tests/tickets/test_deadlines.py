@@ -246,6 +246,25 @@ def test_queue_order_and_overdue_filter_match_the_old_expressions(
             assert new == ids(old_open.where(old_overdue(db, now))), now
 
 
+def test_queue_compound_choices_are_those_with_tickets(world, file_ticket, factory, db):
+    """An organisation serving many compounds gets as choices the compounds
+    its queue has tickets in (and the one chosen), not all of them."""
+    quiet = [factory.compound(world.community_a) for _ in range(3)]
+    world.organisation.compounds.extend(quiet)
+    ticket = file_ticket()
+    db.session.flush()
+    assert queries.queue_compounds(world.staff, "open") == [world.compound_a]
+    actions.acknowledge(world.staff, ticket)
+    actions.refuse(world.secretary, ticket, "不处理")
+    assert queries.queue_compounds(world.staff, "open") == []
+    assert queries.queue_compounds(world.staff, "closed") == [world.compound_a]
+    assert queries.queue_compounds(world.staff, "open", selected=world.compound_a.id) == \
+        [world.compound_a]
+    # a compound without any of the user's tickets is not named, even when asked for
+    assert queries.queue_compounds(world.staff, "open", selected=quiet[0].id) == []
+    assert queries.queue_compounds(world.staff, "open", selected=world.compound_b.id) == []
+
+
 def _migration():
     path = next((ROOT / "migrations" / "versions").glob("e22a7d48972a_*.py"))
     spec = importlib.util.spec_from_file_location("migration_e22a7d48972a", path)

@@ -193,6 +193,19 @@ def test_queue_pages_keep_the_filters(world, file_ticket, auth, client):
     assert second.count('<li class="ticket">') == 1
 
 
+def test_queue_offers_the_compounds_it_has_tickets_in(world, factory, file_ticket, auth,
+                                                       client):
+    quiet = factory.compound(world.community_a, name="没有工单的小区")
+    world.organisation.compounds.append(quiet)
+    file_ticket()
+    auth.login(world.staff)
+    page = client.get("/tickets/queue").get_data(True)
+    assert world.compound_a.name in page and quiet.name not in page
+    chosen = client.get(f"/tickets/queue?compound={world.compound_a.id}&status=closed")
+    assert re.search(rf'<option selected value="{world.compound_a.id}"',
+                     chosen.get_data(True))
+
+
 def test_the_air_conditioner_journey(world, file_ticket, auth, client, db):
     """File → acknowledge → resolve → not fixed → reopen → resolve → confirm 5;
     the dashboard counts it once, resolved and satisfied, with one reopening."""
