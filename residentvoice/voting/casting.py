@@ -4,9 +4,15 @@ Whatever the channel, a vote covers the voter's unit — in owners' ballots
 every unit of the same owner (one owner, one voice: 法释〔2020〕17号 art. 9) —
 and the database's unique constraints refuse a second vote for any of them.
 Each cast is appended to the ballot's hash chain under a row lock on the
-ballot, inside a savepoint, so a refused vote leaves nothing behind."""
+ballot, taken before the existing votes are read and before anything is
+written, so a refused vote leaves nothing behind."""
+from contextlib import nullcontext
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from ..audit.services import record
 from ..auth.models import Relation
@@ -16,7 +22,7 @@ from ..extensions import db
 from ..forms import PHONE_RE, normalise_phone
 from ..models import utcnow
 from . import chain
-from .models import (BallotOption, BallotStatus, Cast, Channel, ElectoratePerson,
+from .models import (Ballot, BallotOption, BallotStatus, Cast, Channel, ElectoratePerson,
                      ElectorateUnit, Proxy, ProxyPrincipal, Vote)
 from .services import close_if_due
 
@@ -82,13 +88,58 @@ def may_vote_for(user, ballot, household):
     return relation is not None and user.is_adult()
 
 
-def covered_households(ballot, unit):
-    """The units one vote covers: all units of the same owner in the electorate."""
-    if not ballot.is_owners or not unit.owner_key.startswith("o"):
-        return [unit.household_id]
-    return list(db.session.scalars(db.select(ElectorateUnit.household_id).where(
-        ElectorateUnit.ballot_id == ballot.id, ElectorateUnit.owner_key == unit.owner_key)
-        .order_by(ElectorateUnit.household_id)))
+# ---- the statements of a vote, built once -----------------------------------
+# Every vote runs the same few statements.  Built anew on each call, a
+# statement costs more Python (construction and its cache key) than running
+# it; built once with bind parameters, SQLAlchemy reuses both.
+
+def _covered_votes_statement(by_owner, per_person):
+    unit, same = ElectorateUnit, aliased(ElectorateUnit)
+    ballot_id, household_id = db.bindparam("ballot_id"), db.bindparam("household_id")
+    match = unit.household_id == household_id
+    if by_owner:
+        owner_key = db.select(same.owner_key).where(
+            same.ballot_id == ballot_id, same.household_id == household_id).scalar_subquery()
+        match = db.or_(match, db.and_(unit.owner_key == owner_key,
+                                      unit.owner_key.startswith("o")))
+    voted = Vote.one_per_person == db.bindparam("person_id") if per_person else \
+        Vote.one_per_household == unit.household_id
+    return (db.select(unit.household_id, Vote)
+            .outerjoin(Vote, db.and_(Vote.ballot_id == unit.ballot_id, voted))
+            .where(unit.ballot_id == ballot_id, match).order_by(unit.household_id))
+
+
+_COVERED_VOTES = {(by_owner, per_person): _covered_votes_statement(by_owner, per_person)
+                  for by_owner, per_person in ((False, False), (True, False), (False, True))}
+_BALLOT = Ballot.__table__
+_LOCK_CHAIN = (db.select(_BALLOT.c.chain_length, _BALLOT.c.chain_tip)
+               .where(_BALLOT.c.id == db.bindparam("ballot_id"),
+                      _BALLOT.c.status == BallotStatus.open.name)
+               .with_for_update())
+_MOVE_CHAIN = (db.update(_BALLOT).where(_BALLOT.c.id == db.bindparam("ballot_id"))
+               .values(chain_length=db.bindparam("length"), chain_tip=db.bindparam("tip")))
+_CAST = Cast.__table__
+_SUPERSEDE = (db.update(_CAST).where(_CAST.c.id.in_(db.bindparam("cast_ids", expanding=True)))
+              .values(superseded_at=db.bindparam("now")))
+
+
+def covered_votes(ballot, household_id, person_id=None):
+    """The units one vote for ``household_id`` covers — in owners' ballots all
+    units of the same registered owner in the electorate — and the votes
+    already recorded for them (per-person ballots: the voter's vote), in one
+    query.  Returns (sorted household ids, votes by id), or (None, []) when
+    the household is not in the electorate.  Read under the chain lock, it
+    sees every vote committed before."""
+    per_person = person_id is not None
+    params = {"ballot_id": ballot.id, "household_id": household_id}
+    if per_person:
+        params["person_id"] = person_id
+    rows = db.session.execute(
+        _COVERED_VOTES[ballot.is_owners and not per_person, per_person], params).all()
+    households = sorted({h for h, _vote in rows})
+    if household_id not in households:
+        return None, []
+    return households, sorted({v for _h, v in rows if v is not None}, key=lambda v: v.id)
 
 
 def describe_vote(ballot, vote):
@@ -118,76 +169,90 @@ def _already_voted(ballot, votes, household_id):
                         "household")
 
 
-def existing_votes(ballot, households, person_id=None):
-    query = db.select(Vote).where(Vote.ballot_id == ballot.id)
-    if person_id is not None:
-        query = query.where(Vote.one_per_person == person_id)
-    else:
-        query = query.where(Vote.one_per_household.in_(households))
-    return db.session.scalars(query.order_by(Vote.id)).all()
-
-
 def _lock_chain(ballot):
-    """Take the ballot's row lock (PostgreSQL) or the write lock (SQLite) and
-    reserve the next link: (sequence number, previous hash).  Everything after
-    this in the transaction sees the votes committed before it."""
-    table = ballot.__table__
-    link = db.session.execute(
-        db.update(table).where(table.c.id == ballot.id, table.c.status == BallotStatus.open.name)
-        .values(chain_length=table.c.chain_length + 1)
-        .returning(table.c.chain_length, table.c.chain_tip)).first()
+    """Lock the ballot's row and read its chain: (length, tip).
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` waits for any other vote (or the
+    close) on this ballot to commit and re-checks that it is still open.
+    SQLite has no row locks: a request that writes holds the database's write
+    lock from ``BEGIN IMMEDIATE`` (see ``residentvoice/__init__.py``), and
+    elsewhere SQLite refuses to write after a stale read.  Every statement
+    after this in the transaction sees the votes committed before it."""
+    link = db.session.execute(_LOCK_CHAIN, {"ballot_id": ballot.id}).first()
     if link is None:      # closed by another transaction while this one waited for the lock
         raise NotOpen(_l("This ballot is not open for voting."))
     return link
 
 
 def _append(ballot, link, option, households, channel, now, **fields):
-    """Add one cast to the chain at the reserved link."""
-    table = ballot.__table__
-    seq, tip = link
-    cast = Cast(ballot_id=ballot.id, seq=seq, option_id=option.id, channel=channel,
+    """Add one cast to the chain after ``link`` (the locked chain's length and
+    tip) and move the ballot's chain to it; the caller flushes."""
+    length, tip = link
+    cast = Cast(ballot_id=ballot.id, seq=length + 1, option_id=option.id, channel=channel,
                 households=",".join(str(h) for h in sorted(households)),
                 receipt=chain.new_receipt(), salt=chain.new_salt(), prev_hash=tip,
                 created_at=now, **fields)
     cast.hash = chain.cast_hash(ballot, cast)
-    db.session.add(cast)
-    db.session.flush()
-    db.session.execute(db.update(table).where(table.c.id == ballot.id)
-                       .values(chain_tip=cast.hash))
+    db.session.execute(_MOVE_CHAIN, {"ballot_id": ballot.id, "length": cast.seq,
+                                     "tip": cast.hash})
     db.session.expire(ballot, ["chain_length", "chain_tip"])
+    db.session.add(cast)
     return cast
 
 
-def _store(ballot, household_id, option, channel, *, person_id=None, now=None, **fields):
+def _supersede(cast_ids, now):
+    """Mark the casts a changed vote replaces, in one UPDATE, and the copies
+    this session holds (the UPDATE does not touch attributes never loaded)."""
+    db.session.execute(_SUPERSEDE, {"cast_ids": cast_ids, "now": now})
+    for cast_id in cast_ids:
+        held = db.session.identity_map.get(identity_key(Cast, cast_id))
+        if held is not None:
+            set_committed_value(held, "superseded_at", now)
+
+
+def _store(ballot, household_id, option, channel, *, person_id=None, now=None, audit=None,
+           **fields):
     """Record a vote for ``household_id`` (and the owner's other units), or change
-    it where the ballot allows and the channel is the same (phone only)."""
+    it where the ballot allows and the channel is the same (phone only).
+    ``audit(cast, changed)`` adds the audit entry, written in the same flush.
+
+    The ballot's row lock is taken before the existing votes are read, so a
+    refused vote writes nothing.  The unique constraints still stand behind
+    that check: paper and proxy entries (whose serial numbers are checked
+    before the lock) run in a savepoint that a violation rolls back; a phone
+    vote, which cannot violate them once the lock is held, saves the
+    savepoint, and should one still be refused the request's transaction is
+    rolled back.  Either way the answer is AlreadyVoted (409)."""
     now = now or utcnow()
-    unit = electorate_unit(ballot, household_id)
-    if unit is None:
-        raise NotEligible(_l("This household is not in the ballot's electorate."), "household")
-    households = [household_id] if person_id else covered_households(ballot, unit)
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested() if channel is not Channel.phone else nullcontext():
             link = _lock_chain(ballot)
-            votes = existing_votes(ballot, households, person_id)
+            households, votes = covered_votes(ballot, household_id, person_id)
+            if households is None:
+                raise NotEligible(_l("This household is not in the ballot's electorate."),
+                                  "household")
             changing = bool(votes) and ballot.allow_change and channel is Channel.phone and all(
                 v.channel is Channel.phone for v in votes) and (
                 person_id is not None or {v.household_id for v in votes} == set(households))
             if votes and not changing:
                 raise _already_voted(ballot, votes, household_id)
+            if changing:
+                _supersede(sorted({v.cast_id for v in votes}), now)
             cast = _append(ballot, link, option, households, channel, now, **fields)
             if changing:
-                for old in {v.cast_id for v in votes}:
-                    db.session.get(Cast, old).superseded_at = now
                 for vote in votes:
-                    vote.option_id, vote.cast_id = option.id, cast.id
+                    vote.option_id, vote.cast = option.id, cast
             else:
                 db.session.add_all([Vote(
                     ballot_id=ballot.id, household_id=h, option_id=option.id, cast=cast,
                     channel=channel, one_per_household=None if person_id else h,
                     one_per_person=person_id) for h in households])
+            if audit is not None:
+                audit(cast, bool(votes))
             db.session.flush()
     except IntegrityError:
+        if channel is Channel.phone:
+            db.session.rollback()
         raise AlreadyVoted(_l("This household has already voted."), "household")
     return cast, bool(votes)
 
@@ -211,10 +276,11 @@ def cast_phone_vote(actor, ballot, household_id, option_id, now=None):
             raise NotEligible(_l("You were not on the list of adult residents when voting "
                                  "opened."), "household")
         person_id = actor.id
-    cast, changed = _store(ballot, household.id, option, Channel.phone, person_id=person_id,
-                           now=now, voter_id=actor.id)
-    record(actor, "ballot.vote_changed" if changed else "ballot.voted", ballot,
-           summary=f"#{cast.seq}", community_id=ballot.community_id)
+    cast, _changed = _store(
+        ballot, household.id, option, Channel.phone, person_id=person_id, now=now,
+        voter_id=actor.id, audit=lambda cast, changed: record(
+            actor, "ballot.vote_changed" if changed else "ballot.voted", ballot,
+            object_id=ballot.id, summary=f"#{cast.seq}", community_id=ballot.community_id))
     return cast
 
 
@@ -269,12 +335,13 @@ def enter_paper_vote(actor, ballot, *, household_code, option_id, serial, witnes
         raise AlreadyVoted(_l("Paper ballot no. %(serial)s has already been entered.",
                               serial=serial), "serial")
     voter = _paper_voter(ballot, household, voter_phone) if ballot.per_person else None
-    cast, _changed = _store(ballot, household.id, option, Channel.paper, now=now,
-                            person_id=voter.id if voter else None,
-                            voter_id=voter.id if voter else None,
-                            entered_by_id=actor.id, serial=serial, witness=witness)
-    record(actor, "ballot.paper_vote", ballot, summary=f"#{cast.seq} {serial} {household.code}",
-           community_id=ballot.community_id)
+    cast, _changed = _store(
+        ballot, household.id, option, Channel.paper, now=now,
+        person_id=voter.id if voter else None, voter_id=voter.id if voter else None,
+        entered_by_id=actor.id, serial=serial, witness=witness,
+        audit=lambda cast, _changed: record(
+            actor, "ballot.paper_vote", ballot, object_id=ballot.id,
+            summary=f"#{cast.seq} {serial} {household.code}", community_id=ballot.community_id))
     return cast, household
 
 
