@@ -119,6 +119,7 @@ _LOCK_CHAIN = (db.select(_BALLOT.c.chain_length, _BALLOT.c.chain_tip)
 _MOVE_CHAIN = (db.update(_BALLOT).where(_BALLOT.c.id == db.bindparam("ballot_id"))
                .values(chain_length=db.bindparam("length"), chain_tip=db.bindparam("tip")))
 _CAST = Cast.__table__
+_ADD_VOTES = db.insert(Vote.__table__)
 _SUPERSEDE = (db.update(_CAST).where(_CAST.c.id.in_(db.bindparam("cast_ids", expanding=True)))
               .values(superseded_at=db.bindparam("now")))
 
@@ -242,14 +243,15 @@ def _store(ballot, household_id, option, channel, *, person_id=None, now=None, a
             if changing:
                 for vote in votes:
                     vote.option_id, vote.cast = option.id, cast
-            else:
-                db.session.add_all([Vote(
-                    ballot_id=ballot.id, household_id=h, option_id=option.id, cast=cast,
-                    channel=channel, one_per_household=None if person_id else h,
-                    one_per_person=person_id) for h in households])
             if audit is not None:
                 audit(cast, bool(votes))
             db.session.flush()
+            if not changing:    # one statement for all of an owner's units
+                db.session.execute(_ADD_VOTES, [{
+                    "ballot_id": ballot.id, "household_id": h, "option_id": option.id,
+                    "cast_id": cast.id, "channel": channel,
+                    "one_per_household": None if person_id else h,
+                    "one_per_person": person_id} for h in households])
     except IntegrityError:
         if channel is Channel.phone:
             db.session.rollback()
