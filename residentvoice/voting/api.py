@@ -1,9 +1,7 @@
 """Ballot endpoints of the JSON API, exactly as DESIGN §6 describes them."""
-import functools
 from datetime import datetime, timezone
 
 from flask import jsonify
-from sqlalchemy.orm import joinedload
 
 from .. import access
 from ..api import bp
@@ -111,20 +109,9 @@ def _ints(data, *names):
             fail(422, "invalid", f"{name} must be a positive integer id.")
 
 
-@functools.cache
-def _ballot_statement():
-    """A ballot with what its permission checks and the votes read — compound,
-    community, options — in one query (statement built once)."""
-    return db.select(Ballot).where(Ballot.id == db.bindparam("ballot_id")).options(
-        joinedload(Ballot.compound).joinedload(Compound.community),
-        joinedload(Ballot.options))
-
-
 def _fetch_ballot(ballot_id, can=None):
-    """``load`` (404/403) of a ballot, read in one query."""
-    # Held until load() has found it in the session (whose identity map is weak).
-    held = db.session.scalars(_ballot_statement(), {"ballot_id": ballot_id}).unique() \
-        .one_or_none()
+    """``load`` (404/403) of a ballot read in one query (``Ballot.fetch``)."""
+    held = Ballot.fetch(ballot_id)   # held until load() finds it in the (weak) identity map
     ballot = load(Ballot, ballot_id, can=can)
     del held
     return ballot

@@ -1,9 +1,11 @@
 """Ballots (表决): question, options, frozen electorate, votes and their hash
 chain (DESIGN §3, §4)."""
 import enum
+import functools
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import TimestampMixin
@@ -129,6 +131,22 @@ class Ballot(TimestampMixin, db.Model):
         if self.can_manage(user):
             return True
         return self.status is not BallotStatus.draft and self.compound.is_member(user)
+
+    @classmethod
+    def fetch(cls, ballot_id):
+        """The ballot with what its permission checks, a vote and most pages
+        read — compound, community, options — in one query; None if unknown."""
+        return db.session.scalars(_ballot_in_full(), {"ballot_id": ballot_id}).unique() \
+            .one_or_none()
+
+
+@functools.cache
+def _ballot_in_full():
+    """Built once: a statement built per call costs more than running it."""
+    from ..directory.models import Compound
+    return db.select(Ballot).where(Ballot.id == db.bindparam("ballot_id")).options(
+        joinedload(Ballot.compound).joinedload(Compound.community),
+        joinedload(Ballot.options))
 
 
 class BallotOption(db.Model):

@@ -51,7 +51,9 @@ def _kept_until_changed(ballots):
 
 
 def _load(ballot_id, can=None):
+    held = Ballot.fetch(ballot_id)   # one query; access.load finds it in the session
     ballot = access.load(Ballot, ballot_id, can=can)
+    del held
     _kept_until_changed([ballot])
     if services.close_if_due(ballot):
         db.session.flush()
