@@ -1,11 +1,13 @@
 """The count (计票): exact thresholds of DESIGN §4 over SQL aggregates.
 
 ``judge`` is pure: it takes integer totals and returns the result with one
-line per threshold.  ``tally`` feeds it from three aggregate queries (the
-electorate, the participation, and per option) over the votes joined with
-the frozen electorate — the headcount is ``COUNT(DISTINCT owner_key)`` so an
-owner of several units counts once while every unit's area counts in full.
+line per threshold.  ``tally`` feeds it from one statement over the frozen
+electorate and its votes, grouped by owner so an owner of several units
+counts once in the headcount while every unit's area counts in full (see
+``counted_by_owner``); the definitions it must agree with are
+``electorate_totals`` and ``vote_totals`` (``COUNT(DISTINCT owner_key)``).
 Areas are integers in 0.01 m²; no floats anywhere."""
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -248,10 +250,62 @@ def vote_totals(ballot):
     return part, {r[0]: _totals(r[1:]) for r in rows}
 
 
+@functools.cache
+def _by_owner_statement():
+    """Built once.  Per owner (``owner_key``): the lowest and highest option its
+    units voted, its units, its voted units and its area; then per (lowest,
+    highest) pair: owners, units, voted units, area.  A vote is the unit's by
+    ``one_per_household``, the column the one-vote-per-household constraint holds."""
+    unit = ElectorateUnit
+    per_owner = (db.select(db.func.min(Vote.option_id).label("lo"),
+                           db.func.max(Vote.option_id).label("hi"),
+                           db.func.count().label("units"),
+                           db.func.count(Vote.option_id).label("voted"),
+                           db.func.sum(unit.area_centi).label("area"))
+                 .select_from(unit)
+                 .outerjoin(Vote, db.and_(Vote.ballot_id == unit.ballot_id,
+                                          Vote.one_per_household == unit.household_id))
+                 .where(unit.ballot_id == db.bindparam("ballot_id"))
+                 .group_by(unit.owner_key).subquery())
+    o = per_owner.c
+    return (db.select(o.lo, o.hi, db.func.count(), db.func.sum(o.units), db.func.sum(o.voted),
+                      db.func.sum(o.area))
+            .group_by(o.lo, o.hi))
+
+
+def counted_by_owner(ballot):
+    """(electorate, participation, {option_id: totals}) of a ballot counted per
+    unit, from one statement that reads each electorate row and its vote once.
+
+    Casting records one vote for all of an owner's units (one owner, one
+    voice), so each owner voted one option with all its units or did not vote:
+    then an owner is one head of its option, and of the participation.  The
+    statement shows whether that holds (lowest = highest option, every unit
+    voted); if any owner's units voted apart — never by casting.py — this
+    returns None and the caller counts with ``COUNT(DISTINCT …)`` instead."""
+    electorate, participation, by_option = [0, 0, 0], [0, 0, 0], {}
+    for lo, hi, owners, units, voted, area in db.session.execute(
+            _by_owner_statement(), {"ballot_id": ballot.id}):
+        owners, units, voted, area = int(owners), int(units), int(voted or 0), int(area or 0)
+        electorate = [electorate[0] + units, electorate[1] + owners, electorate[2] + area]
+        if lo is None:
+            continue
+        if lo != hi or voted != units:
+            return None
+        participation = [participation[0] + units, participation[1] + owners,
+                         participation[2] + area]
+        by_option[lo] = Totals(units, owners, area)
+    return Totals(*electorate), Totals(*participation), by_option
+
+
 def tally(ballot):
     """The result of ``ballot`` from its votes and frozen electorate."""
-    electorate = electorate_totals(ballot)
-    participation, by_option = vote_totals(ballot)
+    counted = None if ballot.per_person else counted_by_owner(ballot)
+    if counted is None:
+        electorate = electorate_totals(ballot)
+        participation, by_option = vote_totals(ballot)
+    else:
+        electorate, participation, by_option = counted
     options = [OptionResult(o.id, o.label, o.kind.name, o.ref, by_option.get(o.id, Totals()),
                             o.judged) for o in ballot.options]
     return judge(ballot.basis, ballot.matter, electorate, participation, options)
