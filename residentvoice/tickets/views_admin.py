@@ -104,8 +104,8 @@ def _scope():
 def dashboard_page():
     communities, compound_id = _scope()
     data = dashboard.summary(communities, compound_id)
-    overdue = db.session.scalars(queries.queue(current_user, status="open", overdue=True)
-                                 .limit(50)).all()
+    overdue = db.session.scalars(queries.with_details_of(
+        queries.queue(current_user, status="open", overdue=True).limit(50))).unique().all()
     compounds = db.session.scalars(db.select(Compound).where(
         Compound.community_id.in_(communities or {-1})).order_by(Compound.name)).all()
     return render_template("tickets/dashboard.html", data=data,

@@ -123,7 +123,8 @@ def queue():
     form.category.choices = choices([("", _("All"))] + [(c.name, c.value) for c in Category])
     query = queries.queue(current_user, status=status, compound_id=compound_id,
                           category=category, overdue=overdue)
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = queries.QueuePagination(select=query, session=db.session(), per_page=50,
+                                   error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("tickets/queue.html", form=form, page=page, args=args,
                            is_overdue=is_overdue)

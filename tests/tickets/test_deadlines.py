@@ -66,6 +66,8 @@ def check(db, ticket):
 
 
 def test_the_rule(world):
+    # the queue's "open" (not closed or merged) is the list of open statuses
+    assert set(queries.OPEN_STATUSES + (S.resolved,)) == set(Status) - set(FINISHED)
     ack, resolve = utcnow(), utcnow() + timedelta(days=7)
     assert deadlines(S.submitted, ack, resolve) == (resolve, None)
     for status in OLD_WAITING_ACK:
@@ -224,6 +226,11 @@ def test_queue_order_and_overdue_filter_match_the_old_expressions(
         old_next_due(db).asc().nulls_last(), Ticket.id)
     assert ids(queries.queue(user, status="open")) == ids(old_open)
     assert len(ids(old_open)) > 3
+    # ... and so are the pages, loaded with their details
+    for offset in (0, 2):
+        page = queries.queue(user, status="open").limit(3).offset(offset)
+        assert [t.id for t in db.session.scalars(queries.with_details_of(page)).unique()] \
+            == ids(old_open)[offset:offset + 3]
 
     # Every ticket: the open ones in that order, then closed and merged ones
     # (which have no deadline any more) by number.
@@ -320,3 +327,8 @@ def test_the_queue_reads_its_index_in_order(world, file_ticket, db):
     plan = _plan(db, queries.queue(world.secretary, status="open").limit(50))
     assert "ix_ticket_community_due (community_id=? AND due_at>?)" in plan and \
         "TEMP B-TREE FOR ORDER BY" not in plan, plan
+    # the page with its details: that slice first, then its rows joined by key
+    plan = _plan(db, queries.with_details_of(
+        queries.queue(world.staff, status="open").limit(50)))
+    assert "ix_ticket_organisation_due (organisation_id=? AND due_at>?)" in plan, plan
+    assert "SCAN ticket" not in plan and "SCAN compound" not in plan, plan
