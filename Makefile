@@ -38,10 +38,12 @@ test: translations browser-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	RV_TEST_DB=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
 
-# Load benchmark (not part of the tests): wrk against gunicorn, ratios to a bare endpoint.
+# Load benchmark (not part of the tests): wrk against gunicorn, ratios to a bare endpoint;
+# then the tally of a 100,000-unit ballot against one raw SQL aggregate (TALLY_ARGS).
 bench: translations
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/tally.py $(TALLY_ARGS)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info
