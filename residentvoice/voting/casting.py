@@ -112,10 +112,12 @@ def _covered_votes_statement(by_owner, per_person):
 _COVERED_VOTES = {(by_owner, per_person): _covered_votes_statement(by_owner, per_person)
                   for by_owner, per_person in ((False, False), (True, False), (False, True))}
 _BALLOT = Ballot.__table__
+# FOR NO KEY UPDATE: the lock an UPDATE of the row takes, so rows that only
+# refer to the ballot (a proxy, a cast) can still be inserted meanwhile.
 _LOCK_CHAIN = (db.select(_BALLOT.c.chain_length, _BALLOT.c.chain_tip)
                .where(_BALLOT.c.id == db.bindparam("ballot_id"),
                       _BALLOT.c.status == BallotStatus.open.name)
-               .with_for_update())
+               .with_for_update(key_share=True))
 _MOVE_CHAIN = (db.update(_BALLOT).where(_BALLOT.c.id == db.bindparam("ballot_id"))
                .values(chain_length=db.bindparam("length"), chain_tip=db.bindparam("tip")))
 _CAST = Cast.__table__
@@ -173,8 +175,8 @@ def _already_voted(ballot, votes, household_id):
 def _lock_chain(ballot):
     """Lock the ballot's row and read its chain: (length, tip).
 
-    PostgreSQL: ``SELECT … FOR UPDATE`` waits for any other vote (or the
-    close) on this ballot to commit and re-checks that it is still open.
+    PostgreSQL: ``SELECT … FOR NO KEY UPDATE`` waits for any other vote (or
+    the close) on this ballot to commit and re-checks that it is still open.
     SQLite has no row locks: a request that writes holds the database's write
     lock from ``BEGIN IMMEDIATE`` (see ``residentvoice/__init__.py``), and
     elsewhere SQLite refuses to write after a stale read.  Every statement
@@ -203,7 +205,7 @@ def _append(ballot, link, option, households, channel, now, **fields):
 
 def _supersede(cast_ids, now):
     """Mark the casts a changed vote replaces, in one UPDATE, and the copies
-    this session holds (the UPDATE does not touch attributes never loaded)."""
+    this session holds (a Core UPDATE does not reach them)."""
     db.session.execute(_SUPERSEDE, {"cast_ids": cast_ids, "now": now})
     for cast_id in cast_ids:
         held = db.session.identity_map.get(identity_key(Cast, cast_id))

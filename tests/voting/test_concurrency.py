@@ -68,3 +68,49 @@ def test_fifty_concurrent_votes_for_one_household(race_app):
                                   .where(Vote.ballot_id == ballot_id)) == 1
         assert _db.session.scalar(_db.select(_db.func.count(Cast.id))
                                   .where(Cast.ballot_id == ballot_id)) == 1
+
+
+def test_entries_referring_to_the_ballot_do_not_deadlock_on_the_chain_lock(race_app):
+    """A proxy entry inserts a row that refers to the ballot (a key-share lock on
+    the ballot's row) before it takes the chain lock.  The chain lock must be
+    the one an UPDATE takes (FOR NO KEY UPDATE): with FOR UPDATE two such
+    entries wait for each other and PostgreSQL aborts one as a deadlock."""
+    from residentvoice.voting.casting import _store
+    from residentvoice.voting.chain import verify
+    from residentvoice.voting.models import Ballot, Channel, Proxy
+    with race_app.app_context():
+        world = Factory(_db).world()
+        ballot = make_ballot(world.secretary, world.compound_a)
+        plan = [(world.household_a.id, "代理人甲"), (world.household_a2.id, "代理人乙")]
+        ballot_id, option_id, secretary_id = ballot.id, ballot.options[0].id, world.secretary.id
+        _db.session.commit()
+    barrier = threading.Barrier(len(plan))
+    errors = []
+
+    def enter(household_id, name):
+        with race_app.app_context():
+            try:
+                ballot = _db.session.get(Ballot, ballot_id)
+                proxy = Proxy(ballot_id=ballot_id, proxy_name=name, entered_by_id=secretary_id)
+                _db.session.add(proxy)
+                _db.session.flush()
+                barrier.wait(10)
+                option = next(o for o in ballot.options if o.id == option_id)
+                _store(ballot, household_id, option, Channel.proxy,
+                       entered_by_id=secretary_id, proxy_id=proxy.id)
+                _db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+                _db.session.rollback()
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=enter, args=entry) for entry in plan]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    with race_app.app_context():
+        ballot = _db.session.get(Ballot, ballot_id)
+        assert ballot.chain_length == 2 and verify(ballot)[0] == []
