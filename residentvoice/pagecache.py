@@ -125,10 +125,13 @@ def _remember_connection(session_, transaction, connection):
 
 def _before_commit(session_):
     """Replace the token in the transaction that writes, so the new token and
-    the new data become visible together."""
+    the new data become visible together.  Everything else is flushed first:
+    the token's row is then always the last lock a transaction takes, so two
+    writers can wait for each other's commit but never deadlock over it."""
+    if session_.new or session_.dirty or session_.deleted:
+        session_.flush()
     connection = session_.info.get("rv_connection")
-    if session_.new or session_.dirty or session_.deleted or \
-            (connection is not None and connection.info.get("rv_wrote")):
+    if connection is not None and connection.info.get("rv_wrote"):
         bump(session_)
 
 
