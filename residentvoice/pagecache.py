@@ -127,7 +127,10 @@ def _before_commit(session_):
     """Replace the token in the transaction that writes, so the new token and
     the new data become visible together.  Everything else is flushed first:
     the token's row is then always the last lock a transaction takes, so two
-    writers can wait for each other's commit but never deadlock over it."""
+    writers can wait for each other's commit but never deadlock over it.
+    A savepoint's release is left to the commit of the transaction around it."""
+    if session_.in_nested_transaction():
+        return
     if session_.new or session_.dirty or session_.deleted:
         session_.flush()
     connection = session_.info.get("rv_connection")

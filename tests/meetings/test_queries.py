@@ -8,7 +8,7 @@ from residentvoice.meetings.models import Side
 
 
 def _queries(db, client, url):
-    db.session.flush()          # the setup's own writes are not the page's queries
+    db.session.commit()  # the setup's writes (and their page-cache token) are not the page's
     count = []
 
     def listener(*args):
