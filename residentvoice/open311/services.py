@@ -4,6 +4,8 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
+from sqlalchemy.orm import joinedload
+
 from ..directory.models import Building, Compound, Household
 from ..extensions import db
 from ..models import utcnow
@@ -201,8 +203,9 @@ def _coordinate(value, name):
 
 def locate(form):
     """(compound, household, building, lat, long, text) from address_id (a
-    household or building code), address_string (matched to a compound's
-    name or address) or lat+long with attribute[compound]."""
+    household or building code; the building only for a building's code),
+    address_string (matched to a compound's name or address) or lat+long with
+    attribute[compound]."""
     address_id = (form.get("address_id") or "").strip()
     address = clean(form.get("address_string")).strip()[:200]
     lat = form.get("lat")
@@ -217,9 +220,10 @@ def locate(form):
         raise Open311Error(400, "A location is required: address_id, address_string or "
                                 "lat and long.")
     if address_id:
-        household = db.session.scalar(db.select(Household).where(Household.code == address_id))
-        if household is not None:
-            return household.compound, household, household.building, lat, long, address
+        household = db.session.scalar(db.select(Household).where(Household.code == address_id)
+                                      .options(joinedload(Household.compound)))
+        if household is not None:  # the ticket takes the household's own building
+            return household.compound, household, None, lat, long, address
         compound_code, _sep, number = address_id.rpartition("-")
         building = db.session.scalar(db.select(Building).join(Compound).where(
             Compound.code == compound_code, Building.number == number))

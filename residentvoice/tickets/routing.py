@@ -4,8 +4,11 @@ Order: an active warranty (保修协议) covering that part → the party that s
 it; else the routing rule for (renovation project or compound, category); else
 the community's secretaries.  A ticket is never routed nowhere, and the basis
 is kept on the ticket so its page can say "routed to X because …"."""
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from sqlalchemy.orm import joinedload
 
 from .. import links
 from ..directory.models import Organisation
@@ -23,6 +26,8 @@ class Decision:
     warranty_id: int | None = None
     warranty_until: date | None = None
     warranty_title: str = ""
+    # The organisation itself when the decision has it at hand (saves loading it again).
+    organisation: object = field(default=None, repr=False, compare=False)
 
 
 SHANGHAI = timedelta(hours=8)  # Asia/Shanghai has no daylight saving time
@@ -38,11 +43,20 @@ def _warranty(ticket, at):
                   household_id=ticket.household_id, at=(at or utcnow()) + SHANGHAI)
 
 
+@functools.cache
+def _rules_query():
+    """A compound's rules for a category with their organisations, built once."""
+    return (db.select(RoutingRule)
+            .where(RoutingRule.compound_id == db.bindparam("compound_id"),
+                   RoutingRule.category == db.bindparam("category"))
+            .options(joinedload(RoutingRule.organisation)))
+
+
 def find_rule(compound_id, category):
     """The most specific rule: one naming a renovation project of the compound
     wins over the compound-wide one."""
-    rules = db.session.scalars(db.select(RoutingRule).where(
-        RoutingRule.compound_id == compound_id, RoutingRule.category == category)).all()
+    rules = db.session.scalars(_rules_query(), {"compound_id": compound_id,
+                                                "category": category}).all()
     rules.sort(key=lambda r: (r.project_id is None, r.id))
     return rules[0] if rules else None
 
@@ -52,10 +66,11 @@ def decide(ticket, at=None):
     warranty = _warranty(ticket, at)
     if warranty is not None:
         return Decision(warranty.organisation_id, WARRANTY, warranty.id, warranty.ends_on,
-                        warranty.title or "")
+                        warranty.title or "",
+                        organisation=getattr(warranty, "organisation", None))
     rule = find_rule(ticket.compound_id, ticket.category)
     if rule is not None:
-        return Decision(rule.organisation_id, RULE)
+        return Decision(rule.organisation_id, RULE, organisation=rule.organisation)
     return Decision(None, SECRETARIES)
 
 
@@ -65,5 +80,10 @@ def assign(ticket, decision):
     ticket.warranty_id = decision.warranty_id
     ticket.warranty_until = decision.warranty_until
     ticket.warranty_title = decision.warranty_title
-    ticket.organisation = None if decision.organisation_id is None else \
-        db.session.get(Organisation, decision.organisation_id)
+    if decision.organisation_id is None:
+        ticket.organisation = None
+    elif decision.organisation is not None and \
+            decision.organisation.id == decision.organisation_id:
+        ticket.organisation = decision.organisation
+    else:
+        ticket.organisation = db.session.get(Organisation, decision.organisation_id)

@@ -1,7 +1,10 @@
 """Filing tickets, "me too", updates, redaction, routing rules and queries
 (DESIGN §5).  Plain functions: the acting user and plain data in, model
 objects out; they flush, never commit."""
+import functools
+
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from .. import links
 from ..audit.services import record
@@ -11,7 +14,7 @@ from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotFound
 from ..extensions import db
 from ..i18n import N_
 from ..models import utcnow
-from ..notifications.services import notify
+from ..notifications.services import notify, notify_selected
 from ..uploads import services as uploads
 from . import routing, sla, workflow
 from .models import (OPEN_STATUSES, Affected, Category, EventKind, RoutingRule, Source,
@@ -63,11 +66,27 @@ def users_with_role(kind, **place):
     return set(db.session.scalars(query))
 
 
+@functools.cache
+def _role_holders(kind, column):
+    """SELECT of the ids of the users holding role ``kind`` at the place
+    ``column`` names (bound as "place"), built once."""
+    return db.select(RoleAssignment.user_id).where(
+        RoleAssignment.kind == RoleKind[kind],
+        getattr(RoleAssignment, column) == db.bindparam("place"))
+
+
+def handlers(ticket):
+    """Who works the ticket, as (SELECT of user ids, its values): the
+    organisation's staff, or the community's secretaries."""
+    if ticket.organisation_id is None:
+        return _role_holders("secretary", "community_id"), {"place": ticket.community_id}
+    return _role_holders("staff", "organisation_id"), {"place": ticket.organisation_id}
+
+
 def handler_user_ids(ticket):
     """Who works the ticket: the organisation's staff, or the secretaries."""
-    if ticket.organisation_id is None:
-        return secretary_user_ids(ticket)
-    return users_with_role("staff", organisation_id=ticket.organisation_id)
+    query, values = handlers(ticket)
+    return set(db.session.scalars(query, values))
 
 
 def secretary_user_ids(ticket):
@@ -89,7 +108,8 @@ def may_file_in(actor, compound):
 
 
 def _place(actor, compound, household_id, building_id, location_text):
-    household = building = None
+    """(household id, building id) of the place filed about; a household's
+    building is its own."""
     if household_id:
         household = db.session.get(Household, household_id)
         if household is None or household.compound_id != compound.id:
@@ -98,15 +118,16 @@ def _place(actor, compound, household_id, building_id, location_text):
                 household.id not in actor.household_ids():
             raise InvalidInput(_l("You can only file for your own household or a common "
                                   "area."), "where")
-        building = household.building
-    elif building_id:
+        return household.id, household.building_id
+    if building_id:
         building = db.session.get(Building, building_id)
         if building is None or building.compound_id != compound.id:
             raise InvalidInput(_l("Choose a building of this compound."), "where")
-    elif not (location_text or "").strip():
+        return None, building.id
+    if not (location_text or "").strip():
         raise InvalidInput(_l("Say where the problem is: your household, a building or "
                               "a common area."), "where")
-    return household, building
+    return None, None
 
 
 def create_ticket(actor, *, compound_id, category, description, household_id=None,
@@ -117,8 +138,13 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
 
     Staff at the reception room (群众接待室) file on behalf of a resident:
     ``reporter`` is then that resident (or None with ``contact``) and the
-    ticket records who filed it."""
-    compound = db.session.get(Compound, compound_id) if compound_id else None
+    ticket records who filed it.
+
+    The ticket is routed before it is stored, so it is written once, already
+    routed; its timeline, audit entries and notification follow in the order
+    things happened."""
+    compound = db.session.get(Compound, compound_id, options=[
+        joinedload(Compound.community)]) if compound_id else None
     if compound is None:
         raise InvalidInput(_l("Choose a compound."), "compound_id")
     if not may_file_in(actor, compound):
@@ -126,7 +152,8 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
     category = parse_category(category)
     description = check_text(description, "description",
                              _l("Describe the problem in a few words."))
-    household, building = _place(actor, compound, household_id, building_id, location_text)
+    household_id, building_id = _place(actor, compound, household_id, building_id,
+                                       location_text)
     photos = [p for p in photos if p and getattr(p, "filename", None)]
     if len(photos) > MAX_PHOTOS:
         raise InvalidInput(_l("At most %(n)d photos.", n=MAX_PHOTOS), "photos")
@@ -137,9 +164,8 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
     contact = contact or {}
     now = now or utcnow()
     ticket = Ticket(
-        compound_id=compound.id, community_id=compound.community_id,
-        household_id=household.id if household else None,
-        building_id=building.id if building else None,
+        compound=compound, compound_id=compound.id, community_id=compound.community_id,
+        household_id=household_id, building_id=building_id,
         location_text=clean(location_text).strip()[:200], category=category,
         description=description, emergency=bool(emergency), public=bool(public),
         anonymous=bool(anonymous), source=source,
@@ -152,17 +178,22 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
         created_at=now, updated_at=now)
     sla.start_clock(ticket, now)
     ticket.first_ack_due_at = ticket.ack_due_at
+    # Not in the session yet, so the routing queries cannot flush it early.
+    decision = routing.decide(ticket, at=now)
+    routing.assign(ticket, decision)
+    step = workflow.transition(None, ticket, "route", now=now)
     db.session.add(ticket)
     db.session.flush()
-    db.session.add(TicketEvent(ticket_id=ticket.id, kind=EventKind.transition,
-                               action="submit", actor_id=getattr(actor, "id", None),
-                               to_status=Status.submitted, created_at=now,
-                               body="on_behalf" if on_behalf else ""))
-    record(actor, "ticket.created", ticket, community_id=ticket.community_id,
+    # Its three timeline lines (filed, routed, moved to "routed") in one INSERT.
+    events = [workflow.event_row(ticket, EventKind.transition, actor=actor, action="submit",
+                                 to_status=Status.submitted, at=now,
+                                 body="on_behalf" if on_behalf else "")]
+    record(actor, "ticket.created", ticket, object_id=ticket.id,
+           community_id=ticket.community_id,
            summary=f"{ticket.number} {category.name}" + (" (on behalf)" if on_behalf else ""))
     for photo in photos:
         uploads.store(photo, actor=actor, object_type="ticket", object_id=ticket.id)
-    route(None, ticket, now=now)
+    _routed(None, ticket, decision, step, events=events)
     return ticket
 
 
@@ -174,18 +205,31 @@ def route(actor, ticket, now=None, organisation_id=None, manual=False):
     else:
         decision = routing.decide(ticket, at=now)
     routing.assign(ticket, decision)
-    name = ticket.organisation.name if ticket.organisation else ""
-    db.session.add(TicketEvent(ticket_id=ticket.id, kind=EventKind.routing,
-                               action=decision.basis, actor_id=getattr(actor, "id", None),
-                               body=name, created_at=now))
-    if ticket.status is Status.submitted:
-        workflow.apply(actor, ticket, "route", now=now)
-    record(actor, "ticket.routed", ticket, community_id=ticket.community_id,
-           summary=f"{ticket.number} → {name or 'secretaries'} ({decision.basis})")
-    notify(handler_user_ids(ticket), "ticket.routed",
-           N_("New ticket %(number)s is waiting for you."), {"number": ticket.number},
-           ticket_url(ticket))
+    step = workflow.transition(actor, ticket, "route", now=now) \
+        if ticket.status is Status.submitted else None
+    _routed(actor, ticket, decision, step, now=now)
     return decision
+
+
+def _routed(actor, ticket, decision, step, now=None, events=None):
+    """Write down a routing: its timeline event (then the route transition's,
+    if it moved the ticket), the audit entry, and the notification to whoever
+    works the ticket now.  ``events``: timeline rows written before it, stored
+    with its own in one INSERT."""
+    now = step.at if step is not None else now
+    events = [] if events is None else events
+    name = ticket.organisation.name if ticket.organisation else ""
+    events.append(workflow.event_row(ticket, EventKind.routing, actor=actor,
+                                     action=decision.basis, body=name, at=now))
+    if step is not None:
+        workflow.log(actor, ticket, step, events=events)
+    record(actor, "ticket.routed", ticket, object_id=ticket.id,
+           community_id=ticket.community_id,
+           summary=f"{ticket.number} → {name or 'secretaries'} ({decision.basis})")
+    who, values = handlers(ticket)
+    notify_selected(who, "ticket.routed", N_("New ticket %(number)s is waiting for you."),
+                    {"number": ticket.number}, ticket_url(ticket), values=values)
+    workflow.write_events(events)
 
 
 def similar_open(actor, compound_id, building_id, category, exclude_id=None):

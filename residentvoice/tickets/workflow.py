@@ -8,6 +8,9 @@ community's secretaries only: they confirm or reopen on a reporter's behalf,
 the street office does not), ``handler`` (staff of the organisation it is
 routed to, or the secretaries when it is routed to them) and ``system`` (the
 sweep).  Nothing else changes a ticket's status."""
+from datetime import datetime
+from typing import NamedTuple
+
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
@@ -87,11 +90,25 @@ def allowed_actions(ticket, user):
             if state is ticket.status and roles & allowed]
 
 
-def apply(actor, ticket, action, *, body="", public=True, now=None):
+class Step(NamedTuple):
+    """A transition taken: what ``log`` writes down."""
+    action: str
+    from_status: Status
+    to_status: Status
+    closure: Closure | None
+    at: datetime
+
+
+def transition(actor, ticket, action, *, now=None):
     """Move ``ticket`` along the table for ``action`` done by ``actor`` (None:
-    the system).  Records the timeline event and the audit entry; returns the
-    event.  Raises TransitionNotAllowed for an action the state does not allow
-    and NotAllowed for a role that may not take it."""
+    the system), without writing it down (``log`` does).  Raises
+    TransitionNotAllowed for an action the state does not allow and NotAllowed
+    for a role that may not take it.
+
+    A stored ticket moves through a guarded UPDATE, so only one of two
+    simultaneous requests moves it from this state; a ticket being filed (not
+    stored yet, so nobody else can see it) moves in memory and is stored in
+    its new state."""
     entry = TRANSITIONS.get((ticket.status, action))
     if entry is None:
         raise TransitionNotAllowed(_l("A ticket that is “%(status)s” cannot be changed "
@@ -101,26 +118,65 @@ def apply(actor, ticket, action, *, body="", public=True, now=None):
         raise NotAllowed(_l("You may not do this to this ticket."), "action")
     now = now or utcnow()
     old_status = ticket.status
-    # Only one of two simultaneous requests moves the ticket from this state.
-    moved = db.session.execute(
-        db.update(Ticket).where(Ticket.id == ticket.id, Ticket.status == old_status)
-        .values(status=new_status, updated_at=now)
-        .execution_options(synchronize_session=False)).rowcount
-    if not moved:
-        db.session.refresh(ticket)
-        raise TransitionNotAllowed(_l("Someone else changed this ticket just now. Look at "
-                                      "it again."), "action")
+    if db.inspect(ticket).has_identity:
+        moved = db.session.execute(
+            db.update(Ticket).where(Ticket.id == ticket.id, Ticket.status == old_status)
+            .values(status=new_status, updated_at=now)
+            .execution_options(synchronize_session=False)).rowcount
+        if not moved:
+            db.session.refresh(ticket)
+            raise TransitionNotAllowed(_l("Someone else changed this ticket just now. Look "
+                                          "at it again."), "action")
     ticket.status = new_status
     if closure is not None:
         ticket.closure = closure
         ticket.closed_at = now
     ticket.updated_at = now
-    event = TicketEvent(ticket_id=ticket.id, kind=EventKind.transition, action=action,
-                        actor_id=getattr(actor, "id", None), from_status=old_status,
-                        to_status=new_status, body=body, public=public, created_at=now)
-    db.session.add(event)
-    record(actor, f"ticket.{action}", ticket, community_id=ticket.community_id,
-           summary=f"{ticket.number}: {old_status.name} → {new_status.name}",
-           changes={"status": (old_status, new_status),
-                    **({"closure": (None, closure)} if closure else {})})
+    return Step(action, old_status, new_status, closure, now)
+
+
+def event_row(ticket, kind, *, actor=None, action="", from_status=None, to_status=None,
+              body="", public=True, at=None):
+    """One timeline line as a row for ``write_events`` (every row the same keys,
+    so several go in one INSERT)."""
+    return {"ticket_id": ticket.id, "kind": kind, "actor_id": getattr(actor, "id", None),
+            "action": action, "from_status": from_status, "to_status": to_status,
+            "body": body, "public": public, "created_at": at or utcnow()}
+
+
+def write_events(rows):
+    """Store timeline lines given as ``event_row`` rows: one INSERT for all."""
+    if rows:
+        db.session.execute(TicketEvent.__table__.insert(), rows)
+
+
+def log(actor, ticket, step, *, body="", public=True, events=None):
+    """The timeline event and the audit entry of a transition taken (the
+    ticket is stored by now); returns the event.  With ``events`` (rows the
+    caller stores at once with ``write_events``) the event joins them as a
+    row instead."""
+    if events is not None:
+        event = event_row(ticket, EventKind.transition, actor=actor, action=step.action,
+                          from_status=step.from_status, to_status=step.to_status,
+                          body=body, public=public, at=step.at)
+        events.append(event)
+    else:
+        event = TicketEvent(ticket_id=ticket.id, kind=EventKind.transition,
+                            action=step.action, actor_id=getattr(actor, "id", None),
+                            from_status=step.from_status, to_status=step.to_status,
+                            body=body, public=public, created_at=step.at)
+        db.session.add(event)
+    record(actor, f"ticket.{step.action}", ticket, object_id=ticket.id,
+           community_id=ticket.community_id,
+           summary=f"{ticket.number}: {step.from_status.name} → {step.to_status.name}",
+           changes={"status": (step.from_status, step.to_status),
+                    **({"closure": (None, step.closure)} if step.closure else {})})
     return event
+
+
+def apply(actor, ticket, action, *, body="", public=True, now=None):
+    """Move ``ticket`` along the table for ``action`` done by ``actor`` (None:
+    the system) and write it down: the timeline event and the audit entry;
+    returns the event.  Raises as ``transition`` does."""
+    return log(actor, ticket, transition(actor, ticket, action, now=now), body=body,
+               public=public)

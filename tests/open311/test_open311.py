@@ -217,3 +217,51 @@ def test_request_list_query_count_does_not_grow(world, client, file_public):
                                household_id=world.household_b.id)
         file_public(days=2)
     assert count() == few
+
+
+def test_post_statement_count_does_not_grow(world, factory, client, key, db):
+    """An Open311 POST reads the key, the household with its compound, the
+    SLA, warranty and rule once each, and writes the ticket, its timeline and
+    its notifications in one statement each, however many tickets, rules,
+    households, keys and staff there are."""
+    from sqlalchemy import event
+
+    from residentvoice.extensions import db as _db
+
+    code = world.household_a.code
+
+    def count():
+        db.session.commit()
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(_db.engine, "before_cursor_execute", listener)
+        try:
+            response = _post(client, key, address_id=code, first_name="明", last_name="赵",
+                             phone="13811112222")
+            assert response.status_code == 200, response.get_data(True)
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", listener)
+        return [s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+    count()  # the first request of a session warms caches
+    few = count()
+    for n in range(3):
+        o311.create_key(f"dispatch {n}")
+        compound = factory.compound(world.community_a)
+        building = factory.building(compound)
+        for _ in range(3):
+            factory.household(building)
+        services.set_rule(world.secretary, compound, "roads", world.organisation.id)
+        services.set_rule(world.secretary, world.compound_a, ("noise", "greenery", "other")[n],
+                          world.organisation.id)
+        factory.staff(world.organisation)
+        factory.household(world.building_a)
+        _post(client, key, address_id=code)
+        services.create_ticket(world.resident, compound_id=world.compound_a.id,
+                               category="roads", description="路面",
+                               household_id=world.household_a.id)
+    many = count()
+    assert len(many) == len(few), "\n".join(many)
+    assert len(many) <= 14, "\n".join(many)
+    assert sum(s.startswith("INSERT INTO ticket_event") for s in many) == 1
+    assert sum(s.startswith("INSERT INTO notification") for s in many) == 1
