@@ -178,7 +178,9 @@ class ElectorateUnit(db.Model):
     ``o<owner id>`` or, without a registered owner, ``h<household id>`` — so an
     owner of several units counts once in the headcount (法释〔2020〕17号 art. 9)."""
     __tablename__ = "ballot_electorate"
-    __table_args__ = (db.UniqueConstraint("ballot_id", "household_id"),)
+    # (ballot, owner): every vote finds the owner's other units by it.
+    __table_args__ = (db.UniqueConstraint("ballot_id", "household_id"),
+                      db.Index("ix_ballot_electorate_owner", "ballot_id", "owner_key"))
     id = db.Column(db.Integer, primary_key=True)
     ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False, index=True)
     household_id = db.Column(db.ForeignKey("household.id"), nullable=False, index=True)
@@ -212,8 +214,10 @@ class Cast(TimestampMixin, db.Model):
     seq = db.Column(db.Integer, nullable=False)
     option_id = db.Column(db.ForeignKey("ballot_option.id"), nullable=False)
     channel = db.Column(_enum(Channel, 16), nullable=False)
-    # Household ids covered, sorted and comma-joined (part of the hashed identity).
-    households = db.Column(db.String(2000), nullable=False)
+    # Household ids covered, sorted and comma-joined (part of the hashed identity);
+    # unbounded: an institution may own hundreds of units of a compound (SQLite
+    # keeps its VARCHAR(2000), whose length it never enforces).
+    households = db.Column(db.Text().with_variant(db.String(2000), "sqlite"), nullable=False)
     receipt = db.Column(db.String(16), nullable=False, unique=True)
     salt = db.Column(db.String(32), nullable=False)
     prev_hash = db.Column(db.String(64), nullable=False)
