@@ -47,6 +47,7 @@ class BaseConfig:
     LOGIN_LIMIT_IP = "20 per minute"
     LOGIN_LIMIT_PHONE = "5 per minute"
     REGISTER_LIMIT_IP = "20 per minute"
+    OPEN311_POST_LIMIT = os.environ.get("OPEN311_POST_LIMIT", "600 per minute")
     API_TOKEN_HOURS = 24
     INVITATION_DAYS = 60
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # host or host:port; unset = no email
