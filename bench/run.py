@@ -31,6 +31,7 @@ WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results"
 PG_ADMIN = os.environ.get("RV_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD = "demo1234"
+USER_AGENT = "Mozilla/5.0 (ResidentVoice bench)"
 
 
 def free_port():
@@ -139,6 +140,7 @@ class Setup:
         if phone not in self._sessions:
             jar = http.cookiejar.CookieJar()
             opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+            opener.addheaders = [("User-Agent", USER_AGENT)]
             page = opener.open(self.server.base + "/login").read().decode()
             token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
             data = urllib.parse.urlencode({"csrf_token": token, "phone": phone,
@@ -223,7 +225,8 @@ def lua_item(item):
 
 
 def run_wrk(base, spec, setup, duration, connections):
-    headers = {}
+    # The browser that logged in: flask-login ties a session to its user agent.
+    headers = {"User-Agent": USER_AGENT}
     auth = spec.get("auth")
     if auth:
         kind, phone = auth
