@@ -178,9 +178,11 @@ class ElectorateUnit(db.Model):
     ``o<owner id>`` or, without a registered owner, ``h<household id>`` — so an
     owner of several units counts once in the headcount (法释〔2020〕17号 art. 9)."""
     __tablename__ = "ballot_electorate"
-    # (ballot, owner): every vote finds the owner's other units by it.
+    # Every vote finds the owner's other units by (owner, ballot).  Owner first:
+    # led by the ballot, the index would lure the tally (grouped by owner) into
+    # reading the whole electorate in owner order, a row at a time.
     __table_args__ = (db.UniqueConstraint("ballot_id", "household_id"),
-                      db.Index("ix_ballot_electorate_owner", "ballot_id", "owner_key"))
+                      db.Index("ix_ballot_electorate_owner", "owner_key", "ballot_id"))
     id = db.Column(db.Integer, primary_key=True)
     ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False, index=True)
     household_id = db.Column(db.ForeignKey("household.id"), nullable=False, index=True)
