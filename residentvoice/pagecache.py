@@ -128,20 +128,17 @@ def _before_commit(session_):
     the new data become visible together.  Everything else is flushed first:
     the token's row is then always the last lock a transaction takes, so two
     writers can wait for each other's commit but never deadlock over it.
-    A savepoint's release is left to the commit of the transaction around it."""
+    A savepoint's release is left to the commit of the transaction around it
+    (its writes stay marked on the connection until then)."""
     if session_.in_nested_transaction():
         return
     if session_.new or session_.dirty or session_.deleted:
         session_.flush()
     connection = session_.info.get("rv_connection")
-    if connection is not None and connection.info.get("rv_wrote"):
-        bump(session_)
-
-
-def _forget_connection(session_, *args):
-    connection = session_.info.pop("rv_connection", None)
-    if connection is not None and not connection.closed:
-        connection.info.pop("rv_wrote", None)
+    if connection is None or connection.closed or not connection.info.get("rv_wrote"):
+        return
+    bump(session_)
+    connection.info.pop("rv_wrote", None)
 
 
 def _forget_write(conn):
@@ -153,9 +150,7 @@ def listen(engine):
                              (engine, "commit", _forget_write),
                              (engine, "rollback", _forget_write),
                              (Session, "after_begin", _remember_connection),
-                             (Session, "before_commit", _before_commit),
-                             (Session, "after_commit", _forget_connection),
-                             (Session, "after_rollback", _forget_connection)):
+                             (Session, "before_commit", _before_commit)):
         if not event.contains(target, name, fn):
             event.listen(target, name, fn)
 

@@ -143,3 +143,13 @@ def test_each_visitor_of_a_kept_form_gets_their_own_working_csrf_token(cache_on,
         assert accepted.status_code == 302
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_a_write_inside_a_savepoint_renews_the_pages(cache_on, world, auth, client, db):
+    auth.login(world.resident)
+    client.get("/")
+    assert "王秀兰" in client.get("/").text
+    with db.session.begin_nested():
+        world.resident.name = "王秀芝"
+    db.session.commit()
+    assert "王秀芝" in client.get("/").text
