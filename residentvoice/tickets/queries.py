@@ -112,10 +112,12 @@ def filter_status(query, status):
 def mine(user):
     """Tickets the user reported or joined ("me too")."""
     from .models import Affected
-    joined = db.select(Affected.ticket_id).where(Affected.user_id == user.id)
-    return with_details(db.select(Ticket).where(
-        db.or_(Ticket.reporter_id == user.id, Ticket.id.in_(joined)))
-    ).order_by(Ticket.id.desc())
+    # A UNION of the two id lists, not an OR: with the OR PostgreSQL walked
+    # every ticket backwards, filtering (2.2× slower with 100× the data).
+    ids = db.union(db.select(Ticket.id).where(Ticket.reporter_id == user.id),
+                   db.select(Affected.ticket_id).where(Affected.user_id == user.id))
+    return with_details(db.select(Ticket).where(Ticket.id.in_(ids.scalar_subquery()))
+                        ).order_by(Ticket.id.desc())
 
 
 def awaiting_confirmation(user):
