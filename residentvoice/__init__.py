@@ -4,10 +4,11 @@ import os
 
 from flask import Flask, g, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
+from . import sqlite_writer
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = config_module.ROOT
@@ -72,7 +73,11 @@ def _engine_options(app):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if url.startswith("sqlite"):
-        options.setdefault("connect_args", {}).setdefault("timeout", 15)
+        connect_args = options.setdefault("connect_args", {})
+        connect_args.setdefault("timeout", 15)
+        path = make_url(url).database
+        if path and path != ":memory:" and not path.startswith("file:"):
+            connect_args.setdefault("factory", sqlite_writer.connection_factory(path))
     else:
         options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
@@ -96,14 +101,12 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
-    """Requests that change data take SQLite's write lock when they begin: two
-    deferred transactions that both read and then write would deadlock on the
-    lock upgrade, and SQLite answers that at once with "database is locked"
-    instead of waiting out the busy timeout."""
+    """SQLite transactions begin deferred; those of requests that change data
+    take the write lock at their first write (``sqlite_writer``)."""
     if conn.dialect.name == "sqlite":
         from flask import has_request_context, request
         writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+        sqlite_writer.begin(conn, may_write=writes)
 
 
 def register_extensions(app):

@@ -38,12 +38,11 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .i18n import LOCALE_COOKIE, TEXT_COOKIE
+from .sqlite_writer import READS
 
 GENERATION_SQL = "SELECT token FROM page_generation WHERE id = 1"
 MAX_ENTRIES = 600
 MAX_BODY = 256 * 1024
-READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "SHOW", "SET",
-         "COMMIT")
 
 
 class PageGeneration(db.Model):

@@ -21,6 +21,7 @@ from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotEligible
 from ..extensions import db
 from ..forms import PHONE_RE, normalise_phone
 from ..models import utcnow
+from ..sqlite_writer import take_write_lock
 from . import chain
 from .models import (Ballot, BallotOption, BallotStatus, Cast, Channel, ElectoratePerson,
                      ElectorateUnit, Proxy, ProxyPrincipal, Vote)
@@ -177,10 +178,10 @@ def _lock_chain(ballot):
 
     PostgreSQL: ``SELECT … FOR NO KEY UPDATE`` waits for any other vote (or
     the close) on this ballot to commit and re-checks that it is still open.
-    SQLite has no row locks: a request that writes holds the database's write
-    lock from ``BEGIN IMMEDIATE`` (see ``residentvoice/__init__.py``), and
-    elsewhere SQLite refuses to write after a stale read.  Every statement
-    after this in the transaction sees the votes committed before it."""
+    SQLite has no row locks: the database's write lock is taken here
+    (``sqlite_writer.take_write_lock``) and held to the commit.  Every
+    statement after this in the transaction sees the votes committed before it."""
+    take_write_lock(db.session.connection())
     link = db.session.execute(_LOCK_CHAIN, {"ballot_id": ballot.id}).first()
     if link is None:      # closed by another transaction while this one waited for the lock
         raise NotOpen(_l("This ballot is not open for voting."))

@@ -1,0 +1,153 @@
+"""SQLite's one writer (``residentvoice/sqlite_writer.py``): a request reads in a
+deferred transaction and takes the write lock at its first write, so what
+another writer committed meanwhile never makes it fail; writers wait for each
+other on the lock file and a vote is still counted once.
+
+These tests need a database file of their own (the per-test transaction of the
+other tests never commits), so they build one per test."""
+import threading
+
+import pytest
+from sqlalchemy import text
+
+from residentvoice import create_app
+from residentvoice.extensions import db as _db
+
+from . import databases
+from .factories import Factory
+from .voting.helpers import make_ballot
+
+pytestmark = pytest.mark.skipif(databases.wanted() != "sqlite",
+                                reason="SQLite's write lock; PostgreSQL has row locks")
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "writer", "WTF_CSRF_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'writer.sqlite3'}",
+                      "SERVER_NAME": "localhost", "UPLOAD_FOLDER": str(tmp_path),
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 60, "max_overflow": 0}})
+    with app.app_context():
+        _db.create_all()
+        _db.session.execute(text("CREATE TABLE probe (id INTEGER PRIMARY KEY, note TEXT)"))
+        _db.session.commit()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+def _note(app, note):
+    """Another worker's write, committed on a connection of its own."""
+    with app.app_context(), _db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO probe (note) VALUES (:n)"), {"n": note})
+
+
+def _notes(app):
+    with app.app_context(), _db.engine.connect() as conn:
+        return [n for (n,) in conn.execute(text("SELECT note FROM probe ORDER BY id"))]
+
+
+def test_a_write_after_another_writer_committed_is_not_refused(file_app):
+    """The request's read snapshot predates the other commit; upgrading it in
+    place would fail at once with "database is locked"."""
+    with file_app.test_request_context("/", method="POST"):
+        assert _db.session.execute(text("SELECT count(*) FROM probe")).scalar() == 0
+        _note(file_app, "other worker")
+        _db.session.execute(text("INSERT INTO probe (note) VALUES ('request')"))
+        # Under the write lock the request sees what was committed before it.
+        assert _db.session.execute(text("SELECT count(*) FROM probe")).scalar() == 2
+        _db.session.commit()
+    assert _notes(file_app) == ["other worker", "request"]
+
+
+def test_a_savepoint_open_when_the_lock_is_taken_still_rolls_back_alone(file_app):
+    with file_app.test_request_context("/", method="POST"):
+        _db.session.execute(text("SELECT count(*) FROM probe"))
+        nested = _db.session.begin_nested()
+        _db.session.execute(text("INSERT INTO probe (note) VALUES ('inside')"))
+        nested.rollback()
+        _db.session.execute(text("INSERT INTO probe (note) VALUES ('outside')"))
+        _db.session.commit()
+    assert _notes(file_app) == ["outside"]
+
+
+def test_a_request_that_only_reads_never_takes_the_lock(file_app):
+    """A POST that writes nothing leaves other writers free the whole time."""
+    with file_app.test_request_context("/", method="POST"):
+        _db.session.execute(text("SELECT count(*) FROM probe"))
+        _note(file_app, "meanwhile")      # would wait for the lock if it were held
+        _db.session.commit()
+    assert _notes(file_app) == ["meanwhile"]
+
+
+def test_a_second_writer_waits_for_the_first_to_commit(file_app):
+    order = []
+    first_holds = threading.Event()
+    release_first = threading.Event()
+
+    def first():
+        with file_app.test_request_context("/", method="POST"):
+            _db.session.execute(text("INSERT INTO probe (note) VALUES ('first')"))
+            first_holds.set()
+            release_first.wait(10)
+            order.append("first commits")
+            _db.session.commit()
+            _db.session.remove()
+
+    def second():
+        first_holds.wait(10)
+        with file_app.test_request_context("/", method="POST"):
+            _db.session.execute(text("INSERT INTO probe (note) VALUES ('second')"))
+            order.append("second wrote")
+            _db.session.commit()
+            _db.session.remove()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_holds.wait(10)
+    threads[1].join(0.5)            # the second is (still) waiting for the lock
+    assert order == []
+    release_first.set()
+    for thread in threads:
+        thread.join(30)
+    assert order == ["first commits", "second wrote"]
+    assert _notes(file_app) == ["first", "second"]
+
+
+def test_fifty_concurrent_votes_for_one_household_count_once(file_app):
+    from residentvoice.auth.models import ApiToken
+    from residentvoice.voting.chain import verify
+    from residentvoice.voting.models import Ballot, Cast, Vote
+    with file_app.app_context():
+        world = Factory(_db).world()
+        ballot = make_ballot(world.secretary, world.compound_a)
+        raw, _token = ApiToken.issue(world.resident, 1)
+        url = f"/api/v1/ballots/{ballot.id}/votes"
+        payload = {"household_id": world.household_a.id, "option_id": ballot.options[0].id}
+        ballot_id = ballot.id
+        _db.session.commit()
+    barrier = threading.Barrier(50)
+    statuses = []
+
+    def vote():
+        client = file_app.test_client()
+        barrier.wait()
+        response = client.post(url, json=payload, headers={"Authorization": f"Bearer {raw}"})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=vote) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(statuses) == [201] + [409] * 49
+    with file_app.app_context():
+        assert _db.session.scalar(_db.select(_db.func.count(Vote.id))
+                                  .where(Vote.ballot_id == ballot_id)) == 1
+        assert _db.session.scalar(_db.select(_db.func.count(Cast.id))
+                                  .where(Cast.ballot_id == ballot_id)) == 1
+        assert verify(_db.session.get(Ballot, ballot_id))[0] == []
