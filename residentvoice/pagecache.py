@@ -106,11 +106,12 @@ def current_generation():
         return None
 
 
+_BUMP = text("INSERT INTO page_generation (id, token) VALUES (1, :t) "
+             "ON CONFLICT (id) DO UPDATE SET token = excluded.token")
+
+
 def bump(session_):
-    session_.execute(
-        text("INSERT INTO page_generation (id, token) VALUES (1, :t) "
-             "ON CONFLICT (id) DO UPDATE SET token = excluded.token"),
-        {"t": secrets.token_hex(16)})
+    session_.connection().execute(_BUMP, {"t": secrets.token_hex(16)})
 
 
 def _mark_write(conn, cursor, statement, parameters, context, executemany):

@@ -100,7 +100,7 @@ def connection_factory(database_path):
 def begin(conn, may_write):
     """The ``begin`` of a SQLite transaction: deferred; a request that may write
     is marked to take the write lock at its first write."""
-    conn.exec_driver_sql("BEGIN")
+    conn.connection.dbapi_connection.execute("BEGIN")
     conn.info[UPGRADE] = may_write
     conn.info[SAVEPOINTS] = []
 

@@ -49,8 +49,8 @@ def touch(meeting):
 
 
 def audit(actor, action, meeting, obj=None, **kwargs):
-    return record(actor, action, obj if obj is not None else meeting,
-                  community_id=meeting.community_id, **kwargs)
+    record(actor, action, obj if obj is not None else meeting,
+           community_id=meeting.community_id, **kwargs)
 
 
 # -- who is in scope ----------------------------------------------------------

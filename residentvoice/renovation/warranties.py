@@ -4,6 +4,7 @@
 "active_warranty" provider: a ticket about a part under warranty goes to the
 party that signed it (DESIGN §5)."""
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -109,31 +110,42 @@ class ActiveWarranty:
     building_id: int | None
 
 
+@functools.cache
+def _covering_warranty():
+    """Built once (a ticket is routed on every filing): the agreement and part
+    covering a category at a household — its own agreement first, else its
+    building's — with the signing organisation.  A household's building is
+    looked up in the same statement when the caller does not know it."""
+    building_id = db.func.coalesce(
+        db.bindparam("building_id", type_=db.Integer),
+        db.select(Household.building_id)
+        .where(Household.id == db.bindparam("household_id", type_=db.Integer))
+        .scalar_subquery())
+    return (db.select(WarrantyAgreement, WarrantyPart)
+            .join(WarrantyPart, WarrantyPart.warranty_id == WarrantyAgreement.id)
+            .where(WarrantyAgreement.compound_id == db.bindparam("compound_id"),
+                   WarrantyPart.kind == db.bindparam("kind"),
+                   WarrantyPart.starts_on <= db.bindparam("day"),
+                   WarrantyPart.ends_on >= db.bindparam("day"),
+                   db.or_(WarrantyAgreement.household_id == db.bindparam("household_id"),
+                          WarrantyAgreement.building_id == building_id))
+            .order_by(WarrantyAgreement.household_id.is_(None), WarrantyPart.ends_on.desc(),
+                      WarrantyAgreement.id)
+            .limit(1)
+            .options(joinedload(WarrantyAgreement.organisation)))
+
+
 def active_warranty_for(compound_id, category_code, *, building_id=None, household_id=None,
                         at=None):
     """The warranty covering ``category_code`` for that household (its own
     agreement first, else its building's common parts) or that building on
     day ``at`` (default today), inclusive of the last day; None otherwise."""
-    day = at.date() if hasattr(at, "date") else (at or date.today())
-    if household_id is not None and building_id is None:
-        building_id = db.session.scalar(db.select(Household.building_id).where(
-            Household.id == household_id))
-    places = []
-    if household_id is not None:
-        places.append(WarrantyAgreement.household_id == household_id)
-    if building_id is not None:
-        places.append(WarrantyAgreement.building_id == building_id)
-    if not places:
+    if household_id is None and building_id is None:
         return None
-    rows = db.session.execute(
-        db.select(WarrantyAgreement, WarrantyPart)
-        .join(WarrantyPart, WarrantyPart.warranty_id == WarrantyAgreement.id)
-        .where(WarrantyAgreement.compound_id == compound_id,
-               WarrantyPart.kind == category_code,
-               WarrantyPart.starts_on <= day, WarrantyPart.ends_on >= day,
-               db.or_(*places))
-        .order_by(WarrantyAgreement.household_id.is_(None), WarrantyPart.ends_on.desc(),
-                  WarrantyAgreement.id)).first()
+    day = at.date() if hasattr(at, "date") else (at or date.today())
+    rows = db.session.execute(_covering_warranty(), {
+        "compound_id": compound_id, "kind": category_code, "day": day,
+        "household_id": household_id, "building_id": building_id}).first()
     if rows is None:
         return None
     warranty, part = rows

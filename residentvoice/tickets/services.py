@@ -130,6 +130,13 @@ def _place(actor, compound, household_id, building_id, location_text):
     return None, None
 
 
+@functools.cache
+def _compound_with_community():
+    """Built once: every filing reads its compound with the community."""
+    return (db.select(Compound).where(Compound.id == db.bindparam("id"))
+            .options(joinedload(Compound.community)))
+
+
 def create_ticket(actor, *, compound_id, category, description, household_id=None,
                   building_id=None, location_text="", emergency=False, public=False,
                   anonymous=False, source="web", reporter=None, contact=None, lat=None,
@@ -143,8 +150,9 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
     The ticket is routed before it is stored, so it is written once, already
     routed; its timeline, audit entries and notification follow in the order
     things happened."""
-    compound = db.session.get(Compound, compound_id, options=[
-        joinedload(Compound.community)]) if compound_id else None
+    compound = db.session.scalars(_compound_with_community(), {"id": int(compound_id)}) \
+        .one_or_none() if str(compound_id or "").isdigit() and \
+        0 < int(compound_id) < 2**31 else None
     if compound is None:
         raise InvalidInput(_l("Choose a compound."), "compound_id")
     if not may_file_in(actor, compound):

@@ -203,13 +203,16 @@ def ballot_close(ballot_id):
             body={"type": "object", "required": ["household_id", "option_id"], "properties": {
                 "household_id": {"type": "integer"}, "option_id": {"type": "integer"}}})
 def ballot_vote(ballot_id):
-    ballot = _load_ballot(ballot_id)
     data = json_body(required=("household_id", "option_id"))
     _ints(data, "household_id", "option_id")
+    held = Ballot.fetch_for_vote(ballot_id, data["option_id"])  # see _fetch_ballot
+    ballot = load(Ballot, ballot_id)
+    services.close_if_due(ballot)
     try:
         cast = cast_phone_vote(user(), ballot, data["household_id"], data["option_id"])
     except DomainError as error:
         domain_error(error)
+    del held
     return jsonify(receipt=cast.receipt), 201
 
 

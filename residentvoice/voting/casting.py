@@ -10,7 +10,7 @@ from contextlib import nullcontext
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -122,7 +122,11 @@ _LOCK_CHAIN = (db.select(_BALLOT.c.chain_length, _BALLOT.c.chain_tip)
 _MOVE_CHAIN = (db.update(_BALLOT).where(_BALLOT.c.id == db.bindparam("ballot_id"))
                .values(chain_length=db.bindparam("length"), chain_tip=db.bindparam("tip")))
 _CAST = Cast.__table__
-_ADD_VOTES = db.insert(Vote.__table__)
+_INSERT_CAST = db.insert(_CAST).returning(_CAST.c.id)
+_VOTE = Vote.__table__
+_MOVE_VOTES = (db.update(_VOTE).where(_VOTE.c.id.in_(db.bindparam("vote_ids", expanding=True)))
+               .values(option_id=db.bindparam("option_id"), cast_id=db.bindparam("cast_id")))
+_ADD_VOTES = db.insert(_VOTE)
 _SUPERSEDE = (db.update(_CAST).where(_CAST.c.id.in_(db.bindparam("cast_ids", expanding=True)))
               .values(superseded_at=db.bindparam("now")))
 
@@ -190,18 +194,34 @@ def _lock_chain(ballot):
 
 def _append(ballot, link, option, households, channel, now, **fields):
     """Add one cast to the chain after ``link`` (the locked chain's length and
-    tip) and move the ballot's chain to it; the caller flushes."""
+    tip) and move the ballot's chain to it.  The cast is written at once, by
+    one INSERT, and handed to the session as a persistent object (a flush
+    would do the same INSERT with much more bookkeeping)."""
     length, tip = link
-    cast = Cast(ballot_id=ballot.id, seq=length + 1, option_id=option.id, channel=channel,
-                households=",".join(str(h) for h in sorted(households)),
-                receipt=chain.new_receipt(), salt=chain.new_salt(), prev_hash=tip,
-                created_at=now, **fields)
-    cast.hash = chain.cast_hash(ballot, cast)
+    values = dict(ballot_id=ballot.id, seq=length + 1, option_id=option.id, channel=channel,
+                  households=",".join(str(h) for h in sorted(households)),
+                  receipt=chain.new_receipt(), salt=chain.new_salt(), prev_hash=tip,
+                  created_at=now, **fields)
+    cast = Cast(**values)
+    cast.hash = values["hash"] = chain.cast_hash(ballot, cast)
+    cast.id = db.session.execute(_INSERT_CAST, values).scalar_one()
+    make_transient_to_detached(cast)
+    db.session.add(cast)
     db.session.execute(_MOVE_CHAIN, {"ballot_id": ballot.id, "length": cast.seq,
                                      "tip": cast.hash})
     db.session.expire(ballot, ["chain_length", "chain_tip"])
-    db.session.add(cast)
     return cast
+
+
+def _move_votes(votes, option, cast):
+    """A changed vote: the units' votes now point at the new cast and option
+    (one UPDATE; the session's copies are told, as in ``_supersede``)."""
+    db.session.execute(_MOVE_VOTES, {"vote_ids": [v.id for v in votes], "option_id": option.id,
+                                     "cast_id": cast.id})
+    for vote in votes:
+        set_committed_value(vote, "option_id", option.id)
+        set_committed_value(vote, "cast_id", cast.id)
+        set_committed_value(vote, "cast", cast)
 
 
 def _supersede(cast_ids, now):
@@ -244,11 +264,9 @@ def _store(ballot, household_id, option, channel, *, person_id=None, now=None, a
                 _supersede(sorted({v.cast_id for v in votes}), now)
             cast = _append(ballot, link, option, households, channel, now, **fields)
             if changing:
-                for vote in votes:
-                    vote.option_id, vote.cast = option.id, cast
+                _move_votes(votes, option, cast)
             if audit is not None:
                 audit(cast, bool(votes))
-            db.session.flush()
             if not changing:    # one statement for all of an owner's units
                 db.session.execute(_ADD_VOTES, [{
                     "ballot_id": ballot.id, "household_id": h, "option_id": option.id,

@@ -139,6 +139,17 @@ class Ballot(TimestampMixin, db.Model):
         return db.session.scalars(_ballot_in_full(), {"ballot_id": ballot_id}).unique() \
             .one_or_none()
 
+    @classmethod
+    def fetch_for_vote(cls, ballot_id, option_id):
+        """The ballot with its compound and community and the one option a vote
+        names (if it is this ballot's), in one query: a vote reads no other
+        option.  The option is then found by ``session.get`` without SQL while
+        the caller holds the returned (ballot, option) pair (the session holds
+        its objects weakly)."""
+        row = db.session.execute(_ballot_with_option(), {
+            "ballot_id": ballot_id, "option_id": option_id}).first()
+        return tuple(row) if row else (None, None)
+
 
 @functools.cache
 def _ballot_in_full():
@@ -147,6 +158,17 @@ def _ballot_in_full():
     return db.select(Ballot).where(Ballot.id == db.bindparam("ballot_id")).options(
         joinedload(Ballot.compound).joinedload(Compound.community),
         joinedload(Ballot.options))
+
+
+@functools.cache
+def _ballot_with_option():
+    """Built once: a ballot, its compound and community, and one of its options."""
+    from ..directory.models import Compound
+    return (db.select(Ballot, BallotOption)
+            .outerjoin(BallotOption, db.and_(BallotOption.ballot_id == Ballot.id,
+                                             BallotOption.id == db.bindparam("option_id")))
+            .where(Ballot.id == db.bindparam("ballot_id"))
+            .options(joinedload(Ballot.compound).joinedload(Compound.community)))
 
 
 class BallotOption(db.Model):

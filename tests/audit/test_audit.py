@@ -24,9 +24,10 @@ def count_queries(db):
 
 def test_entries_cannot_be_changed_or_deleted(factory, db):
     w = factory.world()
-    entry = record(w.secretary, "test.done", w.household_a, summary="first",
-                   community_id=w.community_a.id)
-    db.session.flush()
+    record(w.secretary, "test.done", w.household_a, summary="first",
+           community_id=w.community_a.id)
+    entry = db.session.scalars(db.select(AuditEntry).where(
+        AuditEntry.action == "test.done")).one()
     savepoint = db.session.begin_nested()
     entry.summary = "rewritten"
     with pytest.raises(AuditLogIsAppendOnly):

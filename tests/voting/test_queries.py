@@ -12,9 +12,9 @@ from residentvoice.voting.models import Vote
 
 from .helpers import make_ballot
 
-# token → user and roles; the ballot with compound, community and options; the
-# chain lock; the covered units with their votes; the chain's new tip; the
-# cast, the vote and the audit entry (one flush).
+# token → user and roles; the ballot with compound, community and the option
+# voted for; the chain lock; the covered units with their votes; the cast; the
+# chain's new tip; the audit entry; the votes (one INSERT each, no flush).
 VOTE_STATEMENTS = 8
 
 
