@@ -2,6 +2,7 @@
 from xml.etree import ElementTree as ET
 
 from flask import Response, current_app, jsonify, request, url_for
+from flask_limiter import RateLimitExceeded
 
 from .. import access
 from ..extensions import db, limiter
@@ -61,6 +62,15 @@ def open311_error(exc):
     db.session.rollback()
     return error(request.view_args.get("fmt", "json") if request.view_args else "json",
                  exc.status, exc.description)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def open311_rate_limited(exc):
+    """Over OPEN311_POST_LIMIT: a client reads the spec's error list, not a page."""
+    db.session.rollback()
+    return error(request.view_args.get("fmt", "json") if request.view_args else "json",
+                 429, f"Too many requests from this client (limit {exc.description}); "
+                      "try again in a minute.")
 
 
 def _fmt(fmt):

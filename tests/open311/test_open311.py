@@ -265,3 +265,21 @@ def test_post_statement_count_does_not_grow(world, factory, client, key, db):
     assert len(many) <= 14, "\n".join(many)
     assert sum(s.startswith("INSERT INTO ticket_event") for s in many) == 1
     assert sum(s.startswith("INSERT INTO notification") for s in many) == 1
+
+
+def test_posts_are_limited_per_client(world, client, key, db, app, monkeypatch):
+    """OPEN311_POST_LIMIT per client address; the third POST of two a minute is
+    refused in the spec's error format and files nothing."""
+    from residentvoice.extensions import limiter
+    from residentvoice.tickets.models import Ticket
+    limiter.reset()
+    monkeypatch.setitem(app.config, "OPEN311_POST_LIMIT", "2 per minute")
+    try:
+        code = world.household_a.code
+        assert _post(client, key, address_id=code).status_code == 200
+        assert _post(client, key, address_id=code).status_code == 200
+        before = db.session.scalar(db.select(db.func.count(Ticket.id)))
+        _errors(_post(client, key, address_id=code), 429)
+        assert db.session.scalar(db.select(db.func.count(Ticket.id))) == before
+    finally:
+        limiter.reset()
