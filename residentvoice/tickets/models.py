@@ -253,7 +253,9 @@ def _store_deadlines(_mapper, _connection, ticket):
 class Affected(TimestampMixin, db.Model):
     """A household that says "me too" (counts affected households)."""
     __tablename__ = "ticket_affected"
-    __table_args__ = (db.UniqueConstraint("ticket_id", "household_id"),)
+    # (user, ticket): "my tickets" finds the tickets a user joined from the index alone.
+    __table_args__ = (db.UniqueConstraint("ticket_id", "household_id"),
+                      db.Index("ix_ticket_affected_user", "user_id", "ticket_id"))
     id = db.Column(db.Integer, primary_key=True)
     ticket_id = db.Column(db.ForeignKey("ticket.id"), nullable=False, index=True)
     household_id = db.Column(db.ForeignKey("household.id"), nullable=False)
