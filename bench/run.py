@@ -1,11 +1,13 @@
 """Load benchmark (`make bench`): gunicorn with 2 sync workers on loopback over
 `flask demo --scale N` data, wrk as the load generator, and beside it a bare
 Flask endpoint served the same way in the same run.  Prints requests/s, p50,
-p99 and the ratio to the bare endpoint, writes bench/results/<stamp>.json, and
-times each list scenario at two data scales.
+p99, the ratio to the bare endpoint and the workers' CPU milliseconds per
+request, writes bench/results/<stamp>.json, and times each list scenario at
+two data scales.
 
     python bench/run.py [--db sqlite|postgresql|both] [--duration 10]
                         [--scale 10] [--small 1] [--large 100]
+                        [--only vote,ticket] [--skip-growth | --growth-only]
 """
 import argparse
 import http.cookiejar
@@ -95,6 +97,18 @@ class Server:
     @property
     def base(self):
         return f"http://127.0.0.1:{self.port}"
+
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by this gunicorn's workers."""
+        total = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid:
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
@@ -224,6 +238,14 @@ def lua_item(item):
     return "{" + ", ".join(parts) + "}"
 
 
+def measured(server, spec, setup, duration, connections):
+    """``run_wrk`` plus the workers' CPU milliseconds per request."""
+    before = server.cpu_seconds()
+    result = run_wrk(server.base, spec, setup, duration, connections)
+    result["cpu_ms"] = (server.cpu_seconds() - before) * 1000 / max(result["requests"], 1)
+    return result
+
+
 def run_wrk(base, spec, setup, duration, connections):
     # The browser that logged in: flask-login ties a session to its user agent.
     headers = {"User-Agent": USER_AGENT}
@@ -300,6 +322,8 @@ def clean_logs():
 def bench_db(kind, args):
     if args.growth_only:
         return {"rows": [], "growth": scale_growth(kind, args)}
+    wanted = [sc for sc in SCENARIOS
+              if not args.only or any(part in sc["name"] for part in args.only.split(","))]
     print(f"\n== {kind}: load at scale {args.scale} ==", flush=True)
     env = prepare(kind, args.scale)
     bare = Server("bench.bare:app", env)
@@ -310,14 +334,14 @@ def bench_db(kind, args):
     setup = Setup(app, env)
     rows = []
     try:
-        baseline = run_wrk(bare.base, {"method": "GET", "path": "/ok"}, setup, args.duration,
-                           args.connections)
+        baseline = measured(bare, {"method": "GET", "path": "/ok"}, setup, args.duration,
+                            args.connections)
         rows.append({"name": "bare Flask 'ok'", "kind": "baseline", **baseline, "ratio": 1.0})
-        for sc in SCENARIOS:
+        for sc in wanted:
             spec = sc["fn"](setup)
             if spec is None:
                 continue
-            result = run_wrk(app.base, spec, setup, args.duration, args.connections)
+            result = measured(app, spec, setup, args.duration, args.connections)
             row = {"name": sc["name"], "kind": sc["kind"], **result,
                    "ratio": result["rps"] / baseline["rps"]}
             if sc["kind"] == "page":
@@ -330,7 +354,7 @@ def bench_db(kind, args):
         rendered.stop()
         app.stop()
         bare.stop()
-    growth = scale_growth(kind, args)
+    growth = {} if args.skip_growth else scale_growth(kind, args)
     return {"rows": rows, "growth": growth}
 
 
@@ -363,10 +387,11 @@ def print_table(kind, result):
     print(f"\n{kind}: requests/s, latency and ratio to the bare endpoint "
           "(pages: served kept | rendered with the page cache off)")
     print(f"{'scenario':34} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'errors':>6}"
-          f" | {'req/s':>7} {'p50 ms':>7} {'ratio':>6}")
+          f" {'cpu ms':>6} | {'req/s':>7} {'p50 ms':>7} {'ratio':>6}")
     for row in result["rows"]:
         line = (f"{row['name'][:34]:34} {row['rps']:8.1f} {row['p50_ms']:7.2f} "
-                f"{row['p99_ms']:7.2f} {row['ratio']:6.2f} {row['errors']:6d}")
+                f"{row['p99_ms']:7.2f} {row['ratio']:6.2f} {row['errors']:6d} "
+                f"{row.get('cpu_ms', 0):6.2f}")
         if "rendered_rps" in row:
             line += (f" | {row['rendered_rps']:7.1f} {row['rendered_p50_ms']:7.2f} "
                      f"{row['rendered_ratio']:6.2f}")
@@ -388,6 +413,10 @@ def main():
     parser.add_argument("--large", type=int, default=100)
     parser.add_argument("--growth-only", action="store_true",
                         help="only time the list pages at the two scales")
+    parser.add_argument("--skip-growth", action="store_true",
+                        help="leave out the list pages at the two scales")
+    parser.add_argument("--only", default="",
+                        help="comma-separated parts of scenario names to run (default: all)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (make bench installs it with apt-get).")
