@@ -1,7 +1,7 @@
 """Ballot endpoints of the JSON API, exactly as DESIGN §6 describes them."""
 from datetime import datetime, timezone
 
-from flask import jsonify
+from flask import jsonify, request
 
 from .. import access
 from ..api import bp
@@ -101,11 +101,15 @@ def _flag(data, name):
 MAX_ID = 2**31 - 1
 
 
+def _is_id(value):
+    """An integer a database id column can hold."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
 def _ints(data, *names):
     """Ids are integers a database column can hold."""
     for name in names:
-        value = data.get(name)
-        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_ID:
+        if not _is_id(data.get(name)):
             fail(422, "invalid", f"{name} must be a positive integer id.")
 
 
@@ -203,11 +207,15 @@ def ballot_close(ballot_id):
             body={"type": "object", "required": ["household_id", "option_id"], "properties": {
                 "household_id": {"type": "integer"}, "option_id": {"type": "integer"}}})
 def ballot_vote(ballot_id):
-    data = json_body(required=("household_id", "option_id"))
-    _ints(data, "household_id", "option_id")
-    held = Ballot.fetch_for_vote(ballot_id, data["option_id"])  # see _fetch_ballot
+    # The ballot first (404 for whoever may not see it, whatever the body), read
+    # with the option the body names, if it names one a column can hold.
+    body = request.get_json(silent=True)
+    option_id = body.get("option_id") if isinstance(body, dict) else None
+    held = Ballot.fetch_for_vote(ballot_id, option_id if _is_id(option_id) else None)
     ballot = load(Ballot, ballot_id)
     services.close_if_due(ballot)
+    data = json_body(required=("household_id", "option_id"))
+    _ints(data, "household_id", "option_id")
     try:
         cast = cast_phone_vote(user(), ballot, data["household_id"], data["option_id"])
     except DomainError as error:
