@@ -123,12 +123,14 @@ def register_extensions(app):
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from .auth.models import User
-
     @login_manager.user_loader
     def load_user(user_id):
-        user = db.session.get(User, int(user_id))
-        return user if user and user.active else None
+        from .auth.models import user_with_roles
+        try:
+            ident = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        return db.session.scalars(user_with_roles(), {"user_id": ident}).unique().one_or_none()
 
     # Import every feature's models so metadata is complete for create_all/migrations.
     from . import models_registry  # noqa: F401

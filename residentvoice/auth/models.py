@@ -1,11 +1,13 @@
 """Users, their place-scoped roles, invitation codes and API tokens (DESIGN §3)."""
 import enum
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -215,3 +217,12 @@ class ApiToken(TimestampMixin, db.Model):
                     expires_at=utcnow() + timedelta(hours=hours))
         db.session.add(token)
         return raw, token
+
+
+@functools.cache
+def user_with_roles():
+    """The signed-in user (if active) with the roles every page's menu and
+    permission checks read, in one query — a plain ``get`` loads the roles
+    with a second — built once, when the mappers are complete."""
+    return (db.select(User).where(User.id == db.bindparam("user_id"), User.active.is_(True))
+            .options(joinedload(User.roles)))
