@@ -206,7 +206,9 @@ def transition(ballot_id, action):
 
 def result_context(ballot):
     result = tally(ballot) if ballot.counts_visible else None
-    return {"ballot": ballot, "result": result, "turnout": _turnout(ballot),
+    # Turnout is shown only while the count is hidden (the count includes it).
+    return {"ballot": ballot, "result": result,
+            "turnout": _turnout(ballot) if result is None else None,
             "rows": result_rows(ballot, result) if result else [],
             "chart": chart(ballot, result) if result else None, "option_label": option_label}
 
