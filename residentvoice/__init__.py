@@ -78,7 +78,8 @@ def _engine_options(app):
         connect_args.setdefault("timeout", 15)
         path = make_url(url).database
         if path and path != ":memory:" and not path.startswith("file:"):
-            connect_args.setdefault("factory", sqlite_writer.connection_factory(path))
+            connect_args.setdefault("factory", sqlite_writer.connection_factory(
+                path, connect_args["timeout"]))
     else:
         options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -151,3 +151,29 @@ def test_fifty_concurrent_votes_for_one_household_count_once(file_app):
         assert _db.session.scalar(_db.select(_db.func.count(Cast.id))
                                   .where(Cast.ballot_id == ballot_id)) == 1
         assert verify(_db.session.get(Ballot, ballot_id))[0] == []
+
+
+def test_a_writer_gives_up_after_the_busy_timeout_as_sqlite_would(file_app):
+    """A writer that never lets go of the lock file (here another process's
+    hold, taken directly) makes the next one fail with "database is locked"
+    once the timeout has passed, never wait forever; then it is free again."""
+    import fcntl
+    import os
+    import sqlite3
+
+    from residentvoice import sqlite_writer
+    with file_app.app_context():
+        path = _db.engine.url.database
+    waiter = sqlite3.connect(path, factory=sqlite_writer.connection_factory(path, 0.05),
+                             isolation_level=None)
+    held = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            waiter.begin_immediate(waiter.cursor())
+        fcntl.flock(held, fcntl.LOCK_UN)
+        waiter.begin_immediate(waiter.cursor())
+        waiter.rollback()
+    finally:
+        os.close(held)
+        waiter.close()
