@@ -153,3 +153,32 @@ def test_a_write_inside_a_savepoint_renews_the_pages(cache_on, world, auth, clie
         world.resident.name = "王秀芝"
     db.session.commit()
     assert "王秀芝" in client.get("/").text
+
+
+@pytest.mark.postgres_only
+def test_postgresql_reads_the_token_on_its_own_autocommit_connection():
+    """Not through the pool (whose ping, BEGIN and ROLLBACK made four round
+    trips of one); it sees each commit at once, and a connection that breaks
+    is replaced at the next read."""
+    from .ops.apps import private_app, private_pg_database
+    with private_pg_database() as (_name, url), private_app(url) as app:
+        with app.app_context():
+            engine = _db.engine
+            with engine.begin() as conn:    # outside a session: no new token on commit
+                conn.execute(text("INSERT INTO page_generation (id, token) VALUES (1, 'a')"))
+            checkouts = []
+            _listen = event.listens_for(engine, "checkout")(
+                lambda *args: checkouts.append(1))
+            try:
+                assert pagecache.current_generation() == "a"
+                with engine.begin() as conn:
+                    conn.execute(text("UPDATE page_generation SET token = 'b'"))
+                checkouts.clear()
+                assert pagecache.current_generation() == "b"
+                assert checkouts == []
+                pagecache.token_reader.conn.close()      # the server dropped it, say
+                assert pagecache.current_generation() is None     # rendered this once
+                assert pagecache.current_generation() == "b"      # and reconnected
+            finally:
+                event.remove(engine, "checkout", _listen)
+                pagecache.token_reader.close()
