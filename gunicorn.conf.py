@@ -61,19 +61,16 @@ def post_fork(server, worker):
         db.engine.dispose(close=False)
 
 
-# The collector's youngest generation is collected every GUNICORN_GC_THRESHOLD
-# allocations (Python's default 700: several times in every request that loads
-# rows through the ORM, each pass walking what the app built at start).
-GC_THRESHOLD = tuple(int(n) for n in
-                     os.environ.get("GUNICORN_GC_THRESHOLD", "20000,20,20").split(","))
+# What each worker built at start (modules, routes, templates, compiled
+# statements) is never garbage: frozen out of the collector's sight, no
+# collection walks it again.  GUNICORN_GC_FREEZE=0 leaves it in.  (Raising
+# the young generation's threshold was measured too: it made requests slower
+# — the ORM's short-lived cycles then pile up between collections.)
+GC_FREEZE = os.environ.get("GUNICORN_GC_FREEZE", "1") != "0"
 
 
 def post_worker_init(worker):
-    """The app is built: freeze what it allocated to get there (modules, routes,
-    templates, compiled statements — never garbage) so no collection walks it
-    again, and collect the young generation less often.  Requests still free
-    their objects by reference counting at once; cycles are still collected."""
-    import gc
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLD)
+    if GC_FREEZE:
+        import gc
+        gc.collect()
+        gc.freeze()
