@@ -10,12 +10,11 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from residentvoice import create_app
 from residentvoice.extensions import db as _db
 
 from . import databases
-from .factories import Factory
-from .voting.helpers import make_ballot
+from .ops.apps import private_app
+from .voting.helpers import fifty_concurrent_votes_for_one_household
 
 pytestmark = pytest.mark.skipif(databases.wanted() != "sqlite",
                                 reason="SQLite's write lock; PostgreSQL has row locks")
@@ -23,20 +22,12 @@ pytestmark = pytest.mark.skipif(databases.wanted() != "sqlite",
 
 @pytest.fixture
 def file_app(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "writer", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'writer.sqlite3'}",
-                      "SERVER_NAME": "localhost", "UPLOAD_FOLDER": str(tmp_path),
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 60, "max_overflow": 0}})
-    with app.app_context():
-        _db.create_all()
-        _db.session.execute(text("CREATE TABLE probe (id INTEGER PRIMARY KEY, note TEXT)"))
-        _db.session.commit()
-    try:
-        yield app
-    finally:
+    with private_app(f"sqlite:///{tmp_path / 'writer.sqlite3'}", UPLOAD_FOLDER=str(tmp_path),
+                     SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 60, "max_overflow": 0}) as app:
         with app.app_context():
-            _db.session.remove()
-            _db.engine.dispose()
+            _db.session.execute(text("CREATE TABLE probe (id INTEGER PRIMARY KEY, note TEXT)"))
+            _db.session.commit()
+        yield app
 
 
 def _note(app, note):
@@ -119,38 +110,7 @@ def test_a_second_writer_waits_for_the_first_to_commit(file_app):
 
 
 def test_fifty_concurrent_votes_for_one_household_count_once(file_app):
-    from residentvoice.auth.models import ApiToken
-    from residentvoice.voting.chain import verify
-    from residentvoice.voting.models import Ballot, Cast, Vote
-    with file_app.app_context():
-        world = Factory(_db).world()
-        ballot = make_ballot(world.secretary, world.compound_a)
-        raw, _token = ApiToken.issue(world.resident, 1)
-        url = f"/api/v1/ballots/{ballot.id}/votes"
-        payload = {"household_id": world.household_a.id, "option_id": ballot.options[0].id}
-        ballot_id = ballot.id
-        _db.session.commit()
-    barrier = threading.Barrier(50)
-    statuses = []
-
-    def vote():
-        client = file_app.test_client()
-        barrier.wait()
-        response = client.post(url, json=payload, headers={"Authorization": f"Bearer {raw}"})
-        statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=vote) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert sorted(statuses) == [201] + [409] * 49
-    with file_app.app_context():
-        assert _db.session.scalar(_db.select(_db.func.count(Vote.id))
-                                  .where(Vote.ballot_id == ballot_id)) == 1
-        assert _db.session.scalar(_db.select(_db.func.count(Cast.id))
-                                  .where(Cast.ballot_id == ballot_id)) == 1
-        assert verify(_db.session.get(Ballot, ballot_id))[0] == []
+    fifty_concurrent_votes_for_one_household(file_app)
 
 
 def test_a_writer_gives_up_after_the_busy_timeout_as_sqlite_would(file_app):

@@ -28,3 +28,47 @@ def make_ballot(actor, compound, *, basis="owners", matter="common_parts_use", o
 
 def option(ballot, label):
     return next(o for o in ballot.options if o.label == label)
+
+
+def fifty_concurrent_votes_for_one_household(app):
+    """50 threads, each its own client and database session as in production,
+    post the same household's vote at once on ``app`` (its own database, rows
+    committed).  Exactly one counts: one 201, 49 × 409, one vote and one cast,
+    and the chain verifies."""
+    import threading
+
+    from residentvoice.auth.models import ApiToken
+    from residentvoice.extensions import db
+    from residentvoice.voting.chain import verify
+    from residentvoice.voting.models import Ballot, Cast, Vote
+
+    from ..factories import Factory
+    with app.app_context():
+        world = Factory(db).world()
+        ballot = make_ballot(world.secretary, world.compound_a)
+        raw, _token = ApiToken.issue(world.resident, 1)
+        url = f"/api/v1/ballots/{ballot.id}/votes"
+        payload = {"household_id": world.household_a.id, "option_id": ballot.options[0].id}
+        ballot_id = ballot.id
+        db.session.commit()
+    barrier = threading.Barrier(50)
+    statuses = []
+
+    def vote():
+        client = app.test_client()
+        barrier.wait()
+        response = client.post(url, json=payload, headers={"Authorization": f"Bearer {raw}"})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=vote) for _ in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(statuses) == [201] + [409] * 49
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Vote.id))
+                                 .where(Vote.ballot_id == ballot_id)) == 1
+        assert db.session.scalar(db.select(db.func.count(Cast.id))
+                                 .where(Cast.ballot_id == ballot_id)) == 1
+        assert verify(db.session.get(Ballot, ballot_id))[0] == []

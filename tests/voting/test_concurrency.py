@@ -12,7 +12,7 @@ from residentvoice.extensions import db as _db
 
 from .. import databases
 from ..factories import Factory
-from .helpers import make_ballot
+from .helpers import fifty_concurrent_votes_for_one_household, make_ballot
 
 pytestmark = pytest.mark.postgres_only
 
@@ -38,36 +38,7 @@ def race_app(tmp_path):
 
 
 def test_fifty_concurrent_votes_for_one_household(race_app):
-    from residentvoice.auth.models import ApiToken
-    from residentvoice.voting.models import Cast, Vote
-    with race_app.app_context():
-        world = Factory(_db).world()
-        ballot = make_ballot(world.secretary, world.compound_a)
-        raw, _token = ApiToken.issue(world.resident, 1)
-        url = f"/api/v1/ballots/{ballot.id}/votes"
-        payload = {"household_id": world.household_a.id, "option_id": ballot.options[0].id}
-        ballot_id = ballot.id
-        _db.session.commit()
-    barrier = threading.Barrier(50)
-    statuses = []
-
-    def vote():
-        client = race_app.test_client()
-        barrier.wait()
-        response = client.post(url, json=payload, headers={"Authorization": f"Bearer {raw}"})
-        statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=vote) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert sorted(statuses) == [201] + [409] * 49
-    with race_app.app_context():
-        assert _db.session.scalar(_db.select(_db.func.count(Vote.id))
-                                  .where(Vote.ballot_id == ballot_id)) == 1
-        assert _db.session.scalar(_db.select(_db.func.count(Cast.id))
-                                  .where(Cast.ballot_id == ballot_id)) == 1
+    fifty_concurrent_votes_for_one_household(race_app)
 
 
 def test_entries_referring_to_the_ballot_do_not_deadlock_on_the_chain_lock(race_app):
