@@ -22,6 +22,7 @@ The generation is a random token rather than a counter so that a rolled-back
 transaction (or a restored backup) never makes an old token current for new
 data: a token names one committed state of the database.
 """
+import contextlib
 import functools
 import os
 import secrets
@@ -123,10 +124,9 @@ class _TokenReader(threading.local):
     def close(self):
         conn, self.conn, self.key = self.conn, None, None
         if conn is not None:
-            try:
+            # A broken connection may not close cleanly; it is dropped either way.
+            with contextlib.suppress(Exception):
                 conn.close()
-            except Exception:  # noqa: BLE001 - a broken connection may not close cleanly
-                pass
 
 
 token_reader = _TokenReader()

@@ -150,9 +150,9 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
     The ticket is routed before it is stored, so it is written once, already
     routed; its timeline, audit entries and notification follow in the order
     things happened."""
-    compound = db.session.scalars(_compound_with_community(), {"id": int(compound_id)}) \
-        .one_or_none() if str(compound_id or "").isdigit() and \
-        0 < int(compound_id) < 2**31 else None
+    compound_id = as_id(compound_id)
+    compound = db.session.scalars(_compound_with_community(), {"id": compound_id}) \
+        .one_or_none() if compound_id else None
     if compound is None:
         raise InvalidInput(_l("Choose a compound."), "compound_id")
     if not may_file_in(actor, compound):

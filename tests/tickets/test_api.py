@@ -1,6 +1,10 @@
 """/api/v1/tickets: list, detail, create, transitions, updates, confirmation;
 every answer must be documented (the ApiClient checks)."""
-from residentvoice.tickets.models import Status
+import pytest
+
+from residentvoice.errors_domain import InvalidInput
+from residentvoice.tickets import services
+from residentvoice.tickets.models import Status, Ticket
 
 
 def test_create_list_detail(world, api):
@@ -53,3 +57,19 @@ def test_other_household_and_other_org_get_404(world, file_ticket, api):
         api.login(user)
         assert api.get(f"/api/v1/tickets/{ticket.id}").status_code == 404
         assert api.get("/api/v1/tickets").json["items"] == []
+
+
+def test_a_compound_that_is_not_an_id_of_one_is_refused_and_nothing_is_filed(world, db):
+    """create_ticket reads the compound by id; text, a negative, a number no
+    column holds or an unknown id answers "Choose a compound" and files nothing."""
+    before = db.session.scalar(db.select(db.func.count(Ticket.id)))
+    for bad in (None, "", "abc", "-1", 10**12, "١٢", 2**31 + 5, 987654):
+        with pytest.raises(InvalidInput) as refused:
+            services.create_ticket(world.resident, compound_id=bad, category="roads",
+                                   description="路面塌陷", household_id=world.household_a.id)
+        assert refused.value.field == "compound_id", bad
+    assert db.session.scalar(db.select(db.func.count(Ticket.id))) == before
+    filed = services.create_ticket(world.resident, compound_id=str(world.compound_a.id),
+                                   category="roads", description="路面塌陷",
+                                   household_id=world.household_a.id)
+    assert filed.compound_id == world.compound_a.id
