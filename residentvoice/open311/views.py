@@ -1,4 +1,4 @@
-"""GeoReport v2 endpoints in JSON and XML (DESIGN §6, ../shared/open311/)."""
+"""GeoReport v2 endpoints in JSON and XML (DESIGN §6; schemas in tests/open311/schemas/)."""
 from xml.etree import ElementTree as ET
 
 from flask import Response, current_app, jsonify, request, url_for

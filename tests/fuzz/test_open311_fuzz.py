@@ -1,5 +1,5 @@
 """Schemathesis against the Open311 GeoReport v2 endpoints, described by the
-community's Swagger 2 file (../shared/open311/swagger.json) adjusted to the
+community's Swagger 2 file (tests/open311/schemas/swagger.json) adjusted to the
 contract DESIGN §6 states: served under /open311/v2, ``requests/{id}``,
 POST fields form-encoded with ``api_key``, errors as the spec's list of
 ``{"code", "description"}`` with 400, 403 or 404. Checks: no 5xx, documented
@@ -17,7 +17,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (response_schema_conformance,
                                                status_code_conformance)
 
-SWAGGER = Path(__file__).resolve().parents[3] / "shared" / "open311" / "swagger.json"
+SWAGGER = Path(__file__).resolve().parents[1] / "open311" / "schemas" / "swagger.json"
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 EXAMPLES_PER_OPERATION = 15
 POST_FIELDS = ("api_key", "description", "first_name", "last_name", "phone", "email",

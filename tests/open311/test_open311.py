@@ -1,5 +1,6 @@
 """Open311 GeoReport v2 (DESIGN §6): every endpoint in JSON and XML, filters,
-errors in the spec's format, and JSON validated against ../shared/open311/."""
+errors in the spec's format, and JSON validated against the GeoReport v2 schemas
+(the project's copy in tests/open311/schemas/)."""
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from residentvoice.open311 import services as o311
 from residentvoice.tickets import actions, services
 from residentvoice.tickets.models import Status, Ticket
 
-SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared" / "open311"
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
 
 
 def _validator(name):
