@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.scenarios import SCENARIOS  # noqa: E402
 
-VENV_BIN = ROOT / ".venv" / "bin"
+# The running interpreter (the venv that runs this script), not a path inside ROOT.
+FLASK = [sys.executable, "-m", "flask"]
+GUNICORN = [sys.executable, "-m", "gunicorn"]
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results"
 PG_ADMIN = os.environ.get("RV_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -43,7 +45,7 @@ def free_port():
 
 
 def flask(env, *args):
-    subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
+    subprocess.run([*FLASK, "--app", "wsgi", *args], cwd=ROOT, env=env,
                    check=True, stdout=subprocess.DEVNULL)
 
 
@@ -83,7 +85,7 @@ class Server:
                    GUNICORN_ACCESSLOG="/dev/null", GUNICORN_LOGLEVEL="warning",
                    GUNICORN_MAX_REQUESTS="0")
         self.proc = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), target],
+            [*GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), target],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -218,7 +220,7 @@ class Setup:
         return json.load(urllib.request.urlopen(request))
 
     def flask(self, *args):
-        return subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT,
+        return subprocess.run([*FLASK, "--app", "wsgi", *args], cwd=ROOT,
                               env=self.env, check=True, capture_output=True, text=True).stdout
 
     def bearer(self, phone):

@@ -42,7 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-VENV_BIN = ROOT / ".venv" / "bin"
+# The running interpreter (the venv that runs this script), not a path inside ROOT.
+FLASK = [sys.executable, "-m", "flask"]
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results"
 PG_ADMIN = os.environ.get("RV_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -109,7 +110,7 @@ def pg_reachable():
 def upgrade(url):
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench",
                RESIDENTVOICE_ENV="development", RV_BENCH="1")
-    subprocess.run([str(VENV_BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
+    subprocess.run([*FLASK, "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
                    env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

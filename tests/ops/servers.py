@@ -4,13 +4,15 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+# gunicorn of the interpreter running the tests (any venv, any clone).
+GUNICORN = [sys.executable, "-m", "gunicorn"]
 
 
 def free_port():
@@ -52,7 +54,7 @@ def gunicorn(database_url, log, workers=2, **env):
     environment.pop("REDIS_URL", None)
     environment.update({key: str(value) for key, value in env.items()})
     with open(log, "wb") as out:
-        process = subprocess.Popen([str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"),
+        process = subprocess.Popen([*GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"),
                                     "wsgi:app"], cwd=ROOT, env=environment, stdout=out,
                                    stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
