@@ -16,7 +16,8 @@ Reuse these fixtures for a new journey (one per role is the plan):
               Chinese — so every test starts logged out with no cookies.
 ``new_page``  a factory for more contexts in one test (two people at once):
               ``other = new_page(width=360)``.
-``shoot``     ``shoot(page, "name")`` saves ``test-artifacts/<name>.png``.
+``shoot``     ``shoot(page, "name")`` saves ``test-artifacts/<name>.png`` (full page,
+              once the page has loaded; see ``SCREENSHOT_TIMEOUT``).
 ``login``     ``login(page, phone)`` logs in through the form.
 ``submit``    ``submit(page, "main button[type=submit]")`` clicks and waits for the
               page it leads to (use it for every click that loads a page).
@@ -24,6 +25,14 @@ Reuse these fixtures for a new journey (one per role is the plan):
               violations (an empty list is the goal).
 ``layout_problems``  ``layout_problems(page)``: horizontal scrolling and tap
               targets smaller than 44×44 px in the main content.
+
+Waiting: the journeys run on loaded machines (two cores shared with other test
+runs), where a page load or a full-page screenshot can take many seconds.  Wait
+for what matters — ``submit``/``click_and_wait`` for a page a click loads,
+``locator.wait_for()`` or Playwright's ``expect`` for something that appears
+without one — never a fixed sleep.  The limits below bound a step that hangs;
+they are not the app's speed (the query-count tests and ``make bench`` hold
+that).
 
 Mark each journey module ``pytestmark = pytest.mark.browser``: browser tests
 run in the SQLite pass and are skipped in the PostgreSQL pass.  A journey in
@@ -50,6 +59,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
 ARTIFACTS = ROOT / "test-artifacts"
 DEMO_PASSWORD = "demo1234"
 PHONE = {"width": 390, "height": 844}
+# Limits for one browser step on a loaded machine (see the module doc), in ms.
+ACTION_TIMEOUT = 60_000        # a click, a fill, waiting for an element
+NAVIGATION_TIMEOUT = 60_000    # a page load (goto, a click's navigation)
+# A full-page screenshot at 2× of a long page (the invitation letters: a page
+# per household) is Chromium's heaviest step; it alone gets longer.
+SCREENSHOT_TIMEOUT = 120_000
 
 
 def _unavailable(reason):
@@ -177,7 +192,8 @@ def new_page(browser, live):
         context = browser.new_context(
             viewport={"width": width, "height": height}, has_touch=True, is_mobile=True,
             device_scale_factor=2, locale=locale, base_url=live.base)
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(ACTION_TIMEOUT)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT)
         contexts.append(context)
         return context.new_page()
 
@@ -191,20 +207,26 @@ def page(new_page):
     return new_page()
 
 
+def screenshot(page, path):
+    """The whole page as it is once loaded (images and fonts included)."""
+    page.wait_for_load_state("load")
+    page.screenshot(path=str(path), full_page=True, animations="disabled",
+                    timeout=SCREENSHOT_TIMEOUT)
+    return path
+
+
 @pytest.fixture
 def shoot():
     ARTIFACTS.mkdir(exist_ok=True)
 
     def save(page, name):
-        path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+        return screenshot(page, ARTIFACTS / f"{name}.png")
     return save
 
 
 def click_and_wait(page, selector):
     """Click what loads a new page and wait until that page has loaded."""
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="load"):
         page.locator(selector).first.click()
 
 
@@ -367,9 +389,7 @@ class Journey:
     def shot(self, page, what):
         JOURNEYS.mkdir(parents=True, exist_ok=True)
         self.count += 1
-        path = JOURNEYS / f"{self.role}-{self.lang}-{self.count:02d}-{what}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+        return screenshot(page, JOURNEYS / f"{self.role}-{self.lang}-{self.count:02d}-{what}.png")
 
     def main_text(self, page):
         return page.locator("main").inner_text()
