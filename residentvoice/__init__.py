@@ -2,7 +2,7 @@
 import functools
 import os
 
-from flask import Flask, g, request
+from flask import Flask, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from werkzeug.routing import IntegerConverter
@@ -42,7 +42,6 @@ def create_app(config=None):
 
     register_extensions(app)
     register_blueprints(app)
-    register_rate_limits(app)
     register_page_cache(app)
     register_errorhandlers(app)
     register_request_hooks(app)
@@ -148,31 +147,6 @@ def register_blueprints(app):
     from .blueprints import BLUEPRINTS
     for blueprint in BLUEPRINTS():
         app.register_blueprint(blueprint)
-
-
-LIMITER_MARK = "__wrapper-limiter-instance"   # set by @limiter.limit on the view it wraps
-
-
-def register_rate_limits(app):
-    """Flask-Limiter checks limits before every request, walking its limit
-    registry even for the views that have none (a seventh of a request that
-    does little).  Limits here are only ever declared on views with
-    ``@limiter.limit`` (no default, application or blueprint limits), so the
-    check runs before the requests to those views alone; the decorated view
-    checks its limits again as it is called, as Flask-Limiter always does."""
-    if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
-        return
-    limited = {endpoint for endpoint, view in app.view_functions.items()
-               if getattr(view, LIMITER_MARK, None) == limiter}
-    hooks = app.before_request_funcs.setdefault(None, [])
-    check = limiter._check_request_limit
-
-    def check_limited_views():
-        if request.endpoint in limited:
-            return check()
-
-    hooks[:] = [check_limited_views if hook == check else hook for hook in hooks]
-    app.extensions["rv_limited_endpoints"] = limited
 
 
 def register_page_cache(app):
