@@ -123,14 +123,8 @@ def register_extensions(app):
     csrf.init_app(app)
     limiter.init_app(app)
 
-    @login_manager.user_loader
-    def load_user(user_id):
-        from .auth.models import user_with_roles
-        try:
-            ident = int(user_id)
-        except (TypeError, ValueError):
-            return None
-        return db.session.scalars(user_with_roles(), {"user_id": ident}).unique().one_or_none()
+    from .auth.cookies import install as install_sessions
+    install_sessions(app)
 
     # Import every feature's models so metadata is complete for create_all/migrations.
     from . import models_registry  # noqa: F401

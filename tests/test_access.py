@@ -11,6 +11,7 @@ from residentvoice.access import LOGIN as RULE_LOGIN
 from residentvoice.access import PUBLIC as RULE_PUBLIC
 
 from .access_matrix import FORBIDDEN, HIDDEN, LOGIN, OK, PUBLIC, ROLES, expect, only
+from .factories import sign_in
 
 UNDECLARED_OK = {"static"}
 
@@ -92,9 +93,7 @@ def test_each_route_for_each_role(app, factory, role):
         headers = {}
         user = None if role == "anonymous" else getattr(world, role)
         if user is not None:
-            with client.session_transaction() as session:
-                session["_user_id"] = str(user.id)
-                session["_fresh"] = True
+            sign_in(client, user)
             raw, _token = ApiToken.issue(user, 1)
             headers["Authorization"] = f"Bearer {raw}"
         kwargs = {"headers": headers}

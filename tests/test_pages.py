@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from .access_matrix import OK, ROLES
+from .factories import sign_in
 from .test_access import UNDECLARED_OK, all_examples, implied
 
 MAX_COMPRESSED = 40 * 1024
@@ -100,9 +101,7 @@ def clients_by_role(app, world):
     for role in ROLES:
         client = app.test_client()
         if role != "anonymous":
-            with client.session_transaction() as session:
-                session["_user_id"] = str(getattr(world, role).id)
-                session["_fresh"] = True
+            sign_in(client, getattr(world, role))
         clients[role] = client
     return clients
 

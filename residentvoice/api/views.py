@@ -1,30 +1,24 @@
-from flask import current_app, jsonify, request
+from flask import current_app, g, jsonify
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from .. import access
 from ..auth import services as auth_services
+from ..auth.views import login_limits
 from ..auth.models import ApiToken
 from ..directory.models import Compound, Household
-from ..extensions import db, limiter
+from ..extensions import db
 from ..forms import normalise_phone
 from . import bp, serializers
 from .helpers import PAGE_PARAMS, fail, json_body, load, paginate, user
 from .spec import documented, page_of, ref
 
 
-def _token_phone_key():
-    data = request.get_json(silent=True)
-    phone = data.get("phone") if isinstance(data, dict) else None
-    return "api-phone:" + (normalise_phone(phone) if isinstance(phone, str) else "-")
-
-
 @bp.route("/auth/token", methods=["POST"])
 @access.api(public=True)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_IP"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PHONE"], key_func=_token_phone_key)
+@login_limits
 @documented("Exchange phone and password for a bearer token", auth=False,
-            statuses=[201, 400, 401, 422], success=ref("Token"),
+            statuses=[201, 400, 401, 422, 429], success=ref("Token"),
             body={"type": "object", "required": ["phone", "password"], "properties": {
                 "phone": {"type": "string"}, "password": {"type": "string"}}}, tag="auth")
 def token():
@@ -36,6 +30,15 @@ def token():
         fail(401, "bad_credentials", _("The mobile number or the password is not correct."))
     raw, issued = ApiToken.issue(account, current_app.config["API_TOKEN_HOURS"])
     return jsonify(token=raw, expires_at=serializers.iso(issued.expires_at)), 201
+
+
+@bp.route("/auth/token", methods=["DELETE"])
+@access.api()
+@documented("Revoke the bearer token this request is made with", statuses=[204, 401],
+            tag="auth")
+def revoke_token():
+    db.session.delete(g.api_token)
+    return "", 204
 
 
 @bp.route("/me")

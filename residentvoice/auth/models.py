@@ -1,13 +1,11 @@
 """Users, their place-scoped roles, invitation codes and API tokens (DESIGN §3)."""
 import enum
-import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -59,6 +57,14 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+    # Flask-Login keeps ``get_id()`` in the session cookie: the id of this
+    # browser's UserSession, not the user's id, so ending the row ends the cookie.
+    session_token = None
+    session_row = None
+
+    def get_id(self):
+        return self.session_token
 
     def is_adult(self, today=None):
         """Residents' votes are for residents aged 18 or more; unknown age counts as adult."""
@@ -202,6 +208,30 @@ def hash_token(raw):
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+class UserSession(db.Model):
+    """One signed-in browser.  The session cookie carries a random id whose hash
+    is ``token_hash``; a remembered browser also holds ``rv_remember`` =
+    ``<id>.<secret>``, whose secret is stored hashed and replaced each time it
+    restores a session.  Logout ends the row; a password change or reset ends
+    all the user's rows (DESIGN §8)."""
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.ForeignKey("user.id"), nullable=False, index=True)
+    token_hash = db.Column(db.String(64), nullable=False, unique=True)
+    remember_hash = db.Column(db.String(64))
+    previous_remember_hash = db.Column(db.String(64))
+    rotated_at = db.Column(db.DateTime)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    last_seen_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    expires_at = db.Column(db.DateTime, nullable=False)
+    ended_at = db.Column(db.DateTime)
+    user_agent = db.Column(db.String(200))
+    ip = db.Column(db.String(45))
+    user = db.relationship(User)
+
+    def is_live(self, now=None):
+        return self.ended_at is None and self.expires_at > (now or utcnow())
+
+
 class ApiToken(TimestampMixin, db.Model):
     """Bearer token for the JSON API; only its hash is stored."""
     id = db.Column(db.Integer, primary_key=True)
@@ -217,12 +247,3 @@ class ApiToken(TimestampMixin, db.Model):
                     expires_at=utcnow() + timedelta(hours=hours))
         db.session.add(token)
         return raw, token
-
-
-@functools.cache
-def user_with_roles():
-    """The signed-in user (if active) with the roles every page's menu and
-    permission checks read, in one query — a plain ``get`` loads the roles
-    with a second — built once, when the mappers are complete."""
-    return (db.select(User).where(User.id == db.bindparam("user_id"), User.active.is_(True))
-            .options(joinedload(User.roles)))

@@ -1,13 +1,17 @@
 """Accounts: registration with household invitation codes, passwords, roles."""
+import functools
 import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
 from ..errors_domain import Conflict, InvalidInput, NotAllowed
 from ..extensions import db
+from ..i18n import N_
 from ..models import utcnow
+from . import sessions
 from .models import (InvitationCode, PasswordResetCode, Relation, RoleAssignment, RoleKind,
                      User, hash_token, new_invitation_code)
 
@@ -18,11 +22,21 @@ def find_user_by_phone(phone):
     return db.session.scalar(db.select(User).where(User.phone == phone))
 
 
+@functools.cache
+def _stand_in_hash():
+    """A hash of nothing anybody knows, made the way real ones are."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
 def authenticate(phone, password):
-    """The active user with this phone and password, or None (same answer for
-    an unknown phone and a wrong password, so numbers cannot be probed)."""
+    """The active user with this phone and password, or None.  The same answer
+    and the same work (one password hash checked) for an unknown phone, an
+    inactive account and a wrong password, so numbers cannot be probed."""
     user = find_user_by_phone(phone)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_stand_in_hash(), password or "")
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     return user
 
@@ -52,19 +66,20 @@ def find_invitation(code):
     return db.session.scalar(db.select(InvitationCode).where(InvitationCode.code == code))
 
 
-def check_invitation(code, now=None):
-    """The usable invitation for ``code``, or InvalidInput saying why not."""
+UNUSABLE_CODE = _l("This invitation code cannot be used: it may be mistyped, already used "
+                   "or expired. Check the letter, or ask your community secretary for a "
+                   "new one.")
+
+
+def check_invitation(code, now=None, *, compound_id=None):
+    """The usable invitation for ``code``, or InvalidInput.  Unknown, revoked,
+    used, expired and other-compound codes get one answer, so codes cannot be
+    probed for which of them exist."""
     invitation = find_invitation(code)
     now = now or utcnow()
-    if invitation is None or invitation.revoked_at is not None:
-        raise InvalidInput(_l("This invitation code is not valid. Check the letter, "
-                              "or ask your community secretary."), "code")
-    if invitation.used_at is not None:
-        raise InvalidInput(_l("This invitation code has already been used. Ask your "
-                              "community secretary for a new letter."), "code")
-    if invitation.expires_at <= now:
-        raise InvalidInput(_l("This invitation code has expired. Ask your community "
-                              "secretary for a new letter."), "code")
+    if (invitation is None or not invitation.is_usable(now)
+            or (compound_id is not None and invitation.household.compound_id != compound_id)):
+        raise InvalidInput(UNUSABLE_CODE, "code")
     return invitation
 
 
@@ -73,9 +88,7 @@ def register_with_code(code, phone, name, password, relation, *, birth_year=None
     """Register a resident with a household invitation code (DESIGN §3): the
     code binds them to its household and is then spent.  ``compound_id``, when
     given (the compound the letter was printed for), must match the code's."""
-    invitation = check_invitation(code)
-    if compound_id is not None and invitation.household.compound_id != compound_id:
-        raise InvalidInput(_l("This invitation code belongs to another compound."), "code")
+    invitation = check_invitation(code, compound_id=compound_id)
     existing = find_user_by_phone(phone)
     if existing is not None:
         raise Conflict(_l("This mobile number is already registered. Log in and add "
@@ -117,12 +130,21 @@ def bind_resident(user, household, relation, actor):
 
 
 def register_in_person(actor, household, phone, name, password, relation, birth_year=None):
-    """A secretary registers a resident at the reception room (群众接待室)."""
+    """A secretary registers a new resident at the reception room (群众接待室).
+
+    Staff create new accounts only: a number that already has an account is
+    refused.  Its holder adds the household themself, signed in, with the
+    code of the household's letter (``claim_household``) — otherwise a
+    secretary could attach anybody's account to a flat of theirs and then
+    print a reset code for it."""
     if not household.can_manage(actor):
         raise NotAllowed(_l("You may only register residents of your own community."))
-    user = find_user_by_phone(phone)
-    if user is None:
-        user = create_user(phone, name, password, birth_year=birth_year)
+    if find_user_by_phone(phone) is not None:
+        raise Conflict(_l("This mobile number already has an account. Its holder adds the "
+                          "household by logging in and entering the code of the household's "
+                          "letter (My account → Add a household): print a letter for them."),
+                       "phone")
+    user = create_user(phone, name, password, birth_year=birth_year)
     bind_resident(user, household, relation, actor=actor)
     record(actor, "resident.registered_in_person", household,
            summary=f"{name} ({phone[:3]}****{phone[-4:]})",
@@ -131,29 +153,58 @@ def register_in_person(actor, household, phone, name, password, relation, birth_
 
 
 def change_password(user, current, new):
+    """A new password; every session and API token of the account ends (the
+    view starts a fresh session for the browser that made the change)."""
     if not user.check_password(current):
         raise InvalidInput(_l("The current password is not correct."), "current")
     check_password_strength(new)
     user.set_password(new)
+    sessions.end_all(user)
     record(user, "user.password_changed", user)
 
 
-def issue_reset_code(actor, user, hours=48):
-    """A secretary prints a one-time code for a resident of their community."""
+def reset_code_refusal(actor, user):
+    """Why ``actor`` may not print a reset code for ``user``, or None.
+
+    Only for an account whose every role is a resident role in a household of
+    the actor's communities: never for staff, a secretary or a street office
+    admin, never for someone who also lives elsewhere, never for oneself."""
     communities = actor.managed_community_ids()
-    if not any(r.household.compound.community_id in communities for r in user.resident_roles()):
-        raise NotAllowed(_l("You may only reset passwords of residents of your community."))
+    if user.id == actor.id:
+        return _l("Change your own password from My account.")
+    if not user.roles:
+        return _l("You may only reset passwords of residents of your community.")
+    for role in user.roles:
+        if role.kind is not RoleKind.resident:
+            return _l("This account also works for an organisation or a community; "
+                      "only its holder can change its password.")
+        if role.household.compound.community_id not in communities:
+            return _l("This resident also lives in a household outside your community; "
+                      "only its holder can change the password.")
+    return None
+
+
+def issue_reset_code(actor, user, hours=48):
+    """A secretary prints a one-time code for a resident of their community
+    who forgot the password.  Recorded, and the account holder is told."""
+    from ..notifications.services import notify
+    refusal = reset_code_refusal(actor, user)
+    if refusal is not None:
+        raise NotAllowed(refusal)
     raw = "".join(secrets.choice("23456789") for _ in range(8))
     db.session.add(PasswordResetCode(user=user, code_hash=hash_token(raw),
                                      issued_by_id=actor.id,
                                      expires_at=utcnow() + timedelta(hours=hours)))
-    community_id = next((r.household.compound.community_id for r in user.resident_roles()
-                         if r.household.compound.community_id in communities), None)
+    community_id = user.resident_roles()[0].household.compound.community_id
     record(actor, "user.reset_code_issued", user, summary=user.name, community_id=community_id)
+    notify([user.id], "account", N_(
+        "%(name)s printed a password reset code for your account. If you did not ask "
+        "for one, tell your community office."), {"name": actor.name})
     return raw
 
 
 def reset_with_code(phone, code, new_password):
+    """A new password with a printed code; every session and API token ends."""
     user = find_user_by_phone(phone)
     now = utcnow()
     reset = None
@@ -170,6 +221,7 @@ def reset_with_code(phone, code, new_password):
     check_password_strength(new_password)
     user.set_password(new_password)
     reset.used_at = now
+    sessions.end_all(user, now=now)
     record(user, "user.password_reset", user)
     return user
 

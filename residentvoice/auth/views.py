@@ -1,21 +1,51 @@
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from .. import access
 from ..errors_domain import DomainError
 from ..extensions import limiter
 from ..forms import normalise_phone, show_domain_error
-from . import bp, services
+from . import bp, cookies, services, sessions
 from .forms import (ChangePasswordForm, ClaimHouseholdForm, LoginForm, PreferencesForm,
                     RegisterForm, ResetForm)
 from .models import NotifyMode
 
 
-def _phone_key():
-    return "phone:" + (normalise_phone(request.form.get("phone", "")) or "-")
+def phone_key():
+    """The mobile number a login, token or reset request names (form or JSON):
+    web login, the API's token endpoint and the reset page count on one
+    counter per number (``LOGIN_SCOPE``)."""
+    phone = request.form.get("phone")
+    if phone is None:
+        data = request.get_json(silent=True)
+        phone = data.get("phone") if isinstance(data, dict) else None
+    return "phone:" + ((normalise_phone(phone) if isinstance(phone, str) else "") or "-")
+
+
+def account_key():
+    return f"user:{current_user.get_id() and current_user.id}"
+
+
+LOGIN_SCOPE = "login-phone"        # one per-number counter for every way in
+INVITATION_SCOPE = "invitation"    # one per-address counter for every code typed
+
+
+def login_limits(view):
+    """The limits on guessing a password or a reset code: per client address,
+    and per mobile number across the web login, the API token and reset."""
+    view = limiter.shared_limit(lambda: current_app.config["LOGIN_LIMIT_PHONE"],
+                                scope=LOGIN_SCOPE, key_func=phone_key, methods=["POST"])(view)
+    return limiter.limit(lambda: current_app.config["LOGIN_LIMIT_IP"], methods=["POST"])(view)
+
+
+def invitation_limits(view):
+    """Invitation codes are guessed like passwords: one counter per client
+    address for registering and for adding a household."""
+    return limiter.shared_limit(lambda: current_app.config["REGISTER_LIMIT_IP"],
+                                scope=INVITATION_SCOPE, methods=["POST"])(view)
 
 
 def _safe_next(target):
@@ -31,9 +61,7 @@ def _safe_next(target):
 
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PHONE"], key_func=_phone_key,
-               methods=["POST"])
+@login_limits
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -43,7 +71,7 @@ def login():
         if user is None:
             form.password.errors = [_("The mobile number or the password is not correct.")]
         else:
-            login_user(user, remember=form.remember.data)
+            cookies.begin(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
     return render_template("auth/login.html", form=form)
@@ -52,14 +80,14 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @access.login
 def logout():
-    logout_user()
+    cookies.finish()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @access.public
-@limiter.limit(lambda: current_app.config["REGISTER_LIMIT_IP"], methods=["POST"])
+@invitation_limits
 def register():
     form = RegisterForm()
     if request.method == "GET" and request.args.get("code"):
@@ -74,7 +102,7 @@ def register():
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            login_user(user)
+            cookies.begin(user)
             flash(_("Welcome, %(name)s. You are registered for your household.",
                     name=user.name), "success")
             return redirect(url_for("main.home"))
@@ -96,7 +124,33 @@ def account():
                                  notify_mode=NotifyMode[form.notify_mode.data])
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form)
+    return render_template("auth/account.html", form=form,
+                           sessions=sessions.live_sessions(current_user),
+                           current_session=current_user.session_row,
+                           device=sessions.device_label)
+
+
+@bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
+@access.login
+def end_session(session_id):
+    """End one signed-in browser of the user's own (a lost phone, say)."""
+    if not sessions.end_one(current_user, session_id):
+        abort(404)
+    if current_user.session_row is not None and current_user.session_row.id == session_id:
+        cookies.finish()
+        flash(_("You have logged out."), "info")
+        return redirect(url_for("auth.login"))
+    flash(_("That phone or computer is logged out."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@access.login
+def end_other_sessions():
+    sessions.end_all(current_user, keep=current_user.session_row)
+    flash(_("Every other phone and computer is logged out, and API tokens are revoked."),
+          "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -109,6 +163,9 @@ def change_password():
         except DomainError as error:
             show_domain_error(form, error)
         else:
+            # Every session ended with the old password; this browser starts anew.
+            cookies.begin(current_user._get_current_object(),
+                          remember=current_user.session_row.remember_hash is not None)
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/password.html", form=form)
@@ -116,6 +173,9 @@ def change_password():
 
 @bp.route("/account/households", methods=["GET", "POST"])
 @access.login
+@invitation_limits
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PHONE"], key_func=account_key,
+               methods=["POST"])
 def claim_household():
     form = ClaimHouseholdForm()
     if form.validate_on_submit():
@@ -132,9 +192,7 @@ def claim_household():
 
 @bp.route("/reset", methods=["GET", "POST"])
 @access.public
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PHONE"], key_func=_phone_key,
-               methods=["POST"])
+@login_limits
 def reset_password():
     form = ResetForm()
     if form.validate_on_submit():

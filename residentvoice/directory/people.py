@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..audit.services import diff, record
 from ..auth import services as auth_services
 from ..auth.models import INVITATION_ALPHABET, Relation, RoleAssignment, RoleKind, User
-from ..errors_domain import Conflict, InvalidInput, NotAllowed
+from ..errors_domain import InvalidInput, NotAllowed
 from ..extensions import db
 from .models import Compound, Household, Owner, OwnerKind
 from .services import escape_like
@@ -165,22 +165,17 @@ def mask_phone(phone):
 
 
 def register_in_person(actor, household, data):
-    """A secretary registers a resident at the reception room (群众接待室).
+    """A secretary registers a new resident at the reception room (群众接待室).
 
-    Wraps ``auth.services.register_in_person``: a person whose number is
-    already registered gets the household added to their account; for a new
-    person with no password typed, one is made up to print on the slip.
-    Returns ``(user, password to print or None, had an account)``."""
-    existing = auth_services.find_user_by_phone(data["phone"])
-    if existing is not None and household.id in existing.household_ids():
-        raise Conflict(_l("%(name)s is already registered for this household.",
-                          name=existing.name), "phone")
+    Wraps ``auth.services.register_in_person``, which refuses a number that
+    already has an account (staff create new accounts only).  With no password
+    typed, one is made up to print on the slip.  Returns ``(user, password to
+    print or None)``."""
     password = data.get("password") or made_up_password()
     user = auth_services.register_in_person(actor, household, data["phone"], data["name"],
                                             password, data["relation"],
                                             birth_year=data.get("birth_year"))
-    shown = None if existing is not None or data.get("password") else password
-    return user, shown, existing is not None
+    return user, None if data.get("password") else password
 
 
 def made_up_password():

@@ -15,6 +15,7 @@ from .forms import (HouseholdForm, InPersonForm, OwnerForm, RelationForm, Search
 from .letters import batch_token
 from .models import Building, Compound, Household, Owner
 from .pages import MANAGERS, PER_PAGE, flash_and_go, form_page, row_id
+from .views_people import may_print_reset_code
 
 
 
@@ -72,6 +73,7 @@ def household(household_id):
         form.relation.data = role.relation.name if role.relation else "owner"
         forms[role.id] = form
     return render_template("directory/household.html", household=item, roles=roles,
+                           may_reset=may_print_reset_code,
                            relation_forms=forms, mask=people.mask_phone)
 
 
@@ -179,9 +181,9 @@ def household_register(household_id):
     form = InPersonForm()
 
     def done(result):
-        user, password, existing = result
+        user, password = result
         return render_template("directory/registered.html", household=item, user=user,
-                               password=password, existing=existing)
+                               password=password)
 
     return form_page(form, lambda: people.register_in_person(current_user, item, form.data),
                      done, title=_("Register a resident of %(code)s", code=item.code),

@@ -16,6 +16,11 @@ from .pages import MANAGERS, PER_PAGE, flash_and_go, form_page
 
 
 
+def may_print_reset_code(user):
+    """For templates: may the signed-in manager print a reset code for ``user``."""
+    return auth_services.reset_code_refusal(current_user, user) is None
+
+
 def _community_filter(communities):
     wanted = request.args.get("community", type=int)
     return wanted if wanted in {c.id for c in communities} else None
@@ -79,6 +84,7 @@ def residents():
     page = db.paginate(people.residents_query(communities, q), per_page=PER_PAGE,
                        error_out=False)
     return render_template("directory/residents.html", page=page, search=search, q=q,
+                           may_reset=may_print_reset_code,
                            communities=communities, mask=people.mask_phone)
 
 
@@ -92,7 +98,13 @@ def reset_code(user_id):
         abort(404)
     try:
         code = auth_services.issue_reset_code(current_user, user)
-    except DomainError:
-        abort(404)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(request.referrer if _same_site(request.referrer)
+                        else url_for("directory.residents"))
     return render_template("directory/reset_slip.html", user=user, code=code,
                            mask=people.mask_phone)
+
+
+def _same_site(url):
+    return bool(url) and url.startswith(request.host_url)

@@ -5,6 +5,7 @@ import pytest
 from residentvoice.auth.models import ApiToken
 
 from ..access_matrix import ROLES
+from ..factories import sign_in
 from ..test_access import _cases, _outcome
 
 
@@ -18,9 +19,7 @@ def test_directory_routes_for_each_role(app, factory, role):
         client = app.test_client()
         if role != "anonymous":
             user = getattr(world, role)
-            with client.session_transaction() as session:
-                session["_user_id"] = str(user.id)
-                session["_fresh"] = True
+            sign_in(client, user)
             ApiToken.issue(user, 1)
         response = client.open(url, method=method,
                                data={} if method == "POST" else None)
