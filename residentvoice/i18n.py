@@ -71,7 +71,8 @@ def catalogue_lock():
 
 
 def extract():
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "--no-location",
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "-k", "lazy_gettext",
+             "--no-location",
              "--sort-output", "--omit-header", "-o", str(POT), ".")
 
 

@@ -35,7 +35,8 @@ def extracted(tmp_path_factory):
     """The message ids in the code today (same extraction as ``flask translate``)."""
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
-                    "babel.cfg", "-k", "_l", "-k", "N_", "--no-location", "--omit-header",
+                    "babel.cfg", "-k", "_l", "-k", "N_", "-k", "lazy_gettext",
+                    "--no-location", "--omit-header",
                     "-o", str(pot), "."], cwd=ROOT, check=True, capture_output=True)
     with open(pot, "rb") as fh:
         return [m for m in read_po(fh) if m.id]
@@ -49,6 +50,15 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entries(locale):
     assert untranslated == [], f"{len(untranslated)} untranslated in {locale}: " \
         f"{untranslated[:20]} (write a JSON file and run flask translate fill)"
     assert fuzzy == [], f"fuzzy in {locale}: {fuzzy[:20]}"
+
+
+def test_login_prompt_is_in_chinese_for_a_visitor_scanning_a_qr(client):
+    """Flask-Login's prompt (a lazy_gettext, which extraction once missed) greets
+    everyone who scans a meeting's check-in QR before signing in."""
+    response = client.get("/account", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "Please log in to see this page." not in text
+    assert "请先登录" in text
 
 
 @pytest.mark.parametrize("locale", LOCALES)
