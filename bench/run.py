@@ -354,13 +354,10 @@ def bench_db(kind, args):
     env = prepare(kind, args.scale)
     bare = Server("bench.bare:app", env)
     app = Server("wsgi:app", env)
-    # The same app with the page cache off: what a page costs when it must be
-    # rendered (a first view, or the first view after any write).
-    rendered = Server("wsgi:app", dict(env, PAGE_CACHE="0"))
     setup = Setup(app, env)
     rows = []
     try:
-        for server in (bare, app, rendered):
+        for server in (bare, app):
             server.settle()
         # The bare endpoint before and after the scenarios (the machine's speed
         # drifts over a run); ratios are to the mean of the two.
@@ -373,24 +370,16 @@ def bench_db(kind, args):
             result = measured(app, spec, setup, args.duration, args.connections)
             row = {"name": sc["name"], "kind": sc["kind"], **result,
                    "ratio": result["rps"] / baseline["rps"]}
-            if sc["kind"] == "page":
-                uncached = run_wrk(rendered.base, spec, setup, args.duration, args.connections)
-                row.update(rendered_rps=uncached["rps"], rendered_p50_ms=uncached["p50_ms"],
-                           rendered_p99_ms=uncached["p99_ms"],
-                           rendered_ratio=uncached["rps"] / baseline["rps"])
             rows.append(row)
         after = measured(bare, ok, setup, args.duration, args.connections)
         mean = (baseline["rps"] + after["rps"]) / 2
         for row in rows:
             row["ratio"] = row["rps"] / mean
-            if "rendered_rps" in row:
-                row["rendered_ratio"] = row["rendered_rps"] / mean
         rows.insert(0, {"name": "bare Flask 'ok' (after)", "kind": "baseline", **after,
                         "ratio": after["rps"] / mean})
         rows.insert(0, {"name": "bare Flask 'ok' (before)", "kind": "baseline", **baseline,
                         "ratio": baseline["rps"] / mean})
     finally:
-        rendered.stop()
         app.stop()
         bare.stop()
     growth = {} if args.skip_growth else scale_growth(kind, args)
@@ -399,11 +388,11 @@ def bench_db(kind, args):
 
 def scale_growth(kind, args):
     """Time each list scenario at the small and the large scale (p50, one
-    connection), rendered every time (page cache off): the growth of the work."""
+    connection): the growth of the work."""
     print(f"== {kind}: list pages at scale {args.small} vs {args.large} ==", flush=True)
     timings = {}
     for scale in (args.small, args.large):
-        env = dict(prepare(kind, scale), PAGE_CACHE="0")
+        env = prepare(kind, scale)
         app = Server("wsgi:app", env)
         app.settle()
         setup = Setup(app, env)
@@ -424,20 +413,16 @@ def scale_growth(kind, args):
 
 
 def print_table(kind, result):
-    print(f"\n{kind}: requests/s, latency and ratio to the bare endpoint "
-          "(pages: served kept | rendered with the page cache off)")
+    print(f"\n{kind}: requests/s, latency and ratio to the bare endpoint")
     print(f"{'scenario':34} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'errors':>6}"
-          f" {'cpu ms':>6} | {'req/s':>7} {'p50 ms':>7} {'ratio':>6}")
+          f" {'cpu ms':>6}")
     for row in result["rows"]:
         line = (f"{row['name'][:34]:34} {row['rps']:8.1f} {row['p50_ms']:7.2f} "
                 f"{row['p99_ms']:7.2f} {row['ratio']:6.2f} {row['errors']:6d} "
                 f"{row.get('cpu_ms', 0):6.2f}")
-        if "rendered_rps" in row:
-            line += (f" | {row['rendered_rps']:7.1f} {row['rendered_p50_ms']:7.2f} "
-                     f"{row['rendered_ratio']:6.2f}")
         print(line)
     if result["growth"]:
-        print(f"\n{'list page (rendered)':38} {'small ms':>9} {'large ms':>9} {'growth':>7}")
+        print(f"\n{'list page':38} {'small ms':>9} {'large ms':>9} {'growth':>7}")
         for name, g in result["growth"].items():
             print(f"{name[:38]:38} {g['small_ms']:9.2f} {g['large_ms']:9.2f} {g['growth']:7.2f}")
 

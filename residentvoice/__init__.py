@@ -42,7 +42,6 @@ def create_app(config=None):
 
     register_extensions(app)
     register_blueprints(app)
-    register_page_cache(app)
     register_errorhandlers(app)
     register_request_hooks(app)
     register_template_helpers(app)
@@ -141,11 +140,6 @@ def register_blueprints(app):
     from .blueprints import BLUEPRINTS
     for blueprint in BLUEPRINTS():
         app.register_blueprint(blueprint)
-
-
-def register_page_cache(app):
-    from . import pagecache
-    pagecache.register(app)
 
 
 def register_errorhandlers(app):

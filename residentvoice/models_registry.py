@@ -12,4 +12,3 @@ from .open311 import models as open311_models  # noqa: F401
 from .voting import models as voting_models  # noqa: F401
 from .spaces import discussion_models as space_discussion_models, models as space_models  # noqa: F401,E501
 from .meetings import models as meeting_models  # noqa: F401
-from . import pagecache  # noqa: F401,E402  (the page cache's generation row)

@@ -6,7 +6,7 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 
-from residentvoice import create_app, pagecache
+from residentvoice import create_app
 from residentvoice.extensions import db as _db
 from residentvoice.extensions import limiter
 
@@ -116,8 +116,6 @@ def db(app):
                 outer.rollback()
             connection.close()
     limiter.reset()
-    # The test's writes are rolled back: pages kept from them describe nothing.
-    pagecache.store.clear()
 
 
 @pytest.fixture

@@ -169,6 +169,20 @@ def test_the_token_in_the_page_makes_the_post_work(client, factory, csrf_on):
     assert response.status_code == 302
 
 
+def test_each_visitor_gets_their_own_token_and_another_ones_does_not_pass(app, factory,
+                                                                           csrf_on):
+    w = factory.world()
+    first, second = app.test_client(), app.test_client()
+    one, two = token_from(first.get("/login")), token_from(second.get("/login"))
+    assert one != two
+    refused = second.post("/login", data={"phone": w.resident.phone, "password": w.password,
+                                          "csrf_token": one})
+    assert refused.status_code == 400
+    accepted = second.post("/login", data={"phone": w.resident.phone, "password": w.password,
+                                           "csrf_token": two})
+    assert accepted.status_code == 302
+
+
 def test_the_json_api_needs_no_csrf_token(client, factory, csrf_on):
     w = factory.world()
     response = client.post("/api/v1/auth/token",

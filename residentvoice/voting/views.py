@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import access, links, pagecache
+from .. import access, links
 from ..directory.models import Building, Compound
 from ..errors_domain import DomainError
 from ..extensions import db
@@ -33,28 +33,16 @@ def open_ballots_section(user):
         .order_by(Ballot.closes_at)).all()
     if not ballots:
         return None
-    _kept_until_changed(ballots)
     voted = set(db.session.scalars(db.select(Vote.ballot_id).where(
         Vote.ballot_id.in_([b.id for b in ballots]),
         db.or_(Vote.household_id.in_(user.household_ids()), Vote.one_per_person == user.id))))
     return {"ballots": ballots, "voted": voted}
 
 
-def _kept_until_changed(ballots):
-    """A kept page showing these ballots is stale once one of them opens or
-    closes by the clock (pagecache.keep_until)."""
-    for ballot in ballots:
-        if ballot.status is BallotStatus.announced:
-            pagecache.keep_until(ballot.opens_at)
-        elif ballot.status is BallotStatus.open:
-            pagecache.keep_until(ballot.closes_at)
-
-
 def _load(ballot_id, can=None):
     held = Ballot.fetch(ballot_id)   # one query; access.load finds it in the session
     ballot = access.load(Ballot, ballot_id, can=can)
     del held
-    _kept_until_changed([ballot])
     if services.close_if_due(ballot):
         db.session.flush()
     return ballot
@@ -64,7 +52,6 @@ def _load(ballot_id, can=None):
 @access.login
 def index():
     ballots = db.session.scalars(services.ballots_for(current_user).limit(200)).all()
-    _kept_until_changed(ballots)
     compounds = (db.session.scalars(db.select(Compound).where(
         Compound.id.in_(current_user.managed_compound_ids())).order_by(Compound.name)).all()
         if current_user.has_any_role("secretary", "street_admin") else [])

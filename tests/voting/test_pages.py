@@ -285,3 +285,22 @@ def test_paper_page_asks_for_the_voter_only_in_per_person_ballots(client, auth, 
         "serial": "1", "household": world.household_a.code, "voter_phone": world.resident.phone,
         "option": per_person.options[0].id, "witness": "w"}))
     assert 'value="2"' in entered and count_votes(db, per_person) == 1
+
+
+def test_a_ballot_page_shows_it_closed_once_its_closing_time_passes(client, auth, world, db):
+    """Nobody has to run ``ballots close-due`` first: the ballot's page closes a
+    ballot whose time is up and offers no vote."""
+    ballot = make_ballot(world.secretary, world.compound_a,
+                         closes_at=utcnow() + timedelta(seconds=20))
+    agree = option(ballot, "同意")
+    auth.login(world.resident)
+    page = text(client.get(f"/ballots/{ballot.id}"))
+    assert '<span class="badge">投票中</span>' in page
+    assert f'name="option" value="{agree.id}"' in page
+    ballot.closes_at = utcnow() - timedelta(seconds=1)      # the clock passes it
+    db.session.commit()
+    page = text(client.get(f"/ballots/{ballot.id}"))
+    assert '<span class="badge">已截止</span>' in page
+    assert f'name="option" value="{agree.id}"' not in page
+    db.session.expire_all()
+    assert db.session.get(Ballot, ballot.id).status is BallotStatus.closed
