@@ -2,13 +2,12 @@
 import functools
 import os
 
-from flask import Flask, g
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
-from . import sqlite_writer
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = config_module.ROOT
@@ -74,10 +73,6 @@ def _engine_options(app):
     if url.startswith("sqlite"):
         connect_args = options.setdefault("connect_args", {})
         connect_args.setdefault("timeout", 15)
-        path = make_url(url).database
-        if path and path != ":memory:" and not path.startswith("file:"):
-            connect_args.setdefault("factory", sqlite_writer.connection_factory(
-                path, connect_args["timeout"]))
     else:
         options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
@@ -86,7 +81,7 @@ def _engine_options(app):
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, connection_record):
     """SQLite: WAL journal, a busy timeout, foreign keys, and transactions
-    begun by SQLAlchemy (so SAVEPOINTs work, as the tests need)."""
+    begun by SQLAlchemy (``_sqlite_begin``; SAVEPOINTs work, as the tests need)."""
     import sqlite3
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -99,14 +94,20 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cursor.close()
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
-    """SQLite transactions begin deferred; those of requests that change data
-    take the write lock at their first write (``sqlite_writer``)."""
+    """SQLite (SQLAlchemy's pysqlite recipe): a request that may change data
+    begins ``BEGIN IMMEDIATE``, taking the database's one write lock before it
+    reads anything and holding it to its commit, so writing requests run one
+    after another (others wait up to the busy timeout) and a check-then-write
+    sees current data.  Reading requests and work outside a request begin
+    deferred.  PostgreSQL: untouched (row locks guard its check-then-writes)."""
     if conn.dialect.name == "sqlite":
-        from flask import has_request_context, request
-        writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-        sqlite_writer.begin(conn, may_write=writes)
+        writes = has_request_context() and request.method not in READ_METHODS
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def register_extensions(app):

@@ -6,12 +6,14 @@ import sys
 
 import pytest
 from flask import abort
+from sqlalchemy import text
 
 from residentvoice.auth.models import User
 from residentvoice.config import ROOT
 from residentvoice.errors import MESSAGES
 from residentvoice.extensions import db as _db
 
+from . import databases
 from .translated import page, shows, zh
 
 HEADINGS = {400: "We could not do that", 403: "Not allowed", 404: "Page not found",
@@ -310,3 +312,109 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+# ---- SQLite: write requests begin immediate ---------------------------------------
+
+@pytest.fixture
+def sqlite_file_app(tmp_path):
+    """An app on a SQLite file of its own (the per-test transaction never commits)."""
+    if databases.wanted() != "sqlite":
+        pytest.skip("SQLite's transactions (PostgreSQL: row locks)")
+    from .ops.apps import private_app
+    with private_app(f"sqlite:///{tmp_path / 'begin.sqlite3'}",
+                     UPLOAD_FOLDER=str(tmp_path)) as app:
+        with app.app_context():
+            _db.session.execute(text("CREATE TABLE probe (id INTEGER PRIMARY KEY, note TEXT)"))
+            _db.session.commit()
+        yield app
+
+
+def write_lock_is_held(app):
+    """Whether some transaction holds the database's write lock now: another
+    connection's BEGIN IMMEDIATE, without waiting, fails with "locked"."""
+    import sqlite3
+    with app.app_context():
+        path = _db.engine.url.database
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error)
+        return True
+    finally:
+        other.close()
+
+
+def notes(app):
+    with app.app_context(), _db.engine.connect() as conn:
+        return [n for (n,) in conn.execute(text("SELECT note FROM probe ORDER BY id"))]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_sqlite_a_request_that_may_write_holds_the_write_lock_from_its_first_read(
+        sqlite_file_app, method):
+    with sqlite_file_app.test_request_context("/", method=method):
+        _db.session.execute(text("SELECT count(*) FROM probe"))
+        assert write_lock_is_held(sqlite_file_app)
+        _db.session.commit()
+        assert not write_lock_is_held(sqlite_file_app)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS", None])
+def test_sqlite_reading_requests_and_work_outside_requests_begin_deferred(
+        sqlite_file_app, method):
+    context = sqlite_file_app.test_request_context("/", method=method) if method \
+        else sqlite_file_app.app_context()
+    with context:
+        _db.session.execute(text("SELECT count(*) FROM probe"))
+        assert not write_lock_is_held(sqlite_file_app)
+        _db.session.rollback()
+
+
+def test_sqlite_a_second_writing_request_waits_for_the_first_to_commit(sqlite_file_app):
+    import threading
+    order = []
+    first_holds, release_first = threading.Event(), threading.Event()
+
+    def first():
+        with sqlite_file_app.test_request_context("/", method="POST"):
+            _db.session.execute(text("INSERT INTO probe (note) VALUES ('first')"))
+            first_holds.set()
+            release_first.wait(10)
+            order.append("first commits")
+            _db.session.commit()
+            _db.session.remove()
+
+    def second():
+        first_holds.wait(10)
+        with sqlite_file_app.test_request_context("/", method="POST"):
+            count = _db.session.execute(text("SELECT count(*) FROM probe")).scalar()
+            order.append(f"second read {count}")      # after the first's commit
+            _db.session.execute(text("INSERT INTO probe (note) VALUES ('second')"))
+            _db.session.commit()
+            _db.session.remove()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    first_holds.wait(10)
+    threads[1].join(0.5)            # the second is (still) waiting at its BEGIN IMMEDIATE
+    assert order == []
+    release_first.set()
+    for thread in threads:
+        thread.join(30)
+    assert order == ["first commits", "second read 1"]
+    assert notes(sqlite_file_app) == ["first", "second"]
+
+
+def test_sqlite_a_savepoint_in_a_writing_request_rolls_back_alone(sqlite_file_app):
+    with sqlite_file_app.test_request_context("/", method="POST"):
+        nested = _db.session.begin_nested()
+        _db.session.execute(text("INSERT INTO probe (note) VALUES ('inside')"))
+        nested.rollback()
+        _db.session.execute(text("INSERT INTO probe (note) VALUES ('outside')"))
+        _db.session.commit()
+    assert notes(sqlite_file_app) == ["outside"]

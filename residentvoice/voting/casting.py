@@ -21,7 +21,6 @@ from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotEligible
 from ..extensions import db
 from ..forms import PHONE_RE, normalise_phone
 from ..models import utcnow
-from ..sqlite_writer import take_write_lock
 from . import chain
 from .models import (Ballot, BallotOption, BallotStatus, Cast, Channel, ElectoratePerson,
                      ElectorateUnit, Proxy, ProxyPrincipal, Vote)
@@ -182,10 +181,10 @@ def _lock_chain(ballot):
 
     PostgreSQL: ``SELECT … FOR NO KEY UPDATE`` waits for any other vote (or
     the close) on this ballot to commit and re-checks that it is still open.
-    SQLite has no row locks: the database's write lock is taken here
-    (``sqlite_writer.take_write_lock``) and held to the commit.  Every
-    statement after this in the transaction sees the votes committed before it."""
-    take_write_lock(db.session.connection())
+    SQLite has no row locks: a request that writes began its transaction with
+    ``BEGIN IMMEDIATE`` (``residentvoice._sqlite_begin``), so it has held the
+    database's one write lock since before it read anything.  Every statement
+    after this in the transaction sees the votes committed before it."""
     link = db.session.execute(_LOCK_CHAIN, {"ballot_id": ballot.id}).first()
     if link is None:      # closed by another transaction while this one waited for the lock
         raise NotOpen(_l("This ballot is not open for voting."))

@@ -1,7 +1,9 @@
-"""50 simultaneous votes for one household on PostgreSQL: exactly one counts.
+"""50 simultaneous votes for one household: exactly one counts — on PostgreSQL
+(the ballot's row lock) and on a SQLite file (write requests begin ``BEGIN
+IMMEDIATE``, so they run one at a time).
 
-The per-test transaction cannot show a race, so this test builds its own
-database, app and sessions (one per thread, as in production) and drops the
+The per-test transaction cannot show a race, so these tests build their own
+database, app and sessions (one per thread, as in production) and drop the
 database afterwards."""
 import threading
 
@@ -12,9 +14,8 @@ from residentvoice.extensions import db as _db
 
 from .. import databases
 from ..factories import Factory
+from ..ops.apps import private_app
 from .helpers import fifty_concurrent_votes_for_one_household, make_ballot
-
-pytestmark = pytest.mark.postgres_only
 
 
 @pytest.fixture
@@ -37,10 +38,21 @@ def race_app(tmp_path):
         databases.drop_pg_database(name)
 
 
+@pytest.mark.postgres_only
 def test_fifty_concurrent_votes_for_one_household(race_app):
     fifty_concurrent_votes_for_one_household(race_app)
 
 
+@pytest.mark.skipif(databases.wanted() != "sqlite", reason="the SQLite pass runs it")
+def test_fifty_concurrent_votes_for_one_household_on_a_sqlite_file(tmp_path):
+    """Through HTTP, as in production: each POST's transaction begins
+    ``BEGIN IMMEDIATE`` and waits (busy timeout) for the one before to commit."""
+    with private_app(f"sqlite:///{tmp_path / 'race.sqlite3'}", UPLOAD_FOLDER=str(tmp_path),
+                     SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 60, "max_overflow": 0}) as app:
+        fifty_concurrent_votes_for_one_household(app)
+
+
+@pytest.mark.postgres_only
 def test_entries_referring_to_the_ballot_do_not_deadlock_on_the_chain_lock(race_app):
     """A proxy entry inserts a row that refers to the ballot (a key-share lock on
     the ballot's row) before it takes the chain lock.  The chain lock must be
