@@ -11,7 +11,7 @@ from ..models import utcnow
 from ..notifications.services import notify
 from .models import (AgendaItem, AgendaItemRef, AgendaSuggestion, Meeting, MeetingStatus,
                      SuggestionStatus)
-from .services import EDITABLE, audit, get_item, is_invited, touch
+from .services import EDITABLE, audit, get_item, is_invited, lock, touch
 
 LINKABLE_KINDS = ("proposal", "ballot")
 ITEM_FIELDS = ("title", "description", "time_box_minutes", "presenter")
@@ -25,6 +25,15 @@ def _require_editable(meeting):
 def _require_manager(actor, meeting):
     if not meeting.can_manage(actor):
         raise NotAllowed(_l("Only the community's secretaries can change the agenda."))
+
+
+def _lock_agenda(meeting):
+    """The meeting's lock (``services.lock``), then its items read again under
+    it: positions and suggestions are decided on what concurrent requests
+    wrote, so two items never share a place and a suggestion is decided once."""
+    lock(meeting)
+    db.session.scalars(db.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                       .execution_options(populate_existing=True)).all()
 
 
 def check_refs(actor, refs):
@@ -54,6 +63,13 @@ def add_item(actor, meeting, *, title, description="", time_box_minutes=15, pres
              refs=()):
     """Append an item to the agenda (draft or announced meetings only)."""
     _require_manager(actor, meeting)
+    _lock_agenda(meeting)
+    return _append_item(actor, meeting, title=title, description=description,
+                        time_box_minutes=time_box_minutes, presenter=presenter, refs=refs)
+
+
+def _append_item(actor, meeting, *, title, description="", time_box_minutes=15, presenter="",
+                 refs=()):
     _require_editable(meeting)
     data = {"title": title, "description": description or "",
             "time_box_minutes": time_box_minutes, "presenter": presenter or ""}
@@ -71,6 +87,7 @@ def add_item(actor, meeting, *, title, description="", time_box_minutes=15, pres
 
 def update_item(actor, meeting, item, *, refs=None, **data):
     _require_manager(actor, meeting)
+    _lock_agenda(meeting)
     _require_editable(meeting)
     _check_item(data)
     changes = diff(item, data, ITEM_FIELDS)
@@ -86,6 +103,7 @@ def update_item(actor, meeting, item, *, refs=None, **data):
 
 def remove_item(actor, meeting, item):
     _require_manager(actor, meeting)
+    _lock_agenda(meeting)
     _require_editable(meeting)
     db.session.execute(db.update(AgendaSuggestion).where(AgendaSuggestion.item_id == item.id)
                        .values(item_id=None))
@@ -106,6 +124,7 @@ def _renumber(meeting):
 def move_item(actor, meeting, item, direction):
     """Move an item one place up or down; only before the meeting starts."""
     _require_manager(actor, meeting)
+    _lock_agenda(meeting)
     _require_editable(meeting)
     if direction not in ("up", "down"):
         raise InvalidInput(_l("Move an item up or down."))
@@ -143,7 +162,7 @@ def suggest(actor, meeting, *, title, description=""):
 
 
 def _get_pending(meeting, suggestion_id):
-    suggestion = db.session.get(AgendaSuggestion, suggestion_id)
+    suggestion = db.session.get(AgendaSuggestion, suggestion_id, populate_existing=True)
     if suggestion is None or suggestion.meeting_id != meeting.id:
         raise NotFound(_l("There is no such suggestion."))
     if suggestion.status is not SuggestionStatus.pending:
@@ -152,12 +171,14 @@ def _get_pending(meeting, suggestion_id):
 
 
 def accept_suggestion(actor, meeting, suggestion_id, now=None):
-    """The secretary puts a suggestion on the agenda."""
+    """The secretary puts a suggestion on the agenda (once: two clicks make
+    one item)."""
     _require_manager(actor, meeting)
+    _lock_agenda(meeting)
     suggestion = _get_pending(meeting, suggestion_id)
-    item = add_item(actor, meeting, title=suggestion.title,
-                    description=suggestion.description,
-                    presenter=suggestion.user.name)
+    item = _append_item(actor, meeting, title=suggestion.title,
+                        description=suggestion.description,
+                        presenter=suggestion.user.name)
     suggestion.status = SuggestionStatus.accepted
     suggestion.item_id = item.id
     suggestion.decided_by_id = actor.id
@@ -172,6 +193,7 @@ def accept_suggestion(actor, meeting, suggestion_id, now=None):
 def decline_suggestion(actor, meeting, suggestion_id, reason, now=None):
     """Declining needs a reason the resident can read."""
     _require_manager(actor, meeting)
+    _lock_agenda(meeting)
     suggestion = _get_pending(meeting, suggestion_id)
     if not (reason or "").strip():
         raise InvalidInput(_l("Give the resident a reason."), "reason")

@@ -12,7 +12,7 @@ from ..errors_domain import Conflict, NotAllowed, NotEligible, NotFound, Transit
 from ..extensions import db
 from ..models import utcnow
 from .models import Attendance, CheckinMethod, InviteeScope, MeetingStatus
-from .services import audit, invitee_households, touch
+from .services import audit, invitee_households, lock, touch
 
 EARLY_CHECKIN = timedelta(hours=1)
 
@@ -38,6 +38,10 @@ def attendance_of(meeting, user_id):
 
 
 def _check_in(actor, meeting, person, method, now):
+    """Once per person, and one person per household when the meeting invites
+    household representatives: checked under the meeting's lock, so people
+    checking in at the same moment queue and the later ones see the earlier."""
+    lock(meeting)
     _require_open(meeting, now)
     invited = invitee_households(meeting)
     if person.id not in invited:

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import utcnow
 from . import attendance
 from .models import ActionItem, MeetingStatus, MinutesComment, Motion
-from .services import audit, get_item, is_invited, officer_candidates
+from .services import audit, get_item, is_invited, lock, officer_candidates
 
 ACTION_STATES = (MeetingStatus.in_session, MeetingStatus.adjourned, MeetingStatus.minutes_draft)
 
@@ -73,6 +73,7 @@ def edit(actor, meeting, text):
     """The recorder edits the draft; any edit withdraws an earlier approval."""
     if not meeting.can_record(actor):
         raise NotAllowed(_l("Only the recorder can edit the minutes."))
+    lock(meeting)  # an edit and the chair's approval never cross
     if meeting.status is not MeetingStatus.minutes_draft:
         raise TransitionNotAllowed(_l("The minutes can only be edited while they are a draft."))
     text = (text or "").strip()
@@ -93,6 +94,7 @@ def approve(actor, meeting, now=None):
     """Only the chair approves the minutes."""
     if actor.id != meeting.chair_id:
         raise NotAllowed(_l("Only the chair can approve the minutes."))
+    lock(meeting)  # approves the text as it is now, not as it was read
     if meeting.status is not MeetingStatus.minutes_draft:
         raise TransitionNotAllowed(_l("Only draft minutes can be approved."))
     meeting.minutes_approved_at = now or utcnow()
@@ -105,6 +107,7 @@ def add_action(actor, meeting, *, text, owner_id, due_on, item_id=None, today=No
     """An action item with an owner and a due date; it shows on the owner's home page."""
     if not meeting.can_record(actor):
         raise NotAllowed(_l("Only the recorder can add action items."))
+    lock(meeting)
     if meeting.status not in ACTION_STATES:
         raise TransitionNotAllowed(_l("Action items are added during the meeting or while "
                                       "the minutes are drafted."))
@@ -126,7 +129,10 @@ def add_action(actor, meeting, *, text, owner_id, due_on, item_id=None, today=No
 
 
 def complete_action(actor, action_id, now=None):
-    action = db.session.get(ActionItem, action_id)
+    """Done once: the action item's row is locked before it is checked."""
+    action = db.session.scalar(db.select(ActionItem).where(ActionItem.id == action_id)
+                               .with_for_update(key_share=True, of=ActionItem)
+                               .execution_options(populate_existing=True))
     if action is None:
         raise NotFound(_l("There is no such action item."))
     meeting = action.meeting

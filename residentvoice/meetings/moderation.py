@@ -15,7 +15,7 @@ from ..models import utcnow
 from .attendance import attendance_of
 from .models import (OPEN_MOTION, AgendaItemRef, Attendance, MeetingStatus, Motion,
                      MotionStatus, Side, SpeechRequest, SpeechStatus)
-from .services import audit, get_item, is_invited, touch
+from .services import audit, get_item, is_invited, lock, touch
 
 MOTION_TRANSITIONS = {
     (MotionStatus.moved, "second"): MotionStatus.seconded,
@@ -46,20 +46,25 @@ def _apply(actor, meeting, motion, action, now):
     return motion
 
 
-def _require_session(meeting):
+def _lock_in_session(meeting):
+    """Every action on the floor starts here: the meeting's lock first
+    (``services.lock``), so its checks — one motion on the floor, one seconder,
+    one waiting request and at most N speeches per person, one count — see
+    what concurrent requests wrote; then the meeting must be in session."""
+    lock(meeting)
     if meeting.status is not MeetingStatus.in_session:
         raise TransitionNotAllowed(_l("The meeting is not in session."))
 
 
 def _require_chair(actor, meeting):
-    _require_session(meeting)
+    _lock_in_session(meeting)
     if not meeting.can_chair(actor):
         raise NotAllowed(_l("Only the chair can do this."))
 
 
 def _require_floor_member(actor, meeting):
     """Movers, seconders and speakers: present invitees, never the chair."""
-    _require_session(meeting)
+    _lock_in_session(meeting)
     if actor.id == meeting.chair_id:
         raise NotAllowed(_l("The chair is neutral: the chair cannot move, second or speak "
                             "on motions."))
@@ -137,7 +142,7 @@ def accept_for_debate(actor, meeting, motion_id, now=None):
 
 def withdraw(actor, meeting, motion_id, now=None):
     """The mover (or the chair) withdraws a motion before the vote."""
-    _require_session(meeting)
+    _lock_in_session(meeting)
     motion = _get_open_motion(meeting, motion_id)
     if actor.id != motion.mover_id and not meeting.can_chair(actor):
         raise NotAllowed(_l("Only the mover or the chair can withdraw a motion."))
@@ -186,7 +191,7 @@ def request_floor(actor, meeting, side, now=None):
 
 
 def cancel_request(actor, meeting, request_id):
-    _require_session(meeting)
+    _lock_in_session(meeting)
     request = db.session.get(SpeechRequest, request_id)
     motion = _get_open_motion(meeting)
     if request is None or request.motion_id != motion.id or \
@@ -260,7 +265,7 @@ def record_vote(actor, meeting, motion_id, *, votes_for, votes_against, votes_ab
                 now=None):
     """Show-of-hands counts entered by the chair or the recorder: more for than
     against passes; a tie fails (DESIGN §4).  The decision goes on the item."""
-    _require_session(meeting)
+    _lock_in_session(meeting)
     if not (meeting.can_chair(actor) or meeting.can_record(actor)):
         raise NotAllowed(_l("Only the chair or the recorder can enter the count."))
     motion = _get_open_motion(meeting, motion_id)
@@ -292,7 +297,7 @@ def refer_to_ballot(actor, meeting, motion_id, now=None):
     are not decided by a show of hands: the secretary turns the motion into a
     draft owners' ballot with 15 days' notice (DESIGN §4), through the voting
     feature's "create_ballot" provider."""
-    _require_session(meeting)
+    _lock_in_session(meeting)
     if not meeting.can_manage(actor):
         raise NotAllowed(_l("Only the community's secretaries can create ballots."))
     motion = _get_open_motion(meeting, motion_id)

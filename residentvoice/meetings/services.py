@@ -53,6 +53,23 @@ def audit(actor, action, meeting, obj=None, **kwargs):
            community_id=meeting.community_id, **kwargs)
 
 
+def lock(meeting):
+    """Take the meeting's row lock and read the meeting again under it.
+
+    Every change that checks the meeting's current state before writing —
+    check-in (once per person, one representative per household), the floor
+    (one motion, one seconder, one waiting request and at most N speeches per
+    person), the count, the agenda, the minutes, the status — starts here, so
+    concurrent requests on one meeting queue on its row and each one sees
+    what the one before it wrote (DESIGN §8).  PostgreSQL: ``FOR NO KEY
+    UPDATE`` held to the commit (it does not block rows being inserted that
+    refer to the meeting); SQLite serializes write requests itself.  What the
+    session holds is flushed first: the meeting is then read again."""
+    db.session.flush()
+    db.session.refresh(meeting, with_for_update={"key_share": True})
+    return meeting
+
+
 # -- who is in scope ----------------------------------------------------------
 
 def scope_households_query(meeting):
@@ -212,6 +229,7 @@ def update_meeting(actor, meeting, *, named_user_ids=(), now=None, **data):
     now = now or utcnow()
     if not meeting.can_manage(actor):
         raise NotAllowed(_l("Only the community's secretaries can edit the meeting."))
+    lock(meeting)
     if meeting.status not in EDITABLE:
         raise TransitionNotAllowed(_l("The meeting has started; it can no longer be edited."))
     _check_officers(meeting.community_id, meeting.compound_id, data)
@@ -241,8 +259,10 @@ def allowed_actions(meeting, user):
 
 
 def transition(actor, meeting, action, now=None):
-    """Apply ``action`` from the transition table, with its guard."""
+    """Apply ``action`` from the transition table, with its guard (under the
+    meeting's lock: adjourning checks that no motion is on the floor)."""
     now = now or utcnow()
+    lock(meeting)
     target = TRANSITIONS.get((meeting.status, action))
     if target is None:
         raise TransitionNotAllowed(_l("This cannot be done while the meeting is “%(status)s”.",
