@@ -5,7 +5,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.datetime import DateTimeField
 from wtforms.validators import DataRequired, Length, ValidationError
+
+from .dates import WITHIN_RANGE
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -22,7 +25,9 @@ def strip_filter(value):
 
 
 class BaseForm(FlaskForm):
-    """Every form strips surrounding whitespace from its text input."""
+    """Every form strips surrounding whitespace from its text input, and every
+    date and date-time field accepts only dates in ``dates``' window (year
+    2000 to five years ahead)."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -30,7 +35,23 @@ class BaseForm(FlaskForm):
             if strip_filter not in filters:
                 filters = [strip_filter, *filters]
             unbound_field.kwargs["filters"] = filters
+            if issubclass(unbound_field.field_class, DateTimeField):  # DateField too
+                _add_validator(unbound_field, WITHIN_RANGE)
             return unbound_field.bind(form=form, **options)
+
+
+def _add_validator(unbound_field, validator):
+    """Append ``validator`` to a field's validators (given by keyword or as the
+    second positional argument), once."""
+    if len(unbound_field.args) >= 2:
+        args = list(unbound_field.args)
+        if validator not in (args[1] or []):
+            args[1] = [*(args[1] or []), validator]
+            unbound_field.args = tuple(args)
+        return
+    validators = list(unbound_field.kwargs.get("validators") or [])
+    if validator not in validators:
+        unbound_field.kwargs["validators"] = [*validators, validator]
 
 
 def normalise_phone(value):

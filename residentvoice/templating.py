@@ -6,6 +6,7 @@ from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from .dates import plain
 from .i18n import large_text_enabled
 
 
@@ -14,6 +15,28 @@ def format_area(value):
     if value is None:
         return ""
     return _("%(area)s m²", area=format_decimal(Decimal(value), format="#,##0.00"))
+
+
+def format_moment(value, fmt="medium"):
+    """``|datetime``: a stored moment in the reader's time zone and language;
+    one at the very ends of the calendar (9999-12-31 23:59 has no Beijing
+    time) as plain UTC text rather than a failed page."""
+    if not value:
+        return ""
+    try:
+        return format_datetime(value, fmt)
+    except (OverflowError, ValueError):
+        return plain(value)
+
+
+def format_day(value, fmt="medium"):
+    """``|date``, safe as ``|datetime``."""
+    if not value:
+        return ""
+    try:
+        return format_date(value, fmt)
+    except (OverflowError, ValueError):
+        return plain(value)
 
 
 def enum_label(value):
@@ -25,8 +48,8 @@ def enum_label(value):
 
 def register(app):
     app.jinja_env.filters["area"] = format_area
-    app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(v, fmt) if v else ""
-    app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(v, fmt) if v else ""
+    app.jinja_env.filters["datetime"] = format_moment
+    app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["number"] = lambda v: format_decimal(v) if v is not None else ""
     app.jinja_env.filters["label"] = enum_label
     app.jinja_env.trim_blocks = True

@@ -1,8 +1,9 @@
 """Shared helpers for API views: JSON bodies, errors, pagination, loading."""
 from flask import g, jsonify, request, url_for
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
+from .. import dates
 from ..errors_domain import DomainError
 from ..extensions import db
 
@@ -23,8 +24,20 @@ def domain_error(error: DomainError):
     fail(error.status, error.code, error.message)
 
 
+def request_json():
+    """The request's JSON body, None without one (no body, or another
+    content type); 400 for a body that is not JSON — malformed, or nested
+    deeper than the parser goes (100,000 ``[`` raise RecursionError)."""
+    if not request.is_json or not request.get_data(cache=True):
+        return None
+    try:
+        return request.get_json()
+    except (BadRequest, RecursionError, ValueError):
+        fail(400, "bad_json", _("Send a JSON object with Content-Type: application/json."))
+
+
 def json_body(required=()):
-    data = request.get_json(silent=True)
+    data = request_json()
     if not isinstance(data, dict):
         fail(400, "bad_json", _("Send a JSON object with Content-Type: application/json."))
     missing = [k for k in required if data.get(k) in (None, "")]
@@ -33,12 +46,38 @@ def json_body(required=()):
     return data
 
 
+def datetime_value(value, name, *, require_zone=False):
+    """A body's date-time (ISO 8601; without a zone it is UTC unless
+    ``require_zone``) → naive UTC; 422 for anything else, or for a moment
+    outside the accepted window (2000 to five years ahead)."""
+    try:
+        return dates.parse_datetime(value, require_zone=require_zone)
+    except dates.DateOutOfRange as error:
+        fail(422, "out_of_range", _("%(name)s is out of range. %(window)s", name=name,
+                                    window=error.message))
+    except ValueError:
+        fail(422, "invalid", _("%(name)s must be a date-time with a time zone, such as "
+                               "%(example)s.", name=name, example="2026-05-01T09:00:00+08:00"))
+
+
+def date_value(value, name):
+    """A body's date (``YYYY-MM-DD``) → date; 422 as ``datetime_value``."""
+    try:
+        return dates.parse_date(value)
+    except dates.DateOutOfRange as error:
+        fail(422, "out_of_range", _("%(name)s is out of range. %(window)s", name=name,
+                                    window=error.message))
+    except ValueError:
+        fail(422, "invalid", _("%(name)s must be a date such as %(example)s.", name=name,
+                               example="2026-05-01"))
+
+
 def user():
     return g.api_user
 
 
-def load(model, ident, can_view="can_view", can=None):
-    obj = db.session.get(model, ident)
+def load(model, ident, can_view="can_view", can=None, options=None):
+    obj = db.session.get(model, ident, options=options)
     if obj is None or (can_view and not getattr(obj, can_view)(g.api_user)):
         fail(404, "not_found", _("%(kind)s %(id)s not found.", kind=model.__name__, id=ident))
     if can and not getattr(obj, can)(g.api_user):
@@ -53,8 +92,11 @@ PAGE_PARAMS = [
 ]
 
 
-def paginate(query, serialize, endpoint, **values):
-    """``{"items": [...], "next": url|null}`` over a select()."""
+def paginate(query, serialize, endpoint, /, **values):
+    """``{"items": [...], "next": url|null}`` over a select().  ``values`` are
+    the list's filters, kept in the next link: name them, never pass the
+    request's arguments wholesale (``?endpoint=``, ``?_method=`` are url_for's
+    own keywords)."""
     page = request.args.get("page", 1, type=int)
     per_page = request.args.get("per_page", 50, type=int)
     if page < 1 or not 1 <= per_page <= 200:

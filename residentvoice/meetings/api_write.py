@@ -1,12 +1,10 @@
 """JSON API for calling meetings, adding agenda items and moving a meeting
 through its states (DESIGN §6: create and the state transitions)."""
-from datetime import datetime, timezone
-
 from flask import jsonify
 
 from .. import access
 from ..api import bp
-from ..api.helpers import domain_error, fail, json_body, load, user
+from ..api.helpers import datetime_value, domain_error, fail, json_body, load, user
 from ..api.spec import documented, ref
 from ..errors_domain import DomainError
 from . import agenda, services
@@ -32,14 +30,7 @@ ITEM_BODY = {"type": "object", "required": ["title"], "properties": {
 
 def _when(value):
     """A W3C date-time with a time zone → naive UTC."""
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        fail(422, "invalid", "starts_at must be a date-time with a time zone, "
-                             "e.g. 2026-12-05T19:00:00+08:00.")
-    return parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return datetime_value(value, "starts_at", require_zone=True)
 
 
 def _enum(enum_cls, value, field, default=None):

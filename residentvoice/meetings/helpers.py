@@ -1,10 +1,11 @@
 """Small helpers shared by the meeting views: loading, errors, QR codes, times."""
 import segno
 from flask import flash, redirect, request, url_for
-from flask_babel import to_user_timezone, to_utc
+from flask_babel import get_timezone, to_utc
 from markupsafe import Markup
 
 from .. import access
+from ..dates import to_zone
 from ..auth.views import _safe_next
 from ..errors_domain import DomainError
 from ..extensions import db
@@ -39,7 +40,7 @@ def qr_svg(url, scale=4):
 
 def local_input(dt):
     """Stored naive UTC → naive local time for a datetime-local field."""
-    return to_user_timezone(dt).replace(tzinfo=None) if dt else None
+    return to_zone(dt, get_timezone()) if dt else None
 
 
 def from_local(dt):

@@ -6,7 +6,8 @@ from flask import jsonify
 
 from .. import access
 from ..api import bp
-from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
+from ..api.helpers import (PAGE_PARAMS, date_value, domain_error, fail, json_body, load,
+                           paginate, user)
 from ..api.serializers import iso
 from ..api.spec import add_schemas, documented, page_of, ref
 from ..errors_domain import DomainError
@@ -115,10 +116,8 @@ def renovation_progress(project_id):
         fail(422, "invalid", "measure_id is not a measure of this project.")
     if not isinstance(data["done"], int) or isinstance(data["done"], bool):
         fail(422, "invalid", "done must be an integer.")
-    try:
-        recorded_on = date.fromisoformat(data.get("recorded_on") or date.today().isoformat())
-    except (TypeError, ValueError):
-        fail(422, "invalid", "recorded_on must be a date YYYY-MM-DD.")
+    recorded_on = date_value(data["recorded_on"], "recorded_on") \
+        if data.get("recorded_on") else date.today()
     try:
         projects.record_progress(user(), measure, done=data["done"], recorded_on=recorded_on,
                                  note=str(data.get("note") or "")[:300])

@@ -1,12 +1,11 @@
 """Tickets in the JSON API (/api/v1/tickets): list, detail, create,
 transitions, updates, confirmation (DESIGN §6)."""
-from datetime import date
-
 from flask import jsonify, request, url_for
 
 from .. import access
 from ..api import bp
-from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
+from ..api.helpers import (PAGE_PARAMS, date_value, domain_error, fail, json_body, load,
+                           paginate, user)
 from ..api.serializers import iso
 from ..api.spec import add_schemas, documented, page_of, ref
 from ..errors_domain import DomainError
@@ -121,8 +120,9 @@ def tickets_list():
         from ..models import utcnow
         query = query.where(overdue_clause(Ticket, utcnow()))
     query = queries.by_deadline(query)
-    return paginate(query, lambda t: serialize(t, u), "api.tickets_list",
-                    **{k: v for k, v in request.args.items() if k not in ("page", "per_page")})
+    filters = {k: request.args[k] for k in ("status", "category", "compound_id", "overdue")
+               if request.args.get(k)}
+    return paginate(query, lambda t: serialize(t, u), "api.tickets_list", **filters)
 
 
 @bp.route("/tickets", methods=["POST"])
@@ -185,10 +185,7 @@ def tickets_transition(ticket_id):
         fail(422, "bad_action", "Unknown action.")
     fields = dict(data)
     if fields.get("planned_for") is not None:
-        try:
-            fields["planned_for"] = date.fromisoformat(str(fields["planned_for"]))
-        except ValueError:
-            fail(422, "invalid", "planned_for must be a date like 2025-05-01.")
+        fields["planned_for"] = date_value(fields["planned_for"], "planned_for")
     for key in ("comment", "note"):
         if key in fields:
             fields[key] = _str(fields[key])

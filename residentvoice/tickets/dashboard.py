@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
+from ..dates import shift
 from ..directory.models import Compound, Organisation
 from ..extensions import db
 from ..models import utcnow
@@ -130,7 +131,7 @@ def medians(items):
 
 
 def local_month(moment):
-    return (moment + SHANGHAI).strftime("%Y-%m")
+    return shift(moment, SHANGHAI).strftime("%Y-%m")
 
 
 def breakdown(items, key, now=None):
@@ -150,7 +151,7 @@ def weekly(items, now=None, weeks=12):
                for i in range(weeks)]
 
     def index(moment):
-        day = (moment + SHANGHAI).date()
+        day = shift(moment, SHANGHAI).date()
         i = (day - start).days // 7
         return i if 0 <= i < weeks else None
 
@@ -210,7 +211,7 @@ EXPORT_COLUMNS = ["number", "compound", "building", "category", "organisation", 
 def export_rows(items):
     """Per-ticket rows without personal data, for CSV/XLSX."""
     def iso(moment):
-        return (moment + SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
+        return shift(moment, SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
     for r in items:
         yield [f"T{r.id:06d}", r.compound, r.building, r.category.name, r.organisation,
                r.status.name, r.closure.name if r.closure else "", iso(r.created_at),
