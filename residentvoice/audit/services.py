@@ -3,7 +3,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import utcnow
 from .models import AuditEntry
 
 
@@ -19,11 +18,6 @@ def _json_safe(value):
     return str(value)
 
 
-# One INSERT, run at once: an entry is never changed after (no object for the
-# session to track, nothing for its flush to sort out).
-_APPEND = AuditEntry.__table__.insert()
-
-
 def record(actor, action, obj=None, *, summary="", changes=None, community_id=None,
            object_type=None, object_id=None):
     """Append one entry: ``actor`` did ``action`` to ``obj``.
@@ -34,12 +28,14 @@ def record(actor, action, obj=None, *, summary="", changes=None, community_id=No
         if object_id is None:
             db.session.flush()
             object_id = obj.id
-    db.session.execute(_APPEND, {
-        "actor_id": getattr(actor, "id", None), "action": action,
-        "object_type": object_type or "", "object_id": object_id,
-        "community_id": community_id, "summary": summary[:2000],
-        "changes": {k: [_json_safe(v) for v in pair] for k, pair in (changes or {}).items()},
-        "created_at": utcnow()})
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None), action=action,
+        object_type=object_type or "", object_id=object_id,
+        community_id=community_id, summary=summary[:2000],
+        changes={k: [_json_safe(v) for v in pair] for k, pair in (changes or {}).items()},
+    )
+    db.session.add(entry)
+    return entry
 
 
 def diff(obj, data, fields):

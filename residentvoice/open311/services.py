@@ -1,6 +1,5 @@
 """Open311 GeoReport v2 rules: API keys, locations, filters and the mapping of
 tickets to service requests (DESIGN §6)."""
-import functools
 import secrets
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
@@ -50,23 +49,12 @@ def revoke_key(ident):
     return key
 
 
-@functools.cache
-def _active_key():
-    return db.select(ApiKey).where(ApiKey.key_hash == db.bindparam("key_hash"),
-                                   ApiKey.revoked_at.is_(None))
-
-
-@functools.cache
-def _household_by_code():
-    return (db.select(Household).where(Household.code == db.bindparam("code"))
-            .options(joinedload(Household.compound)))
-
-
 def check_key(raw):
     """The active key for ``raw`` or 403."""
     if not raw:
         raise Open311Error(403, "api_key is required to submit a request.")
-    key = db.session.scalar(_active_key(), {"key_hash": hash_key(raw)})
+    key = db.session.scalar(db.select(ApiKey).where(ApiKey.key_hash == hash_key(raw),
+                                                    ApiKey.revoked_at.is_(None)))
     if key is None:
         raise Open311Error(403, "api_key is not valid.")
     return key
@@ -232,7 +220,8 @@ def locate(form):
         raise Open311Error(400, "A location is required: address_id, address_string or "
                                 "lat and long.")
     if address_id:
-        household = db.session.scalar(_household_by_code(), {"code": address_id})
+        household = db.session.scalar(db.select(Household).where(Household.code == address_id)
+                                      .options(joinedload(Household.compound)))
         if household is not None:  # the ticket takes the household's own building
             return household.compound, household, None, lat, long, address
         compound_code, _sep, number = address_id.rpartition("-")

@@ -4,7 +4,6 @@
 "active_warranty" provider: a ticket about a part under warranty goes to the
 party that signed it (DESIGN §5)."""
 import calendar
-import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -110,31 +109,6 @@ class ActiveWarranty:
     building_id: int | None
 
 
-@functools.cache
-def _covering_warranty():
-    """Built once (a ticket is routed on every filing): the agreement and part
-    covering a category at a household — its own agreement first, else its
-    building's — with the signing organisation.  A household's building is
-    looked up in the same statement when the caller does not know it."""
-    building_id = db.func.coalesce(
-        db.bindparam("building_id", type_=db.Integer),
-        db.select(Household.building_id)
-        .where(Household.id == db.bindparam("household_id", type_=db.Integer))
-        .scalar_subquery())
-    return (db.select(WarrantyAgreement, WarrantyPart)
-            .join(WarrantyPart, WarrantyPart.warranty_id == WarrantyAgreement.id)
-            .where(WarrantyAgreement.compound_id == db.bindparam("compound_id"),
-                   WarrantyPart.kind == db.bindparam("kind"),
-                   WarrantyPart.starts_on <= db.bindparam("day"),
-                   WarrantyPart.ends_on >= db.bindparam("day"),
-                   db.or_(WarrantyAgreement.household_id == db.bindparam("household_id"),
-                          WarrantyAgreement.building_id == building_id))
-            .order_by(WarrantyAgreement.household_id.is_(None), WarrantyPart.ends_on.desc(),
-                      WarrantyAgreement.id)
-            .limit(1)
-            .options(joinedload(WarrantyAgreement.organisation)))
-
-
 def active_warranty_for(compound_id, category_code, *, building_id=None, household_id=None,
                         at=None):
     """The warranty covering ``category_code`` for that household (its own
@@ -143,9 +117,22 @@ def active_warranty_for(compound_id, category_code, *, building_id=None, househo
     if household_id is None and building_id is None:
         return None
     day = at.date() if hasattr(at, "date") else (at or date.today())
-    rows = db.session.execute(_covering_warranty(), {
-        "compound_id": compound_id, "kind": category_code, "day": day,
-        "household_id": household_id, "building_id": building_id}).first()
+    if building_id is None:     # a household's common parts are its building's
+        building_id = db.select(Household.building_id).where(
+            Household.id == household_id).scalar_subquery()
+    place = WarrantyAgreement.building_id == building_id
+    if household_id is not None:
+        place = db.or_(WarrantyAgreement.household_id == household_id, place)
+    rows = db.session.execute(
+        db.select(WarrantyAgreement, WarrantyPart)
+        .join(WarrantyPart, WarrantyPart.warranty_id == WarrantyAgreement.id)
+        .where(WarrantyAgreement.compound_id == compound_id,
+               WarrantyPart.kind == category_code,
+               WarrantyPart.starts_on <= day, WarrantyPart.ends_on >= day, place)
+        .order_by(WarrantyAgreement.household_id.is_(None), WarrantyPart.ends_on.desc(),
+                  WarrantyAgreement.id)
+        .limit(1)
+        .options(joinedload(WarrantyAgreement.organisation))).first()
     if rows is None:
         return None
     warranty, part = rows

@@ -4,7 +4,6 @@ Order: an active warranty (保修协议) covering that part → the party that s
 it; else the routing rule for (renovation project or compound, category); else
 the community's secretaries.  A ticket is never routed nowhere, and the basis
 is kept on the ticket so its page can say "routed to X because …"."""
-import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -43,20 +42,13 @@ def _warranty(ticket, at):
                   household_id=ticket.household_id, at=(at or utcnow()) + SHANGHAI)
 
 
-@functools.cache
-def _rules_query():
-    """A compound's rules for a category with their organisations, built once."""
-    return (db.select(RoutingRule)
-            .where(RoutingRule.compound_id == db.bindparam("compound_id"),
-                   RoutingRule.category == db.bindparam("category"))
-            .options(joinedload(RoutingRule.organisation)))
-
-
 def find_rule(compound_id, category):
     """The most specific rule: one naming a renovation project of the compound
     wins over the compound-wide one."""
-    rules = db.session.scalars(_rules_query(), {"compound_id": compound_id,
-                                                "category": category}).all()
+    rules = db.session.scalars(
+        db.select(RoutingRule)
+        .where(RoutingRule.compound_id == compound_id, RoutingRule.category == category)
+        .options(joinedload(RoutingRule.organisation))).all()
     rules.sort(key=lambda r: (r.project_id is None, r.id))
     return rules[0] if rules else None
 

@@ -1,8 +1,6 @@
 """Filing tickets, "me too", updates, redaction, routing rules and queries
 (DESIGN §5).  Plain functions: the acting user and plain data in, model
 objects out; they flush, never commit."""
-import functools
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -14,7 +12,7 @@ from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotFound
 from ..extensions import db
 from ..i18n import N_
 from ..models import utcnow
-from ..notifications.services import notify, notify_selected
+from ..notifications.services import notify
 from ..uploads import services as uploads
 from . import routing, sla, workflow
 from .models import (OPEN_STATUSES, Affected, Category, EventKind, RoutingRule, Source,
@@ -66,27 +64,11 @@ def users_with_role(kind, **place):
     return set(db.session.scalars(query))
 
 
-@functools.cache
-def _role_holders(kind, column):
-    """SELECT of the ids of the users holding role ``kind`` at the place
-    ``column`` names (bound as "place"), built once."""
-    return db.select(RoleAssignment.user_id).where(
-        RoleAssignment.kind == RoleKind[kind],
-        getattr(RoleAssignment, column) == db.bindparam("place"))
-
-
-def handlers(ticket):
-    """Who works the ticket, as (SELECT of user ids, its values): the
-    organisation's staff, or the community's secretaries."""
-    if ticket.organisation_id is None:
-        return _role_holders("secretary", "community_id"), {"place": ticket.community_id}
-    return _role_holders("staff", "organisation_id"), {"place": ticket.organisation_id}
-
-
 def handler_user_ids(ticket):
     """Who works the ticket: the organisation's staff, or the secretaries."""
-    query, values = handlers(ticket)
-    return set(db.session.scalars(query, values))
+    if ticket.organisation_id is None:
+        return secretary_user_ids(ticket)
+    return users_with_role("staff", organisation_id=ticket.organisation_id)
 
 
 def secretary_user_ids(ticket):
@@ -130,13 +112,6 @@ def _place(actor, compound, household_id, building_id, location_text):
     return None, None
 
 
-@functools.cache
-def _compound_with_community():
-    """Built once: every filing reads its compound with the community."""
-    return (db.select(Compound).where(Compound.id == db.bindparam("id"))
-            .options(joinedload(Compound.community)))
-
-
 def create_ticket(actor, *, compound_id, category, description, household_id=None,
                   building_id=None, location_text="", emergency=False, public=False,
                   anonymous=False, source="web", reporter=None, contact=None, lat=None,
@@ -151,8 +126,8 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
     routed; its timeline, audit entries and notification follow in the order
     things happened."""
     compound_id = as_id(compound_id)
-    compound = db.session.scalars(_compound_with_community(), {"id": compound_id}) \
-        .one_or_none() if compound_id else None
+    compound = db.session.get(Compound, compound_id, options=[
+        joinedload(Compound.community)]) if compound_id else None
     if compound is None:
         raise InvalidInput(_l("Choose a compound."), "compound_id")
     if not may_file_in(actor, compound):
@@ -192,16 +167,14 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
     step = workflow.transition(None, ticket, "route", now=now)
     db.session.add(ticket)
     db.session.flush()
-    # Its three timeline lines (filed, routed, moved to "routed") in one INSERT.
-    events = [workflow.event_row(ticket, EventKind.transition, actor=actor, action="submit",
-                                 to_status=Status.submitted, at=now,
-                                 body="on_behalf" if on_behalf else "")]
+    workflow.add_event(ticket, EventKind.transition, actor=actor, action="submit",
+                       to_status=Status.submitted, at=now, body="on_behalf" if on_behalf else "")
     record(actor, "ticket.created", ticket, object_id=ticket.id,
            community_id=ticket.community_id,
            summary=f"{ticket.number} {category.name}" + (" (on behalf)" if on_behalf else ""))
     for photo in photos:
         uploads.store(photo, actor=actor, object_type="ticket", object_id=ticket.id)
-    _routed(None, ticket, decision, step, events=events)
+    _routed(None, ticket, decision, step)
     return ticket
 
 
@@ -219,25 +192,22 @@ def route(actor, ticket, now=None, organisation_id=None, manual=False):
     return decision
 
 
-def _routed(actor, ticket, decision, step, now=None, events=None):
+def _routed(actor, ticket, decision, step, now=None):
     """Write down a routing: its timeline event (then the route transition's,
     if it moved the ticket), the audit entry, and the notification to whoever
-    works the ticket now.  ``events``: timeline rows written before it, stored
-    with its own in one INSERT."""
+    works the ticket now."""
     now = step.at if step is not None else now
-    events = [] if events is None else events
     name = ticket.organisation.name if ticket.organisation else ""
-    events.append(workflow.event_row(ticket, EventKind.routing, actor=actor,
-                                     action=decision.basis, body=name, at=now))
+    workflow.add_event(ticket, EventKind.routing, actor=actor, action=decision.basis,
+                       body=name, at=now)
     if step is not None:
-        workflow.log(actor, ticket, step, events=events)
+        workflow.log(actor, ticket, step)
     record(actor, "ticket.routed", ticket, object_id=ticket.id,
            community_id=ticket.community_id,
            summary=f"{ticket.number} → {name or 'secretaries'} ({decision.basis})")
-    who, values = handlers(ticket)
-    notify_selected(who, "ticket.routed", N_("New ticket %(number)s is waiting for you."),
-                    {"number": ticket.number}, ticket_url(ticket), values=values)
-    workflow.write_events(events)
+    notify(handler_user_ids(ticket), "ticket.routed",
+           N_("New ticket %(number)s is waiting for you."), {"number": ticket.number},
+           ticket_url(ticket))
 
 
 def similar_open(actor, compound_id, building_id, category, exclude_id=None):

@@ -2,7 +2,6 @@
 with defaults from the 12345 hotline's published limits — 2 hours for
 emergencies or risks to life or property, 24 hours for water/power/gas/heating,
 7 days for general requests, 15 days for complex ones."""
-import functools
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -43,18 +42,12 @@ def policies():
                   if key in stored else default_for(key)) for key in KEYS}
 
 
-@functools.cache
-def _stored_policy():
-    return (db.select(SlaPolicy.ack_minutes, SlaPolicy.resolve_minutes)
-            .where(SlaPolicy.key == db.bindparam("key")))
-
-
 def policy_for(category, emergency):
     """(ack, resolve) minutes for a new ticket: the street office's row, else
-    the default (two numbers: read without loading an object)."""
+    the default."""
     key = EMERGENCY if emergency else category.name
-    row = db.session.execute(_stored_policy(), {"key": key}).first()
-    return (row[0], row[1]) if row else default_for(key)
+    row = db.session.get(SlaPolicy, key)
+    return (row.ack_minutes, row.resolve_minutes) if row else default_for(key)
 
 
 def start_clock(ticket, now):

@@ -135,37 +135,23 @@ def transition(actor, ticket, action, *, now=None):
     return Step(action, old_status, new_status, closure, now)
 
 
-def event_row(ticket, kind, *, actor=None, action="", from_status=None, to_status=None,
+def add_event(ticket, kind, *, actor=None, action="", from_status=None, to_status=None,
               body="", public=True, at=None):
-    """One timeline line as a row for ``write_events`` (every row the same keys,
-    so several go in one INSERT)."""
-    return {"ticket_id": ticket.id, "kind": kind, "actor_id": getattr(actor, "id", None),
-            "action": action, "from_status": from_status, "to_status": to_status,
-            "body": body, "public": public, "created_at": at or utcnow()}
+    """Add one line to the ticket's timeline (the ticket is stored by now)."""
+    event = TicketEvent(ticket_id=ticket.id, kind=kind, action=action,
+                        actor_id=getattr(actor, "id", None), from_status=from_status,
+                        to_status=to_status, body=body, public=public,
+                        created_at=at or utcnow())
+    db.session.add(event)
+    return event
 
 
-def write_events(rows):
-    """Store timeline lines given as ``event_row`` rows: one INSERT for all."""
-    if rows:
-        db.session.execute(TicketEvent.__table__.insert(), rows)
-
-
-def log(actor, ticket, step, *, body="", public=True, events=None):
+def log(actor, ticket, step, *, body="", public=True):
     """The timeline event and the audit entry of a transition taken (the
-    ticket is stored by now); returns the event.  With ``events`` (rows the
-    caller stores at once with ``write_events``) the event joins them as a
-    row instead."""
-    if events is not None:
-        event = event_row(ticket, EventKind.transition, actor=actor, action=step.action,
-                          from_status=step.from_status, to_status=step.to_status,
-                          body=body, public=public, at=step.at)
-        events.append(event)
-    else:
-        event = TicketEvent(ticket_id=ticket.id, kind=EventKind.transition,
-                            action=step.action, actor_id=getattr(actor, "id", None),
-                            from_status=step.from_status, to_status=step.to_status,
-                            body=body, public=public, created_at=step.at)
-        db.session.add(event)
+    ticket is stored by now); returns the event."""
+    event = add_event(ticket, EventKind.transition, actor=actor, action=step.action,
+                      from_status=step.from_status, to_status=step.to_status, body=body,
+                      public=public, at=step.at)
     record(actor, f"ticket.{step.action}", ticket, object_id=ticket.id,
            community_id=ticket.community_id,
            summary=f"{ticket.number}: {step.from_status.name} → {step.to_status.name}",
