@@ -1,5 +1,5 @@
 """JSON API under /api/v1 (DESIGN §6), token-authenticated, CSRF-exempt."""
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 from sqlalchemy.orm import joinedload
 
 from ..extensions import csrf, db
@@ -25,3 +25,16 @@ def authenticate_token():
             .options(joinedload(User.roles))).unique().one_or_none()
         if row is not None:
             g.api_token, g.api_user = row
+
+
+@bp.before_request
+def read_json_body():
+    """A view that takes a body has it parsed here, once: one that is not JSON
+    (malformed, or nested 100,000 deep) answers 400 before the view runs, and
+    the view's own reads get the parsed body."""
+    view = current_app.view_functions.get(request.endpoint)
+    meta = getattr(view, "openapi", None)
+    if meta and meta["body"] is not None and request.method in ("POST", "PUT", "PATCH",
+                                                                 "DELETE"):
+        from .helpers import request_json
+        request_json()

@@ -77,6 +77,7 @@ def documented_statuses(view):
         statuses.add(401)
     if meta["body"] is not None:
         statuses.add(413)  # any request body over MAX_CONTENT_LENGTH
+        statuses.add(400)  # a body that is not JSON (api.read_json_body)
     return statuses
 
 

@@ -1,6 +1,7 @@
 """Resident council meetings (居民议事会): meetings, agenda, attendance, motions,
 the speaker queue, action items and minutes (DESIGN §3, §4 "Meetings")."""
 import enum
+import hmac
 import secrets
 
 from flask_babel import lazy_gettext as _l
@@ -96,6 +97,15 @@ class Meeting(TimestampMixin, db.Model):
     def can_chair(self, user):
         return bool(user) and user.is_authenticated and (
             user.id == self.chair_id or self.can_manage(user))
+
+    def checkin_token_is(self, token):
+        """Whether ``token`` is this meeting's check-in token, compared in
+        constant time; any text (non-ASCII, too long, not text at all) is
+        simply not it."""
+        if not isinstance(token, str) or not token:
+            return False
+        return hmac.compare_digest(token.encode("utf-8", "surrogatepass"),
+                                   self.checkin_token.encode("utf-8"))
 
     def can_record(self, user):
         return bool(user) and user.is_authenticated and (

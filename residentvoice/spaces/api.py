@@ -298,7 +298,8 @@ def proposal_support(proposal_id):
 @bp.route("/proposals/<int:proposal_id>/support", methods=["DELETE"])
 @access.api()
 @documented("Withdraw the household's support", statuses=[200, 403, 404, 409, 422],
-            success=ref("Proposal"), tag=TAG)
+            success=ref("Proposal"), tag=TAG,
+            body={"type": "object", "properties": {"household_id": {"type": "integer"}}})
 def proposal_unsupport(proposal_id):
     proposal = load(Proposal, proposal_id, can="can_support")
     _call(discussion.withdraw_support, user(), proposal, _household_arg())

@@ -107,6 +107,9 @@ def redact(ticket_id):
     return render_ticket(ticket, {"redact": form}, status=422)
 
 
+QUEUE_FILTERS = ("status", "compound", "category", "overdue")
+
+
 @bp.route("/queue")
 @access.role("staff", "secretary", "street_admin")
 def queue():
@@ -125,7 +128,9 @@ def queue():
                           category=category, overdue=overdue)
     page = queries.QueuePagination(select=query, session=db.session(), per_page=50,
                                    error_out=False)
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    # The pager keeps the filters, and only them: other query arguments
+    # (``endpoint``, ``_method``…) are not url_for's to read.
+    args = {k: request.args[k] for k in QUEUE_FILTERS if request.args.get(k)}
     return render_template("tickets/queue.html", form=form, page=page, args=args,
                            is_overdue=is_overdue)
 
