@@ -16,7 +16,7 @@ from ..extensions import db
 from ..uploads.services import register_view_check
 from .discussion_models import Support
 from .models import Proposal, ProposalStatus, Space, SpaceProgress
-from .workflow import decide_space, transition_proposal
+from .workflow import decide_space, lock_space, transition_proposal
 
 # Civil Code art. 278 (8): changing the use of common parts is an owners' matter
 # needing 3/4 of the participating area and headcount.
@@ -57,6 +57,7 @@ def put_on_agenda(actor, space, proposal_ids, meeting_id, now=None):
     add_item = links.provided("add_agenda_item")
     if add_item is None or links.provided("upcoming_meetings") is None:
         raise InvalidInput(_l("Meetings are not available."), "meeting_id")
+    lock_space(space)
     chosen = _chosen(space, proposal_ids, {ProposalStatus.open})
     meetings = {m["id"]: m for m in upcoming_meetings(space.compound_id)}
     try:
@@ -93,6 +94,7 @@ def create_ballot(actor, space, proposal_ids, data, now=None):
     provider = links.provided("create_ballot")
     if provider is None:
         raise InvalidInput(_l("Voting is not available."), "title")
+    lock_space(space)
     chosen = _chosen(space, proposal_ids, {ProposalStatus.open, ProposalStatus.on_agenda})
     title = (data.get("title") or "").strip() or _("Use of %(space)s", space=space.name)
     with db.session.begin_nested():

@@ -19,7 +19,7 @@ from . import validation as v
 from .models import (CHECKS, EDITABLE, CheckResult, Payer, Proposal, ProposalKind,
                      ProposalReview, ProposalRevision, ProposalStatus, SpaceStatus)
 from .services import _store_photo, secretary_ids
-from .workflow import decide_space, transition_proposal, transition_space
+from .workflow import decide_space, lock_space, transition_proposal, transition_space
 
 MAX_COST = Decimal("9999999999.99")
 CONTENT_FIELDS = ("kind", "title", "description", "quantity", "estimated_cost", "payer")
@@ -50,6 +50,7 @@ def create_proposal(actor, space, data, photo=None, submit=False, now=None):
     if not space.can_propose(actor):
         raise NotAllowed(_l("Only residents of this compound and its secretaries can "
                             "propose."))
+    lock_space(space)
     if space.status not in OPEN_SPACE_STATUSES:
         raise InvalidInput(_l("The use of this space is already decided."), "title")
     clean = clean_proposal(data, space.can_manage(actor))
@@ -71,6 +72,7 @@ def update_proposal(actor, proposal, data, photo=None):
     """The proposer edits a draft or a returned proposal."""
     if not proposal.can_edit(actor):
         raise NotAllowed(_l("Only the proposer can edit a proposal."))
+    lock_space(proposal.space)
     if proposal.status not in EDITABLE:
         raise InvalidInput(_l("A proposal can be changed only as a draft or after it was "
                               "returned."), "title")
@@ -114,7 +116,9 @@ def _snapshot(actor, proposal, now=None):
 
 def submit_proposal(actor, proposal, now=None):
     """Submit (or resubmit after a return): the submitted text is kept as a
-    revision and the compound's secretaries are told."""
+    revision and the compound's secretaries are told (once: two clicks submit
+    one revision)."""
+    lock_space(proposal.space)
     if proposal.space.status not in OPEN_SPACE_STATUSES:
         raise InvalidInput(_l("The use of this space is already decided."), "title")
     resubmitted = proposal.status is ProposalStatus.returned
@@ -142,6 +146,7 @@ def review_proposal(actor, proposal, outcome, data, now=None):
     always applies to charging piles; a problem under "other" needs notes."""
     if not proposal.can_manage(actor):
         raise NotAllowed(_l("Only the community's secretaries review proposals."))
+    lock_space(proposal.space)
     if outcome not in ("open", "return"):
         raise InvalidInput(_l("Choose to open the proposal or return it."), "outcome")
     checklist, notes = clean_checklist(data)
@@ -200,6 +205,7 @@ def _notify_review(actor, proposal, outcome, reason):
 
 def withdraw_proposal(actor, proposal, reason="", now=None):
     reason = v.text(reason, "reason", max_length=v.REASON_MAX)
+    lock_space(proposal.space)
     return transition_proposal(actor, proposal, "withdraw", reason=reason, now=now)
 
 
@@ -215,6 +221,7 @@ def record_council_decision(actor, proposal, decision, reason, now=None):
         raise InvalidInput(_l("Choose the decision."), "decision")
     reason = v.text(reason, "reason", max_length=v.REASON_MAX, required=True,
                     message=_l("Say which meeting decided and how."))
+    lock_space(proposal.space)  # one accepted proposal per space
     with db.session.begin_nested():
         transition_proposal(actor, proposal, decision, reason=reason, now=now)
         if decision == "accept":

@@ -13,7 +13,7 @@ from ..uploads.services import store
 from . import handoff  # noqa: F401  (registers link resolvers, upload checks, event handlers)
 from . import validation as v
 from .models import ProposalStatus, Space, SpaceOrigin, SpaceProgress, SpaceStatus
-from .workflow import transition_proposal, transition_space
+from .workflow import lock_space, transition_proposal, transition_space
 
 MAX_AREA = Decimal("99999999.99")
 SPACE_FIELDS = ("name", "location", "area_m2", "origin", "description", "latitude", "longitude")
@@ -89,6 +89,7 @@ def change_space_status(actor, space, action, reason="", now=None):
     """A secretary moves a space along its transition table with a reason.
     Marking it in use also marks its accepted proposal implemented."""
     reason = v.text(reason, "reason", max_length=v.REASON_MAX)
+    lock_space(space)
     if action == "decide" and not any(p.status is ProposalStatus.accepted
                                       for p in space.proposals):
         raise InvalidInput(_l("Accept a proposal first: the decision is the accepted "
@@ -105,6 +106,7 @@ def record_progress(actor, space, data, photo=None, now=None):
     """Implementation progress (percent, dates, note, photo) while under construction."""
     if not space.can_manage(actor):
         raise NotAllowed(_l("Only the community's secretaries can record progress."))
+    lock_space(space)
     if space.status not in (SpaceStatus.decided, SpaceStatus.under_construction):
         raise InvalidInput(_l("Progress is recorded once the use is decided and until it "
                               "is in use."), "percent")

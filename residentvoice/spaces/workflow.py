@@ -10,7 +10,7 @@ from ..audit.services import record
 from ..errors_domain import NotAllowed, TransitionNotAllowed
 from ..extensions import db
 from ..models import utcnow
-from .models import SUPPORTABLE, ProposalStatusChange, SpaceStatusChange
+from .models import SUPPORTABLE, Proposal, ProposalStatusChange, SpaceStatusChange
 from .models import ProposalStatus as P
 from .models import SpaceStatus as S
 
@@ -69,6 +69,21 @@ PROPOSAL_ACTION_LABELS = {
     "set_aside": _l("Set aside for the chosen proposal"),
     "withdraw": _l("Withdraw"),
 }
+
+
+def lock_space(space):
+    """Take the space's row lock and read the space and its proposals again
+    under it.  Every change of a space's status or of its proposals' starts
+    here, so concurrent requests queue on the space and each decides on what
+    the one before it wrote: a space gets one accepted proposal, a proposal is
+    submitted, reviewed and decided once (DESIGN §8).  PostgreSQL: ``FOR NO
+    KEY UPDATE`` held to the commit; SQLite serializes write requests itself.
+    What the session holds is flushed first."""
+    db.session.flush()
+    db.session.refresh(space, with_for_update={"key_share": True})
+    db.session.scalars(db.select(Proposal).where(Proposal.space_id == space.id)
+                       .execution_options(populate_existing=True)).all()
+    return space
 
 
 def space_roles(user, space, system=False):
