@@ -40,3 +40,10 @@ class NotEligible(DomainError):
 class InvalidInput(DomainError):
     status = 422
     code = "invalid"
+
+
+class StorageUnavailable(InvalidInput):
+    """The file store cannot take a file (full, read-only, no permission):
+    nothing was saved; shown beside the field, 503 in the API."""
+    status = 503
+    code = "storage_unavailable"

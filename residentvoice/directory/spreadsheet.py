@@ -11,12 +11,14 @@ import os
 import re
 import secrets
 import time
+import warnings
 import zipfile
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..errors_domain import InvalidInput
+from ..uploads.services import storage_error
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -88,6 +90,15 @@ def _csv_rows(text):
 
 
 def _xlsx_rows(data):
+    # openpyxl warns about what it reads anyway: a cell styled as a date whose
+    # number is no date (year 10000 and beyond) becomes "#VALUE!", which the
+    # row checks then name with its line, like any other bad cell.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return _read_xlsx_rows(data)
+
+
+def _read_xlsx_rows(data):
     from openpyxl import load_workbook
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -131,7 +142,10 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 def _stash_folder():
     folder = current_app.config.get("IMPORT_FOLDER") or os.path.join(
         current_app.config["UPLOAD_FOLDER"], "imports")
-    os.makedirs(folder, exist_ok=True)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as error:
+        raise storage_error(error, "file")
     return folder
 
 
@@ -148,10 +162,14 @@ def stash(data, *, user_id, compound_id, filename, create_buildings):
     token = secrets.token_urlsafe(24)
     meta = {"user_id": user_id, "compound_id": compound_id, "filename": filename[:200],
             "create_buildings": bool(create_buildings)}
-    with open(os.path.join(folder, token + ".bin"), "wb") as fh:
-        fh.write(data)
-    with open(os.path.join(folder, token + ".json"), "w") as fh:
-        json.dump(meta, fh)
+    try:
+        with open(os.path.join(folder, token + ".bin"), "wb") as fh:
+            fh.write(data)
+        with open(os.path.join(folder, token + ".json"), "w") as fh:
+            json.dump(meta, fh)
+    except OSError as error:  # storage full or read-only: nothing kept, say so
+        drop_stash(token)
+        raise storage_error(error, "file")
     return token
 
 
@@ -181,8 +199,13 @@ def set_stash_option(token, create_buildings):
     with open(base + ".json") as fh:
         meta = json.load(fh)
     meta["create_buildings"] = bool(create_buildings)
-    with open(base + ".json", "w") as fh:
-        json.dump(meta, fh)
+    try:
+        with open(base + ".json.new", "w") as fh:
+            json.dump(meta, fh)
+        os.replace(base + ".json.new", base + ".json")
+    except OSError:  # kept as it was; this request still uses the new choice
+        with contextlib.suppress(OSError):
+            os.remove(base + ".json.new")
     return meta
 
 

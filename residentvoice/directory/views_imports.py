@@ -26,12 +26,12 @@ def import_upload(compound_id):
             data = spreadsheet.read_upload(upload)
             plan = importer.plan_import(compound, data,
                                         create_buildings=form.create_buildings.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
             token = spreadsheet.stash(data, user_id=current_user.id, compound_id=compound.id,
                                       filename=upload.filename or "",
                                       create_buildings=form.create_buildings.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
             return _preview(compound, plan, token, upload.filename or "")
     return render_template("directory/import.html", compound=compound, form=form)
 

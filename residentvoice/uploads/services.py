@@ -4,22 +4,40 @@ Images are decoded with Pillow (the declared type and extension are ignored),
 re-encoded as JPEG or PNG at most 1600 px on the long side, which drops EXIF
 metadata including the location.  PDFs (scans of signed forms) are accepted
 when they start with the PDF signature and end with an EOF marker."""
+import contextlib
+import errno
 import io
+import logging
 import os
 import secrets
+import warnings
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
-from ..errors_domain import InvalidInput
+from ..errors_domain import InvalidInput, StorageUnavailable
 from ..extensions import db
 from .models import Upload
 
 MAX_IMAGE_BYTES = 6 * 1024 * 1024
 MAX_PDF_BYTES = 6 * 1024 * 1024
-MAX_PIXELS = 40_000_000
+# The pixel budget: 24 MP covers any phone camera.  Decoding costs memory by
+# pixels, not bytes (a 300 KB PNG of 8900 × 8900 took 570 MB and 4 s), so the
+# size is read from the file's header and a larger picture is refused before
+# it is decoded.  Pillow's own guard is set to the same budget.
+MAX_PIXELS = 24_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 LONG_SIDE = 1600
+
+NOT_A_PHOTO = _l("This file is not a photo we can read. Use a JPEG or PNG picture.")
+TOO_MANY_PIXELS = _l("This picture is too large (more than %(mp)d megapixels). Take it again "
+                     "at a lower resolution, or send a screenshot of it.",
+                     mp=MAX_PIXELS // 1_000_000)
+
+log = logging.getLogger(__name__)
 
 # Features register who may see uploads of their objects:
 # VIEW_CHECKS["ticket"] = lambda object_id, user: bool
@@ -39,17 +57,35 @@ def _read(file_storage, limit):
     return data
 
 
-def _normalise_image(data):
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+def _open(data):
+    """Open an image from its header only (nothing decoded yet), refusing one
+    over the pixel budget."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with warnings.catch_warnings():
+            # Pillow warns between one and two budgets and refuses above:
+            # both are the same refusal here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InvalidInput(TOO_MANY_PIXELS)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise InvalidInput(NOT_A_PHOTO)
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        image.close()
+        raise InvalidInput(TOO_MANY_PIXELS)
+    return image
+
+
+def _normalise_image(data):
+    try:
+        with _open(data) as probe:
             probe.verify()
-        image = Image.open(io.BytesIO(data))
+        image = _open(data)
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombError):
-        raise InvalidInput(_l("This file is not a photo we can read. Use a JPEG or PNG "
-                              "picture."))
+        raise InvalidInput(NOT_A_PHOTO)
     if image.format not in ("JPEG", "PNG", "WEBP", "GIF", "MPO"):
         raise InvalidInput(_l("Use a JPEG or PNG picture."))
     image = ImageOps.exif_transpose(image)
@@ -84,9 +120,15 @@ def store(file_storage, *, actor, object_type, object_id, allow_pdf=False):
         kind = "image"
     stored_name = secrets.token_hex(16) + ext
     folder = current_app.config["UPLOAD_FOLDER"]
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, stored_name), "wb") as fh:
-        fh.write(data)
+    path = os.path.join(folder, stored_name)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        _write(path, data)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.remove(path)  # a partly written file, if the disk filled up mid-way
+        raise storage_error(error)
+    _written_in_transaction(path)
     upload = Upload(uploaded_by_id=getattr(actor, "id", None), object_type=object_type,
                     object_id=object_id, kind=kind, content_type=content_type,
                     original_name=(file_storage.filename or "")[:200], stored_name=stored_name,
@@ -94,6 +136,71 @@ def store(file_storage, *, actor, object_type, object_id, allow_pdf=False):
     db.session.add(upload)
     db.session.flush()
     return upload
+
+
+def _write(path, data):
+    with open(path, "xb") as fh:
+        fh.write(data)
+
+
+STORAGE_FAILED = _l("The file could not be saved: our storage is full or unavailable just "
+                    "now. Nothing was saved; please try again later, or send it without the "
+                    "file.")
+
+
+def storage_error(error, field=None):
+    """The StorageUnavailable to raise for an OSError met writing a file."""
+    log.error("File storage failed (%s): %s", errno.errorcode.get(error.errno, "?"), error)
+    return StorageUnavailable(STORAGE_FAILED, field)
+
+
+# ---- files follow their transaction -------------------------------------
+# A file is written before its row is committed; if the transaction is rolled
+# back instead (a later photo failed, the form had an error, the commit
+# failed), the file is removed, so no file is left without its row.
+
+PENDING = "rv_upload_files"
+
+
+def _written_in_transaction(path):
+    session = db.session()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(PENDING, []).append((transaction, path))
+
+
+def _remove(paths):
+    for path in paths:
+        with contextlib.suppress(OSError):
+            os.remove(path)
+
+
+def _within(transaction, ancestor):
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_files(session):
+    session.info.pop(PENDING, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_files_of_rollback(session, previous_transaction):
+    pending = session.info.get(PENDING)
+    if pending:
+        gone = [path for transaction, path in pending
+                if _within(transaction, previous_transaction)]
+        pending[:] = [(t, p) for t, p in pending if p not in gone]
+        _remove(gone)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_files_never_committed(session, transaction):
+    if transaction.parent is None and session.info.get(PENDING):
+        _remove(path for _transaction, path in session.info.pop(PENDING))
 
 
 def uploads_for(object_type, object_id):

@@ -14,8 +14,11 @@ def show(upload_id):
     upload = db.session.get(Upload, upload_id)
     if upload is None or not services.can_view(upload, current_user):
         abort(404)
-    response = send_file(services.path_of(upload), mimetype=upload.content_type,
-                         max_age=3600, conditional=True)
+    try:
+        response = send_file(services.path_of(upload), mimetype=upload.content_type,
+                             max_age=3600, conditional=True)
+    except OSError:  # the file is gone (lost storage): nothing to show, not a crash
+        abort(404)
     response.headers["Cache-Control"] = "private, max-age=3600"
     if upload.kind == "pdf":
         response.headers["Content-Disposition"] = "inline"
