@@ -40,7 +40,7 @@ def create_app(config=None):
         os.makedirs(app.config["UPLOAD_FOLDER"], exist_ok=True)
 
     register_extensions(app)
-    register_blueprints(app)
+    register_features(app)
     register_errorhandlers(app)
     register_request_hooks(app)
     register_template_helpers(app)
@@ -136,11 +136,10 @@ def register_extensions(app):
 DATABASE_ID = functools.partial(IntegerConverter, max=2**31 - 1)
 
 
-def register_blueprints(app):
+def register_features(app):
     app.url_map.converters["int"] = DATABASE_ID
-    from .blueprints import BLUEPRINTS
-    for blueprint in BLUEPRINTS():
-        app.register_blueprint(blueprint)
+    from .blueprints import register
+    register(app)
 
 
 def register_errorhandlers(app):

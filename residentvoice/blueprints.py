@@ -1,26 +1,18 @@
-"""The list of feature blueprints. Each feature adds its blueprint here.
+"""The features, each attached to the app by its own ``register(app)``.
 
-A feature's ``__init__`` only creates the blueprint; importing its ``views``
-module attaches the routes.  Importing views only here keeps services free
-of import cycles."""
-import importlib
+A feature's ``__init__`` creates its blueprint and defines ``register``, which
+imports the feature's view modules (they attach the routes), registers the
+blueprint and adds the feature's CLI commands.  Views are imported only from
+``register``, at app creation, which keeps the services free of import cycles."""
+from . import (api, audit, auth, directory, main, meetings, notifications, open311, ops,
+               renovation, spaces, tickets, uploads, voting)
 
-FEATURES = ["main", "auth", "directory", "audit", "notifications", "uploads", "spaces", "api"]
-VIEW_MODULES = {"spaces": ["views", "proposal_views", "api"], "api": ["views", "spec_views"]}
-FEATURES.insert(FEATURES.index("api"), "renovation")  # renovation
-VIEW_MODULES["renovation"] = ["views", "views_household", "api"]  # renovation
-FEATURES[FEATURES.index("api"):FEATURES.index("api")] = ["tickets", "open311"]  # tickets
-VIEW_MODULES["tickets"] = ["views", "views_work", "views_admin", "api"]  # tickets
-FEATURES.insert(FEATURES.index("api"), "voting")  # voting
-VIEW_MODULES["voting"] = ["views", "entry_views", "api"]  # voting
-FEATURES.insert(FEATURES.index("api"), "meetings")  # meetings
-VIEW_MODULES["meetings"] = ["views", "agenda_views", "live_views", "attendance_views", "minutes_views", "api", "api_write"]  # meetings
+# ``api`` comes last: the features' API modules add their routes to its blueprint,
+# which Flask allows only before the blueprint is registered.
+FEATURES = (main, auth, directory, audit, notifications, uploads, spaces, renovation, tickets,
+            open311, voting, meetings, ops, api)
 
 
-def BLUEPRINTS():
-    blueprints = []
+def register(app):
     for feature in FEATURES:
-        for module in VIEW_MODULES.get(feature, ["views"]):
-            importlib.import_module(f"residentvoice.{feature}.{module}")
-        blueprints.append(importlib.import_module(f"residentvoice.{feature}").bp)
-    return blueprints
+        feature.register(app)

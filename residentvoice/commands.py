@@ -1,22 +1,15 @@
 """CLI commands (DESIGN §6): ``flask demo``, ``flask users create``,
-``flask translate …``; features add theirs through ``FEATURE_COMMANDS``."""
+``flask translate …``; each feature adds its own in its ``register(app)``."""
 import click
 from flask.cli import with_appcontext
 
 from .extensions import db
-
-# Features append callables taking the app, e.g. ``tickets.commands.register``.
-FEATURE_COMMANDS = []
-
 
 def register(app):
     from .i18n import register_commands as register_translate
     register_translate(app)
     app.cli.add_command(demo)
     app.cli.add_command(users)
-    from . import feature_commands  # noqa: F401  (fills FEATURE_COMMANDS)
-    for register_feature in FEATURE_COMMANDS:
-        register_feature(app)
 
 
 @click.command("demo")

@@ -38,3 +38,9 @@ def read_json_body():
                                                                  "DELETE"):
         from .helpers import request_json
         request_json()
+
+
+def register(app):
+    """Attach this feature to ``app``: its routes."""
+    from . import views, spec_views  # noqa: F401  (the modules attach their routes)
+    app.register_blueprint(bp)

@@ -6,3 +6,9 @@ from ..extensions import csrf
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)
+
+
+def register(app):
+    """Attach this feature to ``app``: its routes."""
+    from . import views  # noqa: F401  (the modules attach their routes)
+    app.register_blueprint(bp)

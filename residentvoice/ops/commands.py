@@ -1,5 +1,5 @@
-"""``flask backup PATH`` and ``flask restore PATH`` (registered through
-``residentvoice.feature_commands``)."""
+"""``flask backup PATH`` and ``flask restore PATH`` (registered by
+``residentvoice.ops.register``)."""
 import click
 from flask.cli import with_appcontext
 

@@ -2,3 +2,10 @@
 from flask import Blueprint
 
 bp = Blueprint("tickets", __name__, url_prefix="/tickets")
+
+
+def register(app):
+    """Attach this feature to ``app``: its routes, its CLI commands."""
+    from . import views, views_work, views_admin, api, commands  # noqa: F401  (the modules attach their routes)
+    app.register_blueprint(bp)
+    commands.register(app)
