@@ -1,11 +1,13 @@
 """Open311 GeoReport v2 rules: API keys, locations, filters and the mapping of
 tickets to service requests (DESIGN §6)."""
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import joinedload
 
+from .. import dates
 from ..directory.models import Building, Compound, Household
 from ..extensions import db
 from ..models import utcnow
@@ -63,14 +65,15 @@ def check_key(raw):
 # ---- dates -----------------------------------------------------------------
 
 def parse_datetime(value, name):
-    """A W3C date-time (with zone; a missing zone means UTC) → naive UTC."""
+    """A W3C date-time (with zone; a missing zone means UTC) → naive UTC,
+    inside the window every date that enters must lie in (``dates``)."""
     try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
+        return dates.parse_datetime(value)
+    except dates.DateOutOfRange:
+        raise Open311Error(400, f"{name} must lie between {dates.EARLIEST.isoformat()} and "
+                                f"{dates.latest().isoformat()}.")
+    except ValueError:
         raise Open311Error(400, f"{name} must be a W3C date-time, e.g. 2025-05-01T08:00:00+08:00.")
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment
 
 
 def w3c(moment):
@@ -248,11 +251,35 @@ def locate(form):
     return compound, None, None, lat, long, address or (f"{lat}, {long}" if lat is not None else "")
 
 
+MAX_MEDIA_URL = 500
+
+
+def media_url(value):
+    """The optional ``media_url``: an absolute http(s) URL that names a host,
+    at most 500 characters ("" when absent).  Other schemes (javascript:,
+    data:, file:) are refused: the URL is handed on to whoever reads the
+    request."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # a malformed port or IPv6 address
+        parts = host = None
+    if len(value) > MAX_MEDIA_URL or parts is None or parts.scheme.lower() not in (
+            "http", "https") or not host or any(c.isspace() or ord(c) < 32 for c in value):
+        raise Open311Error(400, "media_url must be an http or https URL of at most "
+                                f"{MAX_MEDIA_URL} characters.")
+    return value
+
+
 def submit(form, key):
     """File a ticket from an Open311 POST; returns it (routed)."""
     from ..errors_domain import DomainError
     from ..tickets.services import create_ticket
     category = category_for((form.get("service_code") or "").strip())
+    media = media_url(form.get("media_url"))
     description = form.get("description") or ""
     if len(description) > MAX_DESCRIPTION:
         raise Open311Error(400, "description may be at most 4000 characters.")
@@ -269,7 +296,7 @@ def submit(form, key):
             location_text=text, emergency=form.get("attribute[emergency]") == "yes",
             source="open311", contact={"name": name, "phone": form.get("phone"),
                                        "email": form.get("email")},
-            lat=lat, long=long, media_url=(form.get("media_url") or "")[:500],
+            lat=lat, long=long, media_url=media,
             api_key_id=key.id)
     except DomainError as error:
         raise Open311Error(400, str(error.message))

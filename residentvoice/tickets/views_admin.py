@@ -1,13 +1,11 @@
 """Routing rules (secretaries), SLA (street office), dashboard and the public
 per-compound summary."""
-import csv
-import io
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, links
+from .. import access, exports, links
 from ..directory.models import Compound
 from ..errors_domain import DomainError
 from ..extensions import db
@@ -118,41 +116,27 @@ def dashboard_page():
 @access.role("secretary", "street_admin")
 def dashboard_csv():
     communities, compound_id = _scope()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(dashboard.EXPORT_COLUMNS)
-    writer.writerows(dashboard.export_rows(dashboard.rows(communities, compound_id)))
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=tickets.csv"})
+    rows = dashboard.export_rows(dashboard.rows(communities, compound_id))
+    return exports.csv_response([dashboard.EXPORT_COLUMNS, *rows], "tickets.csv")
 
 
 @bp.route("/dashboard.xlsx")
 @access.role("secretary", "street_admin")
 def dashboard_xlsx():
-    from openpyxl import Workbook
     communities, compound_id = _scope()
     data = dashboard.summary(communities, compound_id)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "tickets"
-    sheet.append(dashboard.EXPORT_COLUMNS)
-    for row in dashboard.export_rows(data["items"]):
-        sheet.append(row)
+    sheets = [("tickets", [dashboard.EXPORT_COLUMNS, *dashboard.export_rows(data["items"])])]
     for title, key in (("by organisation", "by_organisation"), ("by compound", "by_compound"),
                        ("by category", "by_category"), ("by month", "by_month")):
-        part = book.create_sheet(title)
-        part.append(["group", "tickets", "acknowledged in time", "due for response",
-                     "closed as fixed", "closed", "rated 4-5", "rated", "reopened",
-                     "resolved at least once"])
+        rows = [["group", "tickets", "acknowledged in time", "due for response",
+                 "closed as fixed", "closed", "rated 4-5", "rated", "reopened",
+                 "resolved at least once"]]
         for name, r in data[key]:
-            part.append([str(name), r["total"], r["response"].num, r["response"].den,
+            rows.append([str(name), r["total"], r["response"].num, r["response"].den,
                          r["resolution"].num, r["resolution"].den, r["satisfaction"].num,
                          r["satisfaction"].den, r["reopen"].num, r["reopen"].den])
-    out = io.BytesIO()
-    book.save(out)
-    return Response(out.getvalue(), headers={
-        "Content-Disposition": "attachment; filename=tickets.xlsx"},
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        sheets.append((title, rows))
+    return exports.xlsx_response(sheets, "tickets.xlsx")
 
 
 @bp.route("/compounds/<int:compound_id>/summary")
