@@ -7,6 +7,7 @@ from .audit import models as audit_models  # noqa: F401
 from .notifications import models as notification_models  # noqa: F401
 from .uploads import models as upload_models  # noqa: F401
 from .renovation import models as renovation_models  # noqa: F401
+from .renovation import models_household as renovation_household_models  # noqa: F401
 from .tickets import models as ticket_models  # noqa: F401
 from .open311 import models as open311_models  # noqa: F401
 from .voting import models as voting_models  # noqa: F401

@@ -42,5 +42,6 @@ def read_json_body():
 
 def register(app):
     """Attach this feature to ``app``: its routes."""
-    from . import views, spec_views  # noqa: F401  (the modules attach their routes)
+    # The modules attach their routes as they are imported.
+    from . import views, spec_views  # noqa: F401
     app.register_blueprint(bp)

@@ -5,5 +5,6 @@ bp = Blueprint("main", __name__)
 
 def register(app):
     """Attach this feature to ``app``: its routes."""
-    from . import views  # noqa: F401  (the modules attach their routes)
+    # The modules attach their routes as they are imported.
+    from . import views  # noqa: F401
     app.register_blueprint(bp)

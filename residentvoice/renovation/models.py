@@ -213,6 +213,3 @@ class WarrantyPart(db.Model):
 
     def covers(self, day: date):
         return self.starts_on <= day <= self.ends_on
-
-
-from . import models_household  # noqa: E402,F401  (plans, surveys, supervision)

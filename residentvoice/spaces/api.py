@@ -331,7 +331,3 @@ def proposal_comment_create(proposal_id):
         fail(422, "invalid", "parent_id must be an integer.")
     comment = _call(discussion.add_comment, user(), proposal, data["body"], parent_id)
     return jsonify(comment_json(comment)), 201
-
-
-
-from . import comment_api  # noqa: E402,F401  (the comment actions' routes)

@@ -6,6 +6,7 @@ bp = Blueprint("tickets", __name__, url_prefix="/tickets")
 
 def register(app):
     """Attach this feature to ``app``: its routes, its CLI commands."""
-    from . import views, views_work, views_admin, api, commands  # noqa: F401  (the modules attach their routes)
+    # The modules attach their routes as they are imported.
+    from . import views, views_work, views_admin, api, commands  # noqa: F401
     app.register_blueprint(bp)
     commands.register(app)
