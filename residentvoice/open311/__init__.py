@@ -9,7 +9,8 @@ csrf.exempt(bp)
 
 
 def register(app):
-    """Attach this feature to ``app``: its routes."""
+    """Attach this feature to ``app``: its routes, its CLI commands."""
     # The modules attach their routes as they are imported.
-    from . import views  # noqa: F401
+    from . import commands, views  # noqa: F401
     app.register_blueprint(bp)
+    commands.register(app)
