@@ -221,27 +221,27 @@ def test_language_switch_does_not_redirect_to_another_site(client, db):
     assert "evil" not in response.headers["Location"]
 
 
-# ---- large text -------------------------------------------------------------------
+# ---- elder mode (长辈版; more in tests/test_elder_mode.py) ----------------------------
 
-def test_large_text_for_anonymous_visitors_is_a_cookie(client, db):
-    assert 'class="large-text"' not in page(client.get("/"))
+def test_elder_mode_for_anonymous_visitors_is_a_cookie(client, db):
+    assert 'class="elder"' not in page(client.get("/"))
     client.post("/large-text", data={"on": "1"})
     assert client.get_cookie("rv_large").value == "1"
-    assert 'class="large-text"' in page(client.get("/"))
+    assert 'class="elder"' in page(client.get("/"))
     client.post("/large-text", data={"on": "0"})
-    assert 'class="large-text"' not in page(client.get("/"))
+    assert 'class="elder"' not in page(client.get("/"))
 
 
-def test_large_text_is_remembered_per_user(app, client, auth, factory, db):
+def test_elder_mode_is_remembered_per_user(app, client, auth, factory, db):
     w = factory.world()
     auth.login(w.resident)
     client.post("/large-text", data={"on": "1"})
     fresh = app.test_client()
     type(auth)(fresh).login(w.resident)
-    assert 'class="large-text"' in page(fresh.get("/"))
+    assert 'class="elder"' in page(fresh.get("/"))
     other = app.test_client()
     type(auth)(other).login(w.other_resident)
-    assert 'class="large-text"' not in page(other.get("/"))
+    assert 'class="elder"' not in page(other.get("/"))
 
 
 # ---- home page --------------------------------------------------------------------

@@ -64,8 +64,11 @@ class ResetForm(BaseForm):
 
 
 class PreferencesForm(BaseForm):
+    # Elder mode first: the way in that the account page must make prominent (issue 18).
+    large_text = BooleanField(_l("Elder mode (长辈版)"), description=_l(
+        "Larger text, bigger buttons, no pop-ups, and a button that reads ballots and "
+        "notices aloud."))
     locale = SelectField(_l("Language"), choices=choices([("zh_Hans", "中文"), ("en", "English")]))
-    large_text = BooleanField(_l("Large text"))
     email = StringField(_l("Email (optional)"), description=_l(
         "Notifications always appear on this site. With an address, we also email "
         "them to you."), validators=[

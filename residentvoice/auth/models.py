@@ -41,7 +41,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     email = db.Column(db.String(254))
     birth_year = db.Column(db.Integer)
     locale = db.Column(db.String(8))
+    # Elder mode (长辈版, issue 18): the column keeps the name of the 大字模式 it grew from.
     large_text = db.Column(db.Boolean, nullable=False, default=False)
+    # Answered the one-time offer of elder mode shown after the first sign-in.
+    elder_offer_answered = db.Column(db.Boolean, nullable=False, default=False,
+                                     server_default=db.false())
     notify_mode = db.Column(db.Enum(NotifyMode, native_enum=False, length=16),
                             nullable=False, default=NotifyMode.immediate)
     active = db.Column(db.Boolean, nullable=False, default=True)

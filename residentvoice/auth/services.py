@@ -261,10 +261,23 @@ def set_preferences(user, *, locale=None, large_text=None, notify_mode=None, ema
         user.locale = locale
     if large_text is not None:
         user.large_text = large_text
+        user.elder_offer_answered = True
     if notify_mode is not None:
         user.notify_mode = notify_mode
     if email is not None:
         user.email = email or None
+
+
+def answer_elder_offer(user):
+    """The one-time offer of elder mode (长辈版) was answered: it is not shown again."""
+    user.elder_offer_answered = True
+
+
+def adopt_visitor_elder_mode(user):
+    """Elder mode switched on before signing in (the login page offers it) stays
+    on: whoever needed it to read the login page needs it after."""
+    if not user.large_text:
+        set_preferences(user, large_text=True)
 
 
 def grant_role(actor, user, kind, **place):

@@ -8,6 +8,7 @@ from .. import access
 from ..errors_domain import DomainError
 from ..extensions import limiter
 from ..forms import normalise_phone, show_domain_error
+from ..main.elder import remember_on_this_browser, visitor_asked_for_it
 from . import bp, cookies, services, sessions
 from .forms import (ChangePasswordForm, ClaimHouseholdForm, LoginForm, PreferencesForm,
                     RegisterForm, ResetForm)
@@ -72,8 +73,12 @@ def login():
             form.password.errors = [_("The mobile number or the password is not correct.")]
         else:
             cookies.begin(user, remember=form.remember.data)
+            if visitor_asked_for_it():
+                services.adopt_visitor_elder_mode(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            return remember_on_this_browser(
+                redirect(_safe_next(request.args.get("next")) or url_for("main.home")),
+                user.large_text)
     return render_template("auth/login.html", form=form)
 
 
@@ -103,6 +108,8 @@ def register():
             show_domain_error(form, error)
         else:
             cookies.begin(user)
+            if visitor_asked_for_it():
+                services.adopt_visitor_elder_mode(user)
             flash(_("Welcome, %(name)s. You are registered for your household.",
                     name=user.name), "success")
             return redirect(url_for("main.home"))
@@ -123,7 +130,8 @@ def account():
                                  large_text=form.large_text.data, email=form.email.data,
                                  notify_mode=NotifyMode[form.notify_mode.data])
         flash(_("Your settings are saved."), "success")
-        return redirect(url_for("auth.account"))
+        return remember_on_this_browser(redirect(url_for("auth.account")),
+                                        form.large_text.data)
     return render_template("auth/account.html", form=form,
                            sessions=sessions.live_sessions(current_user),
                            current_session=current_user.session_row,

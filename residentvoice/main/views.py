@@ -6,10 +6,12 @@ from flask_login import current_user
 from .. import access
 from ..auth.models import RoleKind
 from ..auth.services import set_preferences
-from ..i18n import LOCALE_COOKIE, TEXT_COOKIE
+from ..auth.services import answer_elder_offer
+from ..i18n import LOCALE_COOKIE
 from ..ops.health import check_database
 from ..auth.views import _safe_next
 from . import bp
+from .elder import remember_on_this_browser, template_values
 from .sections import home_section, home_sections_for, nav_item, nav_for
 
 ONE_YEAR = 365 * 24 * 3600
@@ -33,7 +35,7 @@ def workplaces_section(user):
 
 @bp.app_context_processor
 def inject_nav():
-    return {"nav_items": nav_for(current_user) if current_user else []}
+    return {"nav_items": nav_for(current_user) if current_user else [], **template_values()}
 
 
 @bp.route("/")
@@ -66,13 +68,19 @@ def set_language():
 @bp.route("/large-text", methods=["POST"])
 @access.public
 def toggle_large_text():
+    """Elder mode (长辈版) on or off: the account's choice, and this browser's."""
     on = request.form.get("on") == "1"
     if current_user.is_authenticated:
         set_preferences(current_user, large_text=on)
-    response = _back()
-    response.set_cookie(TEXT_COOKIE, "1" if on else "0", max_age=ONE_YEAR, samesite="Lax",
-                        httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
-    return response
+    return remember_on_this_browser(_back(), on)
+
+
+@bp.route("/elder-mode/offer", methods=["POST"])
+@access.login
+def decline_elder_offer():
+    """"No thanks" to the one-time offer of elder mode: it does not come back."""
+    answer_elder_offer(current_user)
+    return _back()
 
 
 @bp.route("/healthz")

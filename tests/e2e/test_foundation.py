@@ -99,17 +99,17 @@ def test_wrong_password_in_the_browser_keeps_the_phone(page, shoot):
     shoot(page, "login-wrong-password")
 
 
-def test_large_text_is_remembered_for_the_account(new_page, login, shoot):
+def test_elder_mode_is_remembered_for_the_account(new_page, login, shoot):
     first = new_page()
     login(first, RESIDENT)
     click_and_wait(first, ".prefs button[name=on][value='1']")
-    assert "large-text" in (first.get_attribute("html", "class") or "")
-    shoot(first, "home-large-text")
+    assert "elder" in (first.get_attribute("html", "class") or "")
+    shoot(first, "home-elder-mode")
     second = new_page()
     login(second, RESIDENT)
-    assert "large-text" in (second.get_attribute("html", "class") or "")
+    assert "elder" in (second.get_attribute("html", "class") or "")
     click_and_wait(second, ".prefs button[name=on][value='0']")
-    assert "large-text" not in (second.get_attribute("html", "class") or "")
+    assert "elder" not in (second.get_attribute("html", "class") or "")
 
 
 def registration_url(live):
