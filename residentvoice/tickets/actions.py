@@ -13,7 +13,7 @@ from ..notifications.services import notify
 from ..uploads import services as uploads
 from . import sla, workflow
 from .models import Affected, Closure, Status, Ticket
-from .services import (MAX_PHOTOS, as_id, check_text, handler_user_ids, route,
+from .services import (MAX_PHOTOS, as_id, check_text, handler_user_ids, lock_tickets, route,
                        secretary_user_ids, ticket_url)
 
 SHANGHAI = timedelta(hours=8)  # Asia/Shanghai has no daylight saving time
@@ -163,6 +163,8 @@ def mark_duplicate(actor, ticket, original_id, now=None):
     if original_id is None:
         raise InvalidInput(_l("Enter the number of the original ticket."), "duplicate_of")
     original = db.session.get(Ticket, original_id)
+    if original is not None and original.id != ticket.id:
+        lock_tickets(ticket, original)  # the households counted on the original
     if original is None or original.id == ticket.id or \
             original.compound_id != ticket.compound_id or original.status is Status.duplicate:
         raise InvalidInput(_l("Enter the number of another open or closed ticket of this "

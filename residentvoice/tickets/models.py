@@ -298,9 +298,15 @@ class RoutingRule(TimestampMixin, db.Model):
     """(compound or renovation project, category) → responsible organisation.
 
     A rule naming a project (``ref_kind`` "project") applies to the project's
-    compound; the most specific rule (project, then compound) wins."""
+    compound; the most specific rule (project, then compound) wins.  One rule
+    per (compound, category, project) and one compound-wide rule per
+    (compound, category): the unique constraint alone lets NULL project ids
+    repeat, the partial unique index does not."""
     __tablename__ = "ticket_routing_rule"
-    __table_args__ = (db.UniqueConstraint("compound_id", "category", "project_id"),)
+    __table_args__ = (db.UniqueConstraint("compound_id", "category", "project_id"),
+                      db.Index("uq_ticket_routing_rule_compound_wide", "compound_id", "category",
+                               unique=True, sqlite_where=db.text("project_id IS NULL"),
+                               postgresql_where=db.text("project_id IS NULL")))
     id = db.Column(db.Integer, primary_key=True)
     compound_id = db.Column(db.ForeignKey("compound.id"), nullable=False, index=True)
     project_id = db.Column(db.Integer)

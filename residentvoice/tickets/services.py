@@ -2,6 +2,7 @@
 (DESIGN §5).  Plain functions: the acting user and plain data in, model
 objects out; they flush, never commit."""
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from .. import links
@@ -224,6 +225,19 @@ def similar_open(actor, compound_id, building_id, category, exclude_id=None):
     return db.session.scalars(query.where(visible).order_by(Ticket.id.desc()).limit(10)).all()
 
 
+def lock_tickets(*tickets):
+    """Take the tickets' row locks (in id order, so two requests locking the
+    same pair never wait for each other) and read them again under them, with
+    their affected households.  "Me too" and merging check who is counted and
+    add to ``affected_count`` under this lock, so concurrent requests queue
+    and none is counted twice or lost (DESIGN §8).  PostgreSQL: ``FOR NO KEY
+    UPDATE`` held to the commit; SQLite serializes write requests itself.
+    What the session holds is flushed first."""
+    db.session.flush()
+    for ticket in sorted(set(tickets), key=lambda t: t.id):
+        db.session.refresh(ticket, with_for_update={"key_share": True})
+
+
 def me_too(actor, ticket, household_id):
     """A household affected by the same problem joins the ticket; counts
     affected households once each."""
@@ -232,6 +246,7 @@ def me_too(actor, ticket, household_id):
     household = db.session.get(Household, household_id)
     if household.compound_id != ticket.compound_id:
         raise InvalidInput(_l("This ticket is about another compound."), "household_id")
+    lock_tickets(ticket)
     if not ticket.is_open:
         raise Conflict(_l("This ticket is already closed."))
     if household_id == ticket.household_id or any(
@@ -318,20 +333,32 @@ def set_rule(actor, compound, category, organisation_id, project_id=None):
         if project is None or project.extra.get("compound_id") != compound.id:
             raise InvalidInput(_l("No renovation project of this compound has this number."),
                                "project_id")
-    rule = db.session.scalar(db.select(RoutingRule).where(
-        RoutingRule.compound_id == compound.id, RoutingRule.category == category,
-        RoutingRule.project_id.is_(None) if project_id is None
-        else RoutingRule.project_id == project_id))
+    rule = _rule(compound.id, category, project_id)
     old = rule.organisation_id if rule else None
     if rule is None:
-        rule = RoutingRule(compound_id=compound.id, category=category, project_id=project_id)
-        db.session.add(rule)
+        try:
+            with db.session.begin_nested():
+                rule = RoutingRule(compound_id=compound.id, category=category,
+                                   project_id=project_id, organisation_id=org.id)
+                db.session.add(rule)
+        except IntegrityError:
+            # Saved by someone else at the same moment (the unique keys let one
+            # insert): this request changes that rule, as if it had come second.
+            rule = _rule(compound.id, category, project_id)
+            old = rule.organisation_id
     rule.organisation_id = org.id
     db.session.flush()
     record(actor, "ticket.rule_set", rule, community_id=compound.community_id,
            summary=f"{compound.code} {category.name} → {org.name}",
            changes={"organisation_id": (old, org.id)})
     return rule
+
+
+def _rule(compound_id, category, project_id):
+    return db.session.scalar(db.select(RoutingRule).where(
+        RoutingRule.compound_id == compound_id, RoutingRule.category == category,
+        RoutingRule.project_id.is_(None) if project_id is None
+        else RoutingRule.project_id == project_id))
 
 
 def delete_rule(actor, rule):

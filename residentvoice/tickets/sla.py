@@ -5,6 +5,7 @@ emergencies or risks to life or property, 24 hours for water/power/gas/heating,
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..errors_domain import InvalidInput
@@ -84,8 +85,14 @@ def set_policy(actor, key, ack_hours, resolve_hours):
     row = db.session.get(SlaPolicy, key)
     old = (row.ack_minutes, row.resolve_minutes) if row else default_for(key)
     if row is None:
-        row = SlaPolicy(key=key)
-        db.session.add(row)
+        try:
+            with db.session.begin_nested():
+                row = SlaPolicy(key=key, ack_minutes=old[0], resolve_minutes=old[1])
+                db.session.add(row)
+        except IntegrityError:
+            # Stored by someone else at the same moment: change that row, as if second.
+            row = db.session.get(SlaPolicy, key, populate_existing=True)
+            old = (row.ack_minutes, row.resolve_minutes)
     row.ack_minutes = int(round(ack_hours * 60))
     row.resolve_minutes = int(round(resolve_hours * 60))
     row.updated_at = utcnow()
