@@ -9,6 +9,19 @@ from ..extensions import db
 from ..models import TimestampMixin
 
 
+def lock(row):
+    """Take ``row``'s lock and read it again under it, before a check whose
+    write must not race another request's: a survey's answers (one per
+    household), a project's plans (one per household), a plan's or a
+    project's status (each step taken once).  Concurrent requests queue on
+    the row and each sees what the one before it wrote (DESIGN §8).
+    PostgreSQL: ``FOR NO KEY UPDATE`` held to the commit; SQLite serializes
+    write requests itself.  What the session holds is flushed first."""
+    db.session.flush()
+    db.session.refresh(row, with_for_update={"key_share": True})
+    return row
+
+
 class ScopeClass(enum.Enum):
     """Beijing's three classes of renovation content."""
     basic = _l("Basic class")

@@ -15,6 +15,7 @@ from ..directory.models import Building, Household
 from ..errors_domain import Conflict, InvalidInput, NotAllowed, TransitionNotAllowed
 from ..extensions import db
 from ..notifications.services import notify
+from .models import lock
 from .models_household import HouseholdPlan, PlanStatus, PlanVisit, Restoration
 from .supervision import TICKET_CATEGORIES
 from .warranties import household_has_warranty, warranties_of_household
@@ -54,6 +55,7 @@ def create_plans(actor, project, households):
     compound that has none yet; returns the new plans."""
     if not project.can_manage(actor):
         raise NotAllowed(_l("You may not do this."))
+    lock(project)  # one plan per household when two requests add plans at once
     existing = set(db.session.scalars(db.select(HouseholdPlan.household_id).where(
         HouseholdPlan.project_id == project.id)))
     created = []
@@ -123,6 +125,7 @@ def parse_amount(text):
 def update_plan(actor, plan, data):
     """Edit a plan after checking every rule; nothing changes on bad input."""
     _require_edit(actor, plan)
+    lock(plan)
     merged = {f: getattr(plan, f) for f in PLAN_FIELDS}
     merged.update({k: v for k, v in data.items() if k in PLAN_FIELDS})
     if not merged.get("relocates"):
@@ -142,6 +145,7 @@ def update_plan(actor, plan, data):
 def record_visit(actor, plan, *, visited_on, note=""):
     """A door-to-door visit; the first one moves the plan to ``visited``."""
     _require_edit(actor, plan)
+    lock(plan)
     if visited_on is None:
         raise InvalidInput(_l("Enter a date."), "visited_on")
     if visited_on > date.today():
@@ -159,8 +163,10 @@ def record_visit(actor, plan, *, visited_on, note=""):
 def transition_plan(actor, plan, action):
     """Apply ``action`` by ``PLAN_TRANSITIONS``.  Scheduling needs a window
     (and relocation dates when relocating) and tells the household;
-    ``sign_warranty`` needs a warranty signed for the household."""
+    ``sign_warranty`` needs a warranty signed for the household.  Under the
+    plan's lock: each step is taken once."""
     _require_edit(actor, plan)
+    lock(plan)
     new = PLAN_TRANSITIONS.get((plan.status, action))
     if new is None:
         raise TransitionNotAllowed(_l("A plan that is “%(status)s” cannot do that.",

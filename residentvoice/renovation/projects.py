@@ -8,7 +8,7 @@ from ..directory.models import Compound, Organisation
 from ..errors_domain import InvalidInput, NotAllowed, TransitionNotAllowed
 from ..extensions import db
 from .models import (SCOPE_KINDS, ProgressEntry, ProgressMeasure, ProjectNotice,
-                     ProjectStatus, RenovationProject, ScopeClass, ScopeItem)
+                     ProjectStatus, RenovationProject, ScopeClass, ScopeItem, lock)
 
 # (status, action) → new status.  Starting records the actual start date,
 # completing the actual end date.
@@ -84,8 +84,10 @@ def update_project(actor, project, data):
 
 
 def transition_project(actor, project, action, today=None):
-    """Apply ``action`` by ``PROJECT_TRANSITIONS``; only managers change status."""
+    """Apply ``action`` by ``PROJECT_TRANSITIONS``; only managers change status
+    (under the project's lock: each step once)."""
     _require(project.can_manage(actor))
+    lock(project)
     new = PROJECT_TRANSITIONS.get((project.status, action))
     if new is None:
         raise TransitionNotAllowed(_l("A project that is %(status)s cannot do that.",

@@ -4,6 +4,7 @@ party through the tickets feature's "create_ticket" provider."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from .. import links
 from ..audit.services import record
@@ -59,8 +60,13 @@ def sign_up(actor, step):
         raise NotAllowed(_l("Only residents of this compound can supervise its work."))
     if step.is_supervisor(actor):
         raise Conflict(_l("You have already signed up for this step."))
-    signup = SupervisionSignup(step=step, user_id=actor.id)
-    db.session.add(signup)
+    try:  # the unique key decides between two sign-ups sent at once
+        with db.session.begin_nested():
+            signup = SupervisionSignup(step_id=step.id, user_id=actor.id)
+            db.session.add(signup)
+    except IntegrityError:
+        raise Conflict(_l("You have already signed up for this step."))
+    db.session.expire(step, ["signups"])
     record(actor, "renovation.supervision_signup", step, summary=step.title,
            community_id=step.project.compound.community_id)
     return signup

@@ -11,7 +11,7 @@ from ..directory.models import Building, Household
 from ..errors_domain import Conflict, InvalidInput, NotAllowed
 from ..extensions import db
 from ..models import utcnow
-from .models import SCOPE_KINDS
+from .models import SCOPE_KINDS, lock
 from .models_household import (NeedsSurvey, ResponseStatus, SurveyOption, SurveyResponse,
                                SurveyStatus, survey_choice)
 
@@ -42,6 +42,7 @@ def open_survey(actor, compound, *, title, kinds):
 def close_survey(actor, survey):
     if not survey.can_manage(actor):
         raise NotAllowed(_l("You may not do this."))
+    lock(survey)
     if survey.status is SurveyStatus.closed:
         raise Conflict(_l("This survey is already closed."))
     survey.status = SurveyStatus.closed
@@ -59,15 +60,19 @@ def can_answer(user, survey, household):
 
 def response_of(survey, household):
     return db.session.scalar(db.select(SurveyResponse).where(
-        SurveyResponse.survey_id == survey.id, SurveyResponse.household_id == household.id))
+        SurveyResponse.survey_id == survey.id, SurveyResponse.household_id == household.id)
+        .execution_options(populate_existing=True))
 
 
 def answer(actor, survey, household, *, option_ids=(), problems="", absent=False,
            visited_on=None):
     """Record (or replace) the household's answer.  A manager's entry is a
-    door-to-door visit with its date; ``absent`` records that nobody was home."""
+    door-to-door visit with its date; ``absent`` records that nobody was home.
+    Under the survey's lock: one answer per household when several members
+    (or a visit) answer at once, and none after the survey closed."""
     if not can_answer(actor, survey, household):
         raise NotAllowed(_l("You may not do this."))
+    lock(survey)
     if survey.status is not SurveyStatus.open:
         raise Conflict(_l("This survey is closed."))
     by_staff = survey.can_manage(actor)
