@@ -82,15 +82,16 @@ def acting_user():
     return current_user if current_user.is_authenticated else None
 
 
-def load(model, ident, can_view="can_view", can=None, user=None):
+def load(model, ident, can_view="can_view", can=None, user=None, options=None):
     """Load ``model`` by primary key for ``user`` or answer 404/403.
 
     404 when it does not exist or the user may not know it exists
     (``obj.<can_view>(user)`` is false); 403 when the user may see it but the
-    ``can`` permission (a method name) is refused.
+    ``can`` permission (a method name) is refused.  ``options``: loader
+    options for ``session.get`` (e.g. what the permission check reads).
     """
     user = user if user is not None else acting_user()
-    obj = db.session.get(model, ident)
+    obj = db.session.get(model, ident, options=options)
     if obj is None:
         abort(404)
     if can_view and not getattr(obj, can_view)(user):

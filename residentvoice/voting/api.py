@@ -1,7 +1,7 @@
 """Ballot endpoints of the JSON API, exactly as DESIGN §6 describes them."""
 from datetime import datetime, timezone
 
-from flask import jsonify, request
+from flask import jsonify
 
 from .. import access
 from ..api import bp
@@ -114,11 +114,8 @@ def _ints(data, *names):
 
 
 def _fetch_ballot(ballot_id, can=None):
-    """``load`` (404/403) of a ballot read in one query (``Ballot.fetch``)."""
-    held = Ballot.fetch(ballot_id)   # held until load() finds it in the (weak) identity map
-    ballot = load(Ballot, ballot_id, can=can)
-    del held
-    return ballot
+    """``load`` (404/403) of a ballot read in one query (``Ballot.in_full``)."""
+    return load(Ballot, ballot_id, can=can, options=Ballot.in_full())
 
 
 def _load_ballot(ballot_id):
@@ -208,19 +205,14 @@ def ballot_close(ballot_id):
                 "household_id": {"type": "integer"}, "option_id": {"type": "integer"}}})
 def ballot_vote(ballot_id):
     # The ballot first (404 for whoever may not see it, whatever the body), read
-    # with the option the body names, if it names one a column can hold.
-    body = request.get_json(silent=True)
-    option_id = body.get("option_id") if isinstance(body, dict) else None
-    held = Ballot.fetch_for_vote(ballot_id, option_id if _is_id(option_id) else None)
-    ballot = load(Ballot, ballot_id)
-    services.close_if_due(ballot)
+    # with its options (the vote's is then found without a query).
+    ballot = _load_ballot(ballot_id)
     data = json_body(required=("household_id", "option_id"))
     _ints(data, "household_id", "option_id")
     try:
         cast = cast_phone_vote(user(), ballot, data["household_id"], data["option_id"])
     except DomainError as error:
         domain_error(error)
-    del held
     return jsonify(receipt=cast.receipt), 201
 
 

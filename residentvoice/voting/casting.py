@@ -10,9 +10,7 @@ from contextlib import nullcontext
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy.orm import aliased, joinedload
 
 from ..audit.services import record
 from ..auth.models import Relation
@@ -88,72 +86,41 @@ def may_vote_for(user, ballot, household):
     return relation is not None and user.is_adult()
 
 
-# ---- the statements of a vote, built once -----------------------------------
-# Every vote runs the same few statements.  Built anew on each call, a
-# statement costs more Python (construction and its cache key) than running
-# it; built once with bind parameters, SQLAlchemy reuses both.
-
-def _covered_votes_statement(by_owner, per_person):
-    unit, same = ElectorateUnit, aliased(ElectorateUnit)
-    ballot_id, household_id = db.bindparam("ballot_id"), db.bindparam("household_id")
-    match = unit.household_id == household_id
-    if by_owner:
-        owner_key = db.select(same.owner_key).where(
-            same.ballot_id == ballot_id, same.household_id == household_id).scalar_subquery()
-        match = db.or_(match, db.and_(unit.owner_key == owner_key,
-                                      unit.owner_key.startswith("o")))
-    voted = Vote.one_per_person == db.bindparam("person_id") if per_person else \
-        Vote.one_per_household == unit.household_id
-    return (db.select(unit.household_id, Vote)
-            .outerjoin(Vote, db.and_(Vote.ballot_id == unit.ballot_id, voted))
-            .where(unit.ballot_id == ballot_id, match).order_by(unit.household_id))
-
-
-_COVERED_VOTES = {(by_owner, per_person): _covered_votes_statement(by_owner, per_person)
-                  for by_owner, per_person in ((False, False), (True, False), (False, True))}
-_BALLOT = Ballot.__table__
-# FOR NO KEY UPDATE: the lock an UPDATE of the row takes, so rows that only
-# refer to the ballot (a proxy, a cast) can still be inserted meanwhile.
-_LOCK_CHAIN = (db.select(_BALLOT.c.chain_length, _BALLOT.c.chain_tip)
-               .where(_BALLOT.c.id == db.bindparam("ballot_id"),
-                      _BALLOT.c.status == BallotStatus.open.name)
-               .with_for_update(key_share=True))
-_MOVE_CHAIN = (db.update(_BALLOT).where(_BALLOT.c.id == db.bindparam("ballot_id"))
-               .values(chain_length=db.bindparam("length"), chain_tip=db.bindparam("tip")))
-_CAST = Cast.__table__
-_INSERT_CAST = db.insert(_CAST).returning(_CAST.c.id)
-_VOTE = Vote.__table__
-_MOVE_VOTES = (db.update(_VOTE).where(_VOTE.c.id.in_(db.bindparam("vote_ids", expanding=True)))
-               .values(option_id=db.bindparam("option_id"), cast_id=db.bindparam("cast_id")))
-_ADD_VOTES = db.insert(_VOTE)
-_SUPERSEDE = (db.update(_CAST).where(_CAST.c.id.in_(db.bindparam("cast_ids", expanding=True)))
-              .values(superseded_at=db.bindparam("now")))
-
 
 def covered_votes(ballot, household_id, person_id=None):
     """The units one vote for ``household_id`` covers — in owners' ballots all
-    units of the same registered owner in the electorate — and the votes
-    already recorded for them (per-person ballots: the voter's vote), in one
-    query.  Returns (sorted household ids, votes by id), or (None, []) when
-    the household is not in the electorate.  Read under the chain lock, it
-    sees every vote committed before."""
-    per_person = person_id is not None
-    params = {"ballot_id": ballot.id, "household_id": household_id}
-    if per_person:
-        params["person_id"] = person_id
+    units of the same registered owner in the electorate — with their weights,
+    and the votes already recorded for them (per-person ballots: the voter's
+    vote) with their links, in one query.  Returns (sorted (household id,
+    area in 0.01 m², owner key), votes by id), or (None, []) when the
+    household is not in the electorate.  Read under the chain lock, it sees
+    every vote committed before."""
+    unit, same = ElectorateUnit, aliased(ElectorateUnit)
+    match = unit.household_id == household_id
+    if ballot.is_owners and person_id is None:
+        owner_key = db.select(same.owner_key).where(
+            same.ballot_id == ballot.id, same.household_id == household_id).scalar_subquery()
+        match = db.or_(match, db.and_(unit.owner_key == owner_key,
+                                      unit.owner_key.startswith("o")))
+    voted = Vote.one_per_person == person_id if person_id is not None else \
+        Vote.one_per_household == unit.household_id
     rows = db.session.execute(
-        _COVERED_VOTES[ballot.is_owners and not per_person, per_person], params).all()
-    households = sorted({h for h, _vote in rows})
-    if household_id not in households:
+        db.select(unit.household_id, unit.area_centi, unit.owner_key, Vote)
+        .outerjoin(Vote, db.and_(Vote.ballot_id == unit.ballot_id, voted))
+        .where(unit.ballot_id == ballot.id, match)
+        .options(joinedload(Vote.cast))
+        .order_by(unit.household_id)).all()
+    units = sorted({(h, area, key) for h, area, key, _vote in rows})
+    if household_id not in {h for h, _area, _key in units}:
         return None, []
-    return households, sorted({v for _h, v in rows if v is not None}, key=lambda v: v.id)
+    return units, sorted({v for *_unit, v in rows if v is not None}, key=lambda v: v.id)
 
 
 def describe_vote(ballot, vote):
     """Who cast an existing vote — only for open (non-secret) ballots."""
-    cast = vote.cast
-    if ballot.secret:
+    if ballot.secret or vote.cast is None:
         return None
+    cast = vote.cast
     if cast.channel is Channel.phone:
         return _l("%(name)s, from the phone", name=cast.voter.name if cast.voter else "")
     if cast.channel is Channel.paper:
@@ -179,65 +146,57 @@ def _already_voted(ballot, votes, household_id):
 def _lock_chain(ballot):
     """Lock the ballot's row and read its chain: (length, tip).
 
-    PostgreSQL: ``SELECT … FOR NO KEY UPDATE`` waits for any other vote (or
-    the close) on this ballot to commit and re-checks that it is still open.
+    PostgreSQL: ``SELECT … FOR NO KEY UPDATE`` — the lock an UPDATE of the row
+    takes, so rows that only refer to the ballot (a proxy, a cast) can still be
+    inserted meanwhile — waits for any other vote (or the close) on this
+    ballot to commit and re-checks that it is still open.
     SQLite has no row locks: a request that writes began its transaction with
     ``BEGIN IMMEDIATE`` (``residentvoice._sqlite_begin``), so it has held the
     database's one write lock since before it read anything.  Every statement
     after this in the transaction sees the votes committed before it."""
-    link = db.session.execute(_LOCK_CHAIN, {"ballot_id": ballot.id}).first()
+    link = db.session.execute(
+        db.select(Ballot.chain_length, Ballot.chain_tip)
+        .where(Ballot.id == ballot.id, Ballot.status == BallotStatus.open)
+        .with_for_update(key_share=True)).first()
     if link is None:      # closed by another transaction while this one waited for the lock
         raise NotOpen(_l("This ballot is not open for voting."))
     return link
 
 
-def _append(ballot, link, option, households, channel, now, **fields):
-    """Add one cast to the chain after ``link`` (the locked chain's length and
-    tip) and move the ballot's chain to it.  The cast is written at once, by
-    one INSERT, and handed to the session as a persistent object (a flush
-    would do the same INSERT with much more bookkeeping)."""
+def _append(ballot, link, option, units, channel, now, *, person_id=None, replaces=None,
+            **fields):
+    """Add one link to the chain after ``link`` (the locked chain's length and
+    tip) — covering ``units`` (from ``covered_votes``), naming the link it
+    ``replaces`` if it is a changed vote — and move the ballot's chain to it."""
     length, tip = link
-    values = dict(ballot_id=ballot.id, seq=length + 1, option_id=option.id, channel=channel,
-                  households=",".join(str(h) for h in sorted(households)),
-                  receipt=chain.new_receipt(), salt=chain.new_salt(), prev_hash=tip,
-                  created_at=now, **fields)
-    cast = Cast(**values)
-    cast.hash = values["hash"] = chain.cast_hash(ballot, cast)
-    cast.id = db.session.execute(_INSERT_CAST, values).scalar_one()
-    make_transient_to_detached(cast)
+    cast = Cast(ballot_id=ballot.id, seq=length + 1, option_id=option.id, channel=channel,
+                households=",".join(str(h) for h, _area, _key in units),
+                supersedes=replaces.seq if replaces is not None else None,
+                receipt=chain.new_receipt(), salt=chain.new_salt(), prev_hash=tip,
+                created_at=now, **fields)
+    chain.seal_link(ballot, cast, units, person_id)
     db.session.add(cast)
-    db.session.execute(_MOVE_CHAIN, {"ballot_id": ballot.id, "length": cast.seq,
-                                     "tip": cast.hash})
-    db.session.expire(ballot, ["chain_length", "chain_tip"])
+    ballot.chain_length, ballot.chain_tip = cast.seq, cast.hash
     return cast
 
 
 def _move_votes(votes, option, cast):
-    """A changed vote: the units' votes now point at the new cast and option
-    (one UPDATE; the session's copies are told, as in ``_supersede``)."""
-    db.session.execute(_MOVE_VOTES, {"vote_ids": [v.id for v in votes], "option_id": option.id,
-                                     "cast_id": cast.id})
+    """A changed vote: the units' votes now point at the new link and option."""
     for vote in votes:
-        set_committed_value(vote, "option_id", option.id)
-        set_committed_value(vote, "cast_id", cast.id)
-        set_committed_value(vote, "cast", cast)
+        vote.option_id = option.id
+        vote.cast = cast
 
 
-def _supersede(cast_ids, now):
-    """Mark the casts a changed vote replaces, in one UPDATE, and the copies
-    this session holds (a Core UPDATE does not reach them)."""
-    db.session.execute(_SUPERSEDE, {"cast_ids": cast_ids, "now": now})
-    for cast_id in cast_ids:
-        held = db.session.identity_map.get(identity_key(Cast, cast_id))
-        if held is not None:
-            set_committed_value(held, "superseded_at", now)
+def _supersede(cast, now):
+    """Mark the link a changed vote replaces."""
+    cast.superseded_at = now
 
 
 def _store(ballot, household_id, option, channel, *, person_id=None, now=None, audit=None,
            **fields):
     """Record a vote for ``household_id`` (and the owner's other units), or change
     it where the ballot allows and the channel is the same (phone only).
-    ``audit(cast, changed)`` adds the audit entry, written in the same flush.
+    ``audit(cast, changed)`` adds the audit entry once the vote is written.
 
     The ballot's row lock is taken before the existing votes are read, so a
     refused vote writes nothing.  The unique constraints still stand behind
@@ -250,28 +209,37 @@ def _store(ballot, household_id, option, channel, *, person_id=None, now=None, a
     try:
         with db.session.begin_nested() if channel is not Channel.phone else nullcontext():
             link = _lock_chain(ballot)
-            households, votes = covered_votes(ballot, household_id, person_id)
-            if households is None:
+            units, votes = covered_votes(ballot, household_id, person_id)
+            if units is None:
                 raise NotEligible(_l("This household is not in the ballot's electorate."),
                                   "household")
+            households = [h for h, _area, _key in units]
+            # A change replaces the one link that covers all of the same units.
             changing = bool(votes) and ballot.allow_change and channel is Channel.phone and all(
                 v.channel is Channel.phone for v in votes) and (
-                person_id is not None or {v.household_id for v in votes} == set(households))
+                person_id is not None or {v.household_id for v in votes} == set(households)) \
+                and len({v.cast_id for v in votes}) == 1
             if votes and not changing:
                 raise _already_voted(ballot, votes, household_id)
+            replaced = votes[0].cast if changing else None
             if changing:
-                _supersede(sorted({v.cast_id for v in votes}), now)
-            cast = _append(ballot, link, option, households, channel, now, **fields)
+                _supersede(replaced, now)
+            cast = _append(ballot, link, option, units, channel, now, person_id=person_id,
+                           replaces=replaced, **fields)
             if changing:
                 _move_votes(votes, option, cast)
-            if audit is not None:
-                audit(cast, bool(votes))
-            if not changing:    # one statement for all of an owner's units
-                db.session.execute(_ADD_VOTES, [{
+            db.session.flush()
+            if not changing:
+                # One vote row per unit, in one statement however many units an
+                # owner holds (an ORM bulk INSERT: the rows are not needed as
+                # objects); the unique constraints answer here.
+                db.session.execute(db.insert(Vote), [{
                     "ballot_id": ballot.id, "household_id": h, "option_id": option.id,
                     "cast_id": cast.id, "channel": channel,
                     "one_per_household": None if person_id else h,
                     "one_per_person": person_id} for h in households])
+            if audit is not None:
+                audit(cast, bool(votes))
     except IntegrityError:
         if channel is Channel.phone:
             db.session.rollback()
@@ -298,11 +266,15 @@ def cast_phone_vote(actor, ballot, household_id, option_id, now=None):
             raise NotEligible(_l("You were not on the list of adult residents when voting "
                                  "opened."), "household")
         person_id = actor.id
-    cast, _changed = _store(
-        ballot, household.id, option, Channel.phone, person_id=person_id, now=now,
-        voter_id=actor.id, audit=lambda cast, changed: record(
-            actor, "ballot.vote_changed" if changed else "ballot.voted", ballot,
-            object_id=ballot.id, summary=f"#{cast.seq}", community_id=ballot.community_id))
+    # A secret ballot writes no audit entry per voter: entries in the order of
+    # the votes, naming the voter, would rejoin voters and choices through the
+    # chain's order once it closes (issue 14.8).  Its chain and its vote rows
+    # (who took part) record the vote.
+    audit = None if ballot.secret else (lambda cast, changed: record(
+        actor, "ballot.vote_changed" if changed else "ballot.voted", ballot,
+        object_id=ballot.id, summary=f"#{cast.seq}", community_id=ballot.community_id))
+    cast, _changed = _store(ballot, household.id, option, Channel.phone, person_id=person_id,
+                            now=now, voter_id=actor.id, audit=audit)
     return cast
 
 
@@ -363,7 +335,9 @@ def enter_paper_vote(actor, ballot, *, household_code, option_id, serial, witnes
         entered_by_id=actor.id, serial=serial, witness=witness,
         audit=lambda cast, _changed: record(
             actor, "ballot.paper_vote", ballot, object_id=ballot.id,
-            summary=f"#{cast.seq} {serial} {household.code}", community_id=ballot.community_id))
+            # Secret ballots: not the record number, which names the choice in the chain.
+            summary=f"{serial} {household.code}" if ballot.secret else
+            f"#{cast.seq} {serial} {household.code}", community_id=ballot.community_id))
     return cast, household
 
 

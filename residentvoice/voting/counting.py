@@ -15,7 +15,8 @@ from fractions import Fraction
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from .models import QUALIFIED_MATTERS, Basis, ElectoratePerson, ElectorateUnit, Vote
+from .models import (QUALIFIED_MATTERS, BallotStatus, Basis, Checkpoint, ElectoratePerson,
+                     ElectorateUnit, Vote)
 
 TWO_THIRDS = Fraction(2, 3)
 THREE_QUARTERS = Fraction(3, 4)
@@ -298,14 +299,59 @@ def counted_by_owner(ballot):
     return Totals(*electorate), Totals(*participation), by_option
 
 
-def tally(ballot):
-    """The result of ``ballot`` from its votes and frozen electorate."""
+def count(ballot):
+    """(electorate, participation, {option_id: totals}) counted now from the
+    votes and the frozen electorate."""
     counted = None if ballot.per_person else counted_by_owner(ballot)
     if counted is None:
-        electorate = electorate_totals(ballot)
-        participation, by_option = vote_totals(ballot)
-    else:
-        electorate, participation, by_option = counted
+        return (electorate_totals(ballot), *vote_totals(ballot))
+    return counted
+
+
+# ---- the count sealed into the chain when the ballot closes -------------------
+
+def totals_text(electorate, participation, by_option, option_ids):
+    """The count as the text the closing seal hashes (``chain.seal_hash``):
+    ``e=`` electorate, ``p=`` participation, then each option by id — units,
+    headcount, area in 0.01 m²."""
+    def figures(t):
+        return f"{t.units},{t.headcount},{t.area_centi}"
+    return ";".join([f"e={figures(electorate)}", f"p={figures(participation)}",
+                     *(f"{i}={figures(by_option.get(i, Totals()))}" for i in sorted(option_ids))])
+
+
+def parse_totals(text):
+    """``totals_text`` read back: (electorate, participation, {option_id: totals}),
+    or None if the text is not in that form."""
+    try:
+        values = {}
+        for part in (text or "").split(";"):
+            key, figures = part.split("=")
+            values[key] = Totals(*(int(f) for f in figures.split(",")))
+        electorate, participation = values.pop("e"), values.pop("p")
+        return electorate, participation, {int(k): v for k, v in values.items()}
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def sealed_totals(ballot):
+    """The count sealed when the ballot closed (None while it is open, for a
+    ballot of the first chain version, or if the sealed text is unreadable —
+    ``flask ballots verify`` says so)."""
+    if ballot.status not in (BallotStatus.closed, BallotStatus.published) \
+            or ballot.chain_version < 2:
+        return None
+    text = db.session.scalar(db.select(Checkpoint.totals).where(
+        Checkpoint.ballot_id == ballot.id, Checkpoint.kind == "close")
+        .order_by(Checkpoint.id.desc()).limit(1))
+    return parse_totals(text)
+
+
+def tally(ballot):
+    """The result of ``ballot``: once it has closed the count sealed then (in a
+    secret ballot no row links a unit to its choice any more), before that the
+    count of its votes and frozen electorate."""
+    electorate, participation, by_option = sealed_totals(ballot) or count(ballot)
     options = [OptionResult(o.id, o.label, o.kind.name, o.ref, by_option.get(o.id, Totals()),
                             o.judged) for o in ballot.options]
     return judge(ballot.basis, ballot.matter, electorate, participation, options)

@@ -105,13 +105,11 @@ def verify():
 @bp.route("/<int:ballot_id>/export/<what>.<fmt>")
 @access.role("secretary", "street_admin")
 def export(ballot_id, what, fmt):
-    """Results (once counts are visible) and, for open ballots, the voter list."""
+    """Results (once counts are visible) and who has voted (``voter_rows``: no
+    choice before closing, none ever in a secret ballot)."""
     ballot = _load(ballot_id, can="can_manage")
     if what not in ("results", "voters") or fmt not in ("csv", "xlsx"):
         abort(404)
-    if what == "voters" and ballot.secret:
-        flash(_("A secret ballot has no voter list."), "error")
-        return redirect(url_for("voting.show", ballot_id=ballot.id))
     if ballot.status in (BallotStatus.draft, BallotStatus.announced) or (
             what == "results" and not ballot.counts_visible):
         flash(_("Nothing to export yet."), "error")

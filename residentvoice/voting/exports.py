@@ -1,4 +1,4 @@
-"""CSV and XLSX exports of results and (open ballots only) the voter list."""
+"""CSV and XLSX exports of the results and of who has voted."""
 import csv
 import io
 
@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from ..directory.models import Household
 from ..extensions import db
 from .counting import percent, tally
-from .models import Cast, Vote
+from .models import BallotStatus, Cast, Vote
 from .presenters import option_label
 
 
 def results_rows(ballot):
     result = tally(ballot)
     rows = [[_("Ballot"), ballot.title], [_("Rule"), result.rule],
-            [_("Chain head"), ballot.chain_head or ballot.chain_tip], [],
+            [_("Fingerprint of the votes and the count"), ballot.chain_head or ""], [],
             ["", _("Units"), _("Headcount"), _("Area (m²)")],
             [_("Electorate"), result.electorate.units, result.electorate.headcount,
              str(result.electorate.area_m2)],
@@ -41,19 +41,31 @@ def results_rows(ballot):
 
 
 def voter_rows(ballot):
-    """Who voted, how and what — open (non-secret) ballots only; callers check."""
-    assert not ballot.secret
-    query = (db.select(Household.code, Cast.channel, Cast.seq, Cast.serial, Cast.created_at,
-                       Cast.option_id, Cast.voter_id)
-             .select_from(Vote).join(Cast, Cast.id == Vote.cast_id)
-             .join(Household, Household.id == Vote.household_id)
-             .where(Vote.ballot_id == ballot.id).order_by(Household.code))
+    """Who has voted — household, channel, time — to follow up paper and proxy
+    votes.  Never a choice or a count while the ballot is open, nor ever in a
+    secret ballot; once an open (non-secret) ballot has closed, each
+    household's choice and record too (issue 14.8)."""
+    from ..auth.models import User
+    choices = ballot.status in (BallotStatus.closed, BallotStatus.published) \
+        and not ballot.secret
+    query = (db.select(Household.code, User.name, Vote.channel, Cast.created_at, Cast.seq,
+                       Cast.serial, Vote.option_id)
+             .select_from(Vote).join(Household, Household.id == Vote.household_id)
+             .outerjoin(Cast, Cast.id == Vote.cast_id)
+             .outerjoin(User, User.id == Vote.one_per_person)
+             .where(Vote.ballot_id == ballot.id).order_by(Household.code, User.name))
     labels = {o.id: option_label(o) for o in ballot.options}
-    rows = [[_("Household"), _("Option"), _("Channel"), _("Record"), _("Serial"),
-             _("Time (UTC)")]]
-    for code, channel, seq, serial, created, option_id, _voter in db.session.execute(query):
-        rows.append([code, labels.get(option_id, ""), str(channel.value), seq, serial or "",
-                     created.strftime("%Y-%m-%d %H:%M")])
+    header = [_("Household")] + ([_("Resident")] if ballot.per_person else []) + [
+        _("Channel"), _("Time (UTC)")]
+    if choices:
+        header += [_("Option"), _("Record"), _("Serial")]
+    rows = [header]
+    for code, name, channel, created, seq, serial, option_id in db.session.execute(query):
+        row = [code] + ([name or ""] if ballot.per_person else []) + [
+            str(channel.value), created.strftime("%Y-%m-%d %H:%M") if created else ""]
+        if choices:
+            row += [labels.get(option_id, ""), seq or "", serial or ""]
+        rows.append(row)
     return rows
 
 

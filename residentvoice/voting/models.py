@@ -1,7 +1,6 @@
 """Ballots (表决): question, options, frozen electorate, votes and their hash
 chain (DESIGN §3, §4)."""
 import enum
-import functools
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -88,8 +87,13 @@ class Ballot(TimestampMixin, db.Model):
     # The chain grows under a row lock on the ballot: length and latest hash.
     chain_length = db.Column(db.Integer, nullable=False, default=0)
     chain_tip = db.Column(db.String(64), nullable=False, default="0" * 64)
-    # The head published with the result (set when the ballot closes).
+    # The head published with the result (set when the ballot closes): it seals
+    # the last link and the count (``chain.close``).
     chain_head = db.Column(db.String(64))
+    # How the links are hashed: 1 — ballots opened before the chain committed to
+    # the units, weights and supersession (``chain.verify`` checks them as they
+    # were); 2 — everything that determines the count (chain.py).
+    chain_version = db.Column(db.Integer, nullable=False, default=2, server_default="1")
     compound = db.relationship("Compound")
     options = db.relationship("BallotOption", back_populates="ballot",
                               order_by="BallotOption.position", cascade="all, delete-orphan")
@@ -132,43 +136,19 @@ class Ballot(TimestampMixin, db.Model):
             return True
         return self.status is not BallotStatus.draft and self.compound.is_member(user)
 
+    @staticmethod
+    def in_full():
+        """Loader options: what a ballot's permission checks, a vote and most
+        pages read — compound, community, options — with the ballot, in one query."""
+        from ..directory.models import Compound
+        return [joinedload(Ballot.compound).joinedload(Compound.community),
+                joinedload(Ballot.options)]
+
     @classmethod
     def fetch(cls, ballot_id):
-        """The ballot with what its permission checks, a vote and most pages
-        read — compound, community, options — in one query; None if unknown."""
-        return db.session.scalars(_ballot_in_full(), {"ballot_id": ballot_id}).unique() \
-            .one_or_none()
-
-    @classmethod
-    def fetch_for_vote(cls, ballot_id, option_id):
-        """The ballot with its compound and community and the one option a vote
-        names (if it is this ballot's), in one query: a vote reads no other
-        option.  The option is then found by ``session.get`` without SQL while
-        the caller holds the returned (ballot, option) pair (the session holds
-        its objects weakly)."""
-        row = db.session.execute(_ballot_with_option(), {
-            "ballot_id": ballot_id, "option_id": option_id}).first()
-        return tuple(row) if row else (None, None)
-
-
-@functools.cache
-def _ballot_in_full():
-    """Built once: a statement built per call costs more than running it."""
-    from ..directory.models import Compound
-    return db.select(Ballot).where(Ballot.id == db.bindparam("ballot_id")).options(
-        joinedload(Ballot.compound).joinedload(Compound.community),
-        joinedload(Ballot.options))
-
-
-@functools.cache
-def _ballot_with_option():
-    """Built once: a ballot, its compound and community, and one of its options."""
-    from ..directory.models import Compound
-    return (db.select(Ballot, BallotOption)
-            .outerjoin(BallotOption, db.and_(BallotOption.ballot_id == Ballot.id,
-                                             BallotOption.id == db.bindparam("option_id")))
-            .where(Ballot.id == db.bindparam("ballot_id"))
-            .options(joinedload(Ballot.compound).joinedload(Compound.community)))
+        """The ballot read ``in_full``; None if unknown."""
+        return db.session.scalars(db.select(cls).where(cls.id == ballot_id)
+                                  .options(*cls.in_full())).unique().one_or_none()
 
 
 class BallotOption(db.Model):
@@ -229,7 +209,15 @@ class ElectoratePerson(db.Model):
 
 class Cast(TimestampMixin, db.Model):
     """One act of voting — a link of the ballot's hash chain.  A phone vote, a paper
-    ballot or a proxy vote; it covers one or more units (an owner's units)."""
+    ballot or a proxy vote; it covers one or more units (an owner's units).
+
+    The link's hash covers the previous link, its option, the link it replaces
+    (``supersedes``, a changed vote) and the units it covers with their weights
+    — in the clear for open ballots, for secret ballots as ``commitment``, a
+    salted hash of them (chain.py).  In a secret ballot the columns that tie a
+    link to its voter (``households``, ``commit_salt``, ``voter_id``,
+    ``entered_by_id``, ``proxy_id``, ``serial``, ``witness``, ``channel``, the
+    time) are erased when it closes (``chain.forget_voters``)."""
     __tablename__ = "ballot_cast"
     __table_args__ = (db.UniqueConstraint("ballot_id", "seq"),
                       db.UniqueConstraint("ballot_id", "serial"))
@@ -237,11 +225,16 @@ class Cast(TimestampMixin, db.Model):
     ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False, index=True)
     seq = db.Column(db.Integer, nullable=False)
     option_id = db.Column(db.ForeignKey("ballot_option.id"), nullable=False)
-    channel = db.Column(_enum(Channel, 16), nullable=False)
-    # Household ids covered, sorted and comma-joined (part of the hashed identity);
-    # unbounded: an institution may own hundreds of units of a compound (SQLite
-    # keeps its VARCHAR(2000), whose length it never enforces).
-    households = db.Column(db.Text().with_variant(db.String(2000), "sqlite"), nullable=False)
+    channel = db.Column(_enum(Channel, 16))
+    # Household ids covered, sorted and comma-joined; unbounded: an institution
+    # may own hundreds of units of a compound (SQLite keeps its VARCHAR(2000),
+    # whose length it never enforces).
+    households = db.Column(db.Text().with_variant(db.String(2000), "sqlite"))
+    # Secret ballots: sha256 of ``commit_salt`` and the units with their weights.
+    commitment = db.Column(db.String(64))
+    commit_salt = db.Column(db.String(32))
+    # The seq of the link this one replaces (a changed vote).
+    supersedes = db.Column(db.Integer)
     receipt = db.Column(db.String(16), nullable=False, unique=True)
     salt = db.Column(db.String(32), nullable=False)
     prev_hash = db.Column(db.String(64), nullable=False)
@@ -256,13 +249,22 @@ class Cast(TimestampMixin, db.Model):
     voter = db.relationship("User", foreign_keys=[voter_id])
     entered_by = db.relationship("User", foreign_keys=[entered_by_id])
 
+    @property
+    def household_ids(self):
+        return [int(h) for h in self.households.split(",")] if self.households else []
+
 
 class Vote(db.Model):
-    """The current vote of one unit (or, per-person ballots, one resident).
+    """One unit (or, per-person ballots, one resident) that took part, and while
+    the ballot is open its current vote: ``option_id`` and ``cast_id``.
 
     ``one_per_household`` holds the household id except in per-person ballots and
     ``one_per_person`` the voter's id only in them: the two unique constraints make
-    the database refuse a second vote whatever the channel."""
+    the database refuse a second vote whatever the channel.  When a secret
+    ballot closes, its rows keep only who took part (household, person,
+    channel): ``option_id`` and ``cast_id`` are erased and the rows written
+    again in household order, so no row joins a voter to a choice
+    (``chain.forget_voters``); the count is then the sealed one."""
     __tablename__ = "ballot_vote"
     __table_args__ = (db.UniqueConstraint("ballot_id", "one_per_household"),
                       db.UniqueConstraint("ballot_id", "one_per_person"),
@@ -270,12 +272,29 @@ class Vote(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False)
     household_id = db.Column(db.ForeignKey("household.id"), nullable=False, index=True)
-    option_id = db.Column(db.ForeignKey("ballot_option.id"), nullable=False)
-    cast_id = db.Column(db.ForeignKey("ballot_cast.id"), nullable=False, index=True)
+    option_id = db.Column(db.ForeignKey("ballot_option.id"))
+    cast_id = db.Column(db.ForeignKey("ballot_cast.id"), index=True)
     channel = db.Column(_enum(Channel, 16), nullable=False)
     one_per_household = db.Column(db.Integer)
     one_per_person = db.Column(db.Integer)
     cast = db.relationship(Cast)
+
+
+class Checkpoint(db.Model):
+    """The chain's head recorded at a moment: at opening (the genesis, which
+    commits to the frozen electorate), at each day's end while the ballot is
+    open (``flask ballots checkpoint`` / ``close-due``) and at closing (the
+    seal of the last link and the count, ``totals``).  ``flask ballots
+    verify`` checks that the chain still extends every one of them, so links
+    removed from its end are found."""
+    __tablename__ = "ballot_checkpoint"
+    id = db.Column(db.Integer, primary_key=True)
+    ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False, index=True)
+    kind = db.Column(db.String(8), nullable=False)     # open | day | close
+    taken_at = db.Column(db.DateTime, nullable=False)
+    length = db.Column(db.Integer, nullable=False)
+    head = db.Column(db.String(64), nullable=False)
+    totals = db.Column(db.Text)                        # close: the sealed count
 
 
 class Proxy(TimestampMixin, db.Model):

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..models import utcnow
 from ..notifications.services import notify
+from . import chain
 from .counting import tally
 from .models import (Ballot, BallotOption, BallotStatus, Basis, CountPer, ElectoratePerson,
                      ElectorateUnit, Matter, OptionKind)
@@ -294,6 +295,7 @@ def open_ballot(actor, ballot, now=None):
     old, new = _transition(ballot, "open")
     ballot.opened_at = now
     count = freeze_electorate(ballot)
+    chain.start(ballot, now)    # the chain starts from a hash of the frozen electorate
     _notify_electorate(ballot, N_("Voting is open: %(title)s"), {"title": ballot.title})
     record(actor, "ballot.opened", ballot, summary=f"{ballot.title} ({count})",
            changes={"status": (old, new)}, community_id=ballot.community_id)
@@ -301,13 +303,15 @@ def open_ballot(actor, ballot, now=None):
 
 
 def close_ballot(actor, ballot, now=None):
-    """Close voting (manually or at ``closes_at``); the chain head is fixed and the
-    "ballot.closed" event carries the result to other features."""
+    """Close voting (manually or at ``closes_at``); the count is sealed into the
+    published chain head, a secret ballot forgets who voted what
+    (``chain.close``), and the "ballot.closed" event carries the result to
+    other features."""
     old, new = _transition(ballot, "close")
     ballot.closed_at = now or utcnow()
     db.session.flush()          # the status update holds the ballot's row lock ...
     db.session.refresh(ballot, ["chain_tip", "chain_length"])   # ... so this tip is final
-    ballot.chain_head = ballot.chain_tip
+    chain.close(ballot, ballot.closed_at)
     db.session.flush()
     result = tally(ballot)
     record(actor, "ballot.closed", ballot,

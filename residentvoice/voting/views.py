@@ -15,7 +15,7 @@ from . import bp, providers, services  # noqa: F401  (providers registers links)
 from .casting import cast_phone_vote
 from .counting import tally
 from .forms import BallotForm, ConfirmVoteForm, utc_to_local
-from .models import Ballot, BallotOption, BallotStatus, ElectorateUnit, Vote
+from .models import Ballot, BallotOption, BallotStatus, Checkpoint, ElectorateUnit, Vote
 from .presenters import chart, my_households, option_label, result_rows
 
 nav_item(30, "voting.index", _l("Ballots"))
@@ -40,9 +40,7 @@ def open_ballots_section(user):
 
 
 def _load(ballot_id, can=None):
-    held = Ballot.fetch(ballot_id)   # one query; access.load finds it in the session
-    ballot = access.load(Ballot, ballot_id, can=can)
-    del held
+    ballot = access.load(Ballot, ballot_id, can=can, options=Ballot.in_full())
     if services.close_if_due(ballot):
         db.session.flush()
     return ballot
@@ -135,7 +133,16 @@ def show(ballot_id):
         linked=_linked(ballot, current_user), option_label=option_label,
         actions=services.allowed_actions(ballot) if ballot.can_manage(current_user) else [],
         manager=ballot.can_manage(current_user), secretary=ballot.is_secretary(current_user),
-        turnout=_turnout(ballot))
+        turnout=_turnout(ballot), checkpoint=_last_checkpoint(ballot))
+
+
+def _last_checkpoint(ballot):
+    """While voting is open: the chain's head last recorded (at opening or at a
+    day's end), published on the ballot page."""
+    if ballot.status is not BallotStatus.open:
+        return None
+    return db.session.scalars(db.select(Checkpoint).where(Checkpoint.ballot_id == ballot.id)
+                              .order_by(Checkpoint.id.desc()).limit(1)).first()
 
 
 def _household_and_option(ballot, source):

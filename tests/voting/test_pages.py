@@ -210,8 +210,9 @@ def test_secret_ballot_pages_and_exports_never_link_voter_and_option(client, aut
     for response in pages:
         body = text(response)
         assert "王秀兰" not in body and world.household_a.code not in body
-    voters = client.get(f"/ballots/{ballot.id}/export/voters.csv")
-    assert voters.status_code == 302
+    voters = text(client.get(f"/ballots/{ballot.id}/export/voters.csv"))
+    assert world.household_a.code in voters              # who took part, never what
+    assert not {"同意", "反对", "Agree", "Against"} & set(voters.replace(",", "\n").split())
     receipt = db.session.scalar(db.select(Cast.receipt).where(Cast.seq == 1,
                                                               Cast.ballot_id == ballot.id))
     check = text(client.get(f"/ballots/verify?receipt={receipt}"))

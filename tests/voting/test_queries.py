@@ -12,10 +12,14 @@ from residentvoice.voting.models import Vote
 
 from .helpers import make_ballot
 
-# token → user and roles; the ballot with compound, community and the option
-# voted for; the chain lock; the covered units with their votes; the cast; the
-# chain's new tip; the audit entry; the votes (one INSERT each, no flush).
-VOTE_STATEMENTS = 8
+# token → user and roles; the ballot with compound, community and options;
+# whether the voter acts for the unit's registered owner (the owner register,
+# issue 14.5); the chain lock; the covered units with their votes and links;
+# the link; the chain's new tip; the votes (one INSERT for all of an owner's
+# units); the audit entry.  Written through the ORM (issue 15: no Core
+# shortcuts in the vote path) it is the same number as before, plus the
+# owner register's check.
+VOTE_STATEMENTS = 9
 
 
 def counted(statement):

@@ -103,7 +103,10 @@ def test_a_vote_arriving_after_another_session_closed_the_ballot_is_refused(db, 
 
 
 def test_closing_publishes_the_latest_committed_chain_tip(db, world):
-    """A vote committed between loading the ballot and closing it is in the head."""
+    """A vote committed between loading the ballot and closing it is in the head:
+    the seal is made over the tip read under the close's lock."""
+    from residentvoice.voting.chain import seal_hash
+    from residentvoice.voting.models import Checkpoint
     ballot = make_ballot(world.secretary, world.compound_a)
     cast_phone_vote(world.resident, ballot, world.household_a.id, option(ballot, "同意").id)
     assert ballot.chain_tip                       # loaded into this session
@@ -111,7 +114,9 @@ def test_closing_publishes_the_latest_committed_chain_tip(db, world):
     db.session.execute(table.update().where(table.c.id == ballot.id)
                        .values(chain_tip="f" * 64))
     services.close_ballot(world.secretary, ballot)
-    assert ballot.chain_head == "f" * 64
+    seal = db.session.scalar(db.select(Checkpoint).where(Checkpoint.ballot_id == ballot.id,
+                                                         Checkpoint.kind == "close"))
+    assert ballot.chain_head == seal.head == seal_hash(ballot.id, 1, "f" * 64, seal.totals)
 
 
 def test_a_new_owner_after_opening_cannot_vote_for_the_frozen_owners_units(db, world, factory):
