@@ -60,3 +60,20 @@ def test_the_ticket_dashboard_exports_neutralise_formulas(factory, auth, client,
     assert "'" + hostile in cells and "'+86 小区" in cells
     assert not any(c.startswith(("=", "+")) for c in cells)
     _no_formula(_xlsx_cells(client.get("/tickets/dashboard.xlsx")), hostile)
+
+
+def test_the_ballot_exports_neutralise_formulas(factory, auth, client, db):
+    from tests.voting.helpers import make_ballot
+    w = factory.world()
+    hostile = "=HYPERLINK(\"http://evil.example\",\"结果\")"
+    ballot = make_ballot(w.secretary, w.compound_a, title=hostile, state="closed")
+    auth.login(w.secretary)
+    for what in ("results", "voters"):
+        base = f"/ballots/{ballot.id}/export/{what}"
+        cells = _csv_cells(client.get(base + ".csv"))
+        assert not any(c.startswith("=") for c in cells)
+        xlsx = _xlsx_cells(client.get(base + ".xlsx"))
+        assert all(cell.data_type != "f" for cell in xlsx)
+    cells = _csv_cells(client.get(f"/ballots/{ballot.id}/export/results.csv"))
+    assert "'" + hostile in cells
+    _no_formula(_xlsx_cells(client.get(f"/ballots/{ballot.id}/export/results.xlsx")), hostile)

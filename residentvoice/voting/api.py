@@ -5,7 +5,8 @@ from flask import jsonify
 
 from .. import access
 from ..api import bp
-from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
+from ..api.helpers import (PAGE_PARAMS, datetime_value, domain_error, fail, json_body, load,
+                           paginate, user)
 from ..api.serializers import iso
 from ..api.spec import add_schemas, documented, page_of, ref
 from ..directory.models import Compound
@@ -79,16 +80,7 @@ def serialize(ballot):
 
 
 def _when(data, name):
-    value = data.get(name)
-    if not isinstance(value, str):
-        fail(422, "invalid", f"{name} must be a date-time string.")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        fail(422, "invalid", f"{name} is not an ISO 8601 date-time.")
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
-    return parsed
+    return datetime_value(data.get(name), name)
 
 
 def _flag(data, name):

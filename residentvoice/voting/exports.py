@@ -1,11 +1,9 @@
 """CSV and XLSX exports of the results and of who has voted."""
-import csv
-import io
-
-from flask import Response
 from flask_babel import gettext as _
 
 from ..directory.models import Household
+from ..exports import csv_response as write_csv
+from ..exports import xlsx_response as write_xlsx
 from ..extensions import db
 from .counting import percent, tally
 from .models import BallotStatus, Cast, Vote
@@ -70,19 +68,7 @@ def voter_rows(ballot):
 
 
 def respond(rows, name, fmt):
+    """Written by the shared writers, which neutralise formulas in every cell."""
     if fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")  # Excel reads UTF-8 CSV with a BOM
-        csv.writer(out).writerows(rows)
-        return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="{name}.csv"'})
-    from openpyxl import Workbook
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return Response(out.getvalue(), headers={
-        "Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return write_csv(rows, f"{name}.csv")
+    return write_xlsx([(None, rows)], f"{name}.xlsx")
