@@ -22,7 +22,8 @@ What counts:
   layers composited over it), WCAG's formula; "large" text (≥ 24 px, or bold and
   ≥ 18.66 px) needs ``large_contrast``;
 - status words: a badge, flash message or error with no text would be colour
-  alone.
+  alone;
+- tables: on a phone (≤ 600 px) a table must have become a list.
 """
 
 MEASURE_JS = r"""
@@ -165,6 +166,14 @@ MEASURE_JS = r"""
     if (shown(el) && !el.textContent.trim()) problems.push(`a status with no words: ${describe(el)}`);
   }
 
+  // Tables become lists on a phone
+  if (L.tables && document.documentElement.clientWidth <= 600) {
+    for (const table of document.querySelectorAll('main table')) {
+      if (shown(table) && getComputedStyle(table).display === 'table')
+        problems.push(`a table left as a table on a phone: ${describe(table)}`);
+    }
+  }
+
   // Sideways scrolling
   const width = document.documentElement.clientWidth;
   const scroll = document.scrollingElement.scrollWidth;
@@ -182,9 +191,9 @@ MEASURE_JS = r"""
 OPEN_MENU_JS = "() => { const m = document.querySelector('details.menu'); if (m) m.open = true; }"
 
 ELDER = {"font": 18, "ratio": 1.3, "spacing": 1.3, "tap": 60, "contrast": 4.5,
-         "large_contrast": 3.0}
+         "large_contrast": 3.0, "tables": True}
 STANDARD = {"font": 0, "ratio": 0, "spacing": 0, "tap": 44, "contrast": 0,
-            "large_contrast": 0}
+            "large_contrast": 0, "tables": False}
 
 
 def measure(page, limits):
