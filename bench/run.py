@@ -1,463 +1,551 @@
-"""Load benchmark (`make bench`): gunicorn with 2 sync workers on loopback over
-`flask demo --scale N` data, wrk as the load generator, and beside it a bare
-Flask endpoint served the same way in the same run.  Prints requests/s, p50,
-p99, the ratio to the bare endpoint and the workers' CPU milliseconds per
-request, writes bench/results/<stamp>.json, and times each list scenario at
-two data scales.
+"""`make bench`: what real use costs, on SQLite and PostgreSQL, gunicorn with
+2 sync workers (the project's gunicorn.conf.py) over `flask demo --scale N`.
 
-    python bench/run.py [--db sqlite|postgresql|both] [--duration 10]
-                        [--scale 10] [--small 1] [--large 100]
-                        [--only vote,ticket] [--skip-growth | --growth-only]
+Steps (``--steps``, default cost,mixed,growth,tally; ``district`` is
+`make bench-district`):
+
+cost    each main page rendered for many people and ids: the workers' CPU
+        ms per request (/proc/<pid>/stat utime+stime of the worker processes
+        before and after a fixed number of requests), p50/p99, beside the
+        floor — bench/floor, a minimal Flask + Jinja + SQLAlchemy page served
+        the same way — as a ratio.  ``--rounds`` rounds, pages and floor
+        interleaved in each; medians and ranges.  Target: ≤ 3× the floor.
+mixed   ≥ 200 distinct people signed in through /login, each with their own
+        session; ~90 % page reads over home, spaces, proposals, ballots, a
+        ballot, its result, my tickets, a ticket, the queue, the dashboard
+        over many ids; ~10 % POSTs through the real forms (votes by
+        households, tickets, comments, supports) with the CSRF token read
+        from the form.  Closed loop at rising concurrency finds the peak
+        throughput; then an open loop (Poisson arrivals) at 70 % of the peak
+        gives p50/p99 as people see them.  Target: p99 ≤ 150 ms, no 5xx.
+growth  the list pages and the dashboard at --small and --large scale,
+        served side by side, requests alternating: statements per page
+        (SQLAlchemy events, in the app) must not grow; time ≤ 1.3×.
+tally   bench/tally.py: the count of a 100,000-unit ballot against one raw
+        SQL aggregate (≤ 1.5×).
+district (PostgreSQL) a whole district — `flask demo --scale 162 --tickets
+        1000000`: ≥ 300 compounds, ≥ 100,000 households, ≥ 1,000,000
+        tickets; the street office's dashboard, the ticket queue and a
+        compound's ballots page, p99 ≤ 300 ms.
+
+Demo data is built once per scale into a template (PostgreSQL template
+database, SQLite file under bench/work/) and copied for each run; it is
+rebuilt when the package or the migrations change (``--reuse-data`` keeps
+an older one).  Prints the tables and writes bench/results/bench-<stamp>.json.
+
+    python bench/run.py [--db sqlite,postgresql] [--steps cost,mixed,...]
+        [--scale 10] [--users 200] [--rounds 3] [--requests 150]
+        [--pages home,ballot,...] [--clients 1,2,4,8,16] [--duration 15]
+        [--open-duration 30] [--small 1] [--large 100] [--district-scale 162]
+        [--district-tickets 1000000] [--reuse-data] [--baseline-tree PATH]
+
+``--baseline-tree PATH`` (another checkout, e.g. `git worktree add
+/tmp/before <commit>`): the cost step serves both trees' apps, each on a
+database its own code built, and interleaves them page by page — before /
+after in one run.
 """
 import argparse
-import http.cookiejar
 import json
-import os
-import re
-import shutil
-import signal
-import socket
-import subprocess
+import statistics
 import sys
+import threading
 import time
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.scenarios import SCENARIOS  # noqa: E402
 
-# The running interpreter (the venv that runs this script), not a path inside ROOT.
-FLASK = [sys.executable, "-m", "flask"]
-GUNICORN = [sys.executable, "-m", "gunicorn"]
-WORK = ROOT / "bench" / "work"
-RESULTS = ROOT / "bench" / "results"
-PG_ADMIN = os.environ.get("RV_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
-PASSWORD = "demo1234"
-USER_AGENT = "Mozilla/5.0 (ResidentVoice bench)"
+from bench import common  # noqa: E402
+from bench.common import Database, Server, base_env, log, percentile  # noqa: E402
+from bench.traffic import (Mix, Population, World, closed_loop, open_loop,  # noqa: E402
+                           page_requests)
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+PAGES = ["home", "spaces", "space", "proposal", "ballots", "ballot", "result",
+         "my tickets", "ticket", "queue", "dashboard"]
+COST_TARGET = 3.0
+P99_TARGET = 150.0
+GROWTH_TARGET = 1.3
+DISTRICT_TARGET = 300.0
 
 
-def flask(env, *args):
-    subprocess.run([*FLASK, "--app", "wsgi", *args], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL)
+# ---------------------------------------------------------------- helpers
 
+class Site:
+    """One app (a tree's code on its own database copy) served by gunicorn,
+    with everyone signed in."""
 
-def database(kind, scale):
-    """A fresh database with the demo data at ``scale``; returns its URL."""
-    if kind == "sqlite":
-        WORK.mkdir(parents=True, exist_ok=True)
-        path = WORK / f"bench-{scale}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-    name = f"rv_bench_{scale}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-
-
-def pg_reachable():
-    try:
-        import psycopg
-        with psycopg.connect(PG_ADMIN, connect_timeout=3):
-            return True
-    except Exception:  # noqa: BLE001
-        return False
-
-
-class Server:
-    """gunicorn with the production config file (gunicorn.conf.py), 2 sync workers."""
-
-    def __init__(self, target, env):
-        self.port = free_port()
-        WORK.mkdir(parents=True, exist_ok=True)
-        self.log = open(WORK / f"gunicorn-{self.port}.log", "w")
-        env = dict(env, GUNICORN_BIND=f"127.0.0.1:{self.port}", GUNICORN_WORKERS="2",
-                   GUNICORN_ACCESSLOG="/dev/null", GUNICORN_LOGLEVEL="warning",
-                   GUNICORN_MAX_REQUESTS="0")
-        self.proc = subprocess.Popen(
-            [*GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), target],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"{target} did not start (see {self.log.name})")
-
-    def workers(self):
-        return [stat for stat in Path("/proc").glob("[0-9]*/stat")
-                if self._parent_of(stat) == self.proc.pid]
-
-    @staticmethod
-    def _parent_of(stat):
-        try:
-            return int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            return None
-
-    def settle(self, timeout=60):
-        """Wait until both workers have booted and gone idle: the master
-        accepts connections before its workers have imported the app, and a
-        run measured while other servers' workers still boot is measured on
-        a busy machine (the bare endpoint is measured first)."""
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            before = self.cpu_seconds()
-            time.sleep(0.5)
-            if len(self.workers()) == 2 and self.cpu_seconds() - before < 0.02:
-                return
-        raise RuntimeError(f"{self.base}: workers still busy after {timeout}s")
-
-    @property
-    def base(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def cpu_seconds(self):
-        """CPU time (user + system) used so far by this gunicorn's workers."""
-        total = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.proc.pid:
-                total += int(fields[11]) + int(fields[12])
-        return total / os.sysconf("SC_CLK_TCK")
+    def __init__(self, kind, tree, args, label, scale=None, demo_args=(), residents=None,
+                 staff=True):
+        self.kind = kind
+        self.tree = Path(tree)
+        self.label = label
+        self.db = Database(kind, scale or args.scale, demo_args, reuse=args.reuse_data,
+                           root=self.tree)
+        self.url = self.db.fresh_copy(label)
+        self.env = base_env(self.url)
+        self.server = Server("wsgi:app", self.env, f"{label}-{kind}", root=self.tree)
+        self.server.settle()
+        self.world = World(self.url, residents=residents or args.users)
+        self.pop = Population(self.world, self.server.port, staff=staff)
+        seconds = self.pop.login_all()
+        log(f"  {label} ({kind}): {len(self.pop.all)} people signed in in {seconds:.0f}s")
+        self.mix = Mix(self.world, self.pop)
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
+        self.server.stop()
+        errors = self.server.errors_logged()
+        if errors:
+            log(f"  !! {self.label}: {len(errors)} errors in {self.server.log_path}")
+        self.db.drop_copy()
+        return errors
 
 
-class Setup:
-    """Looks up ids in the benchmark database and logs users in."""
+def run_requests(server, requests, concurrency=2):
+    """Each (browser, path) once, ``concurrency`` at a time; the workers' CPU
+    ms per request and the latencies."""
+    items = list(requests)
+    lock = threading.Lock()
+    latencies, statuses = [], {}
 
-    def __init__(self, server, env):
-        self.server = server
-        self.env = env
-        self._engine = None
-        self._sessions = {}
-        self._tokens = {}
-
-    @property
-    def engine(self):
-        if self._engine is None:
-            from sqlalchemy import create_engine
-            url = self.env["DATABASE_URL"]
-            if url.startswith("postgresql://"):
-                url = "postgresql+psycopg://" + url[len("postgresql://"):]
-            self._engine = create_engine(url)
-        return self._engine
-
-    def scalar(self, sql, **params):
-        from sqlalchemy import text
-        with self.engine.connect() as conn:
-            return conn.execute(text(sql), params).scalar()
-
-    def rows(self, sql, **params):
-        from sqlalchemy import text
-        with self.engine.connect() as conn:
-            return conn.execute(text(sql), params).all()
-
-    def session_cookie(self, phone):
-        if phone not in self._sessions:
-            jar = http.cookiejar.CookieJar()
-            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-            opener.addheaders = [("User-Agent", USER_AGENT)]
-            page = opener.open(self.server.base + "/login").read().decode()
-            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-            data = urllib.parse.urlencode({"csrf_token": token, "phone": phone,
-                                           "password": PASSWORD}).encode()
-            opener.open(self.server.base + "/login", data=data)
-            # The login leaves a welcome message in the session; wrk replays one
-            # cookie, so take it after a page has shown (and removed) the message.
-            opener.open(self.server.base + "/").read()
-            self._sessions[phone] = "; ".join(f"{c.name}={c.value}" for c in jar)
-        return self._sessions[phone]
-
-    def tokens_for(self, user_ids):
-        """Bearer tokens written straight into the benchmark database, for many
-        users at once (the token endpoint is rate-limited, as it should be)."""
-        import hashlib
-        import secrets
-        from datetime import datetime, timedelta
-        from sqlalchemy import text
-        expires = datetime.utcnow().replace(microsecond=0) + timedelta(hours=2)
-        tokens = {}
-        with self.engine.begin() as conn:
-            for uid in user_ids:
-                raw = secrets.token_urlsafe(24)
-                conn.execute(text("INSERT INTO api_token (user_id, token_hash, expires_at, "
-                                  "created_at) VALUES (:u, :h, :e, :c)"),
-                             {"u": uid, "h": hashlib.sha256(raw.encode()).hexdigest(),
-                              "e": expires, "c": expires - timedelta(hours=2)})
-                tokens[uid] = raw
-        return tokens
-
-    def api(self, method, path, phone, data=None):
-        request = urllib.request.Request(
-            self.server.base + path, method=method,
-            data=json.dumps(data).encode() if data is not None else None,
-            headers={"Content-Type": "application/json",
-                     "Authorization": f"Bearer {self.bearer(phone)}"})
-        return json.load(urllib.request.urlopen(request))
-
-    def flask(self, *args):
-        return subprocess.run([*FLASK, "--app", "wsgi", *args], cwd=ROOT,
-                              env=self.env, check=True, capture_output=True, text=True).stdout
-
-    def bearer(self, phone):
-        if phone not in self._tokens:
-            request = urllib.request.Request(
-                self.server.base + "/api/v1/auth/token", method="POST",
-                data=json.dumps({"phone": phone, "password": PASSWORD}).encode(),
-                headers={"Content-Type": "application/json"})
-            self._tokens[phone] = json.load(urllib.request.urlopen(request))["token"]
-        return self._tokens[phone]
-
-
-LUA = """
-local items = {%(items)s}
-local i = 0
-request = function()
-  i = i + 1
-  if #items == 0 then
-    return wrk.format("%(method)s", "%(path)s", nil, %(body)s)
-  end
-  local item = items[(i %% #items) + 1]
-  return wrk.format("%(method)s", item.path or "%(path)s", item.headers, item.body or %(body)s)
-end
-"""
-
-
-def lua_string(value):
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def lua_item(item):
-    parts = []
-    if item.get("path"):
-        parts.append("path = " + lua_string(item["path"]))
-    if item.get("body") is not None:
-        parts.append("body = " + lua_string(item["body"]))
-    if item.get("headers"):
-        headers = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}"
-                            for k, v in item["headers"].items())
-        parts.append("headers = {" + headers + "}")
-    return "{" + ", ".join(parts) + "}"
-
-
-def measured(server, spec, setup, duration, connections):
-    """``run_wrk`` plus the workers' CPU milliseconds per request."""
+    def worker():
+        while True:
+            with lock:
+                if not items:
+                    return
+                browser, path = items.pop()
+            r = browser.get(path)
+            with lock:
+                latencies.append(r.elapsed * 1000)
+                statuses[r.status] = statuses.get(r.status, 0) + 1
+    n = len(items)
     before = server.cpu_seconds()
-    result = run_wrk(server.base, spec, setup, duration, connections)
-    result["cpu_ms"] = (server.cpu_seconds() - before) * 1000 / max(result["requests"], 1)
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    cpu = server.cpu_seconds() - before
+    return {"cpu_ms": cpu * 1000 / n, "p50_ms": percentile(latencies, 50),
+            "p99_ms": percentile(latencies, 99), "n": n, "statuses": statuses,
+            "bytes": None}
+
+
+class Floor:
+    """bench/floor served like the app, over the same database."""
+
+    def __init__(self, site):
+        self.server = Server("bench.floor.app:app", site.env, f"floor-{site.kind}")
+        self.server.settle()
+        from bench.client import Browser
+        self.browser = Browser(self.server.port, "10.99.0.1")
+        from sqlalchemy import text
+        engine = common.engine_for(site.url)
+        with engine.connect() as conn:
+            self.ids = [r[0] for r in conn.execute(text(
+                "SELECT id FROM household ORDER BY id LIMIT 2000"))]
+        engine.dispose()
+
+    def requests(self, n, offset=0):
+        return [(self.browser, f"/households/{self.ids[(offset + i) % len(self.ids)]}")
+                for i in range(n)]
+
+    def stop(self):
+        self.server.stop()
+
+
+def r1(x):
+    return None if x is None else round(x, 1)
+
+
+def r2(x):
+    return None if x is None else round(x, 2)
+
+
+def spread(values):
+    return [r2(min(values)), r2(max(values))] if values else None
+
+
+# ---------------------------------------------------------------- cost
+
+def step_cost(kind, args):
+    trees = [("app", ROOT)]
+    if args.baseline_tree:
+        trees.insert(0, ("before", Path(args.baseline_tree).resolve()))
+    sites = []
+    floor = None
+    try:
+        for label, tree in trees:
+            sites.append(Site(kind, tree, args, label))
+        floor = Floor(sites[-1])
+        pages = [p for p in PAGES if not args.pages or p in args.pages]
+        # Warm every worker: templates compiled, statements cached.
+        for site in sites:
+            for page in pages:
+                run_requests(site.server, page_requests(site.mix, page, 20, seed=99))
+        run_requests(floor.server, floor.requests(60))
+        samples = {(s.label, p): [] for s in sites for p in pages}
+        floor_samples = []
+        for rnd in range(args.rounds):
+            floor_samples.append(run_requests(floor.server,
+                                              floor.requests(args.requests * 2, rnd * 500)))
+            for page in pages:
+                for site in (sites if rnd % 2 == 0 else sites[::-1]):
+                    samples[(site.label, page)].append(run_requests(
+                        site.server, page_requests(site.mix, page, args.requests,
+                                                   seed=rnd)))
+            floor_samples.append(run_requests(floor.server,
+                                              floor.requests(args.requests * 2, rnd * 500 + 250)))
+            log(f"  {kind}: round {rnd + 1}/{args.rounds} done")
+        floor_cpu = statistics.median(s["cpu_ms"] for s in floor_samples)
+        result = {"floor": {"cpu_ms": r2(floor_cpu),
+                            "cpu_ms_range": spread([s["cpu_ms"] for s in floor_samples]),
+                            "p50_ms": r1(statistics.median(s["p50_ms"] for s in floor_samples)),
+                            "p99_ms": r1(max(s["p99_ms"] for s in floor_samples))},
+                  "pages": {}}
+        for (label, page), runs in samples.items():
+            cpu = [s["cpu_ms"] for s in runs]
+            bad = sum(n for s in runs for st, n in s["statuses"].items() if st != 200)
+            entry = {"cpu_ms": r2(statistics.median(cpu)), "cpu_ms_range": spread(cpu),
+                     "ratio": r2(statistics.median(cpu) / floor_cpu),
+                     "ratio_range": spread([c / floor_cpu for c in cpu]),
+                     "p50_ms": r1(statistics.median(s["p50_ms"] for s in runs)),
+                     "p99_ms": r1(max(s["p99_ms"] for s in runs)),
+                     "not_200": bad, "met": statistics.median(cpu) / floor_cpu <= COST_TARGET}
+            result["pages"].setdefault(label, {})[page] = entry
+        return result
+    finally:
+        if floor:
+            floor.stop()
+        for site in sites:
+            site.stop()
+
+
+# ---------------------------------------------------------------- mixed
+
+def step_mixed(kind, args):
+    site = Site(kind, ROOT, args, "mixed")
+    try:
+        # Warm up: every page once or twice for each worker.
+        closed_loop(site.mix, 2, 5, seed=98)
+        levels = []
+        for clients in args.clients:
+            res = closed_loop(site.mix, clients, args.duration, seed=clients)
+            res["clients"] = clients
+            levels.append(res)
+            log(f"  {kind}: closed loop, {clients:>2} clients: {res['rps']:6.1f} req/s, "
+                f"p50 {res['p50_ms']} ms, p99 {res['p99_ms']} ms, "
+                f"5xx {res['errors_5xx']}, 4xx {res['errors_4xx']}")
+        peak = max(levels, key=lambda r: r["rps"])
+        at70 = []
+        for rnd in range(args.open_rounds):
+            res = open_loop(site.mix, 0.7 * peak["rps"], args.open_duration,
+                            peak["requests_per_action"], seed=100 + rnd)
+            at70.append(res)
+            log(f"  {kind}: open loop at {res['offered_rps']:.0f} req/s (70 % of peak): "
+                f"{res['rps']:.1f} req/s served, p50 {res['p50_ms']} ms, "
+                f"p99 {res['p99_ms']} ms, 5xx {res['errors_5xx']}, 4xx {res['errors_4xx']}")
+        return {"people": len(site.pop.all), "residents": len(site.pop.browsers["resident"]),
+                "levels": levels, "peak": {k: peak[k] for k in (
+                    "clients", "rps", "p50_ms", "p99_ms", "errors_5xx", "errors_4xx",
+                    "post_share")},
+                "at_70": at70,
+                "p99_at_70_range": spread([r["p99_ms"] for r in at70]),
+                "p50_at_70_range": spread([r["p50_ms"] for r in at70]),
+                "errors_5xx": sum(r["errors_5xx"] for r in levels + at70),
+                "errors_4xx": sum(r["errors_4xx"] for r in levels + at70),
+                "server_log_errors": None}
+    finally:
+        errors = site.stop()
+        if errors:
+            log(f"  {kind}: the server logged {len(errors)} errors during mixed traffic")
+
+
+# ---------------------------------------------------------------- growth
+
+GROWTH_PAGES = [
+    # label, viewer phone, path, scope grows with the data
+    ("home (resident)", "13800000001", "/", False),
+    ("spaces (resident)", "13800000001", "/spaces/", False),
+    ("ballots (resident)", "13800000001", "/ballots/", False),
+    ("ballots (secretary)", "13900000001", "/ballots/", False),
+    ("my tickets (resident)", "13800000001", "/tickets/", False),
+    ("queue (secretary)", "13900000001", "/tickets/queue", False),
+    ("dashboard (secretary)", "13900000001", "/tickets/dashboard", False),
+    ("queue (contractor, every compound)", "13700000001", "/tickets/queue", True),
+    ("dashboard (street office, every compound)", "13600000001", "/tickets/dashboard", True),
+]
+
+
+def count_queries(tree, url, pages):
+    import subprocess
+    spec = {"tree": str(tree), "url": url,
+            "pages": [[label, phone, path] for label, phone, path, _ in pages]}
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "querycount.py")],
+                         input=json.dumps(spec), capture_output=True, text=True, cwd=tree,
+                         check=True)
+    return json.loads(out.stdout)
+
+
+def step_growth(kind, args):
+    from bench.client import Browser
+    sites = {}
+    try:
+        for scale in (args.small, args.large):
+            db = Database(kind, scale, reuse=args.reuse_data)
+            url = db.fresh_copy("growth")
+            server = Server("wsgi:app", base_env(url), f"growth{scale}-{kind}")
+            sites[scale] = (db, url, server)
+        browsers = {}
+        for scale, (_db, _url, server) in sites.items():
+            server.settle()
+            for n, phone in enumerate(sorted({p for _, p, _, _ in GROWTH_PAGES})):
+                browsers[(scale, phone)] = Browser(server.port, f"10.77.{scale % 250}.{n + 1}",
+                                                   phone).login()
+        counts = {scale: count_queries(ROOT, url, GROWTH_PAGES)
+                  for scale, (_db, url, _s) in sites.items()}
+        result = {}
+        for label, phone, path, wide in GROWTH_PAGES:
+            timings = {}
+            for scale, (_db, _url, server) in sites.items():
+                for _ in range(5):      # warm
+                    browsers[(scale, phone)].get(path)
+            lat = {s: [] for s in sites}
+            cpu = {s: 0.0 for s in sites}
+            for i in range(args.growth_requests):
+                for scale in (list(sites) if i % 2 == 0 else list(sites)[::-1]):
+                    server = sites[scale][2]
+                    before = server.cpu_seconds()
+                    r = browsers[(scale, phone)].get(path)
+                    cpu[scale] += server.cpu_seconds() - before
+                    lat[scale].append(r.elapsed * 1000)
+            for scale in sites:
+                timings[scale] = {"p50_ms": r1(percentile(lat[scale], 50)),
+                                  "cpu_ms": r2(cpu[scale] * 1000 / args.growth_requests),
+                                  "statements": counts[scale][label]["statements"],
+                                  "commits": counts[scale][label]["commits"],
+                                  "status": counts[scale][label]["status"]}
+            small, large = timings[args.small], timings[args.large]
+            ratio = large["p50_ms"] / small["p50_ms"] if small["p50_ms"] else None
+            result[label] = {"small": small, "large": large, "time_ratio": r2(ratio),
+                             "cpu_ratio": r2(large["cpu_ms"] / small["cpu_ms"])
+                             if small["cpu_ms"] else None,
+                             "statements_constant": small["statements"] == large["statements"],
+                             "scope_grows": wide,
+                             "met": small["statements"] == large["statements"]
+                             and ratio is not None and ratio <= GROWTH_TARGET}
+            log(f"  {kind}: {label}: {small['p50_ms']} → {large['p50_ms']} ms, "
+                f"statements {small['statements']} → {large['statements']}")
+        return {"small": args.small, "large": args.large, "pages": result}
+    finally:
+        for db, _url, server in sites.values():
+            server.stop()
+            db.drop_copy()
+
+
+# ---------------------------------------------------------------- tally
+
+def step_tally(kind, args):
+    from bench import tally
+    ns = argparse.Namespace(units=args.tally_units, turnout=75, runs=args.tally_runs,
+                            warmup=3, keep=False)
+    result = tally.bench_db(kind, ns)
+    if kind == "postgresql":
+        tally.drop_pg()
     return result
 
 
-def run_wrk(base, spec, setup, duration, connections):
-    # The browser that logged in: flask-login ties a session to its user agent.
-    headers = {"User-Agent": USER_AGENT}
-    auth = spec.get("auth")
-    if auth:
-        kind, phone = auth
-        if kind == "session":
-            headers["Cookie"] = setup.session_cookie(phone)
-        else:
-            headers["Authorization"] = f"Bearer {setup.bearer(phone)}"
-    if spec.get("content_type"):
-        headers["Content-Type"] = spec["content_type"]
-    script = WORK / "request.lua"
-    body = lua_string(spec["body"]) if spec.get("body") is not None else "nil"
-    # wrk.format() uses an item's own headers instead of the -H ones: merge them.
-    items = [dict(i, headers={**headers, **i["headers"]}) if i.get("headers") else i
-             for i in spec.get("rotate") or []]
-    script.write_text(LUA % {"items": ", ".join(lua_item(i) for i in items),
-                             "path": spec["path"], "method": spec["method"], "body": body})
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script)]
-    for name, value in headers.items():
-        cmd += ["-H", f"{name}: {value}"]
-    out = subprocess.run(cmd + [base + spec["path"]], capture_output=True, text=True,
-                         check=True).stdout
+# ---------------------------------------------------------------- district
+
+DISTRICT_PAGES = [
+    ("dashboard (street office)", "13600000001", "/tickets/dashboard"),
+    ("queue (contractor)", "13700000001", "/tickets/queue"),
+    ("queue (secretary)", "13900000001", "/tickets/queue"),
+    ("ballots (secretary)", "13900000001", "/ballots/"),
+    ("ballots (resident)", "13800000001", "/ballots/"),
+]
+
+
+def step_district(kind, args):
+    from bench.client import Browser
+    from sqlalchemy import text
+    db = Database(kind, args.district_scale, ["--tickets", str(args.district_tickets)],
+                  reuse=args.reuse_data, name=f"district{args.district_scale}")
+    url = db.fresh_copy("district")
+    engine = common.engine_for(url)
+    with engine.connect() as conn:
+        size = {t: conn.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar()
+                for t in ("compound", "household", "ticket", "user", "ballot", "ballot_vote")}
+    engine.dispose()
+    log(f"  {kind}: district: " + ", ".join(f"{v:,} {k}" for k, v in size.items()))
+    server = Server("wsgi:app", base_env(url), f"district-{kind}")
     try:
-        return parse_wrk(out)
-    except (AttributeError, ValueError):
-        raise RuntimeError(f"could not read wrk's output for {spec['path']}:\n{out}")
-
-
-def _ms(text):
-    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
-
-
-def parse_wrk(out):
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "requests": total,
-            "errors": int(non2xx.group(1)) if non2xx else 0}
-
-
-def env_for(url):
-    # Open311 POSTs are limited per client (600 a minute); the load comes from one.
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", RESIDENTVOICE_ENV="development",
-               RV_BENCH="1", OPEN311_POST_LIMIT="1000000 per minute")
-    return env
-
-
-def prepare(kind, scale):
-    url = database(kind, scale)
-    env = env_for(url)
-    started = time.time()
-    flask(env, "db", "upgrade")
-    flask(env, "demo", "--scale", str(scale))
-    if kind == "postgresql":
-        # A database just bulk-loaded: autovacuum would analyze it within a minute
-        # or so; do it now, so plans are made with the statistics of the data.
-        import psycopg
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("ANALYZE")
-    print(f"  {kind}: demo --scale {scale} loaded in {time.time() - started:.0f}s", flush=True)
-    return env
-
-
-def clean_logs():
-    for log in WORK.glob("gunicorn-*.log"):
-        log.unlink()
-
-
-def bench_db(kind, args):
-    if args.growth_only:
-        return {"rows": [], "growth": scale_growth(kind, args)}
-    wanted = [sc for sc in SCENARIOS
-              if not args.only or any(part in sc["name"] for part in args.only.split(","))]
-    print(f"\n== {kind}: load at scale {args.scale} ==", flush=True)
-    env = prepare(kind, args.scale)
-    bare = Server("bench.bare:app", env)
-    app = Server("wsgi:app", env)
-    setup = Setup(app, env)
-    rows = []
-    try:
-        for server in (bare, app):
-            server.settle()
-        # The bare endpoint before and after the scenarios (the machine's speed
-        # drifts over a run); ratios are to the mean of the two.
-        ok = {"method": "GET", "path": "/ok"}
-        baseline = measured(bare, ok, setup, args.duration, args.connections)
-        for sc in wanted:
-            spec = sc["fn"](setup)
-            if spec is None:
-                continue
-            result = measured(app, spec, setup, args.duration, args.connections)
-            row = {"name": sc["name"], "kind": sc["kind"], **result,
-                   "ratio": result["rps"] / baseline["rps"]}
-            rows.append(row)
-        after = measured(bare, ok, setup, args.duration, args.connections)
-        mean = (baseline["rps"] + after["rps"]) / 2
-        for row in rows:
-            row["ratio"] = row["rps"] / mean
-        rows.insert(0, {"name": "bare Flask 'ok' (after)", "kind": "baseline", **after,
-                        "ratio": after["rps"] / mean})
-        rows.insert(0, {"name": "bare Flask 'ok' (before)", "kind": "baseline", **baseline,
-                        "ratio": baseline["rps"] / mean})
+        server.settle()
+        browsers = {}
+        for n, phone in enumerate(sorted({p for _, p, _ in DISTRICT_PAGES})):
+            browsers[phone] = Browser(server.port, f"10.88.0.{n + 1}", phone).login()
+        pages = {}
+        for label, phone, path in DISTRICT_PAGES:
+            browser = browsers[phone]
+            for _ in range(3):
+                browser.get(path)
+            lat, before = [], server.cpu_seconds()
+            statuses = {}
+            for _ in range(args.district_requests):
+                r = browser.get(path)
+                lat.append(r.elapsed * 1000)
+                statuses[r.status] = statuses.get(r.status, 0) + 1
+            cpu = (server.cpu_seconds() - before) * 1000 / args.district_requests
+            pages[label] = {"p50_ms": r1(percentile(lat, 50)), "p99_ms": r1(percentile(lat, 99)),
+                            "cpu_ms": r1(cpu), "statuses": statuses,
+                            "met": percentile(lat, 99) <= DISTRICT_TARGET}
+            log(f"  {kind}: district {label}: p50 {pages[label]['p50_ms']} ms, "
+                f"p99 {pages[label]['p99_ms']} ms")
+        return {"scale": args.district_scale, "size": size, "load_seconds": db.load_seconds,
+                "pages": pages}
     finally:
-        app.stop()
-        bare.stop()
-    growth = {} if args.skip_growth else scale_growth(kind, args)
-    return {"rows": rows, "growth": growth}
+        server.stop()
+        db.drop_copy()
 
 
-def scale_growth(kind, args):
-    """Time each list scenario at the small and the large scale (p50, one
-    connection): the growth of the work."""
-    print(f"== {kind}: list pages at scale {args.small} vs {args.large} ==", flush=True)
-    timings = {}
-    for scale in (args.small, args.large):
-        env = prepare(kind, scale)
-        app = Server("wsgi:app", env)
-        app.settle()
-        setup = Setup(app, env)
-        try:
-            for sc in SCENARIOS:
-                if not sc["scale_list"]:
-                    continue
-                spec = sc["fn"](setup)
-                if spec is None:
-                    continue
-                result = run_wrk(app.base, spec, setup, max(3, args.duration // 2), 1)
-                timings.setdefault(sc["name"], {})[scale] = result["p50_ms"]
-        finally:
-            app.stop()
-    return {name: {"small_ms": t[args.small], "large_ms": t[args.large],
-                   "growth": t[args.large] / t[args.small]}
-            for name, t in timings.items() if args.small in t and args.large in t}
+# ---------------------------------------------------------------- report
+
+def mark(ok):
+    return "ok" if ok else "SHORT"
 
 
-def print_table(kind, result):
-    print(f"\n{kind}: requests/s, latency and ratio to the bare endpoint")
-    print(f"{'scenario':34} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6} {'errors':>6}"
-          f" {'cpu ms':>6}")
-    for row in result["rows"]:
-        line = (f"{row['name'][:34]:34} {row['rps']:8.1f} {row['p50_ms']:7.2f} "
-                f"{row['p99_ms']:7.2f} {row['ratio']:6.2f} {row['errors']:6d} "
-                f"{row.get('cpu_ms', 0):6.2f}")
-        print(line)
-    if result["growth"]:
-        print(f"\n{'list page':38} {'small ms':>9} {'large ms':>9} {'growth':>7}")
-        for name, g in result["growth"].items():
-            print(f"{name[:38]:38} {g['small_ms']:9.2f} {g['large_ms']:9.2f} {g['growth']:7.2f}")
+def print_report(report):
+    for kind, res in report["results"].items():
+        print(f"\n======== {kind} ========")
+        cost = res.get("cost")
+        if cost:
+            print(f"\nCost of each page: workers' CPU ms per rendered request "
+                  f"(median of {report['args']['rounds']} rounds, range), ratio to the floor "
+                  f"(target ≤ {COST_TARGET}×), latency at 2 concurrent")
+            f = cost["floor"]
+            print(f"{'page':14} {'tree':7} {'cpu ms':>7} {'range':>13} {'ratio':>6} "
+                  f"{'range':>11} {'p50':>6} {'p99':>6}")
+            print(f"{'floor':14} {'':7} {f['cpu_ms']:7.2f} {_rg(f['cpu_ms_range']):>13} "
+                  f"{1:6.2f} {'':>11} {f['p50_ms']:6.1f} {f['p99_ms']:6.1f}")
+            labels = list(cost["pages"])
+            for page in next(iter(cost["pages"].values())):
+                for label in labels:
+                    e = cost["pages"][label][page]
+                    print(f"{page:14} {label:7} {e['cpu_ms']:7.2f} {_rg(e['cpu_ms_range']):>13} "
+                          f"{e['ratio']:6.2f} {_rg(e['ratio_range']):>11} {e['p50_ms']:6.1f} "
+                          f"{e['p99_ms']:6.1f}  {mark(e['met'])}"
+                          + (f"  ({e['not_200']} not 200)" if e["not_200"] else ""))
+        mixed = res.get("mixed")
+        if mixed:
+            print(f"\nMixed traffic: {mixed['people']} people signed in "
+                  f"({mixed['residents']} residents), POST share "
+                  f"{mixed['peak']['post_share']:.0%}")
+            print(f"{'load':24} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'5xx':>5} {'4xx':>5}")
+            for lv in mixed["levels"]:
+                star = " ← peak" if lv["clients"] == mixed["peak"]["clients"] else ""
+                print(f"{'closed, ' + str(lv['clients']) + ' clients':24} {lv['rps']:7.1f} "
+                      f"{lv['p50_ms']:7.1f} {lv['p99_ms']:7.1f} {lv['errors_5xx']:5d} "
+                      f"{lv['errors_4xx']:5d}{star}")
+            for lv in mixed["at_70"]:
+                print(f"{'open, ' + format(lv['offered_rps'], '.0f') + ' req/s (70%)':24} "
+                      f"{lv['rps']:7.1f} {lv['p50_ms']:7.1f} {lv['p99_ms']:7.1f} "
+                      f"{lv['errors_5xx']:5d} {lv['errors_4xx']:5d}  "
+                      f"{mark(lv['p99_ms'] <= P99_TARGET)} (p99 ≤ {P99_TARGET:.0f} ms)")
+            if mixed["errors_5xx"]:
+                print(f"!!!!!! {mixed['errors_5xx']} responses were 5xx or failed "
+                      f"connections — see the JSON's error_samples")
+            last = mixed["at_70"][-1]
+            print("  per page at 70 %: " + ", ".join(
+                f"{k} {v['p50_ms']}/{v['p99_ms']}" for k, v in last["pages"].items())
+                + "  (p50/p99 ms)")
+        growth = res.get("growth")
+        if growth:
+            print(f"\nGrowth: scale {growth['small']} → {growth['large']} "
+                  f"(time ≤ {GROWTH_TARGET}×, statements constant)")
+            print(f"{'page':42} {'ms':>6} {'ms':>7} {'×':>5} {'cpu×':>5} {'stmts':>9}")
+            for label, g in growth["pages"].items():
+                print(f"{label[:42]:42} {g['small']['p50_ms']:6.1f} {g['large']['p50_ms']:7.1f} "
+                      f"{g['time_ratio']:5.2f} {g['cpu_ratio'] or 0:5.2f} "
+                      f"{g['small']['statements']:>4}→{g['large']['statements']:<4} "
+                      f"{mark(g['met'])}{' (scope grows)' if g['scope_grows'] else ''}")
+        tally = res.get("tally")
+        if tally:
+            print(f"\nTally of a {tally['units']:,}-unit ballot: {tally['tally_ms']} ms vs one "
+                  f"raw SQL aggregate {tally['raw_ms']} ms = {tally['ratio']}× "
+                  f"{mark(tally['met'])} (≤ 1.5×)")
+        district = res.get("district")
+        if district:
+            size = district["size"]
+            print(f"\nDistrict: {size['compound']:,} compounds, {size['household']:,} "
+                  f"households, {size['ticket']:,} tickets (loaded in "
+                  f"{district['load_seconds'] or 0:.0f}s)")
+            for label, d in district["pages"].items():
+                print(f"{label:34} p50 {d['p50_ms']:7.1f} ms  p99 {d['p99_ms']:7.1f} ms  "
+                      f"cpu {d['cpu_ms']:6.1f} ms  {mark(d['met'])} (p99 ≤ 300 ms)")
+
+
+def _rg(pair):
+    return f"{pair[0]:.2f}–{pair[1]:.2f}" if pair else ""
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--db", default="sqlite,postgresql")
+    parser.add_argument("--steps", default="cost,mixed,growth,tally")
     parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--users", type=int, default=200, help="residents signed in")
+    parser.add_argument("--rounds", type=int, default=3, help="cost: rounds")
+    parser.add_argument("--requests", type=int, default=150, help="cost: requests per page "
+                        "per round (the floor: twice as many, twice a round)")
+    parser.add_argument("--pages", default="", help="cost: only these pages (comma-separated)")
+    parser.add_argument("--clients", default="1,2,4,8,16",
+                        help="mixed: closed-loop concurrency levels")
+    parser.add_argument("--duration", type=int, default=15, help="mixed: seconds per level")
+    parser.add_argument("--open-duration", type=int, default=30,
+                        help="mixed: seconds of the open loop at 70 %% of the peak")
+    parser.add_argument("--open-rounds", type=int, default=2)
     parser.add_argument("--small", type=int, default=1)
     parser.add_argument("--large", type=int, default=100)
-    parser.add_argument("--growth-only", action="store_true",
-                        help="only time the list pages at the two scales")
-    parser.add_argument("--skip-growth", action="store_true",
-                        help="leave out the list pages at the two scales")
-    parser.add_argument("--only", default="",
-                        help="comma-separated parts of scenario names to run (default: all)")
+    parser.add_argument("--growth-requests", type=int, default=30)
+    parser.add_argument("--tally-units", type=int, default=100_000)
+    parser.add_argument("--tally-runs", type=int, default=15)
+    parser.add_argument("--district-scale", type=int, default=162)
+    parser.add_argument("--district-tickets", type=int, default=1_000_000)
+    parser.add_argument("--district-requests", type=int, default=100)
+    parser.add_argument("--reuse-data", action="store_true",
+                        help="reuse demo data built by older code")
+    parser.add_argument("--baseline-tree", default="",
+                        help="cost: also serve this checkout, interleaved (before/after)")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is not installed (make bench installs it with apt-get).")
-    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    if "postgresql" in kinds and not pg_reachable():
-        print("PostgreSQL is not reachable: benchmarking SQLite only.")
+    args.pages = [p.strip() for p in args.pages.split(",") if p.strip()]
+    args.clients = [int(c) for c in args.clients.split(",")]
+    steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+    kinds = [k.strip() for k in args.db.replace("both", "sqlite,postgresql").split(",")]
+    if "postgresql" in kinds and not common.pg_reachable():
+        log("PostgreSQL is not reachable: SQLite only.")
         kinds.remove("postgresql")
-    WORK.mkdir(parents=True, exist_ok=True)
-    clean_logs()
-    report = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "args": vars(args), "results": {}}
+    common.WORK.mkdir(parents=True, exist_ok=True)
+    for old in common.WORK.glob("gunicorn-*.log"):
+        old.unlink()
+    report = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "args": vars(args),
+              "redis": common.redis_reachable(), "results": {}}
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    common.RESULTS.mkdir(parents=True, exist_ok=True)
+    out = common.RESULTS / f"bench-{stamp}.json"
+    runners = {"cost": step_cost, "mixed": step_mixed, "growth": step_growth,
+               "tally": step_tally, "district": step_district}
     for kind in kinds:
-        report["results"][kind] = bench_db(kind, args)
-        print_table(kind, report["results"][kind])
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+        for step in steps:
+            if step == "district" and kind != "postgresql":
+                log("district: PostgreSQL only (the production database); skipped on SQLite")
+                continue
+            log(f"\n== {kind}: {step} ==")
+            started = time.time()
+            report["results"].setdefault(kind, {})[step] = runners[step](kind, args)
+            report["results"][kind][step + "_seconds"] = round(time.time() - started)
+            out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+    print_report(report)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     print(f"\nwritten {out.relative_to(ROOT)}")
 
 
