@@ -9,6 +9,7 @@ from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField
                      SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..dates import to_zone
 from ..forms import BaseForm, choices, enum_choices
 from .models import Basis, CountPer, Matter
 
@@ -28,9 +29,7 @@ def local_to_utc(value):
 
 
 def utc_to_local(value):
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc).astimezone(_zone()).replace(tzinfo=None)
+    return to_zone(value, _zone())
 
 
 class BallotForm(BaseForm):
