@@ -188,7 +188,23 @@ def forget_voters(ballot, now):
     time; the vote rows keep only who took part — no option, no link — and
     are written again in household order, so neither their ids nor their
     order follow the order of the chain.  The chain still verifies and the
-    count is the sealed one."""
+    count is the sealed one.  SQLite overwrites the old contents
+    (``secure_delete``), so a copy of the file taken later holds none of it;
+    PostgreSQL keeps dead row versions until VACUUM (``pg_dump`` never
+    includes them)."""
+    was = None
+    if db.session.get_bind().dialect.name == "sqlite":
+        # What is deleted or shortened is overwritten, not left in free space.
+        was = db.session.execute(db.text("PRAGMA secure_delete")).scalar()
+        db.session.execute(db.text("PRAGMA secure_delete = ON"))
+    try:
+        _forget(ballot, now)
+    finally:
+        if was is not None:
+            db.session.execute(db.text(f"PRAGMA secure_delete = {int(was)}"))
+
+
+def _forget(ballot, now):
     forgotten = dict(households=None, commit_salt=None, voter_id=None, entered_by_id=None,
                      proxy_id=None, serial=None, witness=None, channel=None, created_at=now)
     db.session.execute(db.update(Cast).where(Cast.ballot_id == ballot.id).values(**forgotten),

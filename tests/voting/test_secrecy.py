@@ -13,6 +13,9 @@ from residentvoice.voting.casting import cast_phone_vote, enter_paper_vote
 from residentvoice.voting.counting import tally
 from residentvoice.voting.models import Ballot, Cast, Vote
 
+from .. import databases
+from ..factories import Factory
+from ..ops.apps import private_app
 from .helpers import make_ballot, option
 
 LABELS = {"同意", "反对", "弃权", "Agree", "Against", "Abstain"}
@@ -168,3 +171,41 @@ def test_the_audit_log_holds_no_choice_of_a_secret_vote(db, world):
     assert world.resident.id not in {e.actor_id for e in entries}
     paper = [e for e in entries if e.action == "ballot.paper_vote"]
     assert [e.summary for e in paper] == [f"P-7 {world.household_a2.code}"]
+
+
+@pytest.mark.skipif(databases.wanted() != "sqlite", reason="the SQLite pass runs it")
+def test_a_copy_of_the_sqlite_file_after_closing_holds_no_link(tmp_path):
+    """The erased commitment salts (each would open its link's units) are
+    overwritten, not left in the file's free space for a later copy — also
+    where SQLite was built without SECURE_DELETE (as here, by the test)."""
+    path = tmp_path / "secret.sqlite3"
+    with private_app(f"sqlite:///{path}") as app, app.app_context():
+        world = Factory(_db).world()
+        ballot = voted(world, secret=True)
+        _db.session.commit()
+        salts = _db.session.scalars(db_select_salts(ballot.id)).all()
+        assert len(salts) == 2 and all(salts)
+        _db.session.commit()
+        checkpoint(path)
+        assert all(s.encode() in path.read_bytes() for s in salts)
+        _db.session.execute(_db.text("PRAGMA secure_delete = OFF"))   # this connection's
+        services.close_ballot(world.secretary, _db.session.get(Ballot, ballot.id))
+        _db.session.commit()
+        assert chain.verify(_db.session.get(Ballot, ballot.id))[0] == []
+        _db.session.remove()
+        checkpoint(path)
+    assert not [s for s in salts if s.encode() in path.read_bytes()]
+
+
+def checkpoint(path):
+    """Everything in the write-ahead log into the file, the log emptied."""
+    import sqlite3
+    raw = sqlite3.connect(path, isolation_level=None)
+    try:
+        assert raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+    finally:
+        raw.close()
+
+
+def db_select_salts(ballot_id):
+    return _db.select(Cast.commit_salt).where(Cast.ballot_id == ballot_id)
