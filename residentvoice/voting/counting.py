@@ -6,8 +6,11 @@ electorate and its votes, grouped by owner so an owner of several units
 counts once in the headcount while every unit's area counts in full (see
 ``counted_by_owner``); the definitions it must agree with are
 ``electorate_totals`` and ``vote_totals`` (``COUNT(DISTINCT owner_key)``).
-Areas are integers in 0.01 m²; no floats anywhere."""
-import functools
+Areas are integers in 0.01 m²; no floats anywhere.
+
+Once a ballot has closed, ``tally`` reads the count sealed into the chain at
+closing (``sealed_totals``, ``totals_text``): a closed secret ballot no longer
+links its units to their choices, so it could not be counted again."""
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -251,9 +254,8 @@ def vote_totals(ballot):
     return part, {r[0]: _totals(r[1:]) for r in rows}
 
 
-@functools.cache
-def _by_owner_statement():
-    """Built once.  Per owner (``owner_key``): the lowest and highest option its
+def _by_owner_statement(ballot_id):
+    """Per owner (``owner_key``): the lowest and highest option its
     units voted, its units, its voted units and its area; then per (lowest,
     highest) pair: owners, units, voted units, area.  A vote is the unit's by
     ``one_per_household``, the column the one-vote-per-household constraint holds."""
@@ -266,7 +268,7 @@ def _by_owner_statement():
                  .select_from(unit)
                  .outerjoin(Vote, db.and_(Vote.ballot_id == unit.ballot_id,
                                           Vote.one_per_household == unit.household_id))
-                 .where(unit.ballot_id == db.bindparam("ballot_id"))
+                 .where(unit.ballot_id == ballot_id)
                  .group_by(unit.owner_key).subquery())
     o = per_owner.c
     return (db.select(o.lo, o.hi, db.func.count(), db.func.sum(o.units), db.func.sum(o.voted),
@@ -286,7 +288,7 @@ def counted_by_owner(ballot):
     returns None and the caller counts with ``COUNT(DISTINCT …)`` instead."""
     electorate, participation, by_option = [0, 0, 0], [0, 0, 0], {}
     for lo, hi, owners, units, voted, area in db.session.execute(
-            _by_owner_statement(), {"ballot_id": ballot.id}):
+            _by_owner_statement(ballot.id)):
         owners, units, voted, area = int(owners), int(units), int(voted or 0), int(area or 0)
         electorate = [electorate[0] + units, electorate[1] + owners, electorate[2] + area]
         if lo is None:
