@@ -268,6 +268,11 @@ def check(ballot):
     """Recompute the chain, its count and its checkpoints from the raw rows."""
     if ballot.chain_version < VERSION:
         return _check_v1(ballot)
+    if ballot.status in (BallotStatus.draft, BallotStatus.announced):   # no chain yet
+        records = db.session.scalar(db.select(db.func.count(Cast.id)).where(
+            Cast.ballot_id == ballot.id))
+        return Report(problems=[f"{records} records although voting never opened"]
+                      if records else [], head=ballot.chain_tip)
     report, problems = Report(), []
     report.problems = problems
     options = {o.id for o in ballot.options}

@@ -340,3 +340,8 @@ def test_the_ballot_page_and_the_notice_publish_the_head_and_what_it_is_for(
     client.set_cookie("rv_lang", "en")
     page = client.get(f"/ballots/{ballot.id}/notice").get_data(as_text=True)
     assert "Fingerprint of the votes and the count" in page
+
+
+def test_a_ballot_not_yet_open_has_no_chain_to_check(db, world):
+    ballot = make_ballot(world.secretary, world.compound_a, state="announced")
+    assert chain.verify(ballot) == ([], ballot.chain_tip)
