@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from .conftest import ARTIFACTS, click_and_wait
+from .conftest import ARTIFACTS, click_and_wait, screenshot
 from .elder_measure import ELDER, STANDARD, measure
 
 pytestmark = pytest.mark.browser
@@ -31,6 +31,10 @@ PAST_MEETING = "腾退空间怎么用：垃圾桶站、充电桩、车棚和花�
 SHED = "建带顶棚的自行车棚（约60辆）"
 UPDATE = "施工单位已安排师傅周四上午上门查看空调支架。"
 SIZES = {"390": (390, 844), "360": (360, 740)}
+# (size, language): Chinese at both sizes; English, whose words are longer, on the
+# narrower phone
+PASSES = (("390", "zh"), ("360", "zh"), ("360", "en"))
+SHOTS = ("home", "ballot", "ticket", "account")    # test-artifacts/elder-<name>.png
 
 
 def _one(s, statement):
@@ -128,8 +132,9 @@ def mode(live):
             user.large_text, user.elder_offer_answered = large_text, answered
 
 
-def _browse(new_page, live, login, size, elder):
-    """One page (a browser context) per person at this size."""
+def _browse(new_page, live, login, size, lang, elder):
+    """One page (a browser context) per person at this size, in this language (the
+    demo accounts have none of their own, so the cookie decides)."""
     people = {}
 
     def page_for(who):
@@ -137,7 +142,8 @@ def _browse(new_page, live, login, size, elder):
             width, height = SIZES[size]
             page = new_page(width=width, height=height)
             page.context.add_cookies([{"name": "rv_large", "value": "1" if elder else "0",
-                                       "url": live.base}])
+                                       "url": live.base},
+                                      {"name": "rv_lang", "value": lang, "url": live.base}])
             page.on("dialog", lambda dialog: pytest.fail(f"a pop-up: {dialog.message}"))
             if who:
                 login(page, who)
@@ -158,15 +164,20 @@ def _open(page, path):
 
 def _walk(new_page, live, login, ids, limits, elder):
     problems, found = [], {}
-    for size in SIZES:
-        page_for = _browse(new_page, live, login, size, elder)
+    for size, lang in PASSES:
+        page_for = _browse(new_page, live, login, size, lang, elder)
         for who, name, path in _pages(ids):
             page = page_for(who)
             _open(page, path)
             assert ("elder" in (page.get_attribute("html", "class") or "")) == elder, name
+            assert page.get_attribute("html", "lang") == ("en" if lang == "en" else "zh-Hans")
+            if elder and (size, lang) == ("390", "zh") and name in SHOTS:
+                ARTIFACTS.mkdir(exist_ok=True)
+                screenshot(page, ARTIFACTS / f"elder-{name}.png")
             result = measure(page, limits)
-            problems += [f"{name} @{size}: {p}" for p in result["problems"]]
-            found[f"{name}@{size}"] = {"mins": result["mins"], "where": result["where"]}
+            where = f"{name}@{size}{'-en' if lang == 'en' else ''}"
+            problems += [f"{where}: {p}" for p in result["problems"]]
+            found[where] = {"mins": result["mins"], "where": result["where"]}
     return problems, found
 
 
