@@ -6,8 +6,9 @@ from werkzeug.security import generate_password_hash
 
 from residentvoice.auth.models import Relation, RoleAssignment, RoleKind, User
 from residentvoice.directory.models import (Building, BuildingKind, Community, Compound,
-                                            District, Household, Organisation,
-                                            OrganisationKind, Owner, OwnerKind, StreetOffice)
+                                            District, Household, LinkCapacity, Organisation,
+                                            OrganisationKind, Owner, OwnerKind, OwnerLink,
+                                            StreetOffice)
 
 PASSWORD = "password-123"
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
@@ -53,8 +54,20 @@ class Factory:
                                  floors=floors, kind=BuildingKind.walkup))
 
     def owner(self, community, name=None, kind=OwnerKind.person, user=None):
-        return self.add(Owner(community_id=community.id, kind=kind,
-                              name=name or f"业主{self.n()}", user_id=user.id if user else None))
+        """A registered owner; with ``user``, that account linked to it by the
+        community office (the owner themself, or an institution's representative)."""
+        owner = self.add(Owner(community_id=community.id, kind=kind,
+                               name=name or f"业主{self.n()}"))
+        if user is not None:
+            self.link(owner, user)
+        return owner
+
+    def link(self, owner, user, capacity=None, authorisation=""):
+        """``user`` acts for ``owner`` (as the secretary's link records it)."""
+        capacity = capacity or (LinkCapacity.representative if owner.kind is
+                                OwnerKind.institution else LinkCapacity.owner)
+        return self.add(OwnerLink(owner_id=owner.id, user_id=user.id, capacity=capacity,
+                                  authorisation=authorisation))
 
     def household(self, building=None, area="60.00", owner=None, floor=1, unit=None):
         building = building or self.building()

@@ -6,9 +6,10 @@ from werkzeug.security import generate_password_hash
 
 from ..auth.models import Relation, RoleAssignment, RoleKind, User
 from ..directory.models import (Building, BuildingKind, Community, Compound, District,
-                                Household, Occupancy, Organisation, OrganisationKind, Owner,
-                                OwnerKind, StreetOffice)
+                                Household, LinkCapacity, Occupancy, Organisation,
+                                OrganisationKind, Owner, OwnerKind, OwnerLink, StreetOffice)
 from ..extensions import db
+from ..models import utcnow
 from . import demo_loader
 
 DEMO_PASSWORD = "demo1234"
@@ -17,8 +18,11 @@ DEMO_PASSWORD = "demo1234"
 ACCOUNTS = [
     # phone, name, role, place
     ("13800000001", "王秀兰", "resident", "DSST34-1-0601"),
+    # CQY-22-0301 belongs to the research institute: 李建国 rents it (issue 14.6)
     ("13800000002", "李建国", "resident", "CQY-22-0301"),
     ("13800000003", "张桂芳", "resident", "BGT2-1-0101"),
+    # declared herself owner when registering; the office has not confirmed it yet
+    ("13800000004", "周丽华", "resident", "CQY-24-0502"),
     ("13900000001", "刘书记", "secretary", "东四十条社区"),
     ("13900000002", "陈书记", "secretary", "北官厅社区"),
     ("13900000003", "赵书记", "secretary", "长青园社区"),
@@ -38,6 +42,18 @@ INSTITUTIONS = [
     ("中国工商银行北京体育馆路支行", 6),
     ("北京市建筑材料科学研究所", 9),
 ]
+
+# Each institution votes through the representative the community office
+# recorded (listed in the README): phone, name, institution.
+REPRESENTATIVES = [
+    ("13500000001", "高志远", "北京天坛置业发展集团有限公司"),
+    ("13500000002", "林晓梅", "中国工商银行北京体育馆路支行"),
+    ("13500000003", "郑国平", "北京市建筑材料科学研究所"),
+]
+# How the demo residents relate to their households: a person-owned flat's
+# demo resident is its owner (confirmed by the office, except 周丽华's claim);
+# an institution's flat is rented.
+UNCONFIRMED = {"13800000004"}
 
 
 def _compounds_spec():
@@ -188,25 +204,81 @@ def _place(kind, name):
         db.select(StreetOffice).where(StreetOffice.name == name))}
 
 
+def _resident_relation(household):
+    owner = household.owner
+    return Relation.tenant if owner is not None and owner.kind is OwnerKind.institution \
+        else Relation.owner
+
+
 def _load_accounts(ctx):
     for phone, name, kind, place_name in ACCOUNTS:
-        if ctx.user(phone) is not None:
+        user = ctx.user(phone)
+        place = _place(kind, place_name)
+        if user is not None:
+            if kind == "resident":      # demo data loaded before issue 14.6: the relation
+                for role in user.resident_roles():
+                    if role.household_id == place["household"].id:
+                        role.relation = _resident_relation(role.household)
             continue
         user = User(phone=phone, name=name, password_hash=ctx.password_hash)
         db.session.add(user)
-        place = _place(kind, place_name)
-        relation = Relation.owner if kind == "resident" else None
+        relation = _resident_relation(place["household"]) if kind == "resident" else None
         db.session.add(RoleAssignment(user=user, kind=RoleKind[kind], relation=relation, **place))
-        if kind == "resident":
-            household = place["household"]
-            owner = household.owner
-            if owner is not None and owner.kind is OwnerKind.person:
+        if kind == "resident" and relation is Relation.owner and phone not in UNCONFIRMED:
+            owner = place["household"].owner
+            if owner is not None:
                 owner.name = name
                 owner.phone = phone
-                owner.user = user
     db.session.flush()
+    for phone, _name, kind, place_name in ACCOUNTS:
+        household = _place(kind, place_name).get("household")
+        if household is not None and household.owner is not None and phone not in UNCONFIRMED \
+                and household.owner.kind is OwnerKind.person:
+            _link(ctx, household.owner, ctx.user(phone), LinkCapacity.owner,
+                  "演示：已核验不动产权证书")
+    _load_representatives(ctx)
     _oversee_every_street(ctx)
     _load_resident_accounts(ctx)
+
+
+def _secretary_of(ctx, community_id):
+    return db.session.scalar(db.select(User).join(RoleAssignment).where(
+        RoleAssignment.kind == RoleKind.secretary, RoleAssignment.community_id == community_id)
+        .order_by(User.id).limit(1))
+
+
+def _link(ctx, owner, user, capacity, authorisation, linked_by=None):
+    """The community office links ``user`` to ``owner`` (once)."""
+    if db.session.scalar(db.select(OwnerLink.id).where(
+            OwnerLink.owner_id == owner.id, OwnerLink.user_id == user.id)) is not None:
+        return
+    linked_by = linked_by or _secretary_of(ctx, owner.community_id)
+    db.session.add(OwnerLink(owner_id=owner.id, user_id=user.id, capacity=capacity,
+                             authorisation=authorisation,
+                             linked_by_id=linked_by.id if linked_by else None))
+    db.session.flush()
+
+
+def _load_representatives(ctx):
+    """长青园's institutional owners vote through a representative each: an
+    account with no household, linked by the community office to the
+    institution as the owner register names it."""
+    community = db.session.scalar(db.select(Community).where(Community.name == "长青园社区"))
+    if community is None:
+        return
+    for phone, name, institution in REPRESENTATIVES:
+        owner = db.session.scalar(db.select(Owner).where(
+            Owner.community_id == community.id, Owner.name == institution,
+            Owner.kind == OwnerKind.institution))
+        if owner is None:
+            continue
+        user = ctx.user(phone)
+        if user is None:
+            user = User(phone=phone, name=name, password_hash=ctx.password_hash)
+            db.session.add(user)
+            db.session.flush()
+        _link(ctx, owner, user, LinkCapacity.representative,
+              "演示：单位授权委托书（加盖公章），原件存社区居委会")
 
 
 def _oversee_every_street(ctx):
@@ -225,27 +297,39 @@ def _load_resident_accounts(ctx):
     """Accounts for about a third of person-owned households, so votes and
     tickets have real voters. Phones 151xxxxxxxx, password as the demo."""
     existing = set(db.session.scalars(db.select(User.phone).where(User.phone.like("151%"))))
+    linked = set(db.session.scalars(db.select(OwnerLink.owner_id)))
     rows = db.session.execute(
-        db.select(Household.id, Owner.id, Owner.name, Owner.user_id)
+        db.select(Household.id, Owner.id, Owner.name, Owner.community_id)
         .join(Owner, Household.owner_id == Owner.id)
         .where(Owner.kind == OwnerKind.person)
         .order_by(Household.id)).all()
     seen_owners = set()
-    for n, (household_id, owner_id, owner_name, owner_user_id) in enumerate(rows):
+    secretaries = {}
+    links = []
+    for n, (household_id, owner_id, owner_name, community_id) in enumerate(rows):
         # Every third row, decided on the full list so reruns pick the same owners.
         if n % 3 or owner_id in seen_owners:
             continue
         seen_owners.add(owner_id)
         phone = f"151{household_id:08d}"
-        if phone in existing or owner_user_id is not None:
+        if phone in existing or owner_id in linked:
             continue
         user = User(phone=phone, name=owner_name, password_hash=ctx.password_hash)
         db.session.add(user)
         db.session.flush()
         db.session.add(RoleAssignment(user_id=user.id, kind=RoleKind.resident,
                                       relation=Relation.owner, household_id=household_id))
-        db.session.execute(db.update(Owner).where(Owner.id == owner_id)
-                           .values(user_id=user.id, phone=phone))
+        db.session.execute(db.update(Owner).where(Owner.id == owner_id).values(phone=phone))
+        if community_id not in secretaries:
+            secretary = _secretary_of(ctx, community_id)
+            secretaries[community_id] = secretary.id if secretary else None
+        # the office checked their property certificate: they vote in owners' ballots
+        links.append({"owner_id": owner_id, "user_id": user.id,
+                      "capacity": LinkCapacity.owner.name,
+                      "authorisation": "演示：已核验不动产权证书",
+                      "linked_by_id": secretaries[community_id], "created_at": utcnow()})
+    if links:
+        db.session.execute(db.insert(OwnerLink.__table__), links)
     db.session.flush()
 
 

@@ -115,6 +115,22 @@ class RelationForm(DirectoryForm):
     relation = SelectField(_l("Relation to the household"), choices=enum_choices(Relation))
 
 
+class OwnerLinkForm(DirectoryForm):
+    """Link an account to a household's registered owner (issue 14.5): the
+    person is a resident who declared ownership, or found by mobile number."""
+    phone = StringField(_l("Mobile number of the person's account"),
+                        validators=[Optional(), _max(20)],
+                        render_kw={"inputmode": "tel", "autocomplete": "off"})
+    capacity = RadioField(_l("This person acts for the owner as"),
+                          validators=[_required(_l("Choose one."))])
+    authorisation = StringField(
+        _l("Written authorisation, or the document checked"),
+        description=_l("E.g. the number of the signed authorisation and where the original "
+                       "is kept, or the property certificate checked. Required for an agent "
+                       "or a representative."),
+        validators=[Optional(), _max(200)], render_kw={"autocomplete": "off"})
+
+
 class InPersonForm(DirectoryForm):
     name = NameField(_l("Resident's name"))
     phone = PhoneField(_l("Resident's mobile number"))

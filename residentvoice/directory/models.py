@@ -115,15 +115,59 @@ class Owner(TimestampMixin, db.Model):
     kind = db.Column(db.Enum(OwnerKind, native_enum=False, length=16), nullable=False)
     name = db.Column(db.String(120), nullable=False)
     phone = db.Column(db.String(20))
-    user_id = db.Column(db.ForeignKey("user.id"), index=True)
     community = db.relationship(Community)
     households = db.relationship("Household", back_populates="owner",
                                  order_by="Household.code")
+    links = db.relationship("OwnerLink", back_populates="owner", order_by="OwnerLink.id",
+                            cascade="all, delete-orphan")
+
+    @property
+    def is_institution(self):
+        return self.kind is OwnerKind.institution
 
     def can_view(self, user):
         return self.community.can_manage(user)
 
     can_manage = can_view
+
+
+class LinkCapacity(enum.Enum):
+    """In what capacity a linked account acts for a registered owner."""
+    owner = _l("The owner themself")
+    co_owner = _l("Co-owner")
+    agent = _l("Family member or agent with a written authorisation")
+    representative = _l("Representative of the institution")
+
+
+# Who may act for which kind of owner; agents and representatives need the
+# reference of their written authorisation (or a note on it).
+CAPACITIES_FOR = {
+    OwnerKind.person: (LinkCapacity.owner, LinkCapacity.co_owner, LinkCapacity.agent),
+    OwnerKind.institution: (LinkCapacity.representative,),
+}
+NEEDS_AUTHORISATION = frozenset({LinkCapacity.agent, LinkCapacity.representative})
+
+
+class OwnerLink(TimestampMixin, db.Model):
+    """An account the community office has linked to a registered owner: the
+    owner themself or a co-owner (checked against the property certificate), a
+    family member or agent with a written authorisation, or an institution's
+    representative.  Only linked accounts vote in owners' ballots (issue 14.5):
+    declaring oneself "owner" when registering gives no vote.
+
+    Who (``user``), for which owner, the authorisation's reference or a note,
+    by whom (``linked_by``) and when (``created_at``)."""
+    __tablename__ = "owner_link"
+    __table_args__ = (db.UniqueConstraint("owner_id", "user_id"),)
+    id = db.Column(db.Integer, primary_key=True)
+    owner_id = db.Column(db.ForeignKey("owner.id"), nullable=False, index=True)
+    user_id = db.Column(db.ForeignKey("user.id"), nullable=False, index=True)
+    capacity = db.Column(db.Enum(LinkCapacity, native_enum=False, length=16), nullable=False)
+    authorisation = db.Column(db.String(200), nullable=False, default="")
+    linked_by_id = db.Column(db.ForeignKey("user.id"))
+    owner = db.relationship(Owner, back_populates="links")
+    user = db.relationship("User", foreign_keys=[user_id])
+    linked_by = db.relationship("User", foreign_keys=[linked_by_id])
 
 
 class Occupancy(enum.Enum):

@@ -120,3 +120,4 @@ def building_edit(building_id):
 
 
 from . import views_households, views_imports, views_letters, views_people  # noqa: E402,F401
+from . import views_owner_links  # noqa: E402,F401

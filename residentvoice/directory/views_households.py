@@ -9,7 +9,7 @@ from ..auth import services as auth_services
 from ..errors_domain import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
-from . import bp, people, services
+from . import bp, owner_links, people, services
 from .forms import (HouseholdForm, InPersonForm, OwnerForm, RelationForm, SearchForm,
                     building_choices)
 from .letters import batch_token
@@ -73,6 +73,7 @@ def household(household_id):
         form.relation.data = role.relation.name if role.relation else "owner"
         forms[role.id] = form
     return render_template("directory/household.html", household=item, roles=roles,
+                           owner_panel=owner_links.household_panel(item, roles),
                            may_reset=may_print_reset_code,
                            relation_forms=forms, mask=people.mask_phone)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from ..audit.services import record
 from ..auth.models import Relation
-from ..directory.models import Household
+from ..directory.models import Household, Owner, OwnerLink
 from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotEligible
 from ..extensions import db
 from ..forms import PHONE_RE, normalise_phone
@@ -61,29 +61,62 @@ def is_proxy_for(user, ballot, household_id):
         Proxy.proxy_phone == user.phone)) is not None
 
 
-def is_frozen_owner(user, ballot, household_id):
-    """The user is the registered owner the electorate froze for the unit at
-    opening (before opening: the owner registered now)."""
-    from ..directory.models import Owner
+def unit_owner_id(ballot, household_id):
+    """(A scalar subquery:) the registered owner the electorate froze for the
+    unit at opening; before opening, the owner registered now."""
     if ballot.rules_locked:
-        owner_id = db.select(ElectorateUnit.owner_id).where(
+        return db.select(ElectorateUnit.owner_id).where(
             ElectorateUnit.ballot_id == ballot.id,
             ElectorateUnit.household_id == household_id).scalar_subquery()
-    else:
-        owner_id = db.select(Household.owner_id).where(
-            Household.id == household_id).scalar_subquery()
-    return db.session.scalar(db.select(Owner.id).where(
-        Owner.id == owner_id, Owner.user_id == user.id)) is not None
+    return db.select(Household.owner_id).where(Household.id == household_id).scalar_subquery()
+
+
+def _acts_for_owner(user, ballot, household_id):
+    return db.exists().where(OwnerLink.owner_id == unit_owner_id(ballot, household_id),
+                             OwnerLink.user_id == user.id)
+
+
+def is_frozen_owner(user, ballot, household_id):
+    """The community office has linked the user to the unit's registered owner
+    (``unit_owner_id``): the owner themself, a co-owner, an authorised agent
+    or an institution's representative (issue 14.5, 14.6)."""
+    return bool(db.session.scalar(db.select(_acts_for_owner(user, ballot, household_id))))
 
 
 def may_vote_for(user, ballot, household):
-    """Owners' ballots: the unit's owner or co-owner (role or registered owner
-    account) or their authorised proxy; residents' ballots: an adult resident."""
-    relation = user.relation_to(household.id)
+    """Owners' ballots: whoever the community office linked to the unit's
+    registered owner (the owner register, not the "owner" a resident declared
+    when registering), or the owners' proxy recorded with this user's mobile
+    number — in one statement; residents' ballots: an adult resident."""
     if ballot.is_owners:
-        return (relation in OWNER_RELATIONS or is_frozen_owner(user, ballot, household.id)
-                or is_proxy_for(user, ballot, household.id))
-    return relation is not None and user.is_adult()
+        proxied = db.exists().where(
+            ProxyPrincipal.ballot_id == ballot.id, ProxyPrincipal.household_id == household.id,
+            Proxy.id == ProxyPrincipal.proxy_id, Proxy.proxy_phone == user.phone)
+        return bool(db.session.scalar(db.select(
+            db.or_(_acts_for_owner(user, ballot, household.id), proxied))))
+    return user.relation_to(household.id) is not None and user.is_adult()
+
+
+def owners_refusal(user, ballot, household):
+    """Why ``user`` may not vote for ``household`` in an owners' ballot, and
+    what to do about it."""
+    owner = db.session.scalar(db.select(Owner).where(
+        Owner.id == unit_owner_id(ballot, household.id)))
+    if owner is not None and owner.is_institution:
+        return _l("This unit belongs to %(owner)s, an institution: it votes through the "
+                  "representative the community office has recorded, not through the "
+                  "people who live in the unit.", owner=owner.name)
+    if user.relation_to(household.id) in OWNER_RELATIONS:
+        return UNCONFIRMED_OWNER
+    return _l("Only the unit's registered owner, or someone the community office has linked "
+              "to them, may vote in an owners' ballot.")
+
+
+UNCONFIRMED_OWNER = _l(
+    "You registered as an owner of this unit, but the community office has not confirmed it "
+    "yet: owners' ballots count the owners in the property register. Bring your property "
+    "certificate and ID card to the community office; once they link your account to the "
+    "registered owner, you can vote here.")
 
 
 
@@ -254,8 +287,7 @@ def cast_phone_vote(actor, ballot, household_id, option_id, now=None):
     if household is None or household.compound_id != ballot.compound_id:
         raise NotEligible(_l("This household is not in the ballot's electorate."), "household")
     if not may_vote_for(actor, ballot, household):
-        raise NotEligible(_l("Only the unit's owners or their proxy may vote in an owners' "
-                             "ballot.") if ballot.is_owners else
+        raise NotEligible(owners_refusal(actor, ballot, household) if ballot.is_owners else
                           _l("Only adult residents of the household may vote."), "household")
     option = option_of(ballot, option_id)
     person_id = None

@@ -7,7 +7,7 @@ from datetime import timedelta
 from fractions import Fraction
 
 from ..demo import demo_loader
-from ..directory.models import Household, Owner
+from ..directory.models import Household, Owner, OwnerLink
 from ..extensions import db
 from ..models import utcnow
 from .casting import _store
@@ -30,11 +30,16 @@ def _exists(compound, title):
 
 
 def _owner_groups(ballot):
-    """[(owner_key, [household ids], owner user id or None)] in a stable order."""
+    """{owner_key: {"units": [household ids], "user": the account the office
+    linked to the owner (its first) or None, "institution": bool}} in a
+    stable order."""
+    linked = (db.select(OwnerLink.owner_id, db.func.min(OwnerLink.user_id).label("user_id"))
+              .group_by(OwnerLink.owner_id).subquery())
     rows = db.session.execute(
-        db.select(ElectorateUnit.owner_key, ElectorateUnit.household_id, Owner.user_id,
+        db.select(ElectorateUnit.owner_key, ElectorateUnit.household_id, linked.c.user_id,
                   Owner.kind)
         .outerjoin(Owner, Owner.id == ElectorateUnit.owner_id)
+        .outerjoin(linked, linked.c.owner_id == ElectorateUnit.owner_id)
         .where(ElectorateUnit.ballot_id == ballot.id)
         .order_by(ElectorateUnit.household_id)).all()
     groups = {}
@@ -78,9 +83,9 @@ def _charging_ballot(ctx, compound, secretary):
                    if Fraction(len(institutions) + a, part_heads) < Fraction(3, 4))
     when = ballot.opens_at + timedelta(hours=2)
     n = 0
-    for group in institutions:
+    for group in institutions:      # by phone, through their representatives
         n += 1
-        _cast(ballot, group["units"][0], agree, n, when, secretary)
+        _cast(ballot, group["units"][0], agree, n, when, secretary, group["user"])
     for i, group in enumerate(taking_part):
         n += 1
         option = agree if i < agreeing else (abstain if i % 7 == 0 else against)

@@ -129,12 +129,19 @@ class Ballot(TimestampMixin, db.Model):
             self.compound.community_id)
 
     def can_view(self, user):
-        """Managers always; members of the compound once announced."""
+        """Managers always; once announced, members of the compound and (owners'
+        ballots) whoever acts for a registered owner of one of its units — an
+        owner or an institution's representative need not live there."""
         if not (user and user.is_authenticated):
             return False
         if self.can_manage(user):
             return True
-        return self.status is not BallotStatus.draft and self.compound.is_member(user)
+        if self.status is BallotStatus.draft:
+            return False
+        if self.compound.is_member(user):
+            return True
+        from ..directory.owner_links import acting_compound_ids
+        return self.is_owners and self.compound_id in acting_compound_ids(user)
 
     @staticmethod
     def in_full():

@@ -1,12 +1,14 @@
 """What the voting pages show: a user's households in a ballot, the result
 figures and the server-rendered bar chart (readable without colour)."""
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from ..directory.models import Household
 from ..extensions import db
-from .casting import describe_vote, may_vote_for
+from ..directory.owner_links import links_of_user
+from .casting import UNCONFIRMED_OWNER, describe_vote, may_vote_for, owners_refusal
 from .counting import percent
 from .models import BallotStatus, ElectorateUnit, OptionKind, Vote
 from .services import scope_households
@@ -24,43 +26,102 @@ def option_label(option):
 
 @dataclass
 class HouseholdStatus:
+    """One card of the ballot page: a household of the user's, or (owners'
+    ballots) a registered owner the user acts for, covering its units."""
     household: object
     eligible: bool
     vote: object = None
     who: str | None = None
     option: str | None = None
+    owner: object = None        # owners' ballots: the registered owner voted for
+    capacity: object = None     # ... and in what capacity (directory.LinkCapacity)
+    units: int = 1
+    area: Decimal | None = None
+    resident: bool = True       # the household is one the user lives in
+    reason: str | None = None   # why the user may not vote (yet), and what to do
+    unconfirmed: bool = False   # declared owner, not (yet) linked by the office
+
+
+def _scoped(ballot, ids):
+    if ballot.status in (BallotStatus.draft, BallotStatus.announced):
+        return set(db.session.scalars(scope_households(ballot).where(Household.id.in_(ids))))
+    return set(db.session.scalars(db.select(ElectorateUnit.household_id).where(
+        ElectorateUnit.ballot_id == ballot.id, ElectorateUnit.household_id.in_(ids))))
+
+
+def _owner_units(ballot, owner_ids):
+    """{owner id: [(household, area)]} of the ballot's units held by these owners
+    (the electorate frozen at opening; before opening, the register now)."""
+    if not owner_ids:
+        return {}
+    if ballot.rules_locked:
+        rows = db.session.execute(
+            db.select(ElectorateUnit.owner_id, Household, ElectorateUnit.area_centi)
+            .join(Household, Household.id == ElectorateUnit.household_id)
+            .where(ElectorateUnit.ballot_id == ballot.id,
+                   ElectorateUnit.owner_id.in_(owner_ids))).all()
+        rows = [(o, h, Decimal(a).scaleb(-2)) for o, h, a in rows]
+    else:
+        rows = [(h.owner_id, h, h.area_m2) for h in db.session.scalars(
+            db.select(Household).where(Household.id.in_(scope_households(ballot)),
+                                       Household.owner_id.in_(owner_ids)))]
+    units = {}
+    for owner_id, household, area in rows:
+        units.setdefault(owner_id, []).append((household, area))
+    return units
 
 
 def my_households(ballot, user):
-    """The user's households in the ballot, whether they may vote and any vote."""
+    """The cards of the user's ballot page: whether they may vote and any vote.
+
+    Residents' ballots: one card per household of the user's.  Owners'
+    ballots: one card per registered owner the community office linked the
+    user to (their own flat, an owner they are agent for, an institution they
+    represent) covering all its units, then the user's other households with
+    the reason they cannot vote there — above all a declared but unconfirmed
+    owner, who is told how to be confirmed."""
     roles = [r for r in user.resident_roles() if r.household.compound_id == ballot.compound_id]
-    if not roles:
+    links = links_of_user(user, ballot.compound_id) if ballot.is_owners else []
+    if not roles and not links:
         return []
     ids = [r.household_id for r in roles]
-    if ballot.status in (BallotStatus.draft, BallotStatus.announced):
-        scoped = set(db.session.scalars(scope_households(ballot).where(
-            Household.id.in_(ids))))
-    else:
-        scoped = set(db.session.scalars(db.select(ElectorateUnit.household_id).where(
-            ElectorateUnit.ballot_id == ballot.id, ElectorateUnit.household_id.in_(ids))))
+    scoped = _scoped(ballot, ids) if ids else set()
+    cards = []
+    covered = set()
+    if links:
+        units = _owner_units(ballot, [link.owner_id for link in links])
+        for link in links:
+            held = units.get(link.owner_id)
+            if not held:
+                continue
+            mine = [h for h, _a in held if h.id in scoped]
+            household = min(mine or [h for h, _a in held], key=lambda h: h.code)
+            covered |= {h.id for h, _a in held}
+            cards.append(HouseholdStatus(
+                household, True, owner=link.owner, capacity=link.capacity, units=len(held),
+                area=sum((a for _h, a in held), Decimal(0)), resident=bool(mine)))
+    for role in sorted(roles, key=lambda r: r.household.code):
+        h = role.household
+        if h.id not in scoped or h.id in covered:
+            continue
+        eligible = may_vote_for(user, ballot, h)
+        card = HouseholdStatus(h, eligible)
+        if ballot.is_owners and not eligible:
+            card.reason = owners_refusal(user, ballot, h)
+            card.unconfirmed = card.reason is UNCONFIRMED_OWNER
+        cards.append(card)
     query = db.select(Vote).where(Vote.ballot_id == ballot.id)
     if ballot.per_person:
         query = query.where(Vote.one_per_person == user.id)
     else:
-        query = query.where(Vote.household_id.in_(ids))
+        query = query.where(Vote.household_id.in_([c.household.id for c in cards]))
     votes = {v.household_id: v for v in db.session.scalars(query)}
-    result = []
-    for role in sorted(roles, key=lambda r: r.household.code):
-        h = role.household
-        if h.id not in scoped:
-            continue
-        vote = votes.get(h.id)
-        status = HouseholdStatus(h, may_vote_for(user, ballot, h), vote)
-        if vote is not None and not ballot.secret:
-            status.who = describe_vote(ballot, vote)
-            status.option = option_label(vote.cast.option)
-        result.append(status)
-    return result
+    for card in cards:
+        card.vote = votes.get(card.household.id)
+        if card.vote is not None and not ballot.secret:
+            card.who = describe_vote(ballot, card.vote)
+            card.option = option_label(card.vote.cast.option)
+    return cards
 
 
 @dataclass

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from .. import links
 from ..audit.services import record
 from ..auth.models import Relation, RoleAssignment, RoleKind
-from ..directory.models import Building, Household, Owner
+from ..directory.models import Building, Household, OwnerLink
 from ..errors_domain import InvalidInput, NotAllowed, TransitionNotAllowed
 from ..extensions import db
 from ..i18n import N_
@@ -218,16 +218,19 @@ def scope_households(ballot):
 
 
 def electorate_user_ids(ballot):
-    """Users who may vote in the ballot: for owners' ballots owners and co-owners
-    (by role or as the registered owner), for residents' ballots every resident."""
+    """Users told about the ballot: for owners' ballots everyone the community
+    office linked to an owner of a unit in scope (they vote) and the residents
+    who declared themselves owner or co-owner (the ballot page tells them how
+    to be confirmed); for residents' ballots every resident."""
     households = scope_households(ballot).scalar_subquery()
     roles = db.select(RoleAssignment.user_id).where(
         RoleAssignment.kind == RoleKind.resident, RoleAssignment.household_id.in_(households))
     if ballot.is_owners:
         roles = roles.where(RoleAssignment.relation.in_([Relation.owner, Relation.co_owner]))
-        owners = db.select(Owner.user_id).join(Household, Household.owner_id == Owner.id).where(
-            Household.id.in_(households), Owner.user_id.is_not(None))
-        return set(db.session.scalars(roles)) | set(db.session.scalars(owners))
+        linked = db.select(OwnerLink.user_id).join(
+            Household, Household.owner_id == OwnerLink.owner_id).where(
+            Household.id.in_(households))
+        return set(db.session.scalars(roles)) | set(db.session.scalars(linked))
     return set(db.session.scalars(roles))
 
 
@@ -363,13 +366,18 @@ def close_due(now=None):
 
 def ballots_for(user, statuses=None):
     """Ballots the user may see: of the compounds they manage, or (once
-    announced) of the compounds they live or work in."""
+    announced) of the compounds they live or work in, and the owners' ballots
+    of compounds where they act for a registered owner."""
+    from ..directory.owner_links import acting_compound_ids
     managed = user.managed_compound_ids()
     member = set(user.compound_ids())
     member |= {c.id for r in user.roles if r.organisation_id for c in r.organisation.compounds}
+    acting = acting_compound_ids(user) - member    # owners' ballots where they act for an owner
     query = db.select(Ballot).where(db.or_(
         Ballot.compound_id.in_(managed or {-1}),
-        db.and_(Ballot.compound_id.in_(member or {-1}), Ballot.status != S.draft)))
+        db.and_(Ballot.compound_id.in_(member or {-1}), Ballot.status != S.draft),
+        db.and_(Ballot.compound_id.in_(acting or {-1}), Ballot.basis == Basis.owners,
+                Ballot.status != S.draft)))
     if statuses:
         query = query.where(Ballot.status.in_(statuses))
     return query.order_by(Ballot.opens_at.desc(), Ballot.id.desc())

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import access, links
-from ..directory.models import Building, Compound
+from ..directory.models import Building, Compound, Household, OwnerLink
+from ..directory.owner_links import acting_compound_ids
 from ..errors_domain import DomainError
 from ..extensions import db
 from ..forms import choices, show_domain_error
@@ -15,7 +16,7 @@ from . import bp, providers, services  # noqa: F401  (providers registers links)
 from .casting import cast_phone_vote
 from .counting import tally
 from .forms import BallotForm, ConfirmVoteForm, utc_to_local
-from .models import Ballot, BallotOption, BallotStatus, Checkpoint, ElectorateUnit, Vote
+from .models import Ballot, BallotOption, BallotStatus, Basis, Checkpoint, ElectorateUnit, Vote
 from .presenters import chart, my_households, option_label, result_rows
 
 nav_item(30, "voting.index", _l("Ballots"))
@@ -23,19 +24,26 @@ nav_item(30, "voting.index", _l("Ballots"))
 
 @home_section(20, "voting/_home.html")
 def open_ballots_section(user):
-    """Open ballots of the user's households, first thing on the home page."""
+    """Open ballots of the user's households — and the owners' ballots where
+    they act for a registered owner (an institution's representative need not
+    live there) — first thing on the home page."""
     compounds = user.compound_ids()
-    if not compounds:
+    acting = acting_compound_ids(user) - compounds
+    if not compounds and not acting:
         return None
     ballots = db.session.scalars(db.select(Ballot).where(
-        Ballot.compound_id.in_(compounds),
+        db.or_(Ballot.compound_id.in_(compounds or {-1}),
+               db.and_(Ballot.compound_id.in_(acting or {-1}), Ballot.basis == Basis.owners)),
         Ballot.status.in_([BallotStatus.open, BallotStatus.announced]))
         .order_by(Ballot.closes_at)).all()
     if not ballots:
         return None
+    owned = db.select(Household.id).join(OwnerLink, OwnerLink.owner_id == Household.owner_id) \
+        .where(OwnerLink.user_id == user.id)
     voted = set(db.session.scalars(db.select(Vote.ballot_id).where(
         Vote.ballot_id.in_([b.id for b in ballots]),
-        db.or_(Vote.household_id.in_(user.household_ids()), Vote.one_per_person == user.id))))
+        db.or_(Vote.household_id.in_(user.household_ids()), Vote.one_per_person == user.id,
+               Vote.household_id.in_(owned)))))
     return {"ballots": ballots, "voted": voted}
 
 

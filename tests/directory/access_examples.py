@@ -25,6 +25,13 @@ def _spare_role_id(w):
     return next(r.id for r in user.roles if r.kind is RoleKind.resident)
 
 
+def _spare_link_id(w):
+    """A link to household A's owner that may be removed (a co-owner's)."""
+    from residentvoice.directory.models import LinkCapacity
+    factory = Factory(db)
+    return factory.link(w.household_a.owner, factory.user(), LinkCapacity.co_owner).id
+
+
 def _invitation_id(w):
     invitation = InvitationCode(code=f"T{w.household_a.id:07d}"[:8], household_id=w.household_a.id,
                                 issued_by_id=w.secretary.id,
@@ -75,6 +82,19 @@ EXAMPLES = {
     "directory.household_register": lambda w: [
         ("GET", f"/directory/households/{w.household_a.id}/register", MANAGERS),
         ("POST", f"/directory/households/{w.household_a.id}/register", MANAGERS)],
+    "directory.owner_link_new": lambda w: [
+        ("GET", f"/directory/households/{w.household_a.id}/owner-links/new", MANAGERS),
+        ("GET", f"/directory/households/{w.household_a.id}/owner-links/new"
+                f"?role={_resident_role_id(w)}", MANAGERS),
+        ("POST", f"/directory/households/{w.household_a.id}/owner-links/new", MANAGERS),
+        # a resident of another household is not found through this one
+        ("GET", f"/directory/households/{w.household_a2.id}/owner-links/new"
+                f"?role={_resident_role_id(w)}", NOBODY_FINDS)],
+    "directory.owner_link_remove": lambda w: [
+        ("POST", f"/directory/households/{w.household_a.id}/owner-links/"
+                 f"{_spare_link_id(w)}/remove", MANAGERS),
+        ("POST", f"/directory/households/{w.household_a2.id}/owner-links/"
+                 f"{_spare_link_id(w)}/remove", NOBODY_FINDS)],
     "directory.household_letter": lambda w: [
         ("POST", f"/directory/households/{w.household_a2.id}/letter", MANAGERS)],
     "directory.owner_edit": lambda w: [

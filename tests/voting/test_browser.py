@@ -11,7 +11,9 @@ from tests.e2e.conftest import browser, layout_problems, live, login, new_page, 
 pytestmark = pytest.mark.browser
 
 SECRETARY = "13900000003"   # 赵书记, 长青园社区
-RESIDENT = "13800000002"    # 李建国, CQY-22-0301
+# 郑国平 votes for the research institute, the registered owner of CQY-22-0301
+# and eight more units (李建国 only rents CQY-22-0301: he has no vote here)
+RESIDENT = "13500000003"
 
 
 def _local(dt):
@@ -59,6 +61,7 @@ def test_owners_ballot_from_notice_to_result(new_page, live, login, shoot, layou
     login(resident, RESIDENT)
     resident.goto(ballot_url)
     assert layout_problems(resident) == []
+    assert "您作为单位业主北京市建筑材料科学研究所的代表投票" in resident.locator("main").inner_text()
     with resident.expect_navigation():
         resident.locator(".vote-options button", has_text="同意").click()
     shoot(resident, "voting-confirm")
@@ -80,7 +83,7 @@ def test_owners_ballot_from_notice_to_result(new_page, live, login, shoot, layou
         secretary.keyboard.press("Enter")
     assert secretary.input_value("input[name=serial]") == "CQY-0002"
     assert secretary.evaluate("document.activeElement.name") == "household"
-    secretary.keyboard.type("CQY-22-0301")          # 李建国 voted by phone
+    secretary.keyboard.type("CQY-22-0301")          # the institute voted by phone
     with secretary.expect_navigation():
         secretary.keyboard.press("Enter")
     assert "已经投过票" in secretary.locator("#household-error").inner_text()

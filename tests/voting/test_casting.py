@@ -4,7 +4,7 @@ import pytest
 from flask_babel import force_locale
 
 from residentvoice.auth.models import Relation
-from residentvoice.directory.models import OwnerKind
+from residentvoice.directory.models import LinkCapacity, OwnerKind
 from residentvoice.errors_domain import Conflict, InvalidInput, NotAllowed, NotEligible
 from residentvoice.models import utcnow
 from residentvoice.voting.casting import (AlreadyVoted, NotOpen, cast_phone_vote,
@@ -88,6 +88,8 @@ def test_owner_with_two_units_votes_once_for_both(db, world, factory):
 
 
 def test_phone_then_paper_and_paper_then_phone_refused(db, world, factory):
+    # the registered owner of the second unit, linked to their account
+    co_owner = factory.resident(world.household_a2, relation=Relation.owner)
     ballot = make_ballot(world.secretary, world.compound_a)
     agree = option(ballot, "同意")
     cast_phone_vote(world.resident, ballot, world.household_a.id, agree.id)
@@ -95,7 +97,6 @@ def test_phone_then_paper_and_paper_then_phone_refused(db, world, factory):
         enter_paper_vote(world.secretary, ballot, household_code=world.household_a.code,
                          option_id=agree.id, serial="1", witness="监票人")
     assert "王秀兰" in str(error.value.message)   # open ballot: who cast it
-    co_owner = factory.resident(world.household_a2, relation=Relation.owner)
     enter_paper_vote(world.secretary, ballot, household_code=world.household_a2.code,
                      option_id=agree.id, serial="2", witness="监票人")
     with pytest.raises(AlreadyVoted):
@@ -107,6 +108,7 @@ def test_second_phone_vote_refused_unless_changes_allowed(db, world, factory):
     ballot = make_ballot(world.secretary, world.compound_a)
     agree, against = option(ballot, "同意"), option(ballot, "反对")
     co_owner = factory.resident(world.household_a, relation=Relation.co_owner)
+    factory.link(world.household_a.owner, co_owner, LinkCapacity.co_owner)   # confirmed
     cast_phone_vote(world.resident, ballot, world.household_a.id, agree.id)
     with pytest.raises(AlreadyVoted):
         cast_phone_vote(co_owner, ballot, world.household_a.id, against.id)

@@ -1,0 +1,89 @@
+"""Who votes for a household's registered owner (issue 14.5, 14.6): the
+secretary links an account to the owner — a resident who declared ownership,
+once the property certificate is checked, or an agent or an institution's
+representative with a written authorisation — or removes a link."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..errors_domain import DomainError
+from ..extensions import db
+from ..forms import choices, show_domain_error
+from ..main.sections import home_section
+from . import bp, owner_links, people
+from .forms import OwnerLinkForm
+from .models import CAPACITIES_FOR, Household, OwnerLink
+from .pages import MANAGERS, row_id
+
+
+def _household(household_id):
+    return access.load(Household, household_id, can_view="can_manage")
+
+
+@bp.route("/households/<int:household_id>/owner-links/new", methods=["GET", "POST"])
+@access.role(*MANAGERS)
+def owner_link_new(household_id):
+    """Confirm a declared owner (``?role=`` a resident of this household) or
+    link any account by mobile number to the household's registered owner."""
+    item = _household(household_id)
+    role = None
+    role_value = request.values.get("role")
+    if role_value:
+        role = owner_links.resident_for_link(item, row_id(role_value))
+        if role is None:
+            abort(404)
+    owner = item.owner
+    if owner is None:
+        flash(_("Record the registered owner of this household first: accounts are linked "
+                "to an owner of the property register."), "error")
+        return redirect(url_for("directory.household", household_id=item.id))
+    form = OwnerLinkForm()
+    form.capacity.choices = choices((c.name, c.value) for c in CAPACITIES_FOR[owner.kind])
+    if request.method == "GET" and not form.capacity.data:
+        relation = role.relation.name if role and role.relation else None
+        form.capacity.data = ("representative" if owner.is_institution else
+                              "co_owner" if relation == "co_owner" else
+                              "owner" if relation == "owner" else "agent")
+    if form.validate_on_submit():
+        try:
+            user = role.user if role else owner_links.find_account(form.phone.data)
+            owner_links.link(current_user, item, user, form.capacity.data,
+                             form.authorisation.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("%(name)s now acts for %(owner)s in owners' ballots.", name=user.name,
+                    owner=owner.name), "success")
+            return redirect(url_for("directory.household", household_id=item.id))
+    units, area = owner_links.owner_units(owner)
+    return render_template("directory/owner_link.html", household=item, owner=owner,
+                           role=role, form=form, units=units, area=area,
+                           links=owner_links.links_of_owner(owner), mask=people.mask_phone)
+
+
+@bp.route("/households/<int:household_id>/owner-links/<int:link_id>/remove",
+          methods=["POST"])
+@access.role(*MANAGERS)
+def owner_link_remove(household_id, link_id):
+    item = _household(household_id)
+    entry = db.session.get(OwnerLink, link_id)
+    if entry is None or item.owner_id is None or entry.owner_id != item.owner_id:
+        abort(404)
+    name, owner = entry.user.name, entry.owner.name
+    owner_links.unlink(current_user, entry)
+    flash(_("%(name)s no longer acts for %(owner)s.", name=name, owner=owner), "success")
+    return redirect(url_for("directory.household", household_id=item.id))
+
+
+@home_section(11, "directory/_owner_standing.html")
+def owner_standing_section(user):
+    """On a resident's home page: whether the community office has confirmed
+    the ownership they declared (and what to do if not), and the owners they
+    vote for."""
+    pending = [(role, owner) for role, owner, link in owner_links.owner_standing(user)
+               if link is None]
+    links = owner_links.links_of_user(user)
+    if not pending and not links:
+        return None
+    return {"pending": pending, "links": links}
