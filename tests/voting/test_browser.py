@@ -70,9 +70,9 @@ def test_owners_ballot_from_notice_to_result(new_page, live, login, shoot, layou
     assert "回执码" in resident.locator("main").inner_text()
     shoot(resident, "voting-receipt")
     with resident.expect_navigation():
-        resident.get_by_role("button", name="大字模式").click()
-    assert layout_problems(resident) == []           # 360 px, large text
-    shoot(resident, "voting-voted-large-text")
+        resident.get_by_role("button", name="长辈版", exact=True).click()
+    assert layout_problems(resident) == []           # 360 px, elder mode
+    shoot(resident, "voting-voted-elder-mode")
 
     secretary.goto(ballot_url + "/paper")
     secretary.fill("input[name=serial]", "CQY-0001")
