@@ -93,6 +93,8 @@ def _pages(ids):
         (RESIDENT, "ticket-summary", f"/tickets/compounds/{ids['compound']}/summary"),
         (RESIDENT, "meetings", "/meetings/"), (RESIDENT, "meeting", f"/meetings/{m}"),
         (RESIDENT, "meeting-notice", f"/meetings/{m}/notice"),
+        (RESIDENT, "meeting-live", f"/meetings/{m}/live"),
+        (RESIDENT, "attendance", f"/meetings/{ids['past_meeting']}/attendance"),
         (RESIDENT, "past-meeting", f"/meetings/{ids['past_meeting']}"),
         (RESIDENT, "minutes", f"/meetings/{ids['past_meeting']}/minutes"),
         (RESIDENT, "notifications", "/notifications/"), (RESIDENT, "account", "/account"),
