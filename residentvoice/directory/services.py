@@ -7,6 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..audit.services import diff, record
@@ -151,13 +152,29 @@ def _require_manager(actor, place):
 COMPOUND_FIELDS = ("code", "name", "address", "built_year", "description")
 
 
+def _store(row, conflict):
+    """Write ``row`` (new or changed) in a savepoint.  Codes are checked
+    before, but two requests adding the same one at once (a double click) both
+    pass the check: the unique key stores one, and the other answers
+    ``conflict``, the check's own message, instead of a 500."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        raise conflict
+
+
+def _code_taken(code):
+    return Conflict(_l("Another compound already uses the code %(code)s.", code=code), "code")
+
+
 def _check_compound_code(code, exclude_id=None):
     check_code(code, max_length=16)
     query = db.select(Compound.id).where(db.func.upper(Compound.code) == code.upper())
     if exclude_id:
         query = query.where(Compound.id != exclude_id)
     if db.session.scalar(query) is not None:
-        raise Conflict(_l("Another compound already uses the code %(code)s.", code=code), "code")
+        raise _code_taken(code)
 
 
 def create_compound(actor, community, data):
@@ -167,8 +184,7 @@ def create_compound(actor, community, data):
     compound = Compound(community_id=community.id, code=code, name=data["name"],
                         address=data.get("address") or "", built_year=data.get("built_year"),
                         description=data.get("description") or "")
-    db.session.add(compound)
-    db.session.flush()
+    _store(compound, _code_taken(code))
     record(actor, "compound.created", compound, summary=f"{compound.code} {compound.name}",
            community_id=community.id)
     return compound
@@ -181,13 +197,17 @@ def update_compound(actor, compound, data):
     _check_compound_code(data["code"], exclude_id=compound.id)
     changes = diff(compound, data, COMPOUND_FIELDS)
     if changes:
-        db.session.flush()
+        _store(compound, _code_taken(data["code"]))
         record(actor, "compound.updated", compound, summary=compound.name, changes=changes,
                community_id=compound.community_id)
     return changes
 
 
 # ---- buildings -------------------------------------------------------------
+
+def _number_taken(number):
+    return Conflict(_l("This compound already has a building %(n)s.", n=number), "number")
+
 
 def _check_building(compound, number, floors, exclude_id=None):
     if not number:
@@ -198,7 +218,7 @@ def _check_building(compound, number, floors, exclude_id=None):
     if exclude_id:
         query = query.where(Building.id != exclude_id)
     if db.session.scalar(query) is not None:
-        raise Conflict(_l("This compound already has a building %(n)s.", n=number), "number")
+        raise _number_taken(number)
     if floors is None or not 1 <= floors <= 100:
         raise InvalidInput(_l("Floors must be between 1 and 100."), "floors")
 
@@ -210,8 +230,7 @@ def create_building(actor, compound, data):
     building = Building(compound_id=compound.id, number=data["number"],
                         floors=data["floors"], kind=BuildingKind[kind] if isinstance(kind, str)
                         else kind)
-    db.session.add(building)
-    db.session.flush()
+    _store(building, _number_taken(building.number))
     record(actor, "building.created", building,
            summary=f"{compound.code} {building.number}", community_id=compound.community_id)
     return building
@@ -229,7 +248,7 @@ def update_building(actor, building, data):
                 else data["kind"])
     changes = diff(building, data, ("number", "floors", "kind"))
     if changes:
-        db.session.flush()
+        _store(building, _number_taken(data["number"]))
         record(actor, "building.updated", building, summary=building.number, changes=changes,
                community_id=building.compound.community_id)
     return changes
@@ -243,7 +262,11 @@ def _check_household_code(code, exclude_id=None):
     if exclude_id:
         query = query.where(Household.id != exclude_id)
     if db.session.scalar(query) is not None:
-        raise Conflict(_l("The household code %(code)s is already used.", code=code), "code")
+        raise _household_code_taken(code)
+
+
+def _household_code_taken(code):
+    return Conflict(_l("The household code %(code)s is already used.", code=code), "code")
 
 
 def _household_values(building, data, exclude_id=None):
@@ -269,8 +292,7 @@ def create_household(actor, building, data):
     _require_manager(actor, building)
     values = _household_values(building, data)
     household = Household(compound_id=building.compound_id, **values)
-    db.session.add(household)
-    db.session.flush()
+    _store(household, _household_code_taken(household.code))
     record(actor, "household.created", household,
            summary=f"{household.code} {household.area_m2} m²",
            community_id=building.compound.community_id)
@@ -284,7 +306,7 @@ def update_household(actor, household, building, data):
     values = _household_values(building, data, exclude_id=household.id)
     changes = diff(household, values, tuple(values))
     if changes:
-        db.session.flush()
+        _store(household, _household_code_taken(values["code"]))
         db.session.expire(household, ["building"])
         record(actor, "household.updated", household, summary=household.code,
                changes=changes, community_id=household.compound.community_id)
