@@ -6,6 +6,7 @@ and the database's unique constraints refuse a second vote for any of them.
 Each cast is appended to the ballot's hash chain under a row lock on the
 ballot, taken before the existing votes are read and before anything is
 written, so a refused vote leaves nothing behind."""
+import re
 from contextlib import nullcontext
 
 from flask_babel import lazy_gettext as _l
@@ -118,6 +119,9 @@ UNCONFIRMED_OWNER = _l(
     "certificate and ID card to the community office; once they link your account to the "
     "registered owner, you can vote here.")
 
+
+# Proxy entries lock the ballot's row through this table (``_LOCK_PROXIES``).
+_BALLOT = Ballot.__table__
 
 
 def covered_votes(ballot, household_id, person_id=None):
@@ -373,34 +377,76 @@ def enter_paper_vote(actor, ballot, *, household_code, option_id, serial, witnes
     return cast, household
 
 
-def _proxy_load(ballot, name, phone):
-    """Principals (distinct owner keys) a proxy already represents in this ballot:
-    the proxy is the same person by mobile number, or by name where either entry
-    was made without a number (so leaving the number out cannot lift the cap)."""
-    same = db.or_(Proxy.proxy_phone == phone, Proxy.proxy_name == name) if not phone else \
-        db.or_(Proxy.proxy_phone == phone,
-               db.and_(Proxy.proxy_phone == "", Proxy.proxy_name == name))
+def _proxy_load(ballot, name, phone, id_tail=""):
+    """Principals (distinct owner keys) the same person already represents in
+    this ballot as a proxy.  The same person: the same mobile number; or the
+    same name and the same ID tail (last 4 characters of the ID card); or the
+    same name where nothing tells the entries apart — two different numbers
+    or two different ID tails do.  So two proxies without a phone who share a
+    name but not an ID are two people (issue 14.13), while leaving the number
+    or the ID out cannot lift the cap."""
+    same_name = Proxy.proxy_name == name
+    told_apart = []
+    if phone:
+        told_apart.append(db.and_(Proxy.proxy_phone != "", Proxy.proxy_phone != phone))
+    if id_tail:
+        told_apart.append(db.and_(Proxy.proxy_id_tail != "", Proxy.proxy_id_tail != id_tail))
+    same = db.and_(same_name, db.not_(db.or_(*told_apart))) if told_apart else same_name
+    if id_tail:
+        same = db.or_(same, db.and_(same_name, Proxy.proxy_id_tail == id_tail))
+    if phone:
+        same = db.or_(same, Proxy.proxy_phone == phone)
     return set(db.session.scalars(db.select(ProxyPrincipal.owner_key).join(Proxy).where(
         Proxy.ballot_id == ballot.id, same)))
 
 
+# Proxy entries of one ballot are serialised on the ballot's row, taken before
+# the cap is counted and held to the commit, so two entries for one proxy
+# cannot both count the other's principals out (issue 14.4).  FOR NO KEY
+# UPDATE, the chain lock's own mode: the entry's votes take that lock again
+# without upgrading it, and rows that only refer to the ballot are not held up.
+# (SQLite: a writing request holds the database's write lock from its start.)
+_LOCK_PROXIES = (db.select(_BALLOT.c.id).where(_BALLOT.c.id == db.bindparam("ballot_id"))
+                 .with_for_update(key_share=True))
+ID_TAIL_RE = re.compile(r"^[0-9]{3}[0-9X]$")
+
+
+def _lock_proxy_entries(ballot):
+    db.session.execute(_LOCK_PROXIES, {"ballot_id": ballot.id})
+
+
+def _clean_id_tail(value, phone):
+    tail = "".join((value or "").split()).upper()
+    if tail and not ID_TAIL_RE.match(tail):
+        raise InvalidInput(_l("Enter the last 4 characters of the ID card number, e.g. 123X."),
+                           "proxy_id_tail")
+    if not tail and not phone:
+        raise InvalidInput(_l("Without a mobile number, enter the last 4 characters of the "
+                              "proxy's ID card: they tell apart proxies of the same name."),
+                           "proxy_id_tail")
+    return tail
+
+
 def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, household_codes, option_id,
-                     authorisation, now=None):
-    """A secretary records a written proxy (物业管理条例 art. 12) — proxy person,
+                     authorisation, proxy_id_tail="", now=None):
+    """A secretary records a written proxy (物业管理条例 art. 12) — proxy person
+    (name, and mobile number or the last 4 characters of the ID card),
     principal households, scan of the signed form — and the proxy's vote.
-    A proxy represents at most ``ballot.proxy_cap`` principals per ballot."""
+    A proxy represents at most ``ballot.proxy_cap`` principals per ballot,
+    counted per person under the ballot's lock (``_lock_proxy_entries``)."""
     from ..uploads.services import store
     _staff_entry_checks(actor, ballot, now)
     if ballot.per_person:
         raise InvalidInput(_l("This ballot counts adult residents one by one: each votes in "
                               "person, from their account or on paper."), "households")
-    proxy_name = (proxy_name or "").strip()
+    proxy_name = " ".join((proxy_name or "").split())
     proxy_phone = normalise_phone((proxy_phone or "").strip())
     if not proxy_name or len(proxy_name) > 60:
         raise InvalidInput(_l("Enter the proxy's name."), "proxy_name")
     if proxy_phone and not PHONE_RE.match(proxy_phone):
         raise InvalidInput(_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."),
                            "proxy_phone")
+    proxy_id_tail = _clean_id_tail(proxy_id_tail, proxy_phone)
     codes = list(dict.fromkeys(c.strip().upper() for c in (household_codes or [])
                                if c.strip()))
     if not codes:
@@ -412,7 +458,8 @@ def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, household_codes,
     if authorisation is None or not getattr(authorisation, "filename", ""):
         raise InvalidInput(_l("Attach the scan of the signed authorisation."), "authorisation")
     principals = {u.owner_key for u in units}
-    represented = _proxy_load(ballot, proxy_name, proxy_phone)
+    _lock_proxy_entries(ballot)     # the count and the writes below under one lock
+    represented = _proxy_load(ballot, proxy_name, proxy_phone, proxy_id_tail)
     if len(represented | principals) > ballot.proxy_cap:
         raise Conflict(_l("A proxy may represent at most %(cap)d principals in this ballot.",
                           cap=ballot.proxy_cap), "households")
@@ -425,7 +472,7 @@ def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, household_codes,
     casts, done = [], set()
     with db.session.begin_nested():
         proxy = Proxy(ballot_id=ballot.id, proxy_name=proxy_name, proxy_phone=proxy_phone,
-                      entered_by_id=actor.id)
+                      proxy_id_tail=proxy_id_tail, entered_by_id=actor.id)
         db.session.add(proxy)
         db.session.flush()
         for household, unit in zip(households, units):

@@ -77,7 +77,7 @@ def proxy(ballot_id):
         try:
             record, casts = enter_proxy_vote(
                 current_user, ballot, proxy_name=form.proxy_name.data,
-                proxy_phone=form.proxy_phone.data,
+                proxy_phone=form.proxy_phone.data, proxy_id_tail=form.proxy_id_tail.data,
                 household_codes=form.households.data.split(),
                 option_id=int(form.option.data), authorisation=form.authorisation.data)
         except DomainError as error:

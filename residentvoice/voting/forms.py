@@ -118,6 +118,11 @@ class ProxyVoteForm(BaseForm):
         Optional(), Length(max=20, message=TOO_LONG)], render_kw={"inputmode": "tel"},
         description=_l("With it, the proxy may also vote for the principals from their own "
                        "account."))
+    proxy_id_tail = StringField(_l("Last 4 characters of the proxy's ID card"), validators=[
+        Optional(), Length(max=8, message=TOO_LONG)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "maxlength": 8},
+        description=_l("Needed without a mobile number: proxies of the same name are told "
+                       "apart by it."))
     households = TextAreaField(_l("Principal households (codes, one per line)"), validators=[
         DataRequired(message=_l("Enter the code of at least one principal household.")),
         Length(max=2000, message=TOO_LONG)])

@@ -311,13 +311,19 @@ class Proxy(TimestampMixin, db.Model):
     ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False, index=True)
     proxy_name = db.Column(db.String(60), nullable=False)
     proxy_phone = db.Column(db.String(20), nullable=False, default="")
+    # The last 4 characters of the proxy's ID card: proxies without a mobile
+    # number are told apart by name and these (issue 14.13), never lumped together.
+    proxy_id_tail = db.Column(db.String(4), nullable=False, default="", server_default="")
     upload_id = db.Column(db.ForeignKey("upload.id"))
     entered_by_id = db.Column(db.ForeignKey("user.id"))
     principals = db.relationship("ProxyPrincipal", back_populates="proxy")
 
     @property
     def identity(self):
-        return self.proxy_phone or self.proxy_name
+        if self.proxy_phone:
+            return self.proxy_phone
+        return f"{self.proxy_name} …{self.proxy_id_tail}" if self.proxy_id_tail \
+            else self.proxy_name
 
 
 class ProxyPrincipal(db.Model):

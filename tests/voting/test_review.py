@@ -69,8 +69,8 @@ def test_proxy_phone_is_normalised_so_the_cap_holds(db, world):
                          option_id=agree.id, authorisation=scan())
     with pytest.raises(Conflict):       # the same person entered once without the number
         enter_proxy_vote(world.secretary, ballot, proxy_name="张代理", proxy_phone="",
-                         household_codes=[world.household_a.code], option_id=agree.id,
-                         authorisation=scan())
+                         proxy_id_tail="1234", household_codes=[world.household_a.code],
+                         option_id=agree.id, authorisation=scan())
     assert db.session.scalar(db.select(db.func.count(Vote.id)).where(
         Vote.ballot_id == ballot.id)) == 1
 
