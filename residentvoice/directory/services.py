@@ -205,6 +205,17 @@ def update_compound(actor, compound, data):
 
 # ---- buildings -------------------------------------------------------------
 
+def _lock_building(building):
+    """The building's row lock, and the building read again under it: its
+    floors and the floors of its households are checked against each other
+    by requests that queue here (DESIGN §8), so a household is never added
+    above a top floor removed at the same moment.  PostgreSQL: ``FOR NO KEY
+    UPDATE`` to the commit; SQLite serializes write requests itself."""
+    db.session.flush()
+    db.session.refresh(building, with_for_update={"key_share": True})
+    return building
+
+
 def _number_taken(number):
     return Conflict(_l("This compound already has a building %(n)s.", n=number), "number")
 
@@ -238,6 +249,7 @@ def create_building(actor, compound, data):
 
 def update_building(actor, building, data):
     _require_manager(actor, building)
+    _lock_building(building)
     _check_building(building.compound, data["number"], data["floors"], exclude_id=building.id)
     highest = db.session.scalar(db.select(db.func.max(Household.floor))
                                 .where(Household.building_id == building.id))
@@ -290,6 +302,7 @@ def create_household(actor, building, data):
     """A household (户) in a building; its code defaults to
     ``<compound code>-<building>-<unit>``."""
     _require_manager(actor, building)
+    _lock_building(building)
     values = _household_values(building, data)
     household = Household(compound_id=building.compound_id, **values)
     _store(household, _household_code_taken(household.code))
@@ -303,6 +316,7 @@ def update_household(actor, household, building, data):
     _require_manager(actor, household)
     if building.compound_id != household.compound_id:
         raise InvalidInput(_l("Choose a building of this compound."), "building_id")
+    _lock_building(building)
     values = _household_values(building, data, exclude_id=household.id)
     changes = diff(household, values, tuple(values))
     if changes:

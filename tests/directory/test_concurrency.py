@@ -54,3 +54,31 @@ def test_a_household_added_eight_times_at_once_is_added_once(race_app):
     assert outcomes == ["Conflict"] * 7 + ["ok"]
     with race_app.app_context():
         assert count(Household, code="X-1-0601") == 1
+
+
+def test_households_added_while_the_building_loses_floors_stay_within_its_floors(race_app):
+    """Four households added on floor 5 while the building is cut to 2
+    floors, at once: whichever comes first, no household ends above the top."""
+    with race_app.app_context():
+        w = Factory(db).world()
+        building = services.create_building(w.secretary, w.compound_a,
+                                            {"number": "8", "floors": 6})
+        secretary, building_id = w.secretary.id, building.id
+        db.session.commit()
+
+    def job(n):
+        def load():
+            user, target = db.session.get(User, secretary), db.session.get(Building, building_id)
+            if n % 2:
+                return lambda: services.update_building(
+                    user, target, {"number": "8", "floors": 2, "kind": "walkup"})
+            return lambda: services.create_household(
+                user, target, {"unit": f"05{n:02d}", "floor": 5, "area_m2": "60.00"})
+        return load
+    outcomes = at_once(race_app, [job(n) for n in range(8)])
+    assert set(outcomes) <= {"ok", "InvalidInput"}, outcomes
+    with race_app.app_context():
+        floors = db.session.get(Building, building_id).floors
+        highest = db.session.scalar(db.select(db.func.max(Household.floor))
+                                    .where(Household.building_id == building_id))
+        assert highest is None or highest <= floors, (highest, floors, outcomes)
