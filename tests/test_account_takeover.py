@@ -206,12 +206,21 @@ def test_the_remember_cookie_is_random_hashed_and_rotated(app, factory, db):
     assert again.get("/account").status_code == 302, "a copied cookie ends the session"
 
 
+@pytest.mark.parametrize("cookie", ["².x", "99999999999999999999.x", "1", ".x", "1.", "x" * 500,
+                                    "１２.x"])
+def test_a_malformed_remember_cookie_is_ignored(app, db, cookie):
+    browser = app.test_client()
+    browser.set_cookie("rv_remember", cookie)
+    assert browser.get("/account").status_code == 302
+
+
 def test_the_account_page_lists_sessions_and_ends_one(app, client, auth, factory, db):
     w = factory.world()
     other = _second_browser(app, w.resident, w.password, remember=True)
     auth.login(w.resident)
     page = client.get("/account")
     assert shows(page, zh("Where you are logged in")) and shows(page, zh("Log out there"))
+    assert shows(page, zh("Unknown browser")) and "Werkzeug" not in page.get_data(as_text=True)
     rows = sessions.live_sessions(w.resident)
     assert len(rows) == 2
     theirs = next(r for r in rows if r.remember_hash is not None)

@@ -80,7 +80,8 @@ def restore(cookie, now=None):
     or ``(None, None)`` when the cookie is no good (and its row is ended if the
     cookie was an old one shown again)."""
     row_id, _, secret = (cookie or "").partition(".")
-    if not row_id.isdigit() or not secret or len(cookie) > 120:
+    if not (row_id.isascii() and row_id.isdigit()) or len(row_id) > 9 or not secret \
+            or len(cookie) > 120:
         return None, None
     now = now or utcnow()
     row = db.session.scalars(_live_row_query().where(
@@ -152,4 +153,4 @@ def device_label(user_agent):
     browser = next((name for key, name in (("MicroMessenger", "WeChat"), ("Edg/", "Edge"),
                                            ("Chrome/", "Chrome"), ("Firefox/", "Firefox"),
                                            ("Safari/", "Safari")) if key in ua), "")
-    return " · ".join(part for part in (browser, system) if part) or ua[:40]
+    return " · ".join(part for part in (browser, system) if part)   # "" → "Unknown browser"

@@ -6,5 +6,5 @@ bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 def register(app):
     """Attach this feature to ``app``: its routes."""
     from . import (agenda_views, api, api_write, attendance_views, live_views,  # noqa: F401
-                   minutes_views, views)  # (the modules attach their routes)
+                   minutes_views, providers, views)
     app.register_blueprint(bp)

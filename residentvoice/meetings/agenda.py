@@ -2,7 +2,7 @@
 records; residents' suggestions accepted or declined by the secretary."""
 from flask_babel import lazy_gettext as _l
 
-from .. import links
+from .. import signals
 from ..audit.services import diff
 from ..errors_domain import InvalidInput, NotAllowed, NotFound, TransitionNotAllowed
 from ..extensions import db
@@ -11,7 +11,7 @@ from ..models import utcnow
 from ..notifications.services import notify
 from .models import (AgendaItem, AgendaItemRef, AgendaSuggestion, Meeting, MeetingStatus,
                      SuggestionStatus)
-from .services import EDITABLE, audit, get_item, is_invited, lock, touch
+from .services import EDITABLE, audit, is_invited, lock, touch
 
 LINKABLE_KINDS = ("proposal", "ballot")
 ITEM_FIELDS = ("title", "description", "time_box_minutes", "presenter")
@@ -42,7 +42,7 @@ def check_refs(actor, refs):
     for kind, _ident in refs:
         if kind not in LINKABLE_KINDS:
             raise InvalidInput(_l("Agenda items link to proposals or ballots only."), "ref_kind")
-    found = links.resolve_links(refs, actor)
+    found = signals.look_up_links(refs, actor)
     for ref in refs:
         if ref not in found:
             raise InvalidInput(_l("There is no %(kind)s number %(id)d that you can see.",
@@ -218,10 +218,10 @@ def suggestions_of(meeting, user=None):
 def resolved_refs(meeting, user):
     """``{(kind, id): Link}`` for every item's links that ``user`` may see."""
     refs = [pair for item in meeting.items for pair in item.ref_pairs]
-    return links.resolve_links(refs, user) if refs else {}
+    return signals.look_up_links(refs, user) if refs else {}
 
 
-# -- providers for other features (see residentvoice/links.py) --------------------
+# -- for other features (spaces puts a proposal on an agenda) ---------------------
 
 def add_agenda_item_provider(actor, meeting_id, *, title, description="", refs=()):
     meeting = db.session.get(Meeting, meeting_id)

@@ -4,12 +4,12 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from .. import links
 from ..auth.models import User
 from ..directory.models import Household
 from ..errors_domain import Conflict, NotAllowed, NotEligible, NotFound, TransitionNotAllowed
 from ..extensions import db
 from ..models import utcnow
+from ..voting.providers import owners_participation
 from .models import Attendance, CheckinMethod, InviteeScope, MeetingStatus
 from .services import audit, invitee_households, lock, touch
 
@@ -132,9 +132,9 @@ def summary(meeting):
               "present_households": len(present_households), "owners": None,
               "by_households": meeting.invitees is not InviteeScope.named}
     if meeting.is_owners_meeting():
-        participation = links.provided("owners_participation")
-        if participation is not None and meeting.compound_id is not None:
-            result["owners"] = participation(meeting.compound_id, sorted(present_households))
+        if meeting.compound_id is not None:
+            result["owners"] = owners_participation(meeting.compound_id,
+                                                    sorted(present_households))
             result["quorum"] = bool(result["owners"]["met"])
             return result
     if result["by_households"]:

@@ -4,7 +4,7 @@ from flask import abort, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, links
+from .. import access
 from ..errors_domain import DomainError
 from . import attendance, bp, moderation
 from .forms import FloorForm, MotionForm, VoteForm
@@ -17,8 +17,7 @@ SCREENS = {"live": ("meetings/_live_panel.html", None),
 
 def _context(meeting, motion_form=None, vote_form=None, screen="live"):
     summary = attendance.summary(meeting) if screen == "chair" else None
-    can_refer = bool(links.provided("create_ballot")) and meeting.compound_id is not None \
-        and meeting.can_manage(current_user)
+    can_refer = meeting.compound_id is not None and meeting.can_manage(current_user)
     return dict(moderation.live_state(meeting, current_user), floor_form=FloorForm(),
                 motion_form=motion_form or MotionForm(), vote_form=vote_form or VoteForm(),
                 can_refer=can_refer, summary=summary)

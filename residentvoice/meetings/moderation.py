@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from .. import links
 
 from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotEligible, TransitionNotAllowed
 from ..extensions import db
 from ..models import utcnow
+from ..voting.services import create_ballot
 from .attendance import attendance_of
 from .models import (OPEN_MOTION, AgendaItemRef, Attendance, MeetingStatus, Motion,
                      MotionStatus, Side, SpeechRequest, SpeechStatus)
@@ -295,15 +295,12 @@ def record_vote(actor, meeting, motion_id, *, votes_for, votes_against, votes_ab
 def refer_to_ballot(actor, meeting, motion_id, now=None):
     """Owners' matters (Civil Code art. 278: changing the use of common parts…)
     are not decided by a show of hands: the secretary turns the motion into a
-    draft owners' ballot with 15 days' notice (DESIGN §4), through the voting
-    feature's "create_ballot" provider."""
+    draft owners' ballot with 15 days' notice (DESIGN §4) with the voting
+    feature's ``create_ballot``."""
     _lock_in_session(meeting)
     if not meeting.can_manage(actor):
         raise NotAllowed(_l("Only the community's secretaries can create ballots."))
     motion = _get_open_motion(meeting, motion_id)
-    create_ballot = links.provided("create_ballot")
-    if create_ballot is None:
-        raise Conflict(_l("Ballots are not available on this platform."))
     if meeting.compound_id is None:
         raise Conflict(_l("A ballot needs a compound; this meeting is for the whole "
                           "community."))

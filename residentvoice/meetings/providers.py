@@ -1,21 +1,22 @@
-"""What meetings offer other features through ``residentvoice.links``:
-the "meeting" link resolver and the "add_agenda_item" and
-"upcoming_meetings" providers."""
+"""What meetings offer other features: ``upcoming_meetings`` and
+``add_agenda_item`` (imported by spaces to put a proposal before the council),
+and the meeting links it answers on ``signals.links_wanted``."""
 from flask import url_for
 
-from .. import links
+from .. import signals
 from ..directory.models import Compound
 from ..extensions import db
-from .agenda import add_agenda_item_provider
+from .agenda import add_agenda_item_provider as add_agenda_item  # noqa: F401
 from .models import Meeting, MeetingStatus
 
 
-def resolve_meetings(ids, user):
+@signals.links_wanted.connect_via("meeting")
+def resolve_meetings(_kind, *, ids, user):
     meetings = db.session.scalars(db.select(Meeting).where(Meeting.id.in_(ids))).all()
-    return {m.id: links.Link("meeting", m.id, m.title,
-                             url_for("meetings.detail", meeting_id=m.id, _external=False),
-                             summary=str(m.status.value),
-                             extra={"starts_at": m.starts_at, "status": m.status.name})
+    return {m.id: signals.Link("meeting", m.id, m.title,
+                               url_for("meetings.detail", meeting_id=m.id, _external=False),
+                               summary=str(m.status.value),
+                               extra={"starts_at": m.starts_at, "status": m.status.name})
             for m in meetings if m.can_view(user)}
 
 
@@ -33,6 +34,3 @@ def upcoming_meetings(compound_id):
     return [{"id": m.id, "title": m.title, "starts_at": m.starts_at} for m in rows]
 
 
-links.register("meeting", resolve_meetings)
-links.provide("add_agenda_item", add_agenda_item_provider)
-links.provide("upcoming_meetings", upcoming_meetings)

@@ -9,7 +9,7 @@ from ..directory.services import compounds_managed_by
 from ..errors_domain import DomainError
 from ..extensions import db
 from ..main.sections import home_section, nav_item
-from . import agenda, bp, minutes, providers, services  # noqa: F401  (providers registers links)
+from . import agenda, bp, minutes, services
 from .forms import DeclineForm, MeetingForm, SuggestionForm
 from .helpers import back, failed, from_local, load_meeting, local_input, qr_svg
 from .models import InviteeScope, MeetingKind, MeetingStatus

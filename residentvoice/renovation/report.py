@@ -4,17 +4,17 @@ from collections import defaultdict
 
 from sqlalchemy.orm import contains_eager
 
-from .. import links
+from .. import signals
 from ..directory.models import Household
 from ..extensions import db
 from .models_household import HouseholdPlan
 
 
 def demand_report(project):
-    """``(rows, tickets_available)`` where rows are
+    """Rows
     ``{"building", "category", "concerns": [plan, ...], "tickets": n}`` ordered
-    by building then category.  Ticket counts come from the tickets feature's
-    "open_tickets_summary"; without it only concerns are shown."""
+    by building then category.  Ticket counts are the tickets feature's answer
+    to ``signals.open_tickets_wanted``."""
     plans = db.session.scalars(
         db.select(HouseholdPlan).join(Household)
         .where(HouseholdPlan.project_id == project.id, HouseholdPlan.concerns != "",
@@ -27,9 +27,9 @@ def demand_report(project):
         building = plan.household.building
         names[building.id] = building.number
         groups[(building.id, plan.concern_category)]["concerns"].append(plan)
-    summary = links.provided("open_tickets_summary")
-    if summary is not None:
-        for row in summary(project.compound_id):
+    for _receiver, answer in signals.open_tickets_wanted.send(project,
+                                                              compound_id=project.compound_id):
+        for row in answer:
             names.setdefault(row["building_id"], row.get("building") or "")
             groups[(row["building_id"], row["category"])]["tickets"] += row["count"]
     rows = []
@@ -37,7 +37,7 @@ def demand_report(project):
         rows.append({"building_id": building_id, "building": names.get(building_id) or "",
                      "category": category, **data})
     rows.sort(key=lambda r: (r["building_id"] is None, _natural(r["building"]), r["category"]))
-    return rows, summary is not None
+    return rows
 
 
 def _natural(number):

@@ -1,25 +1,20 @@
-"""Registers what the renovation feature offers other features (imported by
-its views at app start): the "project" link kind, the "active_warranty"
-provider and who may see uploads of observations and warranties."""
-from flask import url_for
-
-from .. import links
+"""Who may see uploads of observations and warranties (imported by the
+feature's ``register``), and the projects other features name: tickets' routing
+rules (``projects_by_id``).  Tickets finds the covering warranty with
+``warranties.active_warranty_for``."""
 from ..extensions import db
 from ..uploads.services import register_view_check
 from .models import RenovationProject, WarrantyAgreement
 from .supervision import observation_visible
-from .warranties import active_warranty_for
 
 
-def resolve_projects(ids, user):
-    """Project pages are public: every existing project resolves."""
-    projects = db.session.scalars(db.select(RenovationProject).where(
-        RenovationProject.id.in_(ids))).all()
-    return {p.id: links.Link("project", p.id, p.name,
-                             url_for("renovation.project", project_id=p.id),
-                             summary=p.compound.name,
-                             extra={"status": p.status.name,
-                                    "compound_id": p.compound_id}) for p in projects}
+def projects_by_id(ids):
+    """``{id: project}`` of the projects that exist (project pages are public)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(db.select(RenovationProject).where(
+        RenovationProject.id.in_(ids)))}
 
 
 def warranty_visible(warranty_id, user):
@@ -27,7 +22,5 @@ def warranty_visible(warranty_id, user):
     return warranty is not None and warranty.can_view(user)
 
 
-links.register("project", resolve_projects)
-links.provide("active_warranty", active_warranty_for)
 register_view_check("renovation_observation", observation_visible)
 register_view_check("renovation_warranty", warranty_visible)

@@ -6,20 +6,13 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from .. import links
+from .. import signals
 from ..audit.services import record
 from ..directory.models import Household
-from ..errors_domain import Conflict, DomainError, InvalidInput, NotAllowed
+from ..errors_domain import Conflict, InvalidInput, NotAllowed
 from ..extensions import db
 from ..uploads import services as uploads
 from .models_household import Observation, SupervisionSignup, SupervisionStep
-
-def N_(msgid):
-    """Marks a stored msgid for extraction; translated when read."""
-    return msgid
-
-
-NO_TICKETS = N_("Recorded here only: tickets are not available.")
 
 TICKET_CATEGORIES = ("water_drainage", "facade_ac", "insulation", "roads", "rain_sewage",
                      "charging_piles", "bike_sheds", "trash_stations", "greenery", "noise",
@@ -93,36 +86,12 @@ def record_observation(actor, step, *, text, is_problem=False, category="other",
             uploads.store(photo, actor=actor, object_type="renovation_observation",
                           object_id=observation.id)
     if observation.is_problem:
-        _file_ticket(actor, step, observation)
+        # Tickets files it and notes the ticket on the observation.
+        signals.problem_observed.send(observation, actor=actor, step=step,
+                                      observation=observation)
     record(actor, "renovation.observation_recorded", observation, summary=text[:200],
            community_id=step.project.compound.community_id)
     return observation
-
-
-def _file_ticket(actor, step, observation):
-    create_ticket = links.provided("create_ticket")
-    if create_ticket is None:
-        # stored as the message id, translated when shown
-        observation.ticket_note = NO_TICKETS
-        return
-    household = step.household
-    description = f"[{step.project.name} · {step.title}] {observation.text}"
-    # The supervisor usually lives elsewhere: the ticket names the building and
-    # the step's flat in words, and the household itself only when the
-    # supervisor lives there or manages the compound.
-    own = household is not None and (household.id in actor.household_ids()
-                                     or step.project.can_manage(actor))
-    try:
-        ticket = create_ticket(actor, compound_id=step.project.compound_id,
-                               category=observation.category, description=description[:4000],
-                               household_id=household.id if own else None,
-                               building_id=household.building_id if household else None,
-                               location_text=step.title)
-    except DomainError as error:
-        observation.ticket_note = str(error.message)[:300]
-        return
-    observation.ticket_id = ticket.id
-    db.session.flush()
 
 
 def steps_of_project(project):

@@ -131,9 +131,8 @@ def building(project_id, building_id):
 @access.login
 def demand_report(project_id):
     item = access.load(RenovationProject, project_id, can="can_see_plans")
-    rows, with_tickets = report.demand_report(item)
-    return render_template("renovation/report.html", project=item, rows=rows,
-                           with_tickets=with_tickets, kind_label=kind_label,
+    return render_template("renovation/report.html", project=item,
+                           rows=report.demand_report(item), kind_label=kind_label,
                            today=date.today())
 
 

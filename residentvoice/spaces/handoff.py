@@ -1,19 +1,19 @@
-"""Hand-off between proposals and the other features, through ``links`` only:
-meeting agendas (``add_agenda_item``/``upcoming_meetings``), owners' ballots
-(``create_ballot``) and their results (``ballot.closed``), the link resolvers
-for "space" and "proposal", and who may see this feature's uploads.
-
-Each side works without the other: without the providers the hand-off forms
-are not shown and these functions refuse with a clear message."""
+"""Hand-off between proposals and the council and the vote: a proposal goes on
+a meeting's agenda (``meetings.providers``) or to an owners' ballot
+(``voting.services.create_ballot``); a closed ballot decides the proposals it
+stood for (``signals.ballot_closed``).  Also the "space" and "proposal" links
+this feature answers on ``signals.links_wanted``, and who may see its uploads."""
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from .. import links
+from .. import signals
 from ..errors_domain import InvalidInput
 from ..extensions import db
+from ..meetings import providers as meeting_services
 from ..uploads.services import register_view_check
+from ..voting import services as voting_services
 from .discussion_models import Support
 from .models import Proposal, ProposalStatus, Space, SpaceProgress
 from .workflow import decide_space, lock_space, transition_proposal
@@ -24,19 +24,9 @@ BALLOT_BASIS = "owners"
 BALLOT_MATTER = "common_parts_use"
 
 
-def meetings_available():
-    return links.provided("add_agenda_item") is not None and \
-        links.provided("upcoming_meetings") is not None
-
-
-def ballots_available():
-    return links.provided("create_ballot") is not None
-
-
 def upcoming_meetings(compound_id):
-    """Draft or announced meetings of the compound, or [] without meetings."""
-    provider = links.provided("upcoming_meetings")
-    return list(provider(compound_id)) if provider else []
+    """Draft or announced meetings of the compound."""
+    return list(meeting_services.upcoming_meetings(compound_id))
 
 
 def _chosen(space, proposal_ids, allowed):
@@ -54,9 +44,6 @@ def _chosen(space, proposal_ids, allowed):
 def put_on_agenda(actor, space, proposal_ids, meeting_id, now=None):
     """A secretary puts open proposals of a space on a meeting agenda: one
     agenda item referring to each of them."""
-    add_item = links.provided("add_agenda_item")
-    if add_item is None or links.provided("upcoming_meetings") is None:
-        raise InvalidInput(_l("Meetings are not available."), "meeting_id")
     lock_space(space)
     chosen = _chosen(space, proposal_ids, {ProposalStatus.open})
     meetings = {m["id"]: m for m in upcoming_meetings(space.compound_id)}
@@ -67,10 +54,10 @@ def put_on_agenda(actor, space, proposal_ids, meeting_id, now=None):
     if meeting_id not in meetings:
         raise InvalidInput(_l("Choose an upcoming meeting of this compound."), "meeting_id")
     with db.session.begin_nested():
-        item = add_item(actor, meeting_id,
-                        title=_("Use of %(space)s", space=space.name),
-                        description="\n".join(f"- {p.title}" for p in chosen),
-                        refs=[("proposal", p.id) for p in chosen])
+        item = meeting_services.add_agenda_item(
+            actor, meeting_id, title=_("Use of %(space)s", space=space.name),
+            description="\n".join(f"- {p.title}" for p in chosen),
+            refs=[("proposal", p.id) for p in chosen])
         for proposal in chosen:
             proposal.meeting_id = meeting_id
             transition_proposal(actor, proposal, "put_on_agenda",
@@ -91,14 +78,11 @@ def ballot_options(chosen):
 def create_ballot(actor, space, proposal_ids, data, now=None):
     """A secretary puts open (or agenda) proposals of a space to an owners'
     ballot: Civil Code art. 278 matter (8), options = the proposals."""
-    provider = links.provided("create_ballot")
-    if provider is None:
-        raise InvalidInput(_l("Voting is not available."), "title")
     lock_space(space)
     chosen = _chosen(space, proposal_ids, {ProposalStatus.open, ProposalStatus.on_agenda})
     title = (data.get("title") or "").strip() or _("Use of %(space)s", space=space.name)
     with db.session.begin_nested():
-        ballot = provider(
+        ballot = voting_services.create_ballot(
             actor, space.compound, title=title[:200],
             description=(data.get("description") or "").strip(),
             basis=BALLOT_BASIS, matter=BALLOT_MATTER, options=ballot_options(chosen),
@@ -111,7 +95,8 @@ def create_ballot(actor, space, proposal_ids, data, now=None):
     return ballot
 
 
-def on_ballot_closed(ballot, result, **_data):
+@signals.ballot_closed.connect
+def on_ballot_closed(_sender, *, ballot, result, **_data):
     """A ballot made from proposals closed: a passed proposal option is
     accepted and its space decided; the ballot's other proposals are rejected.
     If several proposal options passed, the first in option order wins."""
@@ -136,22 +121,21 @@ def on_ballot_closed(ballot, result, **_data):
         decide_space(None, winner, reason, system=True)
 
 
-links.on("ballot.closed", on_ballot_closed)
-
-
 # ---- link resolvers and upload visibility ------------------------------------
 
-def resolve_spaces(ids, user):
+@signals.links_wanted.connect_via("space")
+def resolve_spaces(_kind, *, ids, user):
     spaces = db.session.scalars(db.select(Space).where(Space.id.in_(ids))
                                 .options(joinedload(Space.compound))).all()
-    return {s.id: links.Link("space", s.id, s.name, s.path,
-                             summary=f"{s.status.value} · "
-                                     f"{format_decimal(s.area_m2, format='#,##0.00')} m²",
-                             extra={"status": s.status.name, "compound_id": s.compound_id})
+    return {s.id: signals.Link("space", s.id, s.name, s.path,
+                               summary=f"{s.status.value} · "
+                                       f"{format_decimal(s.area_m2, format='#,##0.00')} m²",
+                               extra={"status": s.status.name, "compound_id": s.compound_id})
             for s in spaces if s.can_view(user)}
 
 
-def resolve_proposals(ids, user):
+@signals.links_wanted.connect_via("proposal")
+def resolve_proposals(_kind, *, ids, user):
     proposals = db.session.scalars(db.select(Proposal).where(Proposal.id.in_(ids))
                                    .options(joinedload(Proposal.space))).all()
     visible = [p for p in proposals if p.can_view(user)]
@@ -159,16 +143,14 @@ def resolve_proposals(ids, user):
         db.select(Support.proposal_id, db.func.count(Support.id))
         .where(Support.proposal_id.in_([p.id for p in visible] or [-1]))
         .group_by(Support.proposal_id)).all())
-    return {p.id: links.Link("proposal", p.id, p.title,
-                             p.path,
-                             summary=f"{p.kind.value} · {p.status.value}",
-                             extra={"status": p.status.name, "space_id": p.space_id,
-                                    "kind": p.kind.name, "supports": counts.get(p.id, 0)})
+    return {p.id: signals.Link("proposal", p.id, p.title,
+                               p.path,
+                               summary=f"{p.kind.value} · {p.status.value}",
+                               extra={"status": p.status.name, "space_id": p.space_id,
+                                      "kind": p.kind.name, "supports": counts.get(p.id, 0)})
             for p in visible}
 
 
-links.register("space", resolve_spaces)
-links.register("proposal", resolve_proposals)
 
 
 def _space_visible(space_id, user):

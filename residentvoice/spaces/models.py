@@ -179,7 +179,7 @@ class Proposal(ProposalContent, TimestampMixin, db.Model):
     submitted_at = db.Column(db.DateTime)
     opened_at = db.Column(db.DateTime)
     decided_at = db.Column(db.DateTime)
-    # References into other features, kept as plain ids (links.py): no foreign keys.
+    # References into other features, kept as plain ids (signals.links_wanted): no foreign keys.
     meeting_id = db.Column(db.Integer)
     ballot_id = db.Column(db.Integer, index=True)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)

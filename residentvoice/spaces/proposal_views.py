@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, links
+from .. import access, signals
 from ..errors_domain import DomainError
 from ..forms import show_domain_error
 from ..uploads.services import uploads_for
@@ -44,10 +44,10 @@ def _households_here(proposal):
 
 
 def _references(proposal):
-    """The meeting and ballot this proposal went to, where those features exist."""
+    """The meeting and ballot this proposal went to."""
     refs = [ref for ref in (("meeting", proposal.meeting_id), ("ballot", proposal.ballot_id))
             if ref[1] is not None]
-    found = links.resolve_links(refs, current_user) if refs else {}
+    found = signals.look_up_links(refs, current_user) if refs else {}
     return [(ref, found[ref]) for ref in refs if ref in found]
 
 

@@ -138,8 +138,8 @@ def space_page(space, status=200, **forms):
         "photo_form": forms.get("photo_form") or PhotoForm(formdata=None),
         "can_propose": space.can_propose(current_user) and space.status in (
             SpaceStatus.vacated, SpaceStatus.deliberating),
-        "meetings": manage and handoff.meetings_available(),
-        "ballots": manage and handoff.ballots_available(),
+        "meetings": manage,
+        "ballots": manage,
         "open_proposals": open_proposals,
         "ballot_candidates": [p for p in proposals if p.status in (
             ProposalStatus.open, ProposalStatus.on_agenda)],
@@ -218,9 +218,6 @@ def compare(space_id):
 @access.login
 def handoff_agenda(space_id):
     space = access.load(Space, space_id, can="can_manage")
-    if not handoff.meetings_available():
-        flash(_("Meetings are not available."), "error")
-        return redirect(url_for("spaces.space", space_id=space.id))
     open_proposals = [p for p in space.proposals if p.status is ProposalStatus.open]
     form = _agenda_form(space, open_proposals, AgendaForm())
     if form.validate():
@@ -239,9 +236,6 @@ def handoff_agenda(space_id):
 @access.login
 def handoff_ballot(space_id):
     space = access.load(Space, space_id, can="can_manage")
-    if not handoff.ballots_available():
-        flash(_("Voting is not available."), "error")
-        return redirect(url_for("spaces.space", space_id=space.id))
     candidates = [p for p in space.proposals
                   if p.status in (ProposalStatus.open, ProposalStatus.on_agenda)]
     form = BallotForm()

@@ -9,10 +9,10 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import joinedload
 
-from .. import links
 from ..directory.models import Organisation
 from ..extensions import db
 from ..models import utcnow
+from ..renovation.warranties import active_warranty_for
 from .models import RoutingRule
 
 WARRANTY, RULE, SECRETARIES, MANUAL = "warranty", "rule", "secretaries", "manual"
@@ -35,10 +35,7 @@ SHANGHAI = timedelta(hours=8)  # Asia/Shanghai has no daylight saving time
 def _warranty(ticket, at):
     """A warranty runs to the end of its last day in Beijing: the provider gets
     the local time (stored times are UTC), so 01:00 the next morning is past it."""
-    finder = links.provided("active_warranty")
-    if finder is None:
-        return None
-    return finder(ticket.compound_id, ticket.category.name, building_id=ticket.building_id,
+    return active_warranty_for(ticket.compound_id, ticket.category.name, building_id=ticket.building_id,
                   household_id=ticket.household_id, at=(at or utcnow()) + SHANGHAI)
 
 

@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from .. import links
 from ..audit.services import record
 from ..auth.models import RoleAssignment, RoleKind
 from ..directory.models import Building, Compound, Household, Organisation
@@ -14,6 +13,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..models import utcnow
 from ..notifications.services import notify
+from ..renovation.services import projects_by_id
 from ..uploads import services as uploads
 from . import routing, sla, workflow
 from .models import (OPEN_STATUSES, Affected, Category, EventKind, RoutingRule, Source,
@@ -328,9 +328,8 @@ def set_rule(actor, compound, category, organisation_id, project_id=None):
     if org is None:
         raise InvalidInput(_l("Choose an organisation."), "organisation_id")
     if project_id is not None:
-        project = links.resolve_links([("project", project_id)], actor).get(
-            ("project", project_id))
-        if project is None or project.extra.get("compound_id") != compound.id:
+        project = projects_by_id([project_id]).get(project_id)
+        if project is None or project.compound_id != compound.id:
             raise InvalidInput(_l("No renovation project of this compound has this number."),
                                "project_id")
     rule = _rule(compound.id, category, project_id)

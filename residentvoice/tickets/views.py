@@ -13,7 +13,7 @@ from ..extensions import db
 from ..forms import choices, normalise_phone, show_domain_error
 from ..main.sections import home_section, nav_item
 from ..uploads import services as uploads
-from . import bp, providers, queries, services, workflow  # noqa: F401  (providers registers)
+from . import bp, queries, services, workflow
 from .forms import ACTION_FORMS, MeTooForm, PlaceForm, RedactForm, TicketForm, UpdateForm
 from .forms import category_choices
 from .models import EventKind, Ticket, TicketEvent

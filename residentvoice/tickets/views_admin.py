@@ -5,11 +5,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, exports, links
+from .. import access, exports
 from ..directory.models import Compound
 from ..errors_domain import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..renovation.services import projects_by_id
 from . import bp, dashboard, queries, services, sla
 from .forms import RuleForm, SlaForm, category_choices
 from .models import Category, RoutingRule
@@ -42,8 +43,7 @@ def rules(compound_id):
                 flash(_("Routing rule saved."), "success")
                 return redirect(url_for("tickets.rules", compound_id=compound.id))
     rules_ = services.rules_for(compound)
-    projects = links.resolve_links([("project", r.project_id) for r in rules_
-                                    if r.project_id], current_user)
+    projects = projects_by_id(r.project_id for r in rules_ if r.project_id)
     return render_template("tickets/rules.html", compound=compound, form=form,
                            rules=rules_, projects=projects), status
 

@@ -12,7 +12,7 @@ from ..api.spec import add_schemas, documented, page_of, ref
 from ..directory.models import Compound
 from ..errors_domain import DomainError
 from ..extensions import db
-from . import providers, services  # noqa: F401  (providers registers links)
+from . import services
 from .casting import cast_phone_vote, enter_paper_vote
 from .counting import tally
 from .models import Ballot, BallotStatus

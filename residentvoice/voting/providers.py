@@ -1,20 +1,22 @@
-"""What voting offers other features through ``residentvoice.links``."""
+"""What voting offers other features: ``owners_participation`` (imported by
+meetings), the ballot links it answers on ``signals.links_wanted``, and who may
+see a signed proxy form."""
 from decimal import Decimal
 
 from flask import url_for
 
-from .. import links
+from .. import signals
 from ..directory.models import Household
 from ..extensions import db
 from ..uploads.services import register_view_check
 from .models import Ballot, Proxy
-from .services import create_ballot
 
 
-def resolve_ballots(ids, user):
+@signals.links_wanted.connect_via("ballot")
+def resolve_ballots(_kind, *, ids, user):
     ballots = db.session.scalars(db.select(Ballot).where(Ballot.id.in_(ids))).all()
-    return {b.id: links.Link("ballot", b.id, b.title, url_for("voting.show", ballot_id=b.id),
-                             str(b.status.value), {"status": b.status.name})
+    return {b.id: signals.Link("ballot", b.id, b.title, url_for("voting.show", ballot_id=b.id),
+                               str(b.status.value), {"status": b.status.name})
             for b in ballots if b.can_view(user)}
 
 
@@ -49,7 +51,4 @@ def _proxy_scan_visible(object_id, user):
     return ballot.is_secretary(user)
 
 
-links.register("ballot", resolve_ballots)
-links.provide("create_ballot", create_ballot)
-links.provide("owners_participation", owners_participation)
 register_view_check("ballot_proxy", _proxy_scan_visible)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from .. import links
+from .. import signals
 from ..audit.services import record
 from ..auth.models import Relation, RoleAssignment, RoleKind
 from ..directory.models import Building, Household, OwnerLink
@@ -320,7 +320,7 @@ def close_ballot(actor, ballot, now=None):
     record(actor, "ballot.closed", ballot,
            summary=f"{ballot.title}: {'passed' if result.passed else 'not passed'}",
            changes={"status": (old, new)}, community_id=ballot.community_id)
-    links.emit("ballot.closed", ballot=ballot, result=result)
+    signals.ballot_closed.send(ballot, ballot=ballot, result=result)
     return result
 
 

@@ -5,14 +5,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import access, links
+from .. import access, signals
 from ..directory.models import Building, Compound, Household, OwnerLink
 from ..directory.owner_links import acting_compound_ids
 from ..errors_domain import DomainError
 from ..extensions import db
 from ..forms import choices, show_domain_error
 from ..main.sections import home_section, nav_item
-from . import bp, providers, services  # noqa: F401  (providers registers links)
+from . import bp, services
 from .casting import cast_phone_vote
 from .counting import tally
 from .forms import BallotForm, ConfirmVoteForm, utc_to_local
@@ -121,7 +121,7 @@ def edit(ballot_id):
 
 def _linked(ballot, user):
     refs = [o.ref for o in ballot.options if o.ref]
-    return links.resolve_links(refs, user) if refs else {}
+    return signals.look_up_links(refs, user) if refs else {}
 
 
 def _turnout(ballot):

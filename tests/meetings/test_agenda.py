@@ -2,7 +2,8 @@
 the providers other features call."""
 import pytest
 
-from residentvoice import links
+from residentvoice import signals
+from residentvoice.meetings import providers
 from residentvoice.errors_domain import InvalidInput, NotAllowed, NotFound, TransitionNotAllowed
 from residentvoice.meetings import agenda, services
 from residentvoice.meetings.models import MeetingStatus, SuggestionStatus
@@ -62,12 +63,14 @@ def test_remove_renumbers(mt, db):
 
 
 @pytest.fixture
-def proposals(monkeypatch):
-    """A stand-in proposal resolver: proposal 7 exists and everyone may see it."""
-    def resolve(ids, user):
-        return {i: links.Link("proposal", i, f"方案{i}", f"/spaces/proposals/{i}")
+def proposals():
+    """A stand-in proposal: proposal 7 exists and everyone may see it (answered
+    beside spaces' own receiver, which knows no proposal 7)."""
+    def resolve(kind, *, ids, user):
+        return {i: signals.Link("proposal", i, f"方案{i}", f"/spaces/proposals/{i}")
                 for i in ids if i == 7}
-    monkeypatch.setitem(links.RESOLVERS, "proposal", resolve)
+    with signals.links_wanted.connected_to(resolve, sender="proposal"):
+        yield
 
 
 def test_items_link_to_proposals_that_exist(mt, db, proposals):
@@ -127,29 +130,29 @@ def test_declining_needs_a_reason(mt, db):
     assert note.params["reason"] == "不属于本次议题"
 
 
-def test_providers_add_agenda_item_and_upcoming_meetings(mt, db, proposals):
+def test_add_agenda_item_and_upcoming_meetings_for_other_features(mt, db, proposals):
     meeting = mt.create()
-    add = links.provided("add_agenda_item")
+    add = providers.add_agenda_item
     item = add(mt.secretary, meeting.id, title="方案7的比较", refs=[("proposal", 7)])
     assert item.meeting_id == meeting.id and item.ref_pairs == [("proposal", 7)]
     with pytest.raises(NotFound):
         add(mt.world.other_secretary, meeting.id, title="x")
-    upcoming = links.provided("upcoming_meetings")(mt.world.compound_a.id)
+    upcoming = providers.upcoming_meetings(mt.world.compound_a.id)
     assert [m["id"] for m in upcoming] == [meeting.id]
     assert set(upcoming[0]) == {"id", "title", "starts_at"}
-    assert links.provided("upcoming_meetings")(mt.world.compound_b.id) == []
+    assert providers.upcoming_meetings(mt.world.compound_b.id) == []
     services.transition(mt.secretary, meeting, "announce")
     services.transition(mt.chair, meeting, "open")
-    assert links.provided("upcoming_meetings")(mt.world.compound_a.id) == []
+    assert providers.upcoming_meetings(mt.world.compound_a.id) == []
 
 
 def test_meeting_links_resolve_only_for_people_who_may_see_them(mt, db):
     draft = mt.create()
     announced = mt.announced()
     refs = [("meeting", draft.id), ("meeting", announced.id)]
-    assert set(links.resolve_links(refs, mt.secretary)) == set(refs)
-    assert set(links.resolve_links(refs, mt.resident)) == {("meeting", announced.id)}
-    assert links.resolve_links(refs, mt.outsider) == {}
-    link = links.resolve_links(refs, mt.resident)[("meeting", announced.id)]
+    assert set(signals.look_up_links(refs, mt.secretary)) == set(refs)
+    assert set(signals.look_up_links(refs, mt.resident)) == {("meeting", announced.id)}
+    assert signals.look_up_links(refs, mt.outsider) == {}
+    link = signals.look_up_links(refs, mt.resident)[("meeting", announced.id)]
     assert link.url == f"/meetings/{announced.id}" and link.title == announced.title
     assert announced.status is MeetingStatus.announced

@@ -200,7 +200,7 @@ def test_every_live_change_bumps_the_version(mt, db):
 
 
 def test_an_owners_matter_is_referred_to_a_ballot_with_notice(mt, db):
-    from residentvoice import links
+    from residentvoice import signals
     meeting, motion = mt.debating()
     with pytest.raises(NotAllowed):
         moderation.refer_to_ballot(mt.chair, meeting, motion.id)   # not a secretary
@@ -209,15 +209,6 @@ def test_an_owners_matter_is_referred_to_a_ballot_with_notice(mt, db):
     assert ("ballot", ballot.id) in motion.item.ref_pairs
     assert ballot.opens_at - ballot.announced_at >= moderation.BALLOT_NOTICE
     assert ballot.title == motion.text
-    found = links.resolve_links([("ballot", ballot.id)], mt.secretary)
+    found = signals.look_up_links([("ballot", ballot.id)], mt.secretary)
     assert ("ballot", ballot.id) in found
     assert moderation.motion_on_floor(meeting) is None
-
-
-def test_without_the_voting_feature_referring_is_refused(mt, db, monkeypatch):
-    from residentvoice import links
-    monkeypatch.delitem(links.PROVIDERS, "create_ballot", raising=False)
-    meeting, motion = mt.debating()
-    with pytest.raises(Conflict, match="not available"):
-        moderation.refer_to_ballot(mt.secretary, meeting, motion.id)
-    assert motion.status is MotionStatus.debate

@@ -1,10 +1,10 @@
 """Demo renovation data: the district report's figures, idempotent."""
 from datetime import date
 
-from residentvoice import links
 from residentvoice.directory.models import Household
 from residentvoice.renovation.models import RenovationProject, WarrantyAgreement
 from residentvoice.renovation.models_household import HouseholdPlan
+from residentvoice.renovation.warranties import active_warranty_for
 
 
 def _counts(db):
@@ -29,8 +29,8 @@ def test_demo_projects_figures_and_warranty_routing(runner, db):
     assert any(p.relocates and p.elderly for p in plans)
     assert any(p.owner_pays for p in plans)
     household = db.session.scalar(db.select(Household).where(Household.code == "DSST34-1-0601"))
-    found = links.provided("active_warranty")(household.compound_id, "facade_ac",
-                                              household_id=household.id, at=date(2026, 1, 1))
+    found = active_warranty_for(household.compound_id, "facade_ac",
+                                household_id=household.id, at=date(2026, 1, 1))
     assert found.organisation.name == "北京城建建设工程有限公司"
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert _counts(db) == first

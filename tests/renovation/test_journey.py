@@ -5,9 +5,14 @@ building view and the public page then show."""
 from datetime import date
 from types import SimpleNamespace
 
-from residentvoice import links
 from residentvoice.notifications.models import Notification
-from residentvoice.renovation.models_household import HouseholdPlan, PlanStatus, SupervisionStep
+from residentvoice.renovation.models_household import (
+    HouseholdPlan,
+    PlanStatus,
+    SupervisionStep,
+)
+from residentvoice.renovation.warranties import active_warranty_for
+from residentvoice.tickets import providers as tickets_providers
 
 from .helpers import project
 
@@ -21,7 +26,7 @@ def test_one_household_from_visit_to_warranty(factory, client, auth, db, monkeyp
     db.session.add(plan)
     db.session.flush()
     tickets = []
-    monkeypatch.setitem(links.PROVIDERS, "create_ticket",
+    monkeypatch.setattr(tickets_providers, "create_ticket",
                         lambda actor, **kw: tickets.append(kw) or SimpleNamespace(id=901))
     today = date.today().isoformat()
 
@@ -75,8 +80,7 @@ def test_one_household_from_visit_to_warranty(factory, client, auth, db, monkeyp
     assert plan.status is PlanStatus.warranty_signed
     building = client.get(f"/renovation/projects/{p.id}/buildings/{w.building_a.id}")
     assert "rv-p-warranty_signed" in building.get_data(as_text=True)
-    found = links.provided("active_warranty")(w.compound_a.id, "water_drainage",
-                                              household_id=ground.id)
+    found = active_warranty_for(w.compound_a.id, "water_drainage", household_id=ground.id)
     assert found.organisation_id == w.organisation.id
     auth.logout()
     auth.login(resident)

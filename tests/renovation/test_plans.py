@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from residentvoice import links
+from residentvoice import signals
 from residentvoice.errors_domain import Conflict, InvalidInput, NotAllowed, TransitionNotAllowed
 from residentvoice.notifications.models import Notification
 from residentvoice.renovation import plans
@@ -190,21 +190,22 @@ def test_create_plans_for_a_building_once(w, factory):
         plans.create_plans(w.staff, w.rv_project, w.building_a.households)
 
 
-def test_demand_report_without_and_with_tickets(w, monkeypatch):
+def test_demand_report_counts_concerns_and_the_open_tickets_tickets_answers(w):
     plans.update_plan(w.secretary, w.rv_plan, {"concerns": "担心地面恢复", "concern_category":
                                                "water_drainage"})
     plans.update_plan(w.secretary, w.rv_plan2, {"concerns": "已解决", "concerns_resolved": True})
-    monkeypatch.delitem(links.PROVIDERS, "open_tickets_summary", raising=False)
-    rows, with_tickets = demand_report(w.rv_project)
-    assert not with_tickets
-    assert [(r["building"], r["category"], [p.id for p in r["concerns"]]) for r in rows] == \
-        [("1", "water_drainage", [w.rv_plan.id])]
-    monkeypatch.setitem(links.PROVIDERS, "open_tickets_summary", lambda cid: [
-        {"building_id": w.building_a.id, "building": "1", "category": "water_drainage",
-         "count": 2},
-        {"building_id": None, "building": "", "category": "roads", "count": 1}])
-    rows, with_tickets = demand_report(w.rv_project)
-    assert with_tickets
+    rows = demand_report(w.rv_project)
+    assert [(r["building"], r["category"], [p.id for p in r["concerns"]], r["tickets"])
+            for r in rows] == [("1", "water_drainage", [w.rv_plan.id], 0)]
+
+    def open_tickets(_sender, *, compound_id):
+        assert compound_id == w.rv_project.compound_id
+        return [{"building_id": w.building_a.id, "building": "1",
+                 "category": "water_drainage", "count": 2},
+                {"building_id": None, "building": "", "category": "roads", "count": 1}]
+
+    with signals.open_tickets_wanted.connected_to(open_tickets):
+        rows = demand_report(w.rv_project)
     assert [(r["building"], r["category"], len(r["concerns"]), r["tickets"]) for r in rows] == \
         [("1", "water_drainage", 1, 2), ("", "roads", 0, 1)]
 

@@ -148,9 +148,7 @@ def test_manage_pages_create_edit_scope_notice(w, client, auth, factory):
     assert w.rv_project.status is ProjectStatus.in_progress
 
 
-def test_project_link_resolver(w):
-    from residentvoice import links
-    found = links.resolve_links([("project", w.rv_project.id), ("project", 999999)], None)
-    link = found[("project", w.rv_project.id)]
-    assert link.title == "上下水改造" and link.url.endswith(f"/renovation/projects/{w.rv_project.id}")
-    assert ("project", 999999) not in found
+def test_projects_by_id_for_tickets_routing_rules(w):
+    from residentvoice.renovation.services import projects_by_id
+    found = projects_by_id([w.rv_project.id, 999999])
+    assert set(found) == {w.rv_project.id} and found[w.rv_project.id].name == "上下水改造"

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 
-from residentvoice import links
 from residentvoice.errors_domain import Conflict, InvalidInput, NotAllowed
 from residentvoice.renovation import supervision
+from residentvoice.tickets import providers as tickets_providers
 from residentvoice.uploads.services import uploads_for
 
 from .helpers import renovation_world
@@ -53,7 +53,7 @@ def test_problem_becomes_a_ticket_for_the_construction_party(w, monkeypatch):
         calls.append((actor, kwargs))
         return SimpleNamespace(id=4242)
 
-    monkeypatch.setitem(links.PROVIDERS, "create_ticket", fake_create_ticket)
+    monkeypatch.setattr(tickets_providers, "create_ticket", fake_create_ticket)
     supervision.sign_up(w.resident, w.rv_step)
     note = supervision.record_observation(w.resident, w.rv_step, text="管道接口渗水",
                                           is_problem=True, category="water_drainage")
@@ -66,16 +66,8 @@ def test_problem_becomes_a_ticket_for_the_construction_party(w, monkeypatch):
     assert "管道接口渗水" in kwargs["description"]
 
 
-def test_without_tickets_the_observation_stays_and_says_so(w, monkeypatch):
-    monkeypatch.delitem(links.PROVIDERS, "create_ticket", raising=False)
-    note = supervision.record_observation(w.secretary, w.rv_step, text="回填不实",
-                                          is_problem=True)
-    assert note.id and note.ticket_id is None
-    assert note.ticket_note == "Recorded here only: tickets are not available."
-
-
 def test_observation_with_photo_through_the_page(w, client, auth, monkeypatch):
-    monkeypatch.setitem(links.PROVIDERS, "create_ticket",
+    monkeypatch.setattr(tickets_providers, "create_ticket",
                         lambda actor, **kw: SimpleNamespace(id=77))
     auth.login(w.resident)
     assert client.post(f"/renovation/steps/{w.rv_step.id}/signup").status_code == 302
@@ -119,7 +111,7 @@ def test_contractor_announces_steps(w):
 
 def test_neighbour_supervisor_files_for_the_building(w, monkeypatch, factory):
     calls = []
-    monkeypatch.setitem(links.PROVIDERS, "create_ticket",
+    monkeypatch.setattr(tickets_providers, "create_ticket",
                         lambda actor, **kw: calls.append(kw) or SimpleNamespace(id=5))
     neighbour = factory.resident(w.household_a2)
     supervision.sign_up(neighbour, w.rv_step)
@@ -128,8 +120,6 @@ def test_neighbour_supervisor_files_for_the_building(w, monkeypatch, factory):
 
 
 def test_with_the_real_tickets_feature(w, app):
-    if links.provided("create_ticket") is None:
-        pytest.skip("the tickets feature is not installed")
     supervision.sign_up(w.resident, w.rv_step)
     note = supervision.record_observation(w.resident, w.rv_step, text="管道接口渗水",
                                           is_problem=True, category="water_drainage")

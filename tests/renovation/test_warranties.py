@@ -4,7 +4,6 @@ from io import BytesIO
 
 import pytest
 
-from residentvoice import links
 from residentvoice.errors_domain import InvalidInput, NotAllowed
 from residentvoice.renovation import warranties
 from residentvoice.renovation.warranties import active_warranty_for, period_end
@@ -73,10 +72,6 @@ def test_building_warranty_covers_its_households_and_household_one_wins(w, facto
     assert found.id == own.id
     assert active_warranty_for(w.compound_a.id, "facade_ac", building_id=w.building_b.id,
                                at=at) is None
-
-
-def test_provider_is_registered_under_the_agreed_name(app):
-    assert links.provided("active_warranty") is active_warranty_for
 
 
 def test_sign_warranty_checks_period_parts_and_place(w):

@@ -1,11 +1,12 @@
-"""Hand-off to meetings and ballots through ``links`` providers, with and
-without them; the ``ballot.closed`` handler; link resolvers."""
+"""Hand-off to meetings and ballots (the meetings and voting services faked
+here: their own tests cover them); the ``ballot_closed`` receiver; the links
+spaces answers."""
 from datetime import datetime
 from types import SimpleNamespace
 
 import pytest
 
-from residentvoice import links
+from residentvoice import signals
 from residentvoice.errors_domain import InvalidInput
 from residentvoice.spaces import handoff
 from residentvoice.spaces.models import ProposalStatus as P
@@ -15,9 +16,8 @@ from .helpers import make_proposal, make_space
 
 
 @pytest.fixture
-def providers():
-    """Install fake providers for the test and restore what was there after."""
-    saved = dict(links.PROVIDERS)
+def providers(monkeypatch):
+    """Fake meetings' and voting's services for the test, recording the calls."""
     calls = {"agenda": [], "ballot": []}
 
     def add_agenda_item(actor, meeting_id, *, title, description="", refs=()):
@@ -33,22 +33,11 @@ def providers():
         calls["ballot"].append(kwargs)
         return SimpleNamespace(id=40 + len(calls["ballot"]), title=kwargs["title"])
 
-    links.provide("add_agenda_item", add_agenda_item)
-    links.provide("upcoming_meetings", upcoming_meetings)
-    links.provide("create_ballot", create_ballot)
-    yield calls
-    links.PROVIDERS.clear()
-    links.PROVIDERS.update(saved)
-
-
-@pytest.fixture
-def no_providers():
-    saved = dict(links.PROVIDERS)
-    for name in ("add_agenda_item", "upcoming_meetings", "create_ballot"):
-        links.PROVIDERS.pop(name, None)
-    yield
-    links.PROVIDERS.clear()
-    links.PROVIDERS.update(saved)
+    monkeypatch.setattr(handoff, "meeting_services", SimpleNamespace(
+        add_agenda_item=add_agenda_item, upcoming_meetings=upcoming_meetings))
+    monkeypatch.setattr(handoff, "voting_services",
+                        SimpleNamespace(create_ballot=create_ballot))
+    return calls
 
 
 @pytest.fixture
@@ -62,16 +51,6 @@ def w(factory):
 
 BALLOT = {"announced_at": datetime(2024, 5, 1), "opens_at": datetime(2024, 5, 17),
           "closes_at": datetime(2024, 5, 24)}
-
-
-def test_without_providers_the_hand_off_refuses_clearly(w, no_providers):
-    assert not handoff.meetings_available() and not handoff.ballots_available()
-    assert handoff.upcoming_meetings(w.compound_a.id) == []
-    with pytest.raises(InvalidInput):
-        handoff.put_on_agenda(w.secretary, w.space, [w.a.id], 7)
-    with pytest.raises(InvalidInput):
-        handoff.create_ballot(w.secretary, w.space, [w.a.id], BALLOT)
-    assert w.a.status is P.open
 
 
 def test_put_on_agenda(w, providers):
@@ -127,7 +106,7 @@ def _result(passed, options):
 def test_ballot_closed_accepts_the_winner_and_decides_the_space(w, providers):
     third = make_proposal(w, w.space, title="花箱", kind="flower_boxes")  # not in the ballot
     ballot = handoff.create_ballot(w.secretary, w.space, [w.a.id, w.b.id], BALLOT)
-    links.emit("ballot.closed", ballot=ballot, result=_result(True, [
+    signals.ballot_closed.send(ballot, ballot=ballot, result=_result(True, [
         (("proposal", w.a.id), False), (("proposal", w.b.id), True), (None, False)]))
     assert w.b.status is P.accepted and w.a.status is P.rejected
     assert third.status is P.rejected and third.history[-1].action == "set_aside"
@@ -137,7 +116,7 @@ def test_ballot_closed_accepts_the_winner_and_decides_the_space(w, providers):
 
 def test_ballot_closed_without_a_winner_rejects_and_keeps_deliberating(w, providers):
     ballot = handoff.create_ballot(w.secretary, w.space, [w.a.id, w.b.id], BALLOT)
-    links.emit("ballot.closed", ballot=ballot, result=_result(False, [
+    signals.ballot_closed.send(ballot, ballot=ballot, result=_result(False, [
         (("proposal", w.a.id), False), (("proposal", w.b.id), False)]))
     assert (w.a.status, w.b.status) == (P.rejected, P.rejected)
     assert w.space.status is S.deliberating
@@ -145,16 +124,17 @@ def test_ballot_closed_without_a_winner_rejects_and_keeps_deliberating(w, provid
 
 def test_ballot_closed_for_another_ballot_changes_nothing(w, providers):
     handoff.create_ballot(w.secretary, w.space, [w.a.id], BALLOT)
-    links.emit("ballot.closed", ballot=SimpleNamespace(id=999, title="x"),
-               result=_result(True, [(("proposal", w.a.id), True)]))
+    other = SimpleNamespace(id=999, title="x")
+    signals.ballot_closed.send(other, ballot=other,
+                               result=_result(True, [(("proposal", w.a.id), True)]))
     assert w.a.status is P.voting
 
 
 def test_link_resolvers_respect_visibility(w):
     draft = make_proposal(w, w.space, status="draft")
     refs = [("space", w.space.id), ("proposal", w.a.id), ("proposal", draft.id)]
-    mine = links.resolve_links(refs, w.resident)
+    mine = signals.look_up_links(refs, w.resident)
     assert set(mine) == set(refs)
     assert mine[("proposal", w.a.id)].extra["status"] == "open"
-    assert set(links.resolve_links(refs, w.secretary)) == set(refs[:2])
-    assert links.resolve_links(refs, w.other_resident) == {}
+    assert set(signals.look_up_links(refs, w.secretary)) == set(refs[:2])
+    assert signals.look_up_links(refs, w.other_resident) == {}

@@ -1,18 +1,17 @@
 """The hand-off with the real voting and meetings features: a ballot made from two proposals
-(Civil Code art. 278 (8)), voted, closed; the ballot.closed event decides the space."""
+(Civil Code art. 278 (8)), voted, closed; the ballot_closed signal decides the space."""
 from datetime import datetime, timedelta
 
 import pytest
 
-from residentvoice import links
+from residentvoice import signals
+from residentvoice.voting import casting
+from residentvoice.voting import services as voting
 from residentvoice.spaces import handoff
 from residentvoice.spaces.models import ProposalStatus as P
 from residentvoice.spaces.models import SpaceStatus as S
 
 from .helpers import make_proposal, make_space
-
-voting = pytest.importorskip("residentvoice.voting.services")
-casting = pytest.importorskip("residentvoice.voting.casting")
 
 ANNOUNCED = datetime(2024, 5, 1, 9)
 DATES = {"announced_at": ANNOUNCED, "opens_at": ANNOUNCED + timedelta(days=16),
@@ -21,8 +20,6 @@ DATES = {"announced_at": ANNOUNCED, "opens_at": ANNOUNCED + timedelta(days=16),
 
 @pytest.fixture
 def w(factory):
-    if links.provided("create_ballot") is None:
-        pytest.skip("voting is not installed")
     world = factory.world()
     world.neighbour = factory.resident(world.household_a2, name="赵大爷")
     world.space = make_space(world)
@@ -51,7 +48,7 @@ def test_owners_choose_the_bike_shed(w):
     assert result.passed
     assert w.shed.status is P.accepted and w.piles.status is P.rejected
     assert w.space.status is S.decided
-    assert links.resolve_links([("ballot", ballot.id)], w.resident)
+    assert signals.look_up_links([("ballot", ballot.id)], w.resident)
 
 
 def test_a_failed_ballot_rejects_both_and_the_space_stays_open(w):
@@ -65,8 +62,8 @@ def test_a_failed_ballot_rejects_both_and_the_space_stays_open(w):
 
 
 def test_agenda_with_the_real_meetings_feature(factory):
-    meetings = pytest.importorskip("residentvoice.meetings.services")
-    models = pytest.importorskip("residentvoice.meetings.models")
+    from residentvoice.meetings import services as meetings
+    from residentvoice.meetings import models
     from residentvoice.models import utcnow
     w = factory.world()
     space = make_space(w)
@@ -81,5 +78,5 @@ def test_agenda_with_the_real_meetings_feature(factory):
     handoff.put_on_agenda(w.secretary, space, [piles.id, shed.id], meeting.id)
     assert (piles.status, shed.status) == (P.on_agenda, P.on_agenda)
     assert piles.meeting_id == meeting.id
-    found = links.resolve_links([("meeting", meeting.id)], w.secretary)  # a draft meeting
+    found = signals.look_up_links([("meeting", meeting.id)], w.secretary)  # a draft meeting
     assert found[("meeting", meeting.id)].title == "腾退空间议事会"

@@ -1,8 +1,8 @@
-"""What tickets offer other features (links, providers), the audit trail and
-the CLI commands."""
+"""What tickets answers other features (open tickets for renovation's demand
+report), the audit trail and the CLI commands."""
 from datetime import timedelta
 
-from residentvoice import links
+from residentvoice import signals
 from residentvoice.audit.models import AuditEntry
 from residentvoice.models import utcnow
 from residentvoice.open311.models import ApiKey
@@ -10,30 +10,16 @@ from residentvoice.tickets import actions
 from residentvoice.tickets.models import Status, Ticket
 
 
-def test_create_ticket_provider_routes_the_ticket(world):
-    create = links.provided("create_ticket")
-    ticket = create(world.staff, compound_id=world.compound_a.id, category="facade_ac",
-                    description="巡查发现空调支架松动", building_id=world.building_a.id)
-    assert ticket.id and ticket.status is Status.routed
-    assert ticket.organisation_id == world.organisation.id
-
-
-def test_open_tickets_summary_provider(world, file_ticket):
+def test_open_tickets_answered_for_the_demand_report(world, file_ticket):
     file_ticket()
     file_ticket()
     closed = file_ticket(category="roads")
     actions.acknowledge(world.secretary, closed)
     actions.refuse(world.secretary, closed, "不处理")
-    summary = links.provided("open_tickets_summary")(world.compound_a.id)
+    [(_receiver, summary)] = signals.open_tickets_wanted.send(None,
+                                                              compound_id=world.compound_a.id)
     assert summary == [{"building_id": world.building_a.id, "building": "1",
                         "category": "facade_ac", "count": 2}]
-
-
-def test_ticket_links_respect_visibility(world, file_ticket):
-    ticket = file_ticket()
-    seen = links.resolve_links([("ticket", ticket.id)], world.resident)
-    assert seen[("ticket", ticket.id)].url == f"/tickets/{ticket.id}"
-    assert links.resolve_links([("ticket", ticket.id)], world.other_resident) == {}
 
 
 def test_every_change_is_audited(world, file_ticket, db):

@@ -4,10 +4,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from residentvoice import links
 from residentvoice.notifications.models import Notification
 from residentvoice.models import utcnow
-from residentvoice.tickets import actions, sla
+from residentvoice.tickets import actions, routing, sla
 from residentvoice.tickets.models import Closure, EventKind, Status, TicketEvent
 from residentvoice.tickets.sweep import sweep
 
@@ -22,7 +21,7 @@ def test_active_warranty_routes_to_the_party_that_signed_it(world, file_ticket, 
                                organisation=world.other_org, ends_on=date(2027, 6, 30),
                                title="外立面保修协议")
 
-    monkeypatch.setitem(links.PROVIDERS, "active_warranty", active_warranty_for)
+    monkeypatch.setattr(routing, "active_warranty_for", active_warranty_for)
     ticket = file_ticket()
     assert seen == {"compound": world.compound_a.id, "category": "facade_ac",
                     "household": world.household_a.id}
@@ -31,14 +30,13 @@ def test_active_warranty_routes_to_the_party_that_signed_it(world, file_ticket, 
 
 
 def test_rule_routes_when_no_warranty(world, file_ticket, monkeypatch):
-    monkeypatch.setitem(links.PROVIDERS, "active_warranty", lambda *a, **k: None)
+    monkeypatch.setattr(routing, "active_warranty_for", lambda *a, **k: None)
     ticket = file_ticket()
     assert ticket.organisation_id == world.organisation.id
     assert ticket.routing_basis == "rule" and ticket.status is Status.routed
 
 
 def test_no_rule_goes_to_the_secretaries_never_nowhere(world, file_ticket, monkeypatch):
-    monkeypatch.delitem(links.PROVIDERS, "active_warranty", raising=False)
     ticket = file_ticket(category="greenery")
     assert ticket.organisation_id is None and ticket.routing_basis == "secretaries"
     assert ticket.is_handler(world.secretary) and not ticket.is_handler(world.staff)
@@ -109,13 +107,13 @@ def test_unconfirmed_resolution_closes_after_seven_days(world, file_ticket):
 def test_renovation_project_rule_wins_over_the_compound_rule(world, file_ticket, monkeypatch):
     from residentvoice.errors_domain import InvalidInput
     from residentvoice.tickets import services
-    monkeypatch.delitem(links.PROVIDERS, "active_warranty", raising=False)
+    monkeypatch.setattr(routing, "active_warranty_for", lambda *a, **k: None)
 
-    def projects(ids, user):
-        return {i: links.Link("project", i, "外立面改造", f"/renovation/projects/{i}",
-                              extra={"compound_id": world.compound_a.id}) for i in ids if i == 5}
+    def projects(ids):
+        return {i: SimpleNamespace(id=i, name="外立面改造", compound_id=world.compound_a.id)
+                for i in ids if i == 5}
 
-    monkeypatch.setitem(links.RESOLVERS, "project", projects)
+    monkeypatch.setattr(services, "projects_by_id", projects)
     services.set_rule(world.secretary, world.compound_a, "facade_ac", world.other_org.id,
                       project_id=5)
     assert file_ticket().organisation_id == world.other_org.id

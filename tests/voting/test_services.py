@@ -152,16 +152,17 @@ def test_opening_freezes_the_electorate(db, world, factory):
     assert result.electorate.units == 2 and result.electorate.area_centi == 13575
 
 
-def test_closing_emits_the_result(db, world):
-    from residentvoice import links
+def test_closing_sends_the_result(db, world):
+    from residentvoice import signals
     seen = []
-    links.on("ballot.closed", lambda ballot, result: seen.append((ballot.id, result.passed)))
-    try:
+
+    def closed(_sender, *, ballot, result):
+        seen.append((ballot.id, result.passed))
+
+    with signals.ballot_closed.connected_to(closed):
         ballot = make_ballot(world.secretary, world.compound_a)
         cast_phone_vote(world.resident, ballot, world.household_a.id, option(ballot, "同意").id)
         services.close_ballot(world.secretary, ballot)
-    finally:
-        links.HANDLERS["ballot.closed"].pop()
     assert seen == [(ballot.id, False)]   # 1 of 2 owners: participation not met
 
 
@@ -210,9 +211,8 @@ def _institution(factory, world, units=5):
                    for _ in range(units)]
 
 
-def test_owners_participation_provider(db, world, factory):
-    from residentvoice import links
-    participation = links.provided("owners_participation")
+def test_owners_participation_for_meetings(db, world, factory):
+    from residentvoice.voting.providers import owners_participation as participation
     owner, held = _institution(factory, world, units=2)
     result = participation(world.compound_a.id, [held[0].id, world.household_a.id])
     assert result["units"] == 2 and result["headcount"] == 2
@@ -227,9 +227,9 @@ def test_owners_participation_provider(db, world, factory):
     assert two_thirds_heads["headcount"] == 2 and two_thirds_heads["met"] is True
 
 
-def test_create_ballot_provider_with_proposal_options(db, world):
-    from residentvoice import links
-    create = links.provided("create_ballot")
+def test_create_ballot_with_proposal_options(db, world):
+    from residentvoice import signals
+    create = services.create_ballot
     now = utcnow()
     ballot = create(world.secretary, world.compound_a, title="方案比选", description="",
                     basis="owners", matter="common_parts_use",
@@ -240,6 +240,6 @@ def test_create_ballot_provider_with_proposal_options(db, world):
                     closes_at=now + timedelta(days=20))
     assert [o.ref for o in ballot.options] == [("proposal", 11), ("proposal", 12), None]
     assert [o.kind.name for o in ballot.options] == ["choice", "choice", "abstain"]
-    assert links.resolve_links([("ballot", ballot.id)], world.resident) == {}   # draft
-    assert links.resolve_links([("ballot", ballot.id)], world.secretary)[
+    assert signals.look_up_links([("ballot", ballot.id)], world.resident) == {}   # draft
+    assert signals.look_up_links([("ballot", ballot.id)], world.secretary)[
         ("ballot", ballot.id)].title == "方案比选"
