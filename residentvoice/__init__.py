@@ -5,6 +5,7 @@ import os
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
@@ -156,8 +157,12 @@ def register_request_hooks(app):
 
     @app.after_request
     def finish_unit_of_work(response):
-        """One commit per request, here and nowhere else; 4xx/5xx roll back."""
+        """One commit per request, here and nowhere else; 4xx/5xx roll back.
+        A request that changed nothing has nothing to commit: its transaction
+        ends when the session is removed at the end of the request."""
         if response.status_code < 400:
+            if not _changed_anything(db.session()):
+                return response
             try:
                 db.session.commit()
             except Exception:
@@ -173,6 +178,32 @@ def register_request_hooks(app):
             db.session.rollback()
 
     app.after_request(apply_security_headers)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, _flush_context):
+    session.info["changed"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state):
+    """INSERT, UPDATE, DELETE (or any statement that is not a SELECT) run
+    through the session change the transaction."""
+    if not state.is_select:
+        state.session.info["changed"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_changes(session, transaction):
+    if transaction.parent is None:
+        session.info.pop("changed", None)
+
+
+def _changed_anything(session):
+    """Whether this transaction wrote (a flush, a statement other than a
+    SELECT) or holds changes not flushed yet."""
+    return bool(session.info.get("changed") or session.new or session.dirty
+                or session.deleted)
 
 
 def register_template_helpers(app):
