@@ -346,3 +346,12 @@ def test_used_expired_and_other_compound_codes_get_one_answer(client, auth, fact
         assert response.status_code == 200
         answers.add(shows(response, zh(UNUSABLE_CODE)))
     assert answers == {True}
+
+
+def test_users_compare_by_their_row_not_by_a_session(factory, db):
+    """Flask-Login's UserMixin compares get_id(), a session's id here: None for
+    anyone not signed in, which made every two such users equal."""
+    w = factory.world()
+    assert w.resident != w.other_resident and w.resident not in [w.other_resident]
+    assert w.resident == db.session.get(type(w.resident), w.resident.id)
+    assert len({w.resident, w.other_resident, w.secretary}) == 3

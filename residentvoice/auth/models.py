@@ -70,6 +70,19 @@ class User(UserMixin, TimestampMixin, db.Model):
     def get_id(self):
         return self.session_token
 
+    # UserMixin compares users by ``get_id()``, which is a session's id here (None
+    # for every user not signed in on this request): compare by the row instead.
+    __hash__ = object.__hash__
+
+    def __eq__(self, other):
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
     def is_adult(self, today=None):
         """Residents' votes are for residents aged 18 or more; unknown age counts as adult."""
         if self.birth_year is None:

@@ -4,12 +4,18 @@ owners, residents, in-person registration and reset slips work end to end."""
 import re
 from decimal import Decimal
 
+from markupsafe import escape
+
 from residentvoice.auth.models import PasswordResetCode, Relation, User
 from residentvoice.directory.models import Building, Compound, Household, Owner
 
 from ..translated import page, zh
 
 SCRIPT = "<script>alert(1)</script>"
+
+ALREADY_HAS_ACCOUNT = ("This mobile number already has an account. Its holder adds the "
+                       "household by logging in and entering the code of the household's "
+                       "letter (My account → Add a household): print a letter for them.")
 
 
 def _login(auth, user, locale="en"):
@@ -211,10 +217,12 @@ def test_register_a_resident_in_person(client, auth, factory, db):
     password = re.search(r'class="code big-code">([a-z0-9]{10})<', html).group(1)
     user = db.session.scalar(db.select(User).where(User.phone == "13612345678"))
     assert user.household_ids() == {w.household_a2.id} and user.check_password(password)
+    # Staff create new accounts only: an existing account joins a household by
+    # its holder entering the letter's code (issue 14: account takeover).
     response = client.post(url, data={"name": "王秀兰", "phone": w.resident.phone,
                                       "relation": "family"})
-    assert "already had an account" in page(response)
-    assert w.household_a2.id in db.session.get(User, w.resident.id).household_ids()
+    assert _error_beside(page(response), "phone", escape(ALREADY_HAS_ACCOUNT))
+    assert w.household_a2.id not in db.session.get(User, w.resident.id).household_ids()
 
 
 def test_reset_code_slip_lets_the_resident_set_a_new_password(client, auth, factory, db):
@@ -252,8 +260,7 @@ def test_registering_the_same_person_twice_is_explained_at_the_phone(client, aut
     _login(auth, w.secretary)
     response = client.post(f"/directory/households/{w.household_a.id}/register",
                            data={"name": "王秀兰", "phone": w.resident.phone, "relation": "owner"})
-    assert _error_beside(page(response), "phone",
-                         "王秀兰 is already registered for this household.")
+    assert _error_beside(page(response), "phone", escape(ALREADY_HAS_ACCOUNT))
 
 
 def test_edit_compound_and_building(client, auth, factory, db):
