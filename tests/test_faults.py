@@ -64,10 +64,14 @@ def setup_votes_and_supports(app):
     from tests.factories import Factory
     from tests.spaces.helpers import make_proposal, make_space
     from tests.voting.helpers import make_ballot
+
+    from residentvoice.directory.models import LinkCapacity
     with app.app_context():
         factory = Factory(db)
         w = factory.world()
         housemates = [factory.resident(w.household_a, owner_of=False) for _ in range(2)]
+        for housemate in housemates:   # co-owners the community office linked to the owner
+            factory.link(w.household_a.owner, housemate, LinkCapacity.co_owner)
         neighbour = factory.resident(w.household_a2)  # also makes them the owner
         proposal = make_proposal(w, make_space(w))
         ballot = make_ballot(w.secretary, w.compound_a)

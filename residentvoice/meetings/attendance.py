@@ -126,7 +126,13 @@ def summary(meeting):
     invited = invitee_households(meeting)
     entries = present(meeting)
     invited_households = {h for hs in invited.values() for h in hs}
-    present_households = {a.household_id for a in entries if a.household_id} & invited_households
+    if meeting.invitees is InviteeScope.owners:
+        # An owner present takes part with every unit they hold (art. 278 counts
+        # each unit's area, and the owner once).
+        present_households = {h for a in entries for h in invited.get(a.user_id, ())}
+    else:
+        present_households = {a.household_id for a in entries if a.household_id} \
+            & invited_households
     result = {"invited": len(invited), "present": len(entries),
               "invited_households": len(invited_households),
               "present_households": len(present_households), "owners": None,

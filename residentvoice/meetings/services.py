@@ -7,8 +7,8 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import diff, record
-from ..auth.models import Relation, RoleAssignment, RoleKind, User
-from ..directory.models import Community, Compound, Household
+from ..auth.models import RoleAssignment, RoleKind, User
+from ..directory.models import Community, Compound, Household, OwnerLink
 from ..errors_domain import InvalidInput, NotAllowed, NotFound, TransitionNotAllowed
 from ..extensions import db
 from ..i18n import N_
@@ -80,13 +80,24 @@ def scope_households_query(meeting):
         Compound.community_id == meeting.community_id)
 
 
-def _resident_rows(meeting, owners_only=False):
+def _resident_rows(meeting):
     query = (db.select(RoleAssignment.user_id, RoleAssignment.household_id)
              .join(User, User.id == RoleAssignment.user_id)
              .where(RoleAssignment.kind == RoleKind.resident, User.active.is_(True),
                     RoleAssignment.household_id.in_(scope_households_query(meeting))))
-    if owners_only:
-        query = query.where(RoleAssignment.relation.in_([Relation.owner, Relation.co_owner]))
+    return db.session.execute(query).all()
+
+
+def _owner_rows(meeting):
+    """The owners' side of an owners' meeting: every account the community
+    office linked to a registered owner (the owner, a co-owner, an agent, an
+    institution's representative), with each unit of that owner in scope.
+    Ticking "owner" when registering invites nobody (issue 14.5)."""
+    query = (db.select(OwnerLink.user_id, Household.id)
+             .join(Household, Household.owner_id == OwnerLink.owner_id)
+             .join(User, User.id == OwnerLink.user_id)
+             .where(User.active.is_(True),
+                    Household.id.in_(scope_households_query(meeting))))
     return db.session.execute(query).all()
 
 
@@ -103,7 +114,9 @@ def invitee_households(meeting):
                 result[uid].add(hid)
         return result
     result = {}
-    for uid, hid in _resident_rows(meeting, meeting.invitees is InviteeScope.owners):
+    rows = _owner_rows(meeting) if meeting.invitees is InviteeScope.owners \
+        else _resident_rows(meeting)
+    for uid, hid in rows:
         result.setdefault(uid, set()).add(hid)
     return result
 
@@ -118,11 +131,15 @@ def is_invited(meeting, user):
         return False
     if meeting.invitees is InviteeScope.named:
         return any(i.user_id == user.id for i in meeting.named_invitees)
-    query = db.select(RoleAssignment.id).where(
-        RoleAssignment.user_id == user.id, RoleAssignment.kind == RoleKind.resident,
-        RoleAssignment.household_id.in_(scope_households_query(meeting)))
     if meeting.invitees is InviteeScope.owners:
-        query = query.where(RoleAssignment.relation.in_([Relation.owner, Relation.co_owner]))
+        query = (db.select(OwnerLink.id)
+                 .join(Household, Household.owner_id == OwnerLink.owner_id)
+                 .where(OwnerLink.user_id == user.id,
+                        Household.id.in_(scope_households_query(meeting))))
+    else:
+        query = db.select(RoleAssignment.id).where(
+            RoleAssignment.user_id == user.id, RoleAssignment.kind == RoleKind.resident,
+            RoleAssignment.household_id.in_(scope_households_query(meeting)))
     return db.session.scalar(query.limit(1)) is not None
 
 

@@ -46,6 +46,12 @@ def allowed_actions(ballot):
 
 
 def _transition(ballot, action):
+    """Apply ``action`` to the ballot's status as it is under the ballot's row
+    lock (PostgreSQL; SQLite write requests are serialised): two secretaries
+    opening or closing at the same instant change it once, and the second is
+    told the ballot has moved on, as if they had come later."""
+    if ballot.id is not None and db.session.get_bind().dialect.name == "postgresql":
+        db.session.refresh(ballot, ["status"], with_for_update=True)
     new = TRANSITIONS.get((ballot.status, action))
     if new is None:
         if action == "edit":
