@@ -61,9 +61,15 @@ def create_user(phone, name, password, *, email=None, birth_year=None, locale=No
     return user
 
 
-def find_invitation(code):
+def find_invitation(code, *, for_use=False):
+    """The invitation with this code.  ``for_use``: read under the row's lock
+    (PostgreSQL; SQLite serialises write requests), so two people typing one
+    letter's code at the same instant cannot both spend it."""
     code = (code or "").strip().upper().replace(" ", "").replace("-", "")
-    return db.session.scalar(db.select(InvitationCode).where(InvitationCode.code == code))
+    query = db.select(InvitationCode).where(InvitationCode.code == code)
+    if for_use:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 UNUSABLE_CODE = _l("This invitation code cannot be used: it may be mistyped, already used "
@@ -75,7 +81,7 @@ def check_invitation(code, now=None, *, compound_id=None):
     """The usable invitation for ``code``, or InvalidInput.  Unknown, revoked,
     used, expired and other-compound codes get one answer, so codes cannot be
     probed for which of them exist."""
-    invitation = find_invitation(code)
+    invitation = find_invitation(code, for_use=True)
     now = now or utcnow()
     if (invitation is None or not invitation.is_usable(now)
             or (compound_id is not None and invitation.household.compound_id != compound_id)):
@@ -209,12 +215,13 @@ def reset_with_code(phone, code, new_password):
     now = utcnow()
     reset = None
     if user is not None:
-        reset = db.session.scalar(
+        reset = db.session.scalar(   # under its row lock: a code works once
             db.select(PasswordResetCode).where(
                 PasswordResetCode.user_id == user.id,
                 PasswordResetCode.code_hash == hash_token((code or "").strip()),
                 PasswordResetCode.used_at.is_(None),
-                PasswordResetCode.expires_at > now))
+                PasswordResetCode.expires_at > now)
+            .with_for_update().execution_options(populate_existing=True))
     if reset is None:
         raise InvalidInput(_l("This reset code is not valid for this number, or it has "
                               "expired."), "code")
