@@ -125,7 +125,8 @@ def dashboard_csv():
 def dashboard_xlsx():
     communities, compound_id = _scope()
     data = dashboard.summary(communities, compound_id)
-    sheets = [("tickets", [dashboard.EXPORT_COLUMNS, *dashboard.export_rows(data["items"])])]
+    sheets = [("tickets", [dashboard.EXPORT_COLUMNS, *dashboard.export_rows(
+        dashboard.rows(communities, compound_id))])]
     for title, key in (("by organisation", "by_organisation"), ("by compound", "by_compound"),
                        ("by category", "by_category"), ("by month", "by_month")):
         rows = [["group", "tickets", "acknowledged in time", "due for response",

@@ -2,6 +2,8 @@
 "closed, not fixed" never counted as resolved."""
 from datetime import timedelta
 
+from sqlalchemy import event
+
 from residentvoice.models import utcnow
 from residentvoice.tickets import actions, dashboard
 from residentvoice.tickets.models import Status
@@ -28,7 +30,7 @@ def test_rates_on_a_crafted_set(world, file_ticket):
     for ticket, rating in zip(tickets[:10], ratings):
         _resolve_and(world, ticket, "fixed", rating, late=rating == 1)
     _resolve_and(world, tickets[10], "refuse")
-    result = dashboard.rates(dashboard.rows({world.community_a.id}))
+    result = dashboard.rates({world.community_a.id})
     assert result["total"] == 12
     # 12 due (11 acknowledged + 1 past deadline), 10 in time (one late, one never)
     assert (result["response"].num, result["response"].den) == (10, 12)
@@ -40,7 +42,7 @@ def test_rates_on_a_crafted_set(world, file_ticket):
 def test_closed_not_fixed_is_never_resolved(world, file_ticket):
     ticket = file_ticket()
     _resolve_and(world, ticket, "refuse")
-    result = dashboard.rates(dashboard.rows({world.community_a.id}))
+    result = dashboard.rates({world.community_a.id})
     assert ticket.status is Status.closed
     assert (result["resolution"].num, result["resolution"].den) == (0, 1)
     assert result["resolution"].small
@@ -52,7 +54,7 @@ def test_reopened_then_fixed_counts_once_with_one_reopening(world, file_ticket):
     actions.acknowledge(world.staff, ticket)
     actions.resolve(world.staff, ticket, "再修")
     actions.confirm(world.resident, ticket, 5)
-    result = dashboard.rates(dashboard.rows({world.community_a.id}))
+    result = dashboard.rates({world.community_a.id})
     assert (result["resolution"].num, result["resolution"].den) == (1, 1)
     assert (result["satisfaction"].num, result["satisfaction"].den) == (1, 1)
     assert (result["reopen"].num, result["reopen"].den) == (1, 1)
@@ -74,3 +76,38 @@ def test_exports(world, file_ticket, auth, client):
     assert "空调外机震动" not in csv.get_data(True)  # no descriptions
     xlsx = client.get("/tickets/dashboard.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+def _statements(db, client, url):
+    db.session.commit()     # the setup's writes are not the page's
+    count = []
+
+    def listener(*_args):
+        count.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(count)
+
+
+def test_the_dashboard_and_summary_do_not_grow_with_the_tickets(world, file_ticket, auth,
+                                                                 client, db):
+    """Counted by the database: the same statements for 2 tickets or 18, in
+    other categories, months and states (DESIGN §8)."""
+    first = file_ticket()
+    _resolve_and(world, first, "fixed", 5)
+    file_ticket(now=utcnow() - timedelta(days=30))     # one overdue: the list has its query
+    auth.login(world.secretary)
+    pages = ["/tickets/dashboard", f"/tickets/compounds/{world.household_a.compound_id}/summary"]
+    small = [_statements(db, client, url) for url in pages]
+    start = utcnow() - timedelta(days=70)
+    for n, category in enumerate(["facade_ac", "roads", "facade_ac", "greenery"] * 4):
+        ticket = file_ticket(category=category, now=start + timedelta(days=4 * n))
+        if n % 4 == 0:      # facade tickets reach world.staff's organisation
+            _resolve_and(world, ticket, "fixed", 1 + n % 5)
+        elif n % 4 == 2:
+            _resolve_and(world, ticket, "reopen")
+    assert [_statements(db, client, url) for url in pages] <= small
