@@ -11,7 +11,7 @@ from ..models import utcnow
 from ..notifications.services import notify
 from .models import (AgendaItem, AgendaItemRef, AgendaSuggestion, Meeting, MeetingStatus,
                      SuggestionStatus)
-from .services import EDITABLE, audit, is_invited, lock, touch
+from .core import EDITABLE, audit, is_invited, lock, touch
 
 LINKABLE_KINDS = ("proposal", "ballot")
 ITEM_FIELDS = ("title", "description", "time_box_minutes", "presenter")
@@ -28,7 +28,7 @@ def _require_manager(actor, meeting):
 
 
 def _lock_agenda(meeting):
-    """The meeting's lock (``services.lock``), then its items read again under
+    """The meeting's lock (``core.lock``), then its items read again under
     it: positions and suggestions are decided on what concurrent requests
     wrote, so two items never share a place and a suggestion is decided once."""
     lock(meeting)

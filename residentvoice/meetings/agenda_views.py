@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from .. import access
 from ..errors_domain import DomainError
-from . import agenda, bp, services
+from . import agenda, bp, core
 from .forms import AgendaItemForm, DeclineForm, SuggestionForm
 from .helpers import back, failed, form_status, load_meeting, submitted
 from .views import render_detail
@@ -13,7 +13,7 @@ from .views import render_detail
 
 def _load_item(meeting, item_id):
     try:
-        return services.get_item(meeting, item_id)
+        return core.get_item(meeting, item_id)
     except DomainError:
         abort(404)
 

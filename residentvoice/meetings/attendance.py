@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import utcnow
 from ..voting.providers import owners_participation
 from .models import Attendance, CheckinMethod, InviteeScope, MeetingStatus
-from .services import audit, invitee_households, lock, touch
+from .core import audit, invitee_households, lock, touch
 
 EARLY_CHECKIN = timedelta(hours=1)
 

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..models import utcnow
 from . import attendance
 from .models import ActionItem, MeetingStatus, MinutesComment, Motion
-from .services import audit, get_item, is_invited, lock, officer_candidates
+from .core import audit, get_item, is_invited, lock, officer_candidates
 
 ACTION_STATES = (MeetingStatus.in_session, MeetingStatus.adjourned, MeetingStatus.minutes_draft)
 

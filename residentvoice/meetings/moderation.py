@@ -15,7 +15,7 @@ from ..voting.services import create_ballot
 from .attendance import attendance_of
 from .models import (OPEN_MOTION, AgendaItemRef, Attendance, MeetingStatus, Motion,
                      MotionStatus, Side, SpeechRequest, SpeechStatus)
-from .services import audit, get_item, is_invited, lock, touch
+from .core import audit, get_item, is_invited, lock, touch
 
 MOTION_TRANSITIONS = {
     (MotionStatus.moved, "second"): MotionStatus.seconded,
@@ -48,7 +48,7 @@ def _apply(actor, meeting, motion, action, now):
 
 def _lock_in_session(meeting):
     """Every action on the floor starts here: the meeting's lock first
-    (``services.lock``), so its checks — one motion on the floor, one seconder,
+    (``core.lock``), so its checks — one motion on the floor, one seconder,
     one waiting request and at most N speeches per person, one count — see
     what concurrent requests wrote; then the meeting must be in session."""
     lock(meeting)

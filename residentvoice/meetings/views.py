@@ -9,7 +9,7 @@ from ..directory.services import compounds_managed_by
 from ..errors_domain import DomainError
 from ..extensions import db
 from ..main.sections import home_section, nav_item
-from . import agenda, bp, minutes, services
+from . import agenda, bp, core, minutes, services
 from .forms import DeclineForm, MeetingForm, SuggestionForm
 from .helpers import back, failed, from_local, load_meeting, local_input, qr_svg
 from .models import InviteeScope, MeetingKind, MeetingStatus
@@ -41,7 +41,7 @@ def index():
 
 
 def _fill_choices(form, community_id=None, compound_id=None):
-    people = services.officer_candidates(community_id, compound_id) if community_id else []
+    people = core.officer_candidates(community_id, compound_id) if community_id else []
     pairs = [(u.id, u.name) for u in people]
     form.chair_id.choices = pairs
     form.recorder_id.choices = pairs
@@ -136,7 +136,7 @@ def edit(meeting_id):
 
 
 def render_detail(meeting, suggestion_form=None, status=200):
-    invited = services.is_invited(meeting, current_user)
+    invited = core.is_invited(meeting, current_user)
     managing = meeting.can_manage(current_user)
     return render_template(
         "meetings/detail.html", meeting=meeting, invited=invited, managing=managing,

@@ -7,7 +7,7 @@ import pytest
 
 from residentvoice.errors_domain import Conflict, NotAllowed, NotEligible, NotFound
 from residentvoice.errors_domain import TransitionNotAllowed
-from residentvoice.meetings import attendance, services
+from residentvoice.meetings import attendance, core, services
 from residentvoice.meetings.models import InviteeScope, MeetingKind
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -74,7 +74,7 @@ def test_one_representative_per_household(mt, db):
 def test_a_named_list_invites_only_those_named(mt, db):
     meeting = mt.create(invitees=InviteeScope.named,
                         named_user_ids=[mt.third.id, mt.neighbour.id])
-    assert services.invitee_ids(meeting) == {mt.third.id, mt.neighbour.id}
+    assert core.invitee_ids(meeting) == {mt.third.id, mt.neighbour.id}
     services.transition(mt.secretary, meeting, "announce")
     services.transition(mt.chair, meeting, "open")
     attendance.check_in_self(mt.third, meeting, meeting.checkin_token)

@@ -4,7 +4,7 @@ the community office linked to a registered owner — an institution's
 representative included, with every unit the institution holds."""
 from residentvoice.auth.models import Relation
 from residentvoice.directory.models import OwnerKind
-from residentvoice.meetings import attendance, services
+from residentvoice.meetings import attendance, core, services
 from residentvoice.meetings.models import InviteeScope, MeetingKind
 
 
@@ -16,9 +16,9 @@ def test_a_self_declared_owner_is_not_invited_to_an_owners_meeting(mt, factory):
     stranger = factory.resident(mt.household3, relation=Relation.owner, owner_of=False,
                                 name="自称业主")
     meeting = owners_meeting(mt)
-    invited = services.invitee_households(meeting)
-    assert stranger.id not in invited and not services.is_invited(meeting, stranger)
-    assert mt.resident.id in invited and services.is_invited(meeting, mt.resident)
+    invited = core.invitee_households(meeting)
+    assert stranger.id not in invited and not core.is_invited(meeting, stranger)
+    assert mt.resident.id in invited and core.is_invited(meeting, mt.resident)
     assert mt.tenant.id not in invited
 
 
@@ -30,9 +30,9 @@ def test_an_institutions_representative_is_invited_for_all_its_units(mt, factory
     representative = factory.user(name="研究所代表")
     factory.link(institute, representative)
     meeting = owners_meeting(mt)
-    invited = services.invitee_households(meeting)
+    invited = core.invitee_households(meeting)
     assert invited[representative.id] == {u.id for u in units}
-    assert services.is_invited(meeting, representative)
+    assert core.is_invited(meeting, representative)
     services.transition(mt.secretary, meeting, "announce")
     services.transition(mt.chair, meeting, "open")
     attendance.check_in_other(mt.secretary, meeting, representative.id)

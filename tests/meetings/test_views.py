@@ -3,7 +3,7 @@ work without JavaScript, refusals answer a clear message and change nothing."""
 import re
 from datetime import timedelta
 
-from residentvoice.meetings import moderation
+from residentvoice.meetings import core, moderation
 from residentvoice.meetings.models import AgendaItem, Meeting, MeetingStatus, Side
 from residentvoice.models import utcnow
 
@@ -250,7 +250,6 @@ def test_action_items_show_on_the_owners_home_page_until_done(mt, client, auth, 
 
 
 def test_a_meeting_for_the_whole_community_invites_every_compound(mt, client, auth, db):
-    from residentvoice.meetings import services
     second = mt.factory.compound(mt.world.community_a)
     household = mt.factory.household(mt.factory.building(second))
     elsewhere = mt.factory.resident(household, name="二院居民")
@@ -262,8 +261,8 @@ def test_a_meeting_for_the_whole_community_invites_every_compound(mt, client, au
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     meeting = db.session.scalar(db.select(Meeting).where(Meeting.title == "腾退空间议事会"))
     assert meeting.compound_id is None and meeting.community_id == mt.world.community_a.id
-    assert {mt.resident.id, elsewhere.id} <= services.invitee_ids(meeting)
-    assert mt.outsider.id not in services.invitee_ids(meeting)
+    assert {mt.resident.id, elsewhere.id} <= core.invitee_ids(meeting)
+    assert mt.outsider.id not in core.invitee_ids(meeting)
 
 
 def test_action_item_form_keeps_values_and_refuses_a_past_date(mt, client, auth, db):
