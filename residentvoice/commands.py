@@ -15,13 +15,16 @@ def register(app):
 @click.command("demo")
 @click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 1000),
               help="Multiply compounds, households, tickets and votes (for benchmarks).")
+@click.option("--tickets", default=0, show_default=True, type=click.IntRange(0, 10_000_000),
+              help="Fill up to this many tickets in all with generated history, bulk-"
+                   "inserted over every compound (a district for the benchmark).")
 @with_appcontext
-def demo(scale):
+def demo(scale, tickets):
     """Load the demo compounds and accounts (idempotent)."""
     from .demo import DEMO_LOADERS
     from . import demo_registry  # noqa: F401  (imports every feature's loader)
     from .demo.directory import DemoContext, demo_password_hash
-    ctx = DemoContext(scale, demo_password_hash())
+    ctx = DemoContext(scale, demo_password_hash(), tickets=tickets)
     for _order, loader in DEMO_LOADERS:
         loader(ctx)
         db.session.commit()

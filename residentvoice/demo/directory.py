@@ -73,9 +73,10 @@ def _compounds_spec():
 
 
 class DemoContext:
-    def __init__(self, scale, password_hash):
+    def __init__(self, scale, password_hash, tickets=0):
         self.scale = scale
         self.password_hash = password_hash
+        self.tickets = tickets      # in all, with generated history (``--tickets``)
         self.rng = random.Random(278)
 
     def user(self, phone):
@@ -305,7 +306,7 @@ def _load_resident_accounts(ctx):
         .order_by(Household.id)).all()
     seen_owners = set()
     secretaries = {}
-    links = []
+    new = []
     for n, (household_id, owner_id, owner_name, community_id) in enumerate(rows):
         # Every third row, decided on the full list so reruns pick the same owners.
         if n % 3 or owner_id in seen_owners:
@@ -314,22 +315,27 @@ def _load_resident_accounts(ctx):
         phone = f"151{household_id:08d}"
         if phone in existing or owner_id in linked:
             continue
-        user = User(phone=phone, name=owner_name, password_hash=ctx.password_hash)
-        db.session.add(user)
-        db.session.flush()
-        db.session.add(RoleAssignment(user_id=user.id, kind=RoleKind.resident,
-                                      relation=Relation.owner, household_id=household_id))
-        db.session.execute(db.update(Owner).where(Owner.id == owner_id).values(phone=phone))
         if community_id not in secretaries:
             secretary = _secretary_of(ctx, community_id)
             secretaries[community_id] = secretary.id if secretary else None
-        # the office checked their property certificate: they vote in owners' ballots
-        links.append({"owner_id": owner_id, "user_id": user.id,
-                      "capacity": LinkCapacity.owner.name,
-                      "authorisation": "演示：已核验不动产权证书",
-                      "linked_by_id": secretaries[community_id], "created_at": utcnow()})
-    if links:
-        db.session.execute(db.insert(OwnerLink.__table__), links)
+        new.append((User(phone=phone, name=owner_name, password_hash=ctx.password_hash),
+                    household_id, owner_id, community_id))
+    if not new:
+        return
+    # In bulk, one flush and one statement each (a district has tens of
+    # thousands of these accounts; one UPDATE per account made it quadratic).
+    db.session.add_all([user for user, *_ in new])
+    db.session.flush()
+    db.session.add_all([RoleAssignment(user_id=user.id, kind=RoleKind.resident,
+                                       relation=Relation.owner, household_id=household_id)
+                        for user, household_id, _o, _c in new])
+    db.session.execute(db.update(Owner), [{"id": owner_id, "phone": user.phone}
+                                          for user, _h, owner_id, _c in new])
+    # the office checked their property certificate: they vote in owners' ballots
+    db.session.execute(db.insert(OwnerLink.__table__), [
+        {"owner_id": owner_id, "user_id": user.id, "capacity": LinkCapacity.owner.name,
+         "authorisation": "演示：已核验不动产权证书", "linked_by_id": secretaries[community_id],
+         "created_at": utcnow()} for user, _h, owner_id, community_id in new])
     db.session.flush()
 
 

@@ -3,6 +3,7 @@
 states (some overdue, some reopened, some rated) in every compound, routing
 rules per compound and the default service levels.  Idempotent; tickets
 multiply with the compounds ``flask demo --scale N`` creates.  The municipal pipe company gets a staff account (13700000003)."""
+import random
 from datetime import timedelta
 
 from ..auth.models import RoleAssignment, RoleKind, User
@@ -11,7 +12,7 @@ from ..directory.models import Household, Organisation
 from ..extensions import db
 from ..models import utcnow
 from . import actions, services, sla, workflow
-from .models import Category, Ticket
+from .models import Category, Closure, Source, Status, Ticket, deadlines
 
 FACADE = "北京城建建设工程有限公司"
 WATER = "北京市政管网工程有限公司"
@@ -150,3 +151,111 @@ def load_tickets(ctx):
             _play(ticket, outcome, start, reporter,
                   _handler(ticket, staff_by_org, secretary), secretary)
         db.session.flush()
+
+
+# ---- a district's history (``flask demo --scale N --tickets M``) -------------
+
+HISTORY_DAYS = 730
+RECENT_DAYS = 30
+BATCH = 5000
+
+
+def _history_status(rng, age_days):
+    """(status, closure, reopened, rating) of a generated ticket of that age:
+    older than a month, closed (most as fixed); recent ones at every step."""
+    if age_days > RECENT_DAYS:
+        x = rng.random()
+        status = Status.duplicate if x < 0.01 else Status.closed
+    else:
+        status = rng.choices([Status.routed, Status.acknowledged, Status.in_progress,
+                              Status.resolved, Status.closed, Status.reopened],
+                             weights=[18, 18, 24, 10, 26, 4])[0]
+    closure = None
+    if status is Status.closed:
+        closure = rng.choices([Closure.fixed, Closure.not_fixed, Closure.unconfirmed],
+                              weights=[70, 8, 22])[0]
+    reopened = status is Status.reopened or (status is Status.closed and rng.random() < 0.08)
+    rating = None
+    if closure is Closure.fixed and rng.random() < 0.6:
+        rating = rng.choices([1, 2, 3, 4, 5], weights=[4, 4, 10, 30, 52])[0]
+    return status, closure, reopened, rating
+
+
+@demo_loader(65)
+def load_ticket_history(ctx):
+    """Up to ``ctx.tickets`` tickets in all, the missing ones generated as two
+    years of history spread over every compound — filed by its residents,
+    routed by its rules, mostly closed — and written with bulk INSERTs (data
+    generation for a district-sized benchmark, not the filing path: no
+    events, notifications or audit entries)."""
+    target = getattr(ctx, "tickets", 0) or 0
+    have = db.session.scalar(db.select(db.func.count(Ticket.id)))
+    if target <= have:
+        return
+    compounds = ctx.compounds()
+    if not compounds:
+        return
+    routes = {(r.compound_id, r.category): r.organisation_id
+              for r in db.session.scalars(db.select(services.RoutingRule))}
+    people = {}
+    for user_id, household_id, building_id, compound_id in db.session.execute(
+            db.select(RoleAssignment.user_id, Household.id, Household.building_id,
+                      Household.compound_id)
+            .join(Household, Household.id == RoleAssignment.household_id)
+            .where(RoleAssignment.kind == RoleKind.resident)
+            .order_by(RoleAssignment.id)):
+        people.setdefault(compound_id, []).append((user_id, household_id, building_id))
+    policies = sla.policies()
+    categories = list(Category)
+    now = utcnow().replace(microsecond=0)
+    missing = target - have
+    rows = []
+    for n, compound in enumerate(compounds):
+        residents = people.get(compound.id)
+        if not residents:
+            continue
+        rng = random.Random(1_000_003 * compound.id + have)
+        count = missing // len(compounds) + (1 if n < missing % len(compounds) else 0)
+        for i in range(count):
+            reporter, household, building = residents[rng.randrange(len(residents))]
+            category = categories[rng.randrange(len(categories))]
+            created = now - timedelta(seconds=rng.randrange(HISTORY_DAYS * 86400))
+            age = (now - created).days
+            status, closure, reopened, rating = _history_status(rng, age)
+            ack_minutes, resolve_minutes = policies[category.name]
+            ack_due = created + timedelta(minutes=ack_minutes)
+            resolve_due = created + timedelta(minutes=resolve_minutes)
+            acknowledged = None
+            if status not in (Status.routed, Status.duplicate):
+                acknowledged = created + timedelta(minutes=rng.randrange(
+                    10, int(ack_minutes * 1.6) + 11))
+            resolved = closed = None
+            if status in (Status.resolved, Status.closed) and acknowledged:
+                resolved = acknowledged + timedelta(minutes=rng.randrange(
+                    30, int(resolve_minutes * 1.3) + 31))
+                if status is Status.closed:
+                    closed = resolved + timedelta(hours=rng.randrange(2, 24 * 8))
+            if status is Status.duplicate:
+                closed = created + timedelta(hours=rng.randrange(1, 48))
+            due_at, overdue_at = deadlines(status, ack_due, resolve_due)
+            rows.append({
+                "compound_id": compound.id, "community_id": compound.community_id,
+                "building_id": building, "household_id": household,
+                "category": category.name, "description": SPREAD[i % len(SPREAD)][1],
+                "public": i % 3 != 0, "anonymous": i % 4 == 0, "source": Source.web.name,
+                "reporter_id": reporter, "token": f"{rng.getrandbits(96):024x}",
+                "status": status.name, "closure": closure.name if closure else None,
+                "organisation_id": routes.get((compound.id, category)),
+                "routing_basis": "rule", "first_ack_due_at": ack_due, "ack_due_at": ack_due,
+                "resolve_due_at": resolve_due, "due_at": due_at, "overdue_at": overdue_at,
+                "acknowledged_at": acknowledged, "first_acknowledged_at": acknowledged,
+                "resolved_at": resolved, "closed_at": closed,
+                "updated_at": closed or resolved or acknowledged or created,
+                "reopen_count": 1 if reopened else 0, "rating": rating,
+                "created_at": created})
+            if len(rows) >= BATCH:
+                db.session.execute(db.insert(Ticket.__table__), rows)
+                rows = []
+    if rows:
+        db.session.execute(db.insert(Ticket.__table__), rows)
+    db.session.flush()

@@ -21,3 +21,25 @@ def test_demo_tickets(runner, db):
     assert again.exit_code == 0, again.output
     assert db.session.scalar(db.select(db.func.count(Ticket.id))) == len(tickets)
     assert db.session.scalar(db.select(db.func.count(RoutingRule.id))) == rules
+
+
+def test_demo_ticket_history_for_a_district(runner, db):
+    """``--tickets N``: up to N tickets in all, the generated ones in every
+    compound, routed by its rules, with the deadlines the queue reads."""
+    from residentvoice.tickets.models import deadlines
+    done = runner.invoke(args=["demo", "--tickets", "400"])
+    assert done.exit_code == 0, done.output
+    tickets = db.session.scalars(db.select(Ticket)).all()
+    assert len(tickets) == 400
+    assert {t.compound.code for t in tickets} >= {"DSST34", "BGT2", "CQY"}
+    assert {t.status for t in tickets} >= {Status.closed, Status.in_progress, Status.routed}
+    rules = {(r.compound_id, r.category): r.organisation_id
+             for r in db.session.scalars(db.select(RoutingRule))}
+    for t in tickets:
+        assert (t.due_at, t.overdue_at) == deadlines(t.status, t.ack_due_at, t.resolve_due_at)
+        assert t.organisation_id == rules.get((t.compound_id, t.category))
+        assert (t.closure is not None) == (t.status is Status.closed)
+        assert t.reporter.resident_roles()
+    again = runner.invoke(args=["demo", "--tickets", "400"])
+    assert again.exit_code == 0, again.output
+    assert db.session.scalar(db.select(db.func.count(Ticket.id))) == 400
