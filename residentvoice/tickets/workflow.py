@@ -17,6 +17,7 @@ from ..audit.services import record
 from ..errors_domain import NotAllowed, TransitionNotAllowed
 from ..extensions import db
 from ..models import utcnow
+from ..statemachine import StateMachine
 from .models import Closure, EventKind, Status, Ticket, TicketEvent
 
 S = Status
@@ -51,7 +52,9 @@ for _state in (S.submitted, S.routed, S.acknowledged, S.in_progress, S.reopened,
                S.not_responsible):
     TRANSITIONS[(_state, "mark_duplicate")] = (S.duplicate, MODERATOR, None)
 
-ACTIONS = sorted({action for _state, action in TRANSITIONS})
+MACHINE = StateMachine(TRANSITIONS, _l("A ticket that is “%(status)s” cannot be changed "
+                                        "this way."), error_field="action")
+ACTIONS = sorted(MACHINE.actions)
 ACTION_LABELS = {
     "route": _l("Route"),
     "acknowledge": _l("Acknowledge"),
@@ -86,8 +89,7 @@ def roles_of(ticket, user):
 def allowed_actions(ticket, user):
     """Actions ``user`` may take on ``ticket`` now (for buttons and the API)."""
     roles = roles_of(ticket, user) - {"system"} if user is not None else set()
-    return [action for (state, action), (_new, allowed, _c) in TRANSITIONS.items()
-            if state is ticket.status and roles & allowed]
+    return MACHINE.allowed(ticket, lambda _action, entry: roles & entry[1])
 
 
 class Step(NamedTuple):
@@ -109,11 +111,7 @@ def transition(actor, ticket, action, *, now=None):
     simultaneous requests moves it from this state; a ticket being filed (not
     stored yet, so nobody else can see it) moves in memory and is stored in
     its new state."""
-    entry = TRANSITIONS.get((ticket.status, action))
-    if entry is None:
-        raise TransitionNotAllowed(_l("A ticket that is “%(status)s” cannot be changed "
-                                      "this way.", status=ticket.status.value), "action")
-    new_status, allowed, closure = entry
+    new_status, allowed, closure = MACHINE.entry(ticket, action)
     if not roles_of(ticket, actor) & allowed:
         raise NotAllowed(_l("You may not do this to this ticket."), "action")
     now = now or utcnow()
