@@ -16,7 +16,7 @@ TIMEOUT = 60
 
 
 class Response:
-    __slots__ = ("status", "headers", "body", "elapsed", "started", "error")
+    __slots__ = ("body", "elapsed", "error", "headers", "started", "status")
 
     def __init__(self, status, headers, body, elapsed, started, error=None):
         self.status = status
@@ -141,11 +141,11 @@ def _multipart(form, files):
 # ---------------------------------------------------------------- reading pages
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-_FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+_FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.DOTALL | re.IGNORECASE)
 _ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
-_INPUT = re.compile(r"<input\b([^>]*)>", re.I)
-_SELECT = re.compile(r'<select\b[^>]*name="([^"]+)"[^>]*>(.*?)</select>', re.S | re.I)
-_OPTION = re.compile(r'<option\b[^>]*value="([^"]*)"', re.I)
+_INPUT = re.compile(r"<input\b([^>]*)>", re.IGNORECASE)
+_SELECT = re.compile(r'<select\b[^>]*name="([^"]+)"[^>]*>(.*?)</select>', re.DOTALL | re.IGNORECASE)
+_OPTION = re.compile(r'<option\b[^>]*value="([^"]*)"', re.IGNORECASE)
 
 
 def csrf_token(page):

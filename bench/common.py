@@ -2,6 +2,7 @@
 scale, built once and copied for each run), the gunicorn servers (the
 project's gunicorn.conf.py, 2 sync workers) and their workers' CPU time."""
 import hashlib
+import math
 import os
 import shutil
 import signal
@@ -141,7 +142,13 @@ class Database:
         elif self._prefix + fingerprint in existing:
             return self._prefix + fingerprint
         if self.reuse and existing:
-            return existing[-1]
+            # Data built by older code, brought to the current schema.
+            reused = existing[-1]
+            url = f"sqlite:///{reused}" if self.kind == "sqlite" else pg_url(reused)
+            subprocess.run([*FLASK, "db", "upgrade"], cwd=self.root,
+                           env=base_env(url, RESIDENTVOICE_ENV="development"), check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return reused
         for old in existing[:max(0, len(existing) - self.KEEP + 1)]:
             if self.kind == "sqlite":
                 old.unlink()
@@ -233,7 +240,7 @@ class Server:
         self.port = free_port()
         WORK.mkdir(parents=True, exist_ok=True)
         self.log_path = WORK / f"gunicorn-{name}-{self.port}.log"
-        self.log = open(self.log_path, "w")
+        self.log = open(self.log_path, "w")  # noqa: SIM115  (the server's lifetime)
         env = dict(env, GUNICORN_BIND=f"127.0.0.1:{self.port}", GUNICORN_WORKERS=str(workers),
                    GUNICORN_ACCESSLOG="/dev/null", GUNICORN_LOGLEVEL="warning",
                    GUNICORN_MAX_REQUESTS="0", GUNICORN_TIMEOUT="120")
@@ -310,5 +317,4 @@ def percentile(values, p):
     if not values:
         return None
     ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1))
-    return ordered[k]
+    return ordered[max(0, min(len(ordered), math.ceil(p / 100 * len(ordered))) - 1)]

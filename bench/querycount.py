@@ -17,6 +17,7 @@ def main():
                       SECRET_KEY="bench-querycount")
     os.environ.pop("REDIS_URL", None)
     from sqlalchemy import event
+
     from residentvoice import create_app
     from residentvoice.extensions import db
     app = create_app({"LOGIN_LIMIT_IP": "10000 per minute",

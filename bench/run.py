@@ -55,10 +55,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import common  # noqa: E402
-from bench.common import Database, Server, base_env, log, percentile  # noqa: E402
-from bench.traffic import (Mix, Population, World, closed_loop, open_loop,  # noqa: E402
-                           page_requests)
+from bench import common
+from bench.common import Database, Server, base_env, log, percentile
+from bench.traffic import Mix, Population, World, closed_loop, open_loop, page_requests
 
 PAGES = ["home", "spaces", "space", "proposal", "ballots", "ballot", "result",
          "my tickets", "ticket", "queue", "dashboard"]
@@ -366,8 +365,9 @@ DISTRICT_PAGES = [
 
 
 def step_district(kind, args):
-    from bench.client import Browser
     from sqlalchemy import text
+
+    from bench.client import Browser
     db = Database(kind, args.district_scale, ["--tickets", str(args.district_tickets)],
                   reuse=args.reuse_data, name=f"district{args.district_scale}")
     url = db.fresh_copy("district")

@@ -387,11 +387,9 @@ class Recorder:
     def __call__(self, label, method, response):
         self.items.append((response.started, label, method, response.status,
                            response.elapsed))
-        if response.status >= 500 or response.status == 0 or (
-                response.status >= 400 and response.status != 404):
-            if len(self.errors) < 20:
-                self.errors.append((label, method, response.status,
-                                    response.error or response.text[:200]))
+        if (response.status >= 400 or response.status == 0) and len(self.errors) < 20:
+            self.errors.append((label, method, response.status,
+                                response.error or response.text[:200]))
 
 
 def closed_loop(mix, clients, duration, seed=1):
