@@ -133,7 +133,8 @@ def account():
         return remember_on_this_browser(redirect(url_for("auth.account")),
                                         form.large_text.data)
     return render_template("auth/account.html", form=form,
-                           sessions=sessions.live_sessions(current_user),
+                           sessions=sorted(sessions.live_sessions(current_user),
+                                           key=lambda row: row is not current_user.session_row),
                            current_session=current_user.session_row,
                            device=sessions.device_label)
 
