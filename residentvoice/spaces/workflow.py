@@ -7,9 +7,10 @@ Roles in the tables: ``proposer`` (who wrote the proposal), ``secretary``
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
-from ..errors_domain import NotAllowed, TransitionNotAllowed
+from ..errors_domain import NotAllowed
 from ..extensions import db
 from ..models import utcnow
+from ..statemachine import StateMachine
 from .models import SUPPORTABLE, Proposal, ProposalStatusChange, SpaceStatusChange
 from .models import ProposalStatus as P
 from .models import SpaceStatus as S
@@ -54,6 +55,10 @@ PROPOSAL_TRANSITIONS = {
        for state in (P.open, P.on_agenda, P.voting)},
     **{(state, "withdraw"): (P.withdrawn, {"proposer"}) for state in _BEFORE_DECISION},
 }
+
+_REFUSE = _l("This step is not possible while the status is “%(status)s”.")
+SPACE_MACHINE = StateMachine(SPACE_TRANSITIONS, _REFUSE)
+PROPOSAL_MACHINE = StateMachine(PROPOSAL_TRANSITIONS, _REFUSE)
 
 PROPOSAL_ACTION_LABELS = {
     "submit": _l("Submit for review"),
@@ -105,22 +110,16 @@ def proposal_roles(user, proposal, system=False):
 
 def allowed_space_actions(user, space):
     roles = space_roles(user, space)
-    return [action for (state, action), (_new, who) in SPACE_TRANSITIONS.items()
-            if state is space.status and roles & who]
+    return SPACE_MACHINE.allowed(space, lambda _action, entry: roles & entry[1])
 
 
 def allowed_proposal_actions(user, proposal):
     roles = proposal_roles(user, proposal)
-    return [action for (state, action), (_new, who) in PROPOSAL_TRANSITIONS.items()
-            if state is proposal.status and roles & who]
+    return PROPOSAL_MACHINE.allowed(proposal, lambda _action, entry: roles & entry[1])
 
 
-def _apply(table, obj, action, roles):
-    entry = table.get((obj.status, action))
-    if entry is None:
-        raise TransitionNotAllowed(_l("This step is not possible while the status is "
-                                      "“%(status)s”.", status=obj.status.value))
-    new_status, who = entry
+def _apply(machine, obj, action, roles):
+    new_status, who = machine.entry(obj, action)
     if not roles & who:
         raise NotAllowed(_l("You may not take this step."))
     return new_status
@@ -128,7 +127,7 @@ def _apply(table, obj, action, roles):
 
 def transition_space(actor, space, action, *, reason="", system=False, now=None):
     """Move a space along SPACE_TRANSITIONS, recording who, when and why."""
-    new_status = _apply(SPACE_TRANSITIONS, space, action, space_roles(actor, space, system))
+    new_status = _apply(SPACE_MACHINE, space, action, space_roles(actor, space, system))
     old = space.status
     space.status = new_status
     db.session.add(SpaceStatusChange(space=space, from_status=old, to_status=new_status,
@@ -143,7 +142,7 @@ def transition_space(actor, space, action, *, reason="", system=False, now=None)
 def transition_proposal(actor, proposal, action, *, reason="", system=False, now=None):
     """Move a proposal along PROPOSAL_TRANSITIONS, recording who, when and why."""
     roles = proposal_roles(actor, proposal, system)
-    new_status = _apply(PROPOSAL_TRANSITIONS, proposal, action, roles)
+    new_status = _apply(PROPOSAL_MACHINE, proposal, action, roles)
     old = proposal.status
     now = now or utcnow()
     proposal.status = new_status
