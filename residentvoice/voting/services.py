@@ -13,6 +13,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..models import utcnow
 from ..notifications.services import notify
+from ..statemachine import StateMachine
 from . import chain
 from .counting import tally
 from .models import (Ballot, BallotOption, BallotStatus, Basis, CountPer, ElectoratePerson,
@@ -38,11 +39,14 @@ TRANSITIONS = {
     (S.open, "close"): S.closed,
     (S.closed, "publish"): S.published,
 }
+MACHINE = StateMachine(
+    TRANSITIONS, _l("This cannot be done while the ballot is %(status)s."),
+    refuse_for={"edit": _l("The ballot is open or finished: its rules are locked and "
+                           "cannot be edited.")})
 
 
 def allowed_actions(ballot):
-    return [action for (state, action) in TRANSITIONS if state is ballot.status
-            and action != "edit"]
+    return MACHINE.allowed(ballot, lambda action, _new: action != "edit")
 
 
 def _transition(ballot, action):
@@ -52,16 +56,7 @@ def _transition(ballot, action):
     told the ballot has moved on, as if they had come later."""
     if ballot.id is not None and db.session.get_bind().dialect.name == "postgresql":
         db.session.refresh(ballot, ["status"], with_for_update=True)
-    new = TRANSITIONS.get((ballot.status, action))
-    if new is None:
-        if action == "edit":
-            raise TransitionNotAllowed(_l("The ballot is open or finished: its rules are "
-                                          "locked and cannot be edited."))
-        raise TransitionNotAllowed(_l("This cannot be done while the ballot is %(status)s.",
-                                      status=ballot.status.value))
-    old = ballot.status
-    ballot.status = new
-    return old, new
+    return MACHINE.apply(ballot, action)
 
 
 def _enum_value(cls, value, field, message):
