@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotEligible, TransitionNotAllowed
 from ..extensions import db
 from ..models import utcnow
+from ..statemachine import StateMachine
 from ..voting.services import create_ballot
 from .attendance import attendance_of
 from .models import (OPEN_MOTION, AgendaItemRef, Attendance, MeetingStatus, Motion,
@@ -29,17 +30,14 @@ MOTION_TRANSITIONS = {
     (MotionStatus.seconded, "refer"): MotionStatus.referred,
     (MotionStatus.debate, "refer"): MotionStatus.referred,
 }
+MOTION_MACHINE = StateMachine(MOTION_TRANSITIONS, _l("The motion is “%(status)s”; this "
+                                                     "cannot be done now."))
 BALLOT_NOTICE = timedelta(days=15)
 BALLOT_OPEN_FOR = timedelta(days=7)
 
 
 def _apply(actor, meeting, motion, action, now):
-    target = MOTION_TRANSITIONS.get((motion.status, action))
-    if target is None:
-        raise TransitionNotAllowed(_l("The motion is “%(status)s”; this cannot be done now.",
-                                      status=motion.status.value))
-    old = motion.status
-    motion.status = target
+    old, target = MOTION_MACHINE.apply(motion, action)
     touch(meeting)
     audit(actor, f"motion.{action}", meeting, motion, summary=motion.text[:200],
           changes={"status": (old, target)})

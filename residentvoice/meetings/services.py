@@ -13,6 +13,7 @@ from ..extensions import db
 from ..i18n import N_
 from ..models import utcnow
 from ..notifications.services import notify
+from ..statemachine import StateMachine
 from .core import EDITABLE, audit, invitee_ids, lock, officer_candidates, touch
 from .minutes import generate_text
 from .models import (OPEN_MOTION, InviteeScope, Meeting, MeetingInvitee,
@@ -28,6 +29,8 @@ TRANSITIONS = {
     (MeetingStatus.adjourned, "draft_minutes"): MeetingStatus.minutes_draft,
     (MeetingStatus.minutes_draft, "publish"): MeetingStatus.minutes_published,
 }
+MACHINE = StateMachine(TRANSITIONS, _l("This cannot be done while the meeting is "
+                                       "“%(status)s”."))
 # Who may apply each action: the name of a Meeting permission method.
 ACTION_PERMISSION = {"announce": "can_manage", "open": "can_chair", "adjourn": "can_chair",
                      "draft_minutes": "can_record", "publish": "can_manage"}
@@ -158,8 +161,8 @@ def _check_notice(kind, starts_at, now):
 # -- the state machine --------------------------------------------------------------
 
 def allowed_actions(meeting, user):
-    return [action for (state, action) in TRANSITIONS
-            if state is meeting.status and getattr(meeting, ACTION_PERMISSION[action])(user)]
+    return MACHINE.allowed(
+        meeting, lambda action, _new: getattr(meeting, ACTION_PERMISSION[action])(user))
 
 
 def transition(actor, meeting, action, now=None):
@@ -167,10 +170,7 @@ def transition(actor, meeting, action, now=None):
     meeting's lock: adjourning checks that no motion is on the floor)."""
     now = now or utcnow()
     lock(meeting)
-    target = TRANSITIONS.get((meeting.status, action))
-    if target is None:
-        raise TransitionNotAllowed(_l("This cannot be done while the meeting is “%(status)s”.",
-                                      status=meeting.status.value))
+    target = MACHINE.target(meeting, action)
     if not getattr(meeting, ACTION_PERMISSION[action])(actor):
         raise NotAllowed(_l("You may not do this for this meeting."))
     GUARDS[action](actor, meeting, now)
