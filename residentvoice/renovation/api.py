@@ -154,8 +154,8 @@ def renovation_plan(plan_id):
 @documented("Move a plan along to_visit → … → warranty_signed (community staff)",
             statuses=[200, 400, 403, 404, 409, 422], success=ref("HouseholdPlan"),
             body={"type": "object", "required": ["action"], "properties": {
-                "action": {"type": "string", "enum": sorted(set(
-                    a for _s, a in plans.PLAN_TRANSITIONS))}}}, tag="renovation")
+                "action": {"type": "string", "enum": sorted(
+                    plans.PLAN_MACHINE.actions)}}}, tag="renovation")
 def renovation_plan_transition(plan_id):
     item = load(HouseholdPlan, plan_id, can="can_edit")
     data = json_body(required=("action",))

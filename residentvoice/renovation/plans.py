@@ -12,9 +12,10 @@ from sqlalchemy.orm import contains_eager, selectinload
 from ..audit.services import diff, record
 from ..auth.models import RoleAssignment, RoleKind
 from ..directory.models import Building, Household
-from ..errors_domain import Conflict, InvalidInput, NotAllowed, TransitionNotAllowed
+from ..errors_domain import Conflict, InvalidInput, NotAllowed
 from ..extensions import db
 from ..notifications.services import notify
+from ..statemachine import StateMachine
 from .models import lock
 from .models_household import HouseholdPlan, PlanStatus, PlanVisit, Restoration
 from .supervision import TICKET_CATEGORIES
@@ -34,6 +35,8 @@ PLAN_TRANSITIONS = {
     (PlanStatus.in_work, "restore"): PlanStatus.restored,
     (PlanStatus.restored, "sign_warranty"): PlanStatus.warranty_signed,
 }
+PLAN_MACHINE = StateMachine(PLAN_TRANSITIONS, _l("A plan that is “%(status)s” cannot do "
+                                                 "that."))
 PLAN_ACTION_LABELS = {
     "visit": _l("Mark visited"), "agree": _l("Plan agreed"), "schedule": _l("Schedule"),
     "reschedule": _l("Back to agreed"), "start_work": _l("Work started"),
@@ -167,10 +170,7 @@ def transition_plan(actor, plan, action):
     plan's lock: each step is taken once."""
     _require_edit(actor, plan)
     lock(plan)
-    new = PLAN_TRANSITIONS.get((plan.status, action))
-    if new is None:
-        raise TransitionNotAllowed(_l("A plan that is “%(status)s” cannot do that.",
-                                      status=plan.status.value))
+    new = PLAN_MACHINE.target(plan, action)
     if action == "schedule":
         if not (plan.window_start and plan.window_end):
             raise Conflict(_l("Agree a schedule window before scheduling."), "window_start")

@@ -5,8 +5,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit.services import diff, record
 from ..directory.models import Compound, Organisation
-from ..errors_domain import InvalidInput, NotAllowed, TransitionNotAllowed
+from ..errors_domain import InvalidInput, NotAllowed
 from ..extensions import db
+from ..statemachine import StateMachine
 from .models import (SCOPE_KINDS, ProgressEntry, ProgressMeasure, ProjectNotice,
                      ProjectStatus, RenovationProject, ScopeClass, ScopeItem, lock)
 
@@ -19,6 +20,8 @@ PROJECT_TRANSITIONS = {
     (ProjectStatus.suspended, "resume"): ProjectStatus.in_progress,
     (ProjectStatus.in_progress, "complete"): ProjectStatus.completed,
 }
+PROJECT_MACHINE = StateMachine(PROJECT_TRANSITIONS, _l("A project that is %(status)s cannot "
+                                                       "do that."))
 PROJECT_ACTION_LABELS = {
     "start": _l("Start work"), "cancel": _l("Cancel project"), "suspend": _l("Suspend"),
     "resume": _l("Resume"), "complete": _l("Mark completed"),
@@ -88,13 +91,8 @@ def transition_project(actor, project, action, today=None):
     (under the project's lock: each step once)."""
     _require(project.can_manage(actor))
     lock(project)
-    new = PROJECT_TRANSITIONS.get((project.status, action))
-    if new is None:
-        raise TransitionNotAllowed(_l("A project that is %(status)s cannot do that.",
-                                      status=project.status.value))
+    old, new = PROJECT_MACHINE.apply(project, action)
     today = today or date.today()
-    old = project.status
-    project.status = new
     if action == "start" and project.actual_start is None:
         project.actual_start = today
     if action == "complete":

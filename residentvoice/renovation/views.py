@@ -116,7 +116,7 @@ def project(project_id):
         steps=supervision.steps_of_project(item) if item.compound.is_member(user) else [],
         can_manage=item.can_manage(user), can_progress=item.can_record_progress(user),
         can_see_plans=item.can_see_plans(user),
-        transitions=[a for (s, a) in projects.PROJECT_TRANSITIONS if s is item.status],
+        transitions=projects.PROJECT_MACHINE.allowed(item),
         action_labels=projects.PROJECT_ACTION_LABELS)
 
 

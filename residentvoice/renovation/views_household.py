@@ -141,7 +141,7 @@ def _plan_page(plan, status=200, **forms):
     forms.setdefault("visit_form", VisitForm(formdata=None, data={"visited_on": date.today()}))
     return render_template(
         "renovation/plan.html", plan=plan, can_edit=plan.can_edit(user),
-        transitions=[a for (s, a) in plans.PLAN_TRANSITIONS if s is plan.status],
+        transitions=plans.PLAN_MACHINE.allowed(plan),
         action_labels=plans.PLAN_ACTION_LABELS, kind_label=kind_label,
         statuses=list(plans.PlanStatus),
         warranties=plans.household_warranties(plan), **forms), status
