@@ -5,6 +5,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from sqlalchemy.orm import declared_attr
+
 from ..extensions import db
 from ..models import TimestampMixin, utcnow
 
@@ -72,6 +74,21 @@ def _enum(cls, length=24):
     return db.Enum(cls, native_enum=False, length=length)
 
 
+class StatusChange:
+    """What a step of a status history records beside the object and its two
+    statuses: the action, who took it (None: the system), why and when.
+    Spaces and proposals each keep theirs in their own table, with a foreign
+    key to their object and their own status enum."""
+    action = db.Column(db.String(32), nullable=False)
+    actor_id = db.Column(db.ForeignKey("user.id"))
+    reason = db.Column(db.Text, nullable=False, default="")
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    @declared_attr
+    def actor(cls):
+        return db.relationship("User")
+
+
 class Space(TimestampMixin, db.Model):
     """A vacated common space (腾退空间) of a compound, e.g. where an illegal
     structure was demolished."""
@@ -123,18 +140,13 @@ class Space(TimestampMixin, db.Model):
         return f"/spaces/{self.id}"
 
 
-class SpaceStatusChange(db.Model):
+class SpaceStatusChange(StatusChange, db.Model):
     """One step of a space's status history: who, when, why."""
     id = db.Column(db.Integer, primary_key=True)
     space_id = db.Column(db.ForeignKey("space.id"), nullable=False, index=True)
     from_status = db.Column(_enum(SpaceStatus))
     to_status = db.Column(_enum(SpaceStatus), nullable=False)
-    action = db.Column(db.String(32), nullable=False)
-    actor_id = db.Column(db.ForeignKey("user.id"))
-    reason = db.Column(db.Text, nullable=False, default="")
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     space = db.relationship(Space, back_populates="history")
-    actor = db.relationship("User")
 
 
 class SpaceProgress(db.Model):
@@ -235,17 +247,13 @@ class Proposal(ProposalContent, TimestampMixin, db.Model):
         return f"/spaces/proposals/{self.id}"
 
 
-class ProposalStatusChange(db.Model):
+class ProposalStatusChange(StatusChange, db.Model):
+    """One step of a proposal's status history: who, when, why."""
     id = db.Column(db.Integer, primary_key=True)
     proposal_id = db.Column(db.ForeignKey("proposal.id"), nullable=False, index=True)
     from_status = db.Column(_enum(ProposalStatus))
     to_status = db.Column(_enum(ProposalStatus), nullable=False)
-    action = db.Column(db.String(32), nullable=False)
-    actor_id = db.Column(db.ForeignKey("user.id"))
-    reason = db.Column(db.Text, nullable=False, default="")
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     proposal = db.relationship(Proposal, back_populates="history")
-    actor = db.relationship("User")
 
 
 class ProposalRevision(ProposalContent, db.Model):
