@@ -9,6 +9,7 @@ from .uploads import models as upload_models  # noqa: F401
 from .renovation import models as renovation_models  # noqa: F401
 from .renovation import models_household as renovation_household_models  # noqa: F401
 from .tickets import models as ticket_models  # noqa: F401
+from .tickets import stats as ticket_stats  # noqa: F401
 from .open311 import models as open311_models  # noqa: F401
 from .voting import models as voting_models  # noqa: F401
 from .spaces import discussion_models as space_discussion_models, models as space_models  # noqa: F401,E501

@@ -16,18 +16,29 @@ Every figure is an aggregate in SQL (sums of the definitions' 0/1 flags,
 grouped by organisation, compound, category code and local month; opened
 and closed per local day; medians by position): a fixed number of
 statements whatever the number of tickets, and no ticket row travels to
-Python.  Category labels are translated once per row of the result."""
+Python.  Category labels are translated once per row of the result.
+
+Settled tickets (closed, their figures final) are counted once by ``flask
+tickets refresh-stats`` into ``ticket_stats`` (see ``stats``); the figures
+add those counts to a live count of the rest, so they are exact and current
+whenever the refresh last ran.  The medians are over the tickets filed in
+the last ``MEDIAN_WEEKS`` weeks (a median does not add up from counts; over
+a district's whole history it would sort a million rows on every view)."""
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from ..dates import shift
 from ..directory.models import Building, Compound, Organisation
 from ..extensions import db
 from ..models import utcnow
-from .models import Closure, Status, Ticket
+from . import stats
+from .models import Category, Closure, Status, Ticket
+from .stats import COUNTERS, TicketStats, TicketStatsWatermark
 
 SMALL = 10
 SHANGHAI = timedelta(hours=8)
+WEEKS = 12              # the weekly chart
+MEDIAN_WEEKS = 4        # the medians: tickets filed in the last four weeks
 
 
 @dataclass
@@ -86,12 +97,14 @@ def _counters(now):
             _count(f["ever_resolved"]).label("ever_resolved")]
 
 
-def _rates(row):
-    return {"response": Rate(int(row.in_time), int(row.due)),
-            "resolution": Rate(int(row.fixed), int(row.closed)),
-            "satisfaction": Rate(int(row.satisfied), int(row.rated)),
-            "reopen": Rate(int(row.reopened), int(row.ever_resolved)),
-            "total": int(row.total)}
+def _rates(counts):
+    """The rates from the counters (in ``stats.COUNTERS`` order)."""
+    c = dict(zip(COUNTERS, counts, strict=True))
+    return {"response": Rate(c["in_time"], c["due"]),
+            "resolution": Rate(c["fixed"], c["closed"]),
+            "satisfaction": Rate(c["satisfied"], c["rated"]),
+            "reopen": Rate(c["reopened"], c["ever_resolved"]),
+            "total": c["total"]}
 
 
 def _scope(community_ids, compound_id=None):
@@ -108,28 +121,116 @@ def _dialect():
     return db.session.get_bind().dialect.name
 
 
-def _local(column, fmt):
-    """A UTC timestamp as Asia/Shanghai text: ``fmt`` "day" (YYYY-MM-DD) or "month"."""
+def local_month(column):
+    """A UTC timestamp's Asia/Shanghai month, YYYY-MM."""
+    if _dialect() == "postgresql":
+        return db.func.to_char(column + db.text("interval '8 hours'"), "YYYY-MM")
+    return db.func.strftime("%Y-%m", column, "+8 hours")
+
+
+def local_week(column):
+    """A UTC timestamp's Asia/Shanghai week: its Monday, YYYY-MM-DD."""
     if _dialect() == "postgresql":
         local = column + db.text("interval '8 hours'")
-        return db.func.to_char(local, "YYYY-MM-DD" if fmt == "day" else "YYYY-MM")
-    return db.func.strftime("%Y-%m-%d" if fmt == "day" else "%Y-%m", column, "+8 hours")
+        return db.func.to_char(db.func.date_trunc("week", local), "YYYY-MM-DD")
+    return db.func.date(column, "+8 hours", "weekday 0", "-6 days")
 
 
 def _hours(start, end):
     if _dialect() == "postgresql":
-        return db.func.extract("epoch", end - start) / 3600.0
+        return db.cast(db.func.extract("epoch", end - start), db.Float) / 3600.0
     return (db.func.julianday(end) - db.func.julianday(start)) * 24.0
 
 
 # ---- the figures --------------------------------------------------------------
 
-def rates(community_ids, compound_id=None, now=None, counters=None):
+def _add(total, counts):
+    return [a + int(b or 0) for a, b in zip(total, counts, strict=True)]
+
+
+def _stored(community_ids, compound_id):
+    """The counts of settled tickets in the scope, with the watermark they
+    go with, read in one statement (one snapshot, should a refresh commit
+    meanwhile): ``(watermark, {(dimension, key): counts})``; compounds are
+    the keys of "all"."""
+    s, w = TicketStats, TicketStatsWatermark
+    key = db.case((s.dimension == "all", db.cast(s.compound_id, db.String)), else_=s.key)
+    on = s.community_id.in_(community_ids or {-1})
+    if compound_id:
+        on = db.and_(on, s.compound_id == compound_id)
+    rows = db.session.execute(
+        db.select(w.settled_before, s.dimension, key,
+                  *[db.func.sum(getattr(s, name)) for name in COUNTERS])
+        .select_from(w).outerjoin(s, on).where(w.id == 1)
+        .group_by(w.settled_before, s.dimension, key)).all()
+    if not rows:
+        return None, {}
+    return rows[0][0], {(r[1], r[2]): r[3:] for r in rows if r[1] is not None}
+
+
+def _live_keys():
+    """The groups counted live, name → SQL key (a closed week only for closed tickets)."""
+    closed = Ticket.status == Status.closed
+    return {"compound": Ticket.compound_id, "organisation": Ticket.organisation_id,
+            "category": Ticket.category, "month": local_month(Ticket.created_at),
+            "opened": local_week(Ticket.created_at),
+            "closed": db.case((closed, local_week(Ticket.closed_at)))}
+
+
+def _live(community_ids, compound_id, before, counters):
+    """{name: {key: counts}} of the tickets in the scope not counted in
+    ``ticket_stats``: on PostgreSQL in one pass (GROUPING SETS), elsewhere
+    one statement per group."""
+    keys = _live_keys()
+    where = (_scope(community_ids, compound_id), stats.unsettled(before))
+    out = {name: {} for name in keys}
+    if _dialect() == "postgresql":
+        columns = list(keys.values())
+        sets = db.func.grouping_sets(*[db.tuple_(c) for c in columns])
+        # GROUPING(…) has a 1 bit, leftmost first, for each key not grouped by.
+        mask = {(1 << len(columns)) - 1 - (1 << (len(columns) - 1 - i)): i
+                for i in range(len(columns))}
+        names = list(keys)
+        for row in db.session.execute(db.select(db.func.grouping(*columns), *columns,
+                                                *counters).where(*where).group_by(sets)):
+            i = mask[row[0]]
+            out[names[i]][row[1 + i]] = row[1 + len(columns):]
+        return out
+    for name, key in keys.items():
+        out[name] = {row[0]: row[1:] for row in db.session.execute(
+            db.select(key, *counters).where(*where).group_by(key))}
+    return out
+
+
+def counts(community_ids, compound_id=None, now=None):
+    """{name: {key: counters}} for "compound" (key: its id), "organisation"
+    (id or None), "category" (the Category), "month" (local YYYY-MM),
+    "opened" and "closed" (local week, its Monday as YYYY-MM-DD; closed
+    tickets only), settled and live tickets together."""
+    counters = _counters(now or utcnow())
+    before, stored = _stored(community_ids, compound_id)
+    parse = {"all": ("compound", int),
+             "organisation": ("organisation", lambda k: int(k) if k else None),
+             "category": ("category", lambda k: Category[k]),
+             "month": ("month", str), "opened": ("opened", str), "closed": ("closed", str)}
+    zero = [0] * len(COUNTERS)
+    out = {name: {} for name, _read in parse.values()}
+    for (dimension, key), values in stored.items():
+        name, read = parse[dimension]
+        out[name][read(key)] = _add(zero, values)
+    for name, groups in _live(community_ids, compound_id, before, counters).items():
+        for key, values in groups.items():
+            if key is not None or name != "closed":
+                out[name][key] = _add(out[name].get(key, zero), values)
+    return out
+
+
+def rates(community_ids, compound_id=None, now=None):
     """The four rates and the number of tickets, over the scope."""
-    counters = counters or _counters(now or utcnow())
-    row = db.session.execute(db.select(*counters)
-                             .where(_scope(community_ids, compound_id))).one()
-    return _rates(row)
+    total = [0] * len(COUNTERS)
+    for values in counts(community_ids, compound_id, now)["compound"].values():
+        total = _add(total, values)
+    return _rates(total)
 
 
 def _median(scope, start, end, condition, n):
@@ -143,11 +244,23 @@ def _median(scope, start, end, condition, n):
     return round(sum(values) / len(values), 1) if values else None
 
 
-def medians(community_ids, compound_id=None, now=None):
-    scope = _scope(community_ids, compound_id)
-    fixed = _flags(now or utcnow())["fixed"]
+def medians(community_ids, compound_id=None, now=None, since=None):
+    """Median hours to acknowledge and to resolve (closed as fixed), over the
+    tickets filed since ``since`` (default: ``MEDIAN_WEEKS`` ago)."""
+    now = now or utcnow()
+    since = since or now - timedelta(weeks=MEDIAN_WEEKS)
+    scope = db.and_(_scope(community_ids, compound_id), Ticket.created_at >= since)
+    fixed = _flags(now)["fixed"]
     acknowledged = Ticket.first_acknowledged_at.is_not(None)
     resolved = db.and_(fixed, Ticket.resolved_at.is_not(None))
+    if _dialect() == "postgresql":      # the database's own median, both in one pass
+        ack, res = db.session.execute(db.select(*[
+            db.func.percentile_cont(0.5).within_group(_hours(Ticket.created_at, end))
+            .filter(condition)
+            for end, condition in ((Ticket.first_acknowledged_at, acknowledged),
+                                   (Ticket.resolved_at, resolved))]).where(scope)).one()
+        return {"acknowledge": None if ack is None else round(ack, 1),
+                "resolve": None if res is None else round(res, 1)}
     n_ack, n_resolved = db.session.execute(db.select(
         _count(acknowledged), _count(resolved)).where(scope)).one()
     return {
@@ -158,70 +271,65 @@ def medians(community_ids, compound_id=None, now=None):
     }
 
 
-def local_month(moment):
-    return shift(moment, SHANGHAI).strftime("%Y-%m")
+def _named(groups, by):
+    """[(name, rates)] sorted by name: organisations and compounds named in
+    one query each, categories by their translated label (once per row)."""
+    if by in ("organisation", "compound"):
+        model = Organisation if by == "organisation" else Compound
+        ids = [k for k in groups if k is not None]
+        names = dict(db.session.execute(db.select(model.id, model.name)
+                                        .where(model.id.in_(ids))).all()) if ids else {}
+        named = [(names.get(k, "—") if k is not None else "—", v) for k, v in groups.items()]
+    elif by == "category":
+        named = [(k.value, v) for k, v in groups.items()]
+    else:
+        named = [(k or "—", v) for k, v in groups.items()]
+    return sorted(((name, _rates(v)) for name, v in named), key=lambda item: str(item[0]))
 
 
-def breakdown(community_ids, compound_id, by, now=None, counters=None):
+def breakdown(community_ids, compound_id, by, now=None):
     """[(name, rates)] grouped ``by`` "organisation", "compound", "category" or
     "month", sorted by name."""
-    counters = counters or _counters(now or utcnow())
-    scope = _scope(community_ids, compound_id)
-    if by == "organisation":
-        query = (db.select(Organisation.name, *counters)
-                 .outerjoin(Organisation, Organisation.id == Ticket.organisation_id)
-                 .group_by(Ticket.organisation_id, Organisation.name))
-        name = lambda key: key or "—"
-    elif by == "compound":
-        query = (db.select(Compound.name, *counters)
-                 .join(Compound, Compound.id == Ticket.compound_id)
-                 .group_by(Ticket.compound_id, Compound.name))
-        name = str
-    elif by == "category":
-        # Grouped by its code; the label translated once per row.
-        query = db.select(Ticket.category, *counters).group_by(Ticket.category)
-        name = lambda key: key.value
-    else:
-        month = _local(Ticket.created_at, "month")
-        query = db.select(month, *counters).group_by(month)
-        name = str
-    groups = [(name(row[0]), _rates(row))
-              for row in db.session.execute(query.select_from(Ticket).where(scope))]
-    return sorted(groups, key=lambda item: str(item[0]))
+    return _named(counts(community_ids, compound_id, now)[by], by)
 
 
-def weekly(community_ids, compound_id=None, now=None, weeks=12):
-    """Opened and closed per week (Monday to Sunday, Asia/Shanghai), oldest
-    first; counted per local day by the database."""
-    now = now or utcnow()
+def _weeks_start(now, weeks=WEEKS):
+    """The first local day (a Monday) of the weekly chart."""
     today = (now + SHANGHAI).date()
-    start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    return today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+
+
+def weekly(community_ids, compound_id=None, now=None, weeks=WEEKS, groups=None):
+    """Opened and closed per week (Monday to Sunday, Asia/Shanghai), oldest first."""
+    now = now or utcnow()
+    groups = groups or counts(community_ids, compound_id, now)
+    start = _weeks_start(now, weeks)
     buckets = [{"week": start + timedelta(weeks=i), "opened": 0, "closed": 0}
                for i in range(weeks)]
-    since = datetime.combine(start, time()) - SHANGHAI      # local midnight, in UTC
-    scope = _scope(community_ids, compound_id)
-    for kind, column, condition in (
-            ("opened", Ticket.created_at, Ticket.created_at >= since),
-            ("closed", Ticket.closed_at, db.and_(Ticket.status == Status.closed,
-                                                 Ticket.closed_at >= since))):
-        day = _local(column, "day")
-        for value, count in db.session.execute(
-                db.select(day, db.func.count(Ticket.id)).where(scope, condition)
-                .group_by(day)):
-            i = (date.fromisoformat(value) - start).days // 7
+    total = COUNTERS.index("total")
+    for kind in ("opened", "closed"):
+        for key, values in groups[kind].items():
+            # A stored time past year 9999 in local time: NULL on SQLite,
+            # "10000-…" on PostgreSQL; either way not in the last weeks.
+            if key is None or len(key) != 10:
+                continue
+            i = (date.fromisoformat(key) - start).days // 7
             if 0 <= i < weeks:
-                buckets[i][kind] += count
+                buckets[i][kind] += values[total]
     return buckets
 
 
 def summary(community_ids, compound_id=None, now=None):
     now = now or utcnow()
-    counters = _counters(now)
+    groups = counts(community_ids, compound_id, now)
+    total = [0] * len(COUNTERS)
+    for values in groups["compound"].values():
+        total = _add(total, values)
     return {
-        "rates": rates(community_ids, compound_id, now, counters),
+        "rates": _rates(total),
         "medians": medians(community_ids, compound_id, now),
-        "weekly": weekly(community_ids, compound_id, now),
-        **{f"by_{by}": breakdown(community_ids, compound_id, by, now, counters)
+        "weekly": weekly(community_ids, compound_id, now, groups=groups),
+        **{f"by_{by}": _named(groups[by], by)
            for by in ("organisation", "compound", "category", "month")},
     }
 

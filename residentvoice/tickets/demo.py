@@ -11,7 +11,7 @@ from ..demo import demo_loader
 from ..directory.models import Household, Organisation
 from ..extensions import db
 from ..models import utcnow
-from . import actions, services, sla, workflow
+from . import actions, services, sla, stats, workflow
 from .models import Category, Closure, Source, Status, Ticket, deadlines
 
 FACADE = "北京城建建设工程有限公司"
@@ -156,20 +156,24 @@ def load_tickets(ctx):
 # ---- a district's history (``flask demo --scale N --tickets M``) -------------
 
 HISTORY_DAYS = 730
-RECENT_DAYS = 30
 BATCH = 5000
+# By age in days: the statuses of a generated ticket and their weights — a
+# day's tickets mostly waiting, a week's being handled, a month's closed.
+AGES = [
+    (1, [(Status.routed, 45), (Status.acknowledged, 35), (Status.in_progress, 15),
+         (Status.closed, 5)]),
+    (7, [(Status.routed, 5), (Status.acknowledged, 15), (Status.in_progress, 30),
+         (Status.resolved, 20), (Status.reopened, 3), (Status.closed, 27)]),
+    (30, [(Status.acknowledged, 2), (Status.in_progress, 8), (Status.resolved, 5),
+          (Status.reopened, 2), (Status.closed, 83)]),
+    (HISTORY_DAYS + 1, [(Status.closed, 99), (Status.duplicate, 1)]),
+]
 
 
 def _history_status(rng, age_days):
-    """(status, closure, reopened, rating) of a generated ticket of that age:
-    older than a month, closed (most as fixed); recent ones at every step."""
-    if age_days > RECENT_DAYS:
-        x = rng.random()
-        status = Status.duplicate if x < 0.01 else Status.closed
-    else:
-        status = rng.choices([Status.routed, Status.acknowledged, Status.in_progress,
-                              Status.resolved, Status.closed, Status.reopened],
-                             weights=[18, 18, 24, 10, 26, 4])[0]
+    """(status, closure, reopened, rating) of a generated ticket of that age."""
+    weights = next(w for limit, w in AGES if age_days < limit)
+    status = rng.choices([s for s, _ in weights], weights=[n for _, n in weights])[0]
     closure = None
     if status is Status.closed:
         closure = rng.choices([Closure.fixed, Closure.not_fixed, Closure.unconfirmed],
@@ -181,19 +185,22 @@ def _history_status(rng, age_days):
     return status, closure, reopened, rating
 
 
+def _later(rng, moment, low, high, most):
+    """``moment`` plus low to low + high minutes, at most ``most``."""
+    return moment + timedelta(minutes=min(rng.randrange(low, int(high) + low + 1), most))
+
+
 @demo_loader(65)
 def load_ticket_history(ctx):
     """Up to ``ctx.tickets`` tickets in all, the missing ones generated as two
-    years of history spread over every compound — filed by its residents,
-    routed by its rules, mostly closed — and written with bulk INSERTs (data
-    generation for a district-sized benchmark, not the filing path: no
-    events, notifications or audit entries)."""
+    years of history over every compound, filed day after day (oldest first,
+    as they would have been) — by its residents, routed by its rules, mostly
+    closed — and written with bulk INSERTs (data generation for a
+    district-sized benchmark, not the filing path: no events, notifications
+    or audit entries)."""
     target = getattr(ctx, "tickets", 0) or 0
     have = db.session.scalar(db.select(db.func.count(Ticket.id)))
     if target <= have:
-        return
-    compounds = ctx.compounds()
-    if not compounds:
         return
     routes = {(r.compound_id, r.category): r.organisation_id
               for r in db.session.scalars(db.select(services.RoutingRule))}
@@ -205,57 +212,59 @@ def load_ticket_history(ctx):
             .where(RoleAssignment.kind == RoleKind.resident)
             .order_by(RoleAssignment.id)):
         people.setdefault(compound_id, []).append((user_id, household_id, building_id))
+    compounds = [c for c in ctx.compounds() if c.id in people]
+    if not compounds:
+        return
     policies = sla.policies()
     categories = list(Category)
     now = utcnow().replace(microsecond=0)
     missing = target - have
+    rng = random.Random(1_000_003 + have)
     rows = []
-    for n, compound in enumerate(compounds):
-        residents = people.get(compound.id)
-        if not residents:
-            continue
-        rng = random.Random(1_000_003 * compound.id + have)
-        count = missing // len(compounds) + (1 if n < missing % len(compounds) else 0)
-        for i in range(count):
-            reporter, household, building = residents[rng.randrange(len(residents))]
-            category = categories[rng.randrange(len(categories))]
-            created = now - timedelta(seconds=rng.randrange(HISTORY_DAYS * 86400))
-            age = (now - created).days
-            status, closure, reopened, rating = _history_status(rng, age)
-            ack_minutes, resolve_minutes = policies[category.name]
-            ack_due = created + timedelta(minutes=ack_minutes)
-            resolve_due = created + timedelta(minutes=resolve_minutes)
-            acknowledged = None
-            if status not in (Status.routed, Status.duplicate):
-                acknowledged = created + timedelta(minutes=rng.randrange(
-                    10, int(ack_minutes * 1.6) + 11))
-            resolved = closed = None
-            if status in (Status.resolved, Status.closed) and acknowledged:
-                resolved = acknowledged + timedelta(minutes=rng.randrange(
-                    30, int(resolve_minutes * 1.3) + 31))
-                if status is Status.closed:
-                    closed = resolved + timedelta(hours=rng.randrange(2, 24 * 8))
-            if status is Status.duplicate:
-                closed = created + timedelta(hours=rng.randrange(1, 48))
-            due_at, overdue_at = deadlines(status, ack_due, resolve_due)
-            rows.append({
-                "compound_id": compound.id, "community_id": compound.community_id,
-                "building_id": building, "household_id": household,
-                "category": category.name, "description": SPREAD[i % len(SPREAD)][1],
-                "public": i % 3 != 0, "anonymous": i % 4 == 0, "source": Source.web.name,
-                "reporter_id": reporter, "token": f"{rng.getrandbits(96):024x}",
-                "status": status.name, "closure": closure.name if closure else None,
-                "organisation_id": routes.get((compound.id, category)),
-                "routing_basis": "rule", "first_ack_due_at": ack_due, "ack_due_at": ack_due,
-                "resolve_due_at": resolve_due, "due_at": due_at, "overdue_at": overdue_at,
-                "acknowledged_at": acknowledged, "first_acknowledged_at": acknowledged,
-                "resolved_at": resolved, "closed_at": closed,
-                "updated_at": closed or resolved or acknowledged or created,
-                "reopen_count": 1 if reopened else 0, "rating": rating,
-                "created_at": created})
-            if len(rows) >= BATCH:
+    for i in range(missing):
+        # Oldest first, evenly over the days.
+        age_seconds = (HISTORY_DAYS * 86400) * (missing - i) // (missing + 1)
+        created = now - timedelta(seconds=age_seconds + rng.randrange(60))
+        compound = compounds[rng.randrange(len(compounds))]
+        residents = people[compound.id]
+        reporter, household, building = residents[rng.randrange(len(residents))]
+        category = categories[rng.randrange(len(categories))]
+        status, closure, reopened, rating = _history_status(rng, (now - created).days)
+        ack_minutes, resolve_minutes = policies[category.name]
+        ack_due = created + timedelta(minutes=ack_minutes)
+        resolve_due = created + timedelta(minutes=resolve_minutes)
+        # Each step after the one before, all of them before now.
+        span = (now - created).total_seconds() / 60 * 0.3
+        acknowledged = resolved = closed = None
+        if status not in (Status.routed, Status.duplicate):
+            acknowledged = _later(rng, created, 10, ack_minutes * 1.6, span)
+        if status in (Status.resolved, Status.closed):
+            resolved = _later(rng, acknowledged, 30, resolve_minutes * 1.3, span)
+            if status is Status.closed:
+                closed = _later(rng, resolved, 120, 60 * 24 * 8, span)
+        if status is Status.duplicate:
+            closed = _later(rng, created, 60, 60 * 48, span)
+        due_at, overdue_at = deadlines(status, ack_due, resolve_due)
+        rows.append({
+            "compound_id": compound.id, "community_id": compound.community_id,
+            "building_id": building, "household_id": household,
+            "category": category.name, "description": SPREAD[i % len(SPREAD)][1],
+            "public": i % 3 != 0, "anonymous": i % 4 == 0, "source": Source.web.name,
+            "reporter_id": reporter, "token": f"{rng.getrandbits(96):024x}",
+            "status": status.name, "closure": closure.name if closure else None,
+            "organisation_id": routes.get((compound.id, category)),
+            "routing_basis": "rule", "first_ack_due_at": ack_due, "ack_due_at": ack_due,
+            "resolve_due_at": resolve_due, "due_at": due_at, "overdue_at": overdue_at,
+            "acknowledged_at": acknowledged, "first_acknowledged_at": acknowledged,
+            "resolved_at": resolved, "closed_at": closed,
+            "updated_at": closed or resolved or acknowledged or created,
+            "reopen_count": 1 if reopened else 0, "rating": rating,
+            "created_at": created})
+        if len(rows) >= BATCH:
                 db.session.execute(db.insert(Ticket.__table__), rows)
                 rows = []
     if rows:
         db.session.execute(db.insert(Ticket.__table__), rows)
     db.session.flush()
+    # As the nightly ``flask tickets refresh-stats`` would have.
+    stats.refresh()

@@ -109,7 +109,8 @@ def dashboard_page():
     return render_template("tickets/dashboard.html", data=data,
                            chart=dashboard.chart(data["weekly"]), overdue=overdue,
                            compounds=compounds, compound_id=compound_id,
-                           is_overdue=is_overdue, small=dashboard.SMALL)
+                           is_overdue=is_overdue, small=dashboard.SMALL,
+                           median_weeks=dashboard.MEDIAN_WEEKS)
 
 
 @bp.route("/dashboard.csv")
