@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -
 FLASK := $(BIN)/flask --app wsgi
 export FLASK_APP := wsgi
 
-.PHONY: run test install translations db demo browser-deps bench clean
+.PHONY: run test install translations db demo browser-deps bench bench-district clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,12 +38,16 @@ test: translations browser-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	RV_TEST_DB=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
 
-# Load benchmark (not part of the tests): wrk against gunicorn, ratios to a bare endpoint;
-# then the tally of a 100,000-unit ballot against one raw SQL aggregate (TALLY_ARGS).
+# Benchmark (not part of the tests; README "make bench"): gunicorn with 2 workers on demo
+# data, SQLite and PostgreSQL — each page's worker CPU against a minimal Flask page, mixed
+# traffic of 200+ signed-in people, growth 1× → 100×, the tally of a 100,000-unit ballot.
+# BENCH_ARGS narrows it, e.g. BENCH_ARGS="--db sqlite --steps cost --pages home".
 bench: translations
-	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
-	$(BIN)/python bench/tally.py $(TALLY_ARGS)
+
+# A whole district on PostgreSQL (486 compounds, 100,000 households, 1,000,000 tickets).
+bench-district: translations
+	$(BIN)/python bench/run.py --db postgresql --steps district $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info

@@ -2,6 +2,7 @@
 scale, built once and copied for each run), the gunicorn servers (the
 project's gunicorn.conf.py, 2 sync workers) and their workers' CPU time."""
 import hashlib
+import json
 import math
 import os
 import shutil
@@ -124,6 +125,21 @@ class Database:
     def _template_sqlite(self, fingerprint):
         return WORK / f"tpl-{self.name}-{fingerprint}.sqlite3"
 
+    @staticmethod
+    def _meta():
+        path = WORK / "templates.json"
+        return json.loads(path.read_text()) if path.exists() else {}
+
+    def _remember_load(self, template):
+        meta = self._meta()
+        meta[str(template)] = {"load_seconds": round(self.load_seconds),
+                               "built": time.strftime("%Y-%m-%d %H:%M")}
+        (WORK / "templates.json").write_text(json.dumps(meta, indent=1))
+
+    def load_time(self, template):
+        """Seconds the demo data of ``template`` took to build (when known)."""
+        return self.load_seconds or self._meta().get(str(template), {}).get("load_seconds")
+
     def _templates(self):
         """Existing templates of this name, oldest first."""
         if self.kind == "sqlite":
@@ -165,6 +181,7 @@ class Database:
             conn.execute("PRAGMA journal_mode=DELETE")
             conn.close()
             building.rename(path)
+            self._remember_load(path)
             return path
         name = self._prefix + fingerprint
         building = name + "_b"
@@ -172,6 +189,7 @@ class Database:
                  f'CREATE DATABASE "{building}"')
         self._load(pg_url(building))
         pg_admin(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+        self._remember_load(name)
         return name
 
     def _load(self, url):
@@ -196,6 +214,7 @@ class Database:
     def fresh_copy(self, label="run"):
         """A working copy of the template for one run; returns its URL."""
         source = self.template()
+        self.source = source
         if self.kind == "sqlite":
             path = WORK / f"{label}-{self.kind}-{self.name}.sqlite3"
             for suffix in ("", "-wal", "-shm"):

@@ -47,6 +47,7 @@ after in one run.
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -276,7 +277,6 @@ GROWTH_PAGES = [
 
 
 def count_queries(tree, url, pages):
-    import subprocess
     spec = {"tree": str(tree), "url": url,
             "pages": [[label, phone, path] for label, phone, path, _ in pages]}
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "querycount.py")],
@@ -356,11 +356,14 @@ def step_tally(kind, args):
 # ---------------------------------------------------------------- district
 
 DISTRICT_PAGES = [
-    ("dashboard (street office)", "13600000001", "/tickets/dashboard"),
-    ("queue (contractor)", "13700000001", "/tickets/queue"),
-    ("queue (secretary)", "13900000001", "/tickets/queue"),
-    ("ballots (secretary)", "13900000001", "/ballots/"),
-    ("ballots (resident)", "13800000001", "/ballots/"),
+    # label, viewer, path, one of the issue's three (judged against the target)
+    ("dashboard (street office, every compound)", "13600000001", "/tickets/dashboard", True),
+    ("dashboard (secretary, one compound)", "13900000001", "/tickets/dashboard", False),
+    ("queue (contractor, every compound)", "13700000001", "/tickets/queue", True),
+    ("queue (secretary)", "13900000001", "/tickets/queue", True),
+    ("ballots (secretary, a compound's)", "13900000001", "/ballots/", True),
+    ("ballots (resident, a compound's)", "13800000001", "/ballots/", True),
+    ("ballots (street office, every compound)", "13600000001", "/ballots/", False),
 ]
 
 
@@ -371,6 +374,11 @@ def step_district(kind, args):
     db = Database(kind, args.district_scale, ["--tickets", str(args.district_tickets)],
                   reuse=args.reuse_data, name=f"district{args.district_scale}")
     url = db.fresh_copy("district")
+    # What the nightly cron does (timed: its cost at a district's size).
+    started = time.time()
+    subprocess.run([*common.FLASK, "tickets", "refresh-stats"], cwd=ROOT, env=base_env(url),
+                   check=True, stdout=subprocess.DEVNULL)
+    refresh_seconds = round(time.time() - started, 1)
     engine = common.engine_for(url)
     with engine.connect() as conn:
         size = {t: conn.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar()
@@ -381,10 +389,10 @@ def step_district(kind, args):
     try:
         server.settle()
         browsers = {}
-        for n, phone in enumerate(sorted({p for _, p, _ in DISTRICT_PAGES})):
+        for n, phone in enumerate(sorted({p for _, p, _, _ in DISTRICT_PAGES})):
             browsers[phone] = Browser(server.port, f"10.88.0.{n + 1}", phone).login()
         pages = {}
-        for label, phone, path in DISTRICT_PAGES:
+        for label, phone, path, judged in DISTRICT_PAGES:
             browser = browsers[phone]
             for _ in range(3):
                 browser.get(path)
@@ -396,11 +404,12 @@ def step_district(kind, args):
                 statuses[r.status] = statuses.get(r.status, 0) + 1
             cpu = (server.cpu_seconds() - before) * 1000 / args.district_requests
             pages[label] = {"p50_ms": r1(percentile(lat, 50)), "p99_ms": r1(percentile(lat, 99)),
-                            "cpu_ms": r1(cpu), "statuses": statuses,
-                            "met": percentile(lat, 99) <= DISTRICT_TARGET}
+                            "cpu_ms": r1(cpu), "statuses": statuses, "bytes": len(r.body),
+                            "judged": judged, "met": percentile(lat, 99) <= DISTRICT_TARGET}
             log(f"  {kind}: district {label}: p50 {pages[label]['p50_ms']} ms, "
                 f"p99 {pages[label]['p99_ms']} ms")
-        return {"scale": args.district_scale, "size": size, "load_seconds": db.load_seconds,
+        return {"scale": args.district_scale, "size": size,
+                "load_seconds": db.load_time(db.source), "refresh_stats_seconds": refresh_seconds,
                 "pages": pages}
     finally:
         server.stop()
@@ -475,12 +484,15 @@ def print_report(report):
         district = res.get("district")
         if district:
             size = district["size"]
+            loaded = (f"built in {district['load_seconds'] / 60:.0f} min"
+                      if district["load_seconds"] else "build time unknown")
             print(f"\nDistrict: {size['compound']:,} compounds, {size['household']:,} "
-                  f"households, {size['ticket']:,} tickets (loaded in "
-                  f"{district['load_seconds'] or 0:.0f}s)")
+                  f"households, {size['ticket']:,} tickets ({loaded}; flask tickets "
+                  f"refresh-stats {district['refresh_stats_seconds']} s), one request at a time")
             for label, d in district["pages"].items():
-                print(f"{label:34} p50 {d['p50_ms']:7.1f} ms  p99 {d['p99_ms']:7.1f} ms  "
-                      f"cpu {d['cpu_ms']:6.1f} ms  {mark(d['met'])} (p99 ≤ 300 ms)")
+                verdict = f"{mark(d['met'])} (p99 ≤ 300 ms)" if d["judged"] else "(shown)"
+                print(f"{label:42} p50 {d['p50_ms']:7.1f} ms  p99 {d['p99_ms']:7.1f} ms  "
+                      f"cpu {d['cpu_ms']:6.1f} ms  {d['bytes'] // 1024:4d} KB  {verdict}")
 
 
 def _rg(pair):
