@@ -32,7 +32,7 @@ from ..directory.models import Building, Compound, Organisation
 from ..extensions import db
 from ..models import utcnow
 from . import stats
-from .models import Category, Closure, Status, Ticket
+from .models import Category, Status, Ticket
 from .stats import COUNTERS, TicketStats, TicketStatsWatermark
 
 SMALL = 10
@@ -61,41 +61,6 @@ class Rate:
 
 # ---- the definitions ---------------------------------------------------------
 
-def _flags(now):
-    """The definitions as SQL conditions on a ticket (name → condition)."""
-    t = Ticket
-    closed = t.status == Status.closed
-    return {
-        "in_time": db.and_(t.first_acknowledged_at.is_not(None), t.first_ack_due_at.is_not(None),
-                           t.first_acknowledged_at <= t.first_ack_due_at),
-        "due": db.or_(t.first_acknowledged_at.is_not(None),
-                      db.and_(t.first_ack_due_at.is_not(None), t.first_ack_due_at < now)),
-        "closed": closed,
-        "fixed": db.and_(closed, t.closure == Closure.fixed),
-        "rated": t.rating.is_not(None),
-        "satisfied": t.rating >= 4,
-        "ever_resolved": db.or_(t.reopen_count > 0, t.status == Status.resolved,
-                                db.and_(closed, t.closure.in_([Closure.fixed,
-                                                               Closure.unconfirmed]))),
-        "reopened": t.reopen_count > 0,
-    }
-
-
-def _count(condition):
-    return db.func.coalesce(db.func.sum(db.case((condition, 1), else_=0)), 0)
-
-
-def _counters(now):
-    f = _flags(now)
-    return [db.func.count(Ticket.id).label("total"),
-            _count(db.and_(f["due"], f["in_time"])).label("in_time"),
-            _count(f["due"]).label("due"),
-            _count(f["fixed"]).label("fixed"), _count(f["closed"]).label("closed"),
-            _count(db.and_(f["rated"], f["satisfied"])).label("satisfied"),
-            _count(f["rated"]).label("rated"),
-            _count(db.and_(f["ever_resolved"], f["reopened"])).label("reopened"),
-            _count(f["ever_resolved"]).label("ever_resolved")]
-
 
 def _rates(counts):
     """The rates from the counters (in ``stats.COUNTERS`` order)."""
@@ -115,29 +80,10 @@ def _scope(community_ids, compound_id=None):
     return condition
 
 
-# ---- dialect spellings: local dates and hours between two moments ------------
-
-def _dialect():
-    return db.session.get_bind().dialect.name
-
-
-def local_month(column):
-    """A UTC timestamp's Asia/Shanghai month, YYYY-MM."""
-    if _dialect() == "postgresql":
-        return db.func.to_char(column + db.text("interval '8 hours'"), "YYYY-MM")
-    return db.func.strftime("%Y-%m", column, "+8 hours")
-
-
-def local_week(column):
-    """A UTC timestamp's Asia/Shanghai week: its Monday, YYYY-MM-DD."""
-    if _dialect() == "postgresql":
-        local = column + db.text("interval '8 hours'")
-        return db.func.to_char(db.func.date_trunc("week", local), "YYYY-MM-DD")
-    return db.func.date(column, "+8 hours", "weekday 0", "-6 days")
-
+# ---- hours between two moments ----------------------------------------------
 
 def _hours(start, end):
-    if _dialect() == "postgresql":
+    if stats.dialect() == "postgresql":
         return db.cast(db.func.extract("epoch", end - start), db.Float) / 3600.0
     return (db.func.julianday(end) - db.func.julianday(start)) * 24.0
 
@@ -172,9 +118,9 @@ def _live_keys():
     """The groups counted live, name → SQL key (a closed week only for closed tickets)."""
     closed = Ticket.status == Status.closed
     return {"compound": Ticket.compound_id, "organisation": Ticket.organisation_id,
-            "category": Ticket.category, "month": local_month(Ticket.created_at),
-            "opened": local_week(Ticket.created_at),
-            "closed": db.case((closed, local_week(Ticket.closed_at)))}
+            "category": Ticket.category, "month": stats.local_month(Ticket.created_at),
+            "opened": stats.local_week(Ticket.created_at),
+            "closed": db.case((closed, stats.local_week(Ticket.closed_at)))}
 
 
 def _live(community_ids, compound_id, before, counters):
@@ -184,7 +130,7 @@ def _live(community_ids, compound_id, before, counters):
     keys = _live_keys()
     where = (_scope(community_ids, compound_id), stats.unsettled(before))
     out = {name: {} for name in keys}
-    if _dialect() == "postgresql":
+    if stats.dialect() == "postgresql":
         columns = list(keys.values())
         sets = db.func.grouping_sets(*[db.tuple_(c) for c in columns])
         # GROUPING(…) has a 1 bit, leftmost first, for each key not grouped by.
@@ -207,7 +153,7 @@ def counts(community_ids, compound_id=None, now=None):
     (id or None), "category" (the Category), "month" (local YYYY-MM),
     "opened" and "closed" (local week, its Monday as YYYY-MM-DD; closed
     tickets only), settled and live tickets together."""
-    counters = _counters(now or utcnow())
+    counters = stats.counters(now or utcnow())
     before, stored = _stored(community_ids, compound_id)
     parse = {"all": ("compound", int),
              "organisation": ("organisation", lambda k: int(k) if k else None),
@@ -250,10 +196,10 @@ def medians(community_ids, compound_id=None, now=None, since=None):
     now = now or utcnow()
     since = since or now - timedelta(weeks=MEDIAN_WEEKS)
     scope = db.and_(_scope(community_ids, compound_id), Ticket.created_at >= since)
-    fixed = _flags(now)["fixed"]
+    fixed = stats.flags(now)["fixed"]
     acknowledged = Ticket.first_acknowledged_at.is_not(None)
     resolved = db.and_(fixed, Ticket.resolved_at.is_not(None))
-    if _dialect() == "postgresql":      # the database's own median, both in one pass
+    if stats.dialect() == "postgresql":      # the database's own median, both in one pass
         ack, res = db.session.execute(db.select(*[
             db.func.percentile_cont(0.5).within_group(_hours(Ticket.created_at, end))
             .filter(condition)
@@ -262,7 +208,7 @@ def medians(community_ids, compound_id=None, now=None, since=None):
         return {"acknowledge": None if ack is None else round(ack, 1),
                 "resolve": None if res is None else round(res, 1)}
     n_ack, n_resolved = db.session.execute(db.select(
-        _count(acknowledged), _count(resolved)).where(scope)).one()
+        stats.count_if(acknowledged), stats.count_if(resolved)).where(scope)).one()
     return {
         "acknowledge": _median(scope, Ticket.created_at, Ticket.first_acknowledged_at,
                                acknowledged, int(n_ack)),
@@ -357,7 +303,7 @@ class Row:
 
 def rows(community_ids, compound_id=None):
     """One row per ticket (duplicates left out) in the given communities."""
-    in_time = db.case((_flags(utcnow())["in_time"], True), else_=False)
+    in_time = db.case((stats.flags(utcnow())["in_time"], True), else_=False)
     query = (db.select(Ticket.id, Ticket.created_at, Compound.name, Organisation.name,
                        Ticket.category, Ticket.status, Ticket.closure,
                        Ticket.first_ack_due_at, Ticket.first_acknowledged_at, in_time,

@@ -22,7 +22,7 @@ from datetime import timedelta
 
 from ..extensions import db
 from ..models import utcnow
-from .models import Status, Ticket
+from .models import Closure, Status, Ticket
 
 MARGIN = timedelta(hours=1)
 DIMENSIONS = ("all", "organisation", "category", "month", "opened", "closed")
@@ -79,6 +79,63 @@ def settled(before):
 _NOT_CLOSED = [s for s in Status if s not in (Status.closed, Status.duplicate)]
 
 
+# ---- the definitions, as SQL over the tickets (the dashboard counts with them) ----
+
+def flags(now):
+    """The definitions as SQL conditions on a ticket (name → condition)."""
+    t = Ticket
+    closed = t.status == Status.closed
+    return {
+        "in_time": db.and_(t.first_acknowledged_at.is_not(None), t.first_ack_due_at.is_not(None),
+                           t.first_acknowledged_at <= t.first_ack_due_at),
+        "due": db.or_(t.first_acknowledged_at.is_not(None),
+                      db.and_(t.first_ack_due_at.is_not(None), t.first_ack_due_at < now)),
+        "closed": closed,
+        "fixed": db.and_(closed, t.closure == Closure.fixed),
+        "rated": t.rating.is_not(None),
+        "satisfied": t.rating >= 4,
+        "ever_resolved": db.or_(t.reopen_count > 0, t.status == Status.resolved,
+                                db.and_(closed, t.closure.in_([Closure.fixed,
+                                                               Closure.unconfirmed]))),
+        "reopened": t.reopen_count > 0,
+    }
+
+
+def count_if(condition):
+    return db.func.coalesce(db.func.sum(db.case((condition, 1), else_=0)), 0)
+
+
+def counters(now):
+    f = flags(now)
+    return [db.func.count(Ticket.id).label("total"),
+            count_if(db.and_(f["due"], f["in_time"])).label("in_time"),
+            count_if(f["due"]).label("due"),
+            count_if(f["fixed"]).label("fixed"), count_if(f["closed"]).label("closed"),
+            count_if(db.and_(f["rated"], f["satisfied"])).label("satisfied"),
+            count_if(f["rated"]).label("rated"),
+            count_if(db.and_(f["ever_resolved"], f["reopened"])).label("reopened"),
+            count_if(f["ever_resolved"]).label("ever_resolved")]
+
+
+def dialect():
+    return db.session.get_bind().dialect.name
+
+
+def local_month(column):
+    """A UTC timestamp's Asia/Shanghai month, YYYY-MM."""
+    if dialect() == "postgresql":
+        return db.func.to_char(column + db.text("interval '8 hours'"), "YYYY-MM")
+    return db.func.strftime("%Y-%m", column, "+8 hours")
+
+
+def local_week(column):
+    """A UTC timestamp's Asia/Shanghai week: its Monday, YYYY-MM-DD."""
+    if dialect() == "postgresql":
+        local = column + db.text("interval '8 hours'")
+        return db.func.to_char(db.func.date_trunc("week", local), "YYYY-MM-DD")
+    return db.func.date(column, "+8 hours", "weekday 0", "-6 days")
+
+
 def unsettled(before):
     """SQL: the tickets ``ticket_stats`` does not count (``before``: the
     watermark, None when nothing is counted).  Duplicates are left out by the
@@ -91,7 +148,6 @@ def unsettled(before):
 def refresh(now=None):
     """Count the settled tickets again, from scratch, and move the watermark
     (one transaction; the caller commits).  Returns the watermark."""
-    from .dashboard import _counters, local_month, local_week
     now = now or utcnow()
     before = now - MARGIN
     # A ticket closed without acknowledgement before its deadline came counts
@@ -101,7 +157,7 @@ def refresh(now=None):
         Ticket.first_ack_due_at >= now))
     if pending is not None and pending < before:
         before = pending
-    counters = _counters(now)
+    figures = counters(now)
     recent = now - timedelta(weeks=WEEKS_KEPT)
     keys = {"all": (db.literal(""), True),
             "organisation": (db.func.coalesce(db.cast(Ticket.organisation_id, db.String), ""),
@@ -115,7 +171,7 @@ def refresh(now=None):
     for dimension in DIMENSIONS:
         key, condition = keys[dimension]
         db.session.execute(db.insert(TicketStats).from_select(columns, db.select(
-            Ticket.community_id, Ticket.compound_id, db.literal(dimension), key, *counters)
+            Ticket.community_id, Ticket.compound_id, db.literal(dimension), key, *figures)
             .where(settled(before), condition)
             .group_by(Ticket.community_id, Ticket.compound_id, key)))
     mark = db.session.get(TicketStatsWatermark, 1)
