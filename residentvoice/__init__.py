@@ -6,6 +6,7 @@ from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
 from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
@@ -189,8 +190,12 @@ def _note_flush(session, _flush_context):
 def _note_statement(state):
     """INSERT, UPDATE, DELETE (or any statement that is not a SELECT) run
     through the session change the transaction."""
-    if not state.is_select:
-        state.session.info["changed"] = True
+    if state.is_select:
+        return
+    statement = state.statement
+    if isinstance(statement, TextClause) and statement.text.lstrip()[:6].upper() == "SELECT":
+        return
+    state.session.info["changed"] = True
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -176,6 +176,34 @@ def test_a_successful_request_commits_once(client, auth, factory, db):
     assert w.resident.large_text is True
 
 
+def test_a_request_that_changes_nothing_commits_nothing(client, auth, factory, db):
+    """Reading pages ends the transaction with no COMMIT to pay for; a request
+    that writes still commits (issue 15 §3)."""
+    from flask import has_request_context
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+    w = factory.world()
+    auth.login(w.resident)
+    client.get("/")         # the sign-in's first page (its session row was just written)
+    commits = []
+
+    def listener(_session):
+        if has_request_context():   # not the test client's commit of the test's setup
+            commits.append(1)
+
+    event.listen(Session, "after_commit", listener)
+    try:
+        for path in ("/", "/ballots/", "/tickets/", "/spaces/", "/healthz"):
+            assert client.get(path).status_code == 200
+        assert commits == []
+        client.post("/large-text", data={"on": "1"})
+        assert commits
+    finally:
+        event.remove(Session, "after_commit", listener)
+    db.session.expire_all()
+    assert w.resident.large_text is True
+
+
 # ---- language ---------------------------------------------------------------------
 
 def test_chinese_is_the_default(client, db):
