@@ -158,13 +158,16 @@ class Database:
         elif self._prefix + fingerprint in existing:
             return self._prefix + fingerprint
         if self.reuse and existing:
-            # Data built by older code, brought to the current schema.
+            # Data built by older code, brought to the current schema (or, if
+            # that fails, built again).
             reused = existing[-1]
             url = f"sqlite:///{reused}" if self.kind == "sqlite" else pg_url(reused)
-            subprocess.run([*FLASK, "db", "upgrade"], cwd=self.root,
-                           env=base_env(url, RESIDENTVOICE_ENV="development"), check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            return reused
+            upgraded = subprocess.run([*FLASK, "db", "upgrade"], cwd=self.root, check=False,
+                                      env=base_env(url, RESIDENTVOICE_ENV="development"),
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if upgraded.returncode == 0:
+                return reused
+            log(f"  {self.kind}: {reused} could not be migrated; building it again")
         for old in existing[:max(0, len(existing) - self.KEEP + 1)]:
             if self.kind == "sqlite":
                 old.unlink()

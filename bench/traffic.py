@@ -299,6 +299,8 @@ class Mix:
             return "/tickets/queue"
         if page == "dashboard":
             return "/tickets/dashboard"
+        if page == "healthz":
+            return "/healthz"
         raise ValueError(page)
 
     # -- write flows (each: the page with the form, the POST, the redirect)
