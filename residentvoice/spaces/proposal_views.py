@@ -63,7 +63,8 @@ def proposal_page(proposal, status=200, **forms):
                                                                              set()),
         "households": _households_here(proposal),
         "supportable": proposal.status in SUPPORTABLE,
-        "threads": queries.comment_threads(proposal) if proposal.is_public else [],
+        "threads": (queries.comment_threads(proposal, request.args.get("page", 1, type=int))
+                    if proposal.is_public else []),
         "can_comment": proposal.can_comment(current_user) and proposal.status in SUPPORTABLE,
         "can_edit": proposal.can_edit(current_user) and proposal.status in EDITABLE,
         "can_submit": "submit" in actions, "can_withdraw": "withdraw" in actions,

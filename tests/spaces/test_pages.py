@@ -291,3 +291,25 @@ def test_query_counts_do_not_grow_with_proposals_and_comments(w, auth, client, f
     for n in range(1, 5):
         add_activity(n)
     assert [_count_queries(client, url) for url in urls] == before
+
+
+def test_the_discussion_shows_the_latest_threads_a_page_at_a_time(w, auth, client, monkeypatch):
+    """Twenty threads a page, latest first page (a new comment shows where it
+    was posted), each with its replies, oldest first within the page."""
+    from residentvoice.spaces import queries
+    monkeypatch.setattr(queries, "THREADS_PER_PAGE", 3)
+    space = make_space(w)
+    proposal = make_proposal(w, space)
+    tops = [discussion.add_comment(w.resident, proposal, f"意见{n}") for n in range(5)]
+    discussion.add_comment(w.secretary, proposal, "回复一", parent_id=tops[0].id)
+    discussion.add_comment(w.secretary, proposal, "回复四", parent_id=tops[3].id)
+    login(auth, w.resident)
+    latest = text(client.get(f"/spaces/proposals/{proposal.id}"))
+    assert [n for n in range(5) if f"意见{n}" in latest] == [2, 3, 4]
+    assert latest.index("意见3") < latest.index("回复四") < latest.index("意见4")
+    assert "回复一" not in latest and "Earlier comments" in latest
+    assert "Later comments" not in latest
+    earlier = text(client.get(f"/spaces/proposals/{proposal.id}?page=2"))
+    assert [n for n in range(5) if f"意见{n}" in earlier] == [0, 1] and "回复一" in earlier
+    assert "Later comments" in earlier and "Earlier comments" not in earlier
+    assert client.get(f"/spaces/proposals/{proposal.id}?page=x").status_code == 200
