@@ -1,65 +1,45 @@
 """Two secretaries open (or close) the same ballot at the same instant: the
-status changes once, under the ballot's row lock, and the other is told the
+status changes once, under the ballot's row lock, and the others are told the
 ballot has moved on (TransitionNotAllowed, a 409 in the API) — it used to
 freeze the electorate twice and end in a 500."""
-import threading
-
 import pytest
 
-from residentvoice.errors_domain import DomainError
 from residentvoice.extensions import db
 
 from ..factories import Factory
-from ..ops.apps import private_app, private_pg_database
+from ..races import at_once, racing_app
 from .helpers import make_ballot
 
 pytestmark = pytest.mark.postgres_only
 RACERS = 4
 
 
+@pytest.fixture
+def race_app():
+    with racing_app() as app:
+        yield app
+
+
 @pytest.mark.parametrize("action", ["open", "close"])
-def test_concurrent_transitions_apply_once(tmp_path, action):
+def test_concurrent_transitions_apply_once(race_app, action):
     from residentvoice.auth.models import User
     from residentvoice.voting import chain, services
     from residentvoice.voting.models import Ballot
-    with private_pg_database() as (_name, url), private_app(
-            url, TESTING=True, UPLOAD_FOLDER=str(tmp_path),
-            SQLALCHEMY_ENGINE_OPTIONS={"pool_size": RACERS + 2, "max_overflow": 0}) as app:
-        with app.app_context():
-            world = Factory(db).world()
-            ballot = make_ballot(world.secretary, world.compound_a,
-                                 state="announced" if action == "open" else "open")
-            ballot_id, secretary_id = ballot.id, world.secretary.id
-            db.session.commit()
-        barrier = threading.Barrier(RACERS)
-        outcomes = [None] * RACERS
+    with race_app.app_context():
+        world = Factory(db).world()
+        ballot = make_ballot(world.secretary, world.compound_a,
+                             state="announced" if action == "open" else "open")
+        ballot_id, secretary_id = ballot.id, world.secretary.id
+        db.session.commit()
 
-        def act(index):
-            with app.app_context(), app.test_request_context(method="POST"):
-                try:
-                    ballot = db.session.get(Ballot, ballot_id)
-                    secretary = db.session.get(User, secretary_id)
-                    assert ballot.status is not None    # read before the start, as a view does
-                    barrier.wait(30)
-                    getattr(services, f"{action}_ballot")(secretary, ballot)
-                    db.session.commit()
-                    outcomes[index] = "ok"
-                except DomainError as error:
-                    db.session.rollback()
-                    outcomes[index] = type(error).__name__
-                except Exception as error:  # noqa: BLE001 - reported below
-                    db.session.rollback()
-                    outcomes[index] = repr(error)
-                finally:
-                    db.session.remove()
+    def job():
+        ballot = db.session.get(Ballot, ballot_id)
+        secretary = db.session.get(User, secretary_id)
+        assert ballot.status is not None    # read before the start, as a view does
+        return lambda: getattr(services, f"{action}_ballot")(secretary, ballot)
 
-        threads = [threading.Thread(target=act, args=(i,)) for i in range(RACERS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
-        assert sorted(outcomes) == ["TransitionNotAllowed"] * (RACERS - 1) + ["ok"], outcomes
-        with app.app_context():
-            ballot = db.session.get(Ballot, ballot_id)
-            problems, _head = chain.verify(ballot)
-            assert problems == []
+    outcomes = at_once(race_app, [job] * RACERS)
+    assert sorted(outcomes) == ["TransitionNotAllowed"] * (RACERS - 1) + ["ok"], outcomes
+    with race_app.app_context():
+        problems, _head = chain.verify(db.session.get(Ballot, ballot_id))
+        assert problems == []
