@@ -27,7 +27,8 @@ def phone_key():
 
 
 def account_key():
-    return f"user:{current_user.get_id() and current_user.id}"
+    """The signed-in account (Flask-Limiter may ask before the login check runs)."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else "user:-"
 
 
 LOGIN_SCOPE = "login-phone"        # one per-number counter for every way in
