@@ -124,6 +124,11 @@ def link(actor, household, user, capacity, authorisation=""):
     of their written authorisation or a note on it."""
     if not household.can_manage(actor):
         raise NotAllowed(_l("You may only change the directory of your own community."))
+    if user.id == actor.id:
+        # A link gives owners' votes: nobody confirms their own (another secretary
+        # of the community or the street office does, from the property records).
+        raise NotAllowed(_l("You cannot confirm yourself as acting for an owner: another "
+                            "secretary or the street office does."))
     owner = household.owner
     if owner is None:
         raise InvalidInput(_l("Record the registered owner of this household first: accounts "

@@ -141,3 +141,13 @@ def test_the_home_page_tells_an_unconfirmed_owner_what_to_do(client, auth, world
     auth.login(world.resident)                     # linked: no warning
     home = text(client.get("/"))
     assert "not-confirmed" not in home and "王秀兰" in home
+
+
+def test_a_secretary_cannot_confirm_themself_for_an_owner(db, world, factory):
+    """A link gives an owner's votes: the worst secretary would make themself the
+    agent of every owner in the compound."""
+    with pytest.raises(NotAllowed):
+        owner_links.link(world.secretary, world.household_a, world.secretary,
+                         LinkCapacity.agent, "委托书 2024-01")
+    assert db.session.scalar(db.select(db.func.count(OwnerLink.id)).where(
+        OwnerLink.user_id == world.secretary.id)) == 0
