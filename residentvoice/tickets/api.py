@@ -201,8 +201,9 @@ def tickets_transition(ticket_id):
 
 @bp.route("/tickets/<int:ticket_id>/updates", methods=["POST"])
 @access.api()
-@documented("Post an update (staff: public or internal; reporter: public)",
-            statuses=[201, 400, 403, 404, 422], tag="tickets", success=ref("TicketEvent"),
+@documented("Post an update (staff: public or internal; reporter: public); 409 once the "
+            "ticket is closed", statuses=[201, 400, 403, 404, 409, 422], tag="tickets",
+            success=ref("TicketEvent"),
             body={"type": "object", "required": ["body"], "properties": {
                 "body": {"type": "string"}, "public": {"type": "boolean"}}})
 def tickets_update(ticket_id):

@@ -180,6 +180,11 @@ class Ticket(TimestampMixin, db.Model):
     def street_office_id(self):
         return self.community.street_office_id
 
+    @property
+    def takes_updates(self):
+        """A closed or merged ticket's timeline is finished."""
+        return self.status not in (Status.closed, Status.duplicate)
+
     # ---- who is who (plain, no queries beyond the loaded relationships) ----
     def is_reporter(self, user):
         return bool(user and user.is_authenticated and self.reporter_id == user.id)

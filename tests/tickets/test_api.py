@@ -73,3 +73,13 @@ def test_a_compound_that_is_not_an_id_of_one_is_refused_and_nothing_is_filed(wor
                                    category="roads", description="路面塌陷",
                                    household_id=world.household_a.id)
     assert filed.compound_id == world.compound_a.id
+
+
+def test_a_closed_ticket_takes_no_more_updates_through_the_api(world, file_ticket, api):
+    from residentvoice.tickets import actions
+    ticket = file_ticket(category="greenery")      # no rule: the secretaries handle it
+    actions.acknowledge(world.secretary, ticket)
+    actions.refuse(world.secretary, ticket, "不属于维修范围")
+    api.login(world.resident)
+    response = api.post(f"/api/v1/tickets/{ticket.id}/updates", json={"body": "还是漏水"})
+    assert response.status_code == 409 and response.json["error"]["code"] == "conflict"

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from residentvoice.extensions import db as _db
 from residentvoice.models import utcnow
 from residentvoice.tickets import actions, services
-from residentvoice.tickets.models import Closure, Status, Ticket
+from residentvoice.tickets.models import Closure, EventKind, Status, Ticket, TicketEvent
 
 from .conftest import png_bytes
 
@@ -313,3 +313,25 @@ def test_resolve_with_photo_and_merge_by_number_through_the_page(world, file_tic
     response = client.post(f"/tickets/{other.id}/act/mark_duplicate",
                            data={"mark_duplicate-duplicate_of": ticket.number})
     assert response.status_code == 302 and other.duplicate_of_id == ticket.id
+
+
+def test_a_closed_ticket_takes_no_more_updates(world, file_ticket, auth, client, db):
+    """Issue 17 §6: a closed ticket no longer offers the update form, and a post
+    that comes anyway (an old page) is refused with the way on."""
+    ticket = file_ticket(category="greenery")      # no rule: the secretaries handle it
+    auth.login(world.resident)
+    page = html.unescape(client.get(f"/tickets/{ticket.id}").get_data(as_text=True))
+    assert f"/tickets/{ticket.id}/updates" in page
+    actions.acknowledge(world.secretary, ticket)
+    actions.refuse(world.secretary, ticket, "不属于维修范围")
+    assert ticket.status is Status.closed
+    page = html.unescape(client.get(f"/tickets/{ticket.id}").get_data(as_text=True))
+    assert f"/tickets/{ticket.id}/updates" not in page
+    updates = _db.select(_db.func.count(TicketEvent.id)).where(
+        TicketEvent.ticket_id == ticket.id, TicketEvent.kind == EventKind.update)
+    before = db.session.scalar(updates)
+    response = client.post(f"/tickets/{ticket.id}/updates", data={"update-body": "还是漏水"})
+    assert response.status_code in (200, 409, 422)
+    assert "file a new complaint" in html.unescape(response.get_data(as_text=True)) or \
+        "新的投诉" in html.unescape(response.get_data(as_text=True))
+    assert db.session.scalar(updates) == before
