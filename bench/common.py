@@ -334,6 +334,33 @@ class Server:
         self.log.close()
 
 
+def _cpu_jiffies():
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]        # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def machine_share(server, run):
+    """``run()``'s result, with how busy the machine was meanwhile: all CPU,
+    the server's workers, this process (the load driver) and the rest (the
+    database, anything else running on the machine)."""
+    busy0, total0 = _cpu_jiffies()
+    workers0 = server.cpu_seconds()
+    me0 = sum(os.times()[:2])
+    result = run()
+    busy1, total1 = _cpu_jiffies()
+    cores = os.cpu_count() or 1
+    span = max(total1 - total0, 1)
+    busy = 100 * (busy1 - busy0) / span
+    workers = 100 * (server.cpu_seconds() - workers0) * TICK / span
+    driver = 100 * (sum(os.times()[:2]) - me0) * TICK / span
+    result["machine"] = {"cores": cores, "busy_pct": round(busy, 1),
+                         "workers_pct": round(workers, 1), "driver_pct": round(driver, 1),
+                         "other_pct": round(max(busy - workers - driver, 0), 1)}
+    return result
+
+
 def percentile(values, p):
     """The p-th percentile (nearest rank) of ``values``; None when empty."""
     if not values:

@@ -233,21 +233,24 @@ def step_mixed(kind, args):
         closed_loop(site.mix, 2, 5, seed=98)
         levels = []
         for clients in args.clients:
-            res = closed_loop(site.mix, clients, args.duration, seed=clients)
+            res = common.machine_share(site.server, lambda c=clients: closed_loop(
+                site.mix, c, args.duration, seed=c))
             res["clients"] = clients
             levels.append(res)
             log(f"  {kind}: closed loop, {clients:>2} clients: {res['rps']:6.1f} req/s, "
                 f"p50 {res['p50_ms']} ms, p99 {res['p99_ms']} ms, "
-                f"5xx {res['errors_5xx']}, 4xx {res['errors_4xx']}")
+                f"5xx {res['errors_5xx']}, 4xx {res['errors_4xx']}; {_load(res)}")
         peak = max(levels, key=lambda r: r["rps"])
         at70 = []
         for rnd in range(args.open_rounds):
-            res = open_loop(site.mix, 0.7 * peak["rps"], args.open_duration,
-                            peak["requests_per_action"], seed=100 + rnd)
+            res = common.machine_share(site.server, lambda r=rnd: open_loop(
+                site.mix, 0.7 * peak["rps"], args.open_duration, peak["requests_per_action"],
+                seed=100 + r))
             at70.append(res)
             log(f"  {kind}: open loop at {res['offered_rps']:.0f} req/s (70 % of peak): "
                 f"{res['rps']:.1f} req/s served, p50 {res['p50_ms']} ms, "
-                f"p99 {res['p99_ms']} ms, 5xx {res['errors_5xx']}, 4xx {res['errors_4xx']}")
+                f"p99 {res['p99_ms']} ms, 5xx {res['errors_5xx']}, 4xx {res['errors_4xx']}; "
+                f"{_load(res)}")
         return {"people": len(site.pop.all), "residents": len(site.pop.browsers["resident"]),
                 "levels": levels, "peak": {k: peak[k] for k in (
                     "clients", "rps", "p50_ms", "p99_ms", "errors_5xx", "errors_4xx",
@@ -262,6 +265,12 @@ def step_mixed(kind, args):
         errors = site.stop()
         if errors:
             log(f"  {kind}: the server logged {len(errors)} errors during mixed traffic")
+
+
+def _load(res):
+    m = res["machine"]
+    return (f"CPU busy {m['busy_pct']:.0f} % of {m['cores']} cores (app workers "
+            f"{m['workers_pct']:.0f} %, this driver {m['driver_pct']:.0f} %)")
 
 
 # ---------------------------------------------------------------- growth
@@ -453,17 +462,25 @@ def print_report(report):
             print(f"\nMixed traffic: {mixed['people']} people signed in "
                   f"({mixed['residents']} residents), POST share "
                   f"{mixed['peak']['post_share']:.0%}")
-            print(f"{'load':24} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'5xx':>5} {'4xx':>5}")
+            print(f"{'load':24} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'5xx':>5} {'4xx':>5}"
+                  f" {'busy':>5} {'other':>6}")
+
+            def busy(lv):
+                m = lv.get("machine") or {}
+                return (f" {m.get('busy_pct', 0):4.0f}% {m.get('other_pct', 0):5.0f}%"
+                        if m else "")
             for lv in mixed["levels"]:
                 star = " ← peak" if lv["clients"] == mixed["peak"]["clients"] else ""
                 print(f"{'closed, ' + str(lv['clients']) + ' clients':24} {lv['rps']:7.1f} "
                       f"{lv['p50_ms']:7.1f} {lv['p99_ms']:7.1f} {lv['errors_5xx']:5d} "
-                      f"{lv['errors_4xx']:5d}{star}")
+                      f"{lv['errors_4xx']:5d}{busy(lv)}{star}")
             for lv in mixed["at_70"]:
                 print(f"{'open, ' + format(lv['offered_rps'], '.0f') + ' req/s (70%)':24} "
                       f"{lv['rps']:7.1f} {lv['p50_ms']:7.1f} {lv['p99_ms']:7.1f} "
-                      f"{lv['errors_5xx']:5d} {lv['errors_4xx']:5d}  "
+                      f"{lv['errors_5xx']:5d} {lv['errors_4xx']:5d}{busy(lv)}  "
                       f"{mark(lv['p99_ms'] <= P99_TARGET)} (p99 ≤ {P99_TARGET:.0f} ms)")
+            print("  busy: the machine's CPU in use (% of all cores); other: what neither the "
+                  "app's workers nor this driver used (the database, other people's runs)")
             if mixed["errors_5xx"]:
                 print(f"!!!!!! {mixed['errors_5xx']} responses were 5xx or failed "
                       f"connections — see the JSON's error_samples")
