@@ -67,11 +67,11 @@ def test_stored_values_at_the_ends_of_the_calendar_never_overflow():
 # ---- forms -------------------------------------------------------------------
 
 def _form_classes():
-    found, todo = [], [BaseForm]
-    while todo:
-        cls = todo.pop()
+    found, pending = [], [BaseForm]
+    while pending:
+        cls = pending.pop()
         for sub in cls.__subclasses__():
-            todo.append(sub)
+            pending.append(sub)
             if sub.__module__.startswith("residentvoice."):
                 found.append(sub)
     return found
