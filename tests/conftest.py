@@ -155,3 +155,16 @@ def auth(client):
 def api(client, db):
     from .apiclient import ApiClient
     return ApiClient(client)
+
+
+@pytest.fixture
+def limits(app, monkeypatch):
+    """Set rate limits for one test (``limits(LOGIN_LIMIT_PHONE="3 per minute")``),
+    with the limiter's counters cleared before and after."""
+    limiter.reset()
+
+    def set_limits(**values):
+        for key, value in values.items():
+            monkeypatch.setitem(app.config, key, value)
+    yield set_limits
+    limiter.reset()

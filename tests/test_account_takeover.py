@@ -7,7 +7,6 @@ from werkzeug import security as wz_security
 from residentvoice.audit.models import AuditEntry
 from residentvoice.auth import services, sessions
 from residentvoice.auth.models import ApiToken, RoleKind, UserSession, hash_token
-from residentvoice.extensions import limiter
 from residentvoice.notifications.models import Notification
 
 from .translated import shows, zh
@@ -287,17 +286,6 @@ def test_an_unknown_phone_costs_one_password_hash_like_a_known_one(factory, db, 
     w.resident.active = False
     assert services.authenticate(w.resident.phone, "the-real-one-1") is None
     assert len(calls) == 3
-
-
-@pytest.fixture
-def limits(app, monkeypatch):
-    limiter.reset()
-
-    def set_limits(**values):
-        for key, value in values.items():
-            monkeypatch.setitem(app.config, key, value)
-    yield set_limits
-    limiter.reset()
 
 
 def test_web_login_and_token_endpoint_share_one_counter_per_phone(client, factory, limits):

@@ -8,7 +8,6 @@ import sys
 import pytest
 
 from residentvoice.config import ROOT
-from residentvoice.extensions import limiter
 
 from .translated import page, shows, zh
 
@@ -191,17 +190,6 @@ def test_the_json_api_needs_no_csrf_token(client, factory, csrf_on):
 
 
 # ---- rate limiting ----------------------------------------------------------------
-
-@pytest.fixture
-def limits(app, monkeypatch):
-    limiter.reset()
-
-    def set_limits(**values):
-        for key, value in values.items():
-            monkeypatch.setitem(app.config, key, value)
-    yield set_limits
-    limiter.reset()
-
 
 def wrong_login(client, phone, ip="10.0.0.1"):
     return client.post("/login", data={"phone": phone, "password": "wrong-password"},
