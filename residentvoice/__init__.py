@@ -31,7 +31,7 @@ def create_app(config=None):
                            "development key (sessions could be forged).")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url()
-    app.config["SQLALCHEMY_DATABASE_URI"] = _psycopg_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = config_module.psycopg_url(app.config["SQLALCHEMY_DATABASE_URI"])
     _engine_options(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     # Redis gone: keep counting in memory (per worker) until it is back, rather
@@ -59,14 +59,6 @@ def trust_proxies(app):
     if count:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-
-
-def _psycopg_url(url):
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return url
 
 
 def _engine_options(app):

@@ -11,7 +11,12 @@ def database_url(default_file="residentvoice.sqlite3"):
         instance = ROOT / "instance"
         instance.mkdir(exist_ok=True)
         return f"sqlite:///{instance / default_file}"
-    # Heroku-style URLs name the old driver; we speak psycopg 3.
+    return psycopg_url(url)
+
+
+def psycopg_url(url):
+    """A PostgreSQL URL for SQLAlchemy's psycopg 3 driver: Heroku-style
+    ``postgres://`` and plain ``postgresql://`` name the old driver."""
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):
