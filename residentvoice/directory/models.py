@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import TimestampMixin
+from .labels import household_label
 
 
 class District(db.Model):
@@ -192,6 +193,11 @@ class Household(TimestampMixin, db.Model):
     compound = db.relationship(Compound)
     building = db.relationship(Building, back_populates="households")
     owner = db.relationship(Owner, back_populates="households")
+
+    @property
+    def label(self):
+        """The flat as people say it (1号楼2单元601); ``code`` stays the register's key."""
+        return household_label(self)
 
     def can_view(self, user):
         if not (user and user.is_authenticated):
