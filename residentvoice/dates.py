@@ -21,6 +21,9 @@ from .errors_domain import InvalidInput
 
 EARLIEST = date(2000, 1, 1)
 YEARS_AHEAD = 5
+# Beijing time (Asia/Shanghai, the app's zone) is UTC+8 all year: it has no daylight
+# saving, so a stored UTC moment plus this is the local time (the local day, midnight).
+SHANGHAI = timedelta(hours=8)
 
 
 def today_utc():

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from ..dates import SHANGHAI
 from ..errors_domain import InvalidInput, TransitionNotAllowed
 from ..extensions import db
 from ..i18n import N_
@@ -15,9 +16,6 @@ from . import sla, workflow
 from .models import Affected, Closure, Status, Ticket
 from .services import (MAX_PHOTOS, as_id, check_text, handler_user_ids, lock_tickets, route,
                        secretary_user_ids, ticket_url)
-
-SHANGHAI = timedelta(hours=8)  # Asia/Shanghai has no daylight saving time
-
 
 def _check(ticket, action, actor):
     """Refuse early (before input checks) what the table refuses anyway."""

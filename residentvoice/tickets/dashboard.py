@@ -27,7 +27,7 @@ a district's whole history it would sort a million rows on every view)."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..dates import shift
+from ..dates import SHANGHAI, shift
 from ..directory.models import Building, Compound, Organisation
 from ..extensions import db
 from ..models import utcnow
@@ -36,7 +36,6 @@ from .models import Category, Status, Ticket
 from .stats import COUNTERS, TicketStats, TicketStatsWatermark
 
 SMALL = 10
-SHANGHAI = timedelta(hours=8)
 WEEKS = 12              # the weekly chart
 MEDIAN_WEEKS = 4        # the medians: tickets filed in the last four weeks
 

@@ -5,10 +5,11 @@ it; else the routing rule for (renovation project or compound, category); else
 the community's secretaries.  A ticket is never routed nowhere, and the basis
 is kept on the ticket so its page can say "routed to X because …"."""
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy.orm import joinedload
 
+from ..dates import SHANGHAI
 from ..directory.models import Organisation
 from ..extensions import db
 from ..models import utcnow
@@ -27,9 +28,6 @@ class Decision:
     warranty_title: str = ""
     # The organisation itself when the decision has it at hand (saves loading it again).
     organisation: object = field(default=None, repr=False, compare=False)
-
-
-SHANGHAI = timedelta(hours=8)  # Asia/Shanghai has no daylight saving time
 
 
 def _warranty(ticket, at):

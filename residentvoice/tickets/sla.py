@@ -11,7 +11,7 @@ from ..audit.services import record
 from ..errors_domain import InvalidInput
 from ..extensions import db
 from ..models import utcnow
-from .models import Category, SlaPolicy, Status
+from .models import Category, SlaPolicy, deadlines
 
 HOUR = 60
 DAY = 24 * HOUR
@@ -112,14 +112,10 @@ def overdue_clause(ticket_cls, now):
 
 
 def is_overdue(ticket, now=None):
-    """The same as ``overdue_clause``, from the loaded fields."""
-    now = now or utcnow()
-    if ticket.status in (Status.routed, Status.reopened, Status.not_responsible) and \
-            ticket.ack_due_at and ticket.ack_due_at < now:
-        return True
-    return ticket.status in (Status.routed, Status.acknowledged, Status.in_progress,
-                             Status.reopened, Status.not_responsible) and \
-        bool(ticket.resolve_due_at and ticket.resolve_due_at < now)
+    """The same as ``overdue_clause``, from the loaded fields (by the one rule,
+    ``models.deadlines``: a change not yet flushed counts too)."""
+    _due_at, overdue_at = deadlines(ticket.status, ticket.ack_due_at, ticket.resolve_due_at)
+    return overdue_at is not None and overdue_at < (now or utcnow())
 
 
 def acknowledged_in_time(ticket):

@@ -28,8 +28,8 @@ import hashlib
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
 
+from ..dates import SHANGHAI
 from ..extensions import db
 from ..models import utcnow
 from .counting import Totals, count, electorate_totals, parse_totals, totals_text, vote_totals
@@ -39,7 +39,6 @@ from .models import (Ballot, BallotStatus, Cast, Checkpoint, ElectoratePerson, E
 VERSION = 2
 GENESIS = "0" * 64           # the start of a version-1 chain
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-LOCAL = timedelta(hours=8)   # Asia/Shanghai (no daylight saving): a day ends at local midnight
 CLOSED = (BallotStatus.closed, BallotStatus.published)
 
 
@@ -136,7 +135,7 @@ def start(ballot, now):
 
 
 def _local_day(when):
-    return (when + LOCAL).date()
+    return (when + SHANGHAI).date()
 
 
 def record_checkpoints(now=None, new_day_only=False):
