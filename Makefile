@@ -1,5 +1,7 @@
 # ResidentVoice: `make run` (set up + run with demo data), `make test` (set up + all tests).
 PYTHON ?= python3
+# Another port for `make run`: make run PORT=5001
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
@@ -26,8 +28,9 @@ demo: db
 	$(FLASK) demo
 
 run: demo
-	@echo "ResidentVoice on http://127.0.0.1:5000 (demo accounts: see README.md)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "ResidentVoice on http://127.0.0.1:$(PORT) (demo accounts: see README.md)."
+	@echo "Port taken? Use another one: make run PORT=5001"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Browser tests need Debian's Chromium and CJK fonts; CI installs them, elsewhere they skip.
 browser-deps:

@@ -140,3 +140,48 @@ def _load_compound(compound, manager, residents):
     proposals.create_proposal(c, gate, {
         "kind": "other", "title": "改作快递柜和老年人休息角",
         "description": "草稿：再和邻居商量。"})
+
+
+# Every demo resident has a neighbour's proposal to support (issue 17 §11):
+# 长青园 and 北官厅胡同2号院 get one space each with one proposal open for support.
+NEIGHBOUR_SPACES = {
+    "CQY": ({"name": "24号楼南侧拆违腾退空地", "location": "24号楼南侧，原自建煤棚（已拆除）",
+             "area_m2": "42.00", "origin": "illegal_structure",
+             "description": "雨污分流施工时一并拆除的违建煤棚，空地临近院内主路。"},
+            {"kind": "bike_shed", "title": "建带雨棚的自行车棚（约30辆）",
+             "description": "钢结构雨棚，地面划线，夜间照明；电动车另设充电区。",
+             "quantity": 30, "estimated_cost": "24000", "payer": "renovation_fund"}),
+    "BGT2": ({"name": "2号楼与3号楼之间腾退空间", "location": "2号楼与3号楼之间，原违建库房（已拆除）",
+              "area_m2": "28.00", "origin": "illegal_structure",
+              "description": "上下水改造时拆除的违建库房，地面已硬化。"},
+             {"kind": "flower_boxes", "title": "设置花箱和两张休息座椅",
+              "description": "沿墙设置6个花箱，中间放两张带靠背的座椅，方便老人歇脚。",
+              "quantity": 6, "estimated_cost": "7800", "payer": "renovation_fund"}),
+}
+DEMO_RESIDENT_PHONES = ("13800000001", "13800000002", "13800000003", "13800000004")
+
+
+@demo_loader(61)
+def load_neighbour_proposals(ctx):
+    for code, (space_data, proposal_data) in NEIGHBOUR_SPACES.items():
+        compounds = db.session.scalars(db.select(Compound).where(
+            db.or_(Compound.code == code, Compound.code.like(f"{code}-S%")))
+            .order_by(Compound.id)).all()
+        for compound in compounds:
+            if db.session.scalar(db.select(Space.id).where(
+                    Space.compound_id == compound.id, Space.name == space_data["name"])):
+                continue
+            manager = _manager(compound)
+            neighbours = [u for u in _residents(compound) if u.phone not in DEMO_RESIDENT_PHONES]
+            if manager is None or len(neighbours) < 4:
+                continue
+            space = services.create_space(manager, compound, space_data)
+            proposal = proposals.create_proposal(neighbours[0], space, proposal_data,
+                                                 submit=True)
+            proposals.review_proposal(manager, proposal, "open", dict(
+                CHECKLIST_OK, electrical_capacity="not_applicable",
+                notes="不占消防通道，距最近窗户6米。"))
+            for user in neighbours[1:4]:
+                discussion.support(user, proposal)
+            discussion.add_comment(neighbours[1], proposal, "赞成，希望尽快建起来。")
+            db.session.flush()

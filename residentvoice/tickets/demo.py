@@ -153,6 +153,43 @@ def load_tickets(ctx):
         db.session.flush()
 
 
+# Every demo resident has a ticket of their own to follow (issue 17 §11); 王秀兰's
+# is the vibrating air conditioner above.
+RESIDENT_TICKETS = [
+    # phone, category, description, outcome
+    ("13800000002", Category.rain_sewage, "雨污分流施工后楼门口的雨水篦子比路面高，下雨时门口积水。",
+     "in_progress"),
+    ("13800000003", Category.water_drainage, "新换的上水管在厨房墙角处有滴水，已用盆接着。",
+     "acknowledged"),
+    ("13800000004", Category.facade_ac, "外墙保温施工后空调冷凝水管被封在墙里，现在往屋里滴水。",
+     "in_progress"),
+]
+
+
+@demo_loader(62)
+def load_resident_tickets(ctx):
+    staff_by_org = {}
+    for role in db.session.scalars(db.select(RoleAssignment).where(
+            RoleAssignment.kind == RoleKind.staff).order_by(RoleAssignment.id.desc())):
+        staff_by_org[role.organisation_id] = role.user
+    now = utcnow()
+    for n, (phone, category, text, outcome) in enumerate(RESIDENT_TICKETS):
+        user = ctx.user(phone)
+        if user is None or db.session.scalar(db.select(Ticket.id).where(
+                Ticket.reporter_id == user.id).limit(1)) is not None:
+            continue
+        household = user.resident_roles()[0].household
+        secretary = db.session.scalar(db.select(User).join(RoleAssignment).where(
+            RoleAssignment.kind == RoleKind.secretary,
+            RoleAssignment.community_id == household.compound.community_id))
+        start = now - timedelta(days=1, hours=n)
+        ticket = services.create_ticket(
+            user, compound_id=household.compound_id, category=category, description=text,
+            household_id=household.id, public=True, now=start)
+        _play(ticket, outcome, start, user, _handler(ticket, staff_by_org, secretary), secretary)
+    db.session.flush()
+
+
 # ---- a district's history (``flask demo --scale N --tickets M``) -------------
 
 HISTORY_DAYS = 730

@@ -1,12 +1,15 @@
 """Demo ballots (DESIGN §7): 长青园's closed owners' ballot on charging piles,
 whose result shows the art. 278 headcount rule at work (the institutions count
-once each), an open owners' ballot in 东四十条甲34号院 and an open residents'
-consultative ballot in 北官厅胡同2号院.  Repeated for every compound copy of
+once each), and in every compound an open ballot each demo account can vote in
+(issue 17 §11): an owners' ballot for the owners and the institutions'
+representatives, a residents' consultation for a tenant and for an owner the
+office has not confirmed yet.  Repeated for every compound copy of
 ``flask demo --scale N``."""
 from datetime import timedelta
 from fractions import Fraction
 
 from ..demo import demo_loader
+from ..auth.models import RoleAssignment, User
 from ..directory.models import Household, Owner, OwnerLink
 from ..extensions import db
 from ..models import utcnow
@@ -17,6 +20,12 @@ from .services import announce, close_ballot, create_ballot, open_ballot, publis
 CHARGING = "在22号楼北侧腾退空间建设电动自行车充电桩"
 TRASH = "垃圾桶站设在哪里：3号楼西侧还是东门内"
 LIGHTING = "楼道照明改造方案意见征集"
+BIKE_SHED = "24号楼南侧腾退空间建设自行车棚"
+PARKING = "雨污分流施工期间院内临时停车安排意见征集"
+ROOF = "使用专项维修资金更换2号楼屋面防水层"
+# Their households (and the owners they act for) are left unvoted in the open ballots.
+DEMO_ACCOUNTS = ("13800000001", "13800000002", "13800000003", "13800000004",
+                 "13500000001", "13500000002", "13500000003")
 DEMO_SECRETARIES = {"CQY": "13900000003", "DSST34": "13900000001", "BGT2": "13900000002"}
 
 
@@ -95,6 +104,16 @@ def _charging_ballot(ctx, compound, secretary):
     publish(secretary, ballot, now=ballot.closes_at + timedelta(days=1))
 
 
+def _demo_households(phones):
+    """Households the demo accounts live in or vote for as an owner's link."""
+    users = db.select(User.id).where(User.phone.in_(phones))
+    lived = db.select(RoleAssignment.household_id).where(
+        RoleAssignment.user_id.in_(users), RoleAssignment.household_id.isnot(None))
+    owned = db.select(Household.id).join(OwnerLink, OwnerLink.owner_id == Household.owner_id) \
+        .where(OwnerLink.user_id.in_(users))
+    return set(db.session.scalars(lived.union(owned)))
+
+
 def _open_ballot(ctx, compound, secretary, title, basis, matter, options, share, skip_phones):
     now = utcnow()
     ballot = create_ballot(
@@ -104,8 +123,7 @@ def _open_ballot(ctx, compound, secretary, title, basis, matter, options, share,
         closes_at=now + timedelta(days=11), allow_change=basis == "residents")
     announce(secretary, ballot, now=ballot.announced_at)
     open_ballot(secretary, ballot, now=ballot.opens_at)
-    skip = set(db.session.scalars(db.select(Household.id).join(Owner, isouter=True).where(
-        Owner.phone.in_(skip_phones))))
+    skip = _demo_households(skip_phones)
     groups = [g for g in _owner_groups(ballot).values() if not set(g["units"]) & skip]
     when = ballot.opens_at + timedelta(hours=1)
     for i, group in enumerate(groups[:int(len(groups) * share)]):
@@ -122,18 +140,24 @@ def _actor(ctx, code, compound):
 
 @demo_loader(60)
 def load_ballots(ctx):
-    demo_residents = ("13800000001", "13800000002", "13800000003")
     for compound in _compounds(ctx, "CQY"):
         if not _exists(compound, CHARGING):
             _charging_ballot(ctx, compound, _actor(ctx, "CQY", compound))
-    for compound in _compounds(ctx, "DSST34"):
-        if not _exists(compound, TRASH):
-            _open_ballot(ctx, compound, _actor(ctx, "DSST34", compound), TRASH, "owners",
-                         "common_parts_use", ["3号楼西侧", "东门内", "弃权"], 0.4,
-                         demo_residents)
-    for compound in _compounds(ctx, "BGT2"):
-        if not _exists(compound, LIGHTING):
-            _open_ballot(ctx, compound, _actor(ctx, "BGT2", compound), LIGHTING,
-                         "residents", "consultative", ["方案一：声控灯", "方案二：感应灯带", "弃权"],
-                         0.35, demo_residents)
+    for code, title, basis, matter, options, share in OPEN_BALLOTS:
+        for compound in _compounds(ctx, code):
+            if not _exists(compound, title):
+                _open_ballot(ctx, compound, _actor(ctx, code, compound), title, basis, matter,
+                             options, share, DEMO_ACCOUNTS)
     db.session.flush()
+
+
+OPEN_BALLOTS = [
+    # compound, title, basis, matter, options, share of the electorate voted already
+    ("DSST34", TRASH, "owners", "common_parts_use", ["3号楼西侧", "东门内", "弃权"], 0.4),
+    ("BGT2", LIGHTING, "residents", "consultative", ["方案一：声控灯", "方案二：感应灯带", "弃权"],
+     0.35),
+    ("BGT2", ROOF, "owners", "use_fund", [], 0.3),
+    ("CQY", BIKE_SHED, "owners", "common_parts_use", [], 0.3),
+    ("CQY", PARKING, "residents", "consultative",
+     ["院内单侧停车", "临时借用东侧空地停车", "弃权"], 0.25),
+]
