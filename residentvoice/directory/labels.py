@@ -18,18 +18,28 @@ def _room(text):
     return text.lstrip("0") or text if text.isdigit() else text
 
 
+def flat_parts(building_number, unit):
+    """(building, stairwell or None, room) as people say them:
+    ``("1号楼", "2-0601")`` → ``("1", "2", "601")``; ``("1", "0601")`` →
+    ``("1", None, "601")``.  Also what a search for "1-2-601" or "601" compares."""
+    building = _BUILDING_SUFFIX.sub("", (building_number or "").strip()) or building_number
+    unit = (unit or "").strip()
+    stairwell = _STAIRWELL.match(unit)
+    if stairwell:
+        return building, stairwell.group(1), _room(stairwell.group(2))
+    return building, None, _room(unit)
+
+
 def flat_label(building_number, unit):
     """The flat as people say it, in the reader's language.
 
     ``flat_label("1", "0601")`` → 1号楼601; ``flat_label("1", "2-0601")`` →
     1号楼2单元601 (Building 1, entrance 2, flat 601 in English)."""
-    building = _BUILDING_SUFFIX.sub("", (building_number or "").strip()) or building_number
-    unit = (unit or "").strip()
-    stairwell = _STAIRWELL.match(unit)
+    building, stairwell, room = flat_parts(building_number, unit)
     if stairwell:
         return _("Building %(building)s, entrance %(stairwell)s, flat %(room)s",
-                 building=building, stairwell=stairwell.group(1), room=_room(stairwell.group(2)))
-    return _("Building %(building)s, flat %(room)s", building=building, room=_room(unit))
+                 building=building, stairwell=stairwell, room=room)
+    return _("Building %(building)s, flat %(room)s", building=building, room=room)
 
 
 def household_label(household):
