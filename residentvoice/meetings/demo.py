@@ -10,6 +10,7 @@ from ..directory.models import Household
 from ..extensions import db
 from ..models import utcnow
 from .minutes import generate_text
+from .moderation import advisory_reason
 from .models import (ActionItem, AgendaItem, AgendaSuggestion, Attendance, CheckinMethod,
                      InviteeScope, Meeting, MeetingKind, MeetingStatus, MinutesComment, Motion,
                      MotionStatus, Side, SpeechRequest, SpeechStatus)
@@ -115,8 +116,14 @@ def _past_meeting(ctx, compound, chair, recorder, residents):
                                          requested_at=clock, started_at=clock,
                                          ended_at=clock + timedelta(minutes=2)))
             clock += timedelta(minutes=2)
+        # 30 of the compound's households came: no quorum, so what carried is
+        # the meeting's opinion, not a decision (issue 17 §10).
+        motion.advisory = advisory_reason(meeting, motion)
         if yes > no:
-            item.decision = (item.decision + "\n" if item.decision else "") + text
+            if motion.advisory is None:
+                item.decision = (item.decision + "\n" if item.decision else "") + text
+            else:
+                item.opinion = (item.opinion + "\n" if item.opinion else "") + text
         clock += timedelta(minutes=5)
     owner = ctx.user("13800000001") if compound.code == "DSST34" else users[0]
     db.session.add_all([

@@ -18,9 +18,13 @@ SCREENS = {"live": ("meetings/_live_panel.html", None),
 def _context(meeting, motion_form=None, vote_form=None, screen="live"):
     summary = attendance.summary(meeting) if screen == "chair" else None
     can_refer = meeting.compound_id is not None and meeting.can_manage(current_user)
-    return dict(moderation.live_state(meeting, current_user), floor_form=FloorForm(),
+    state = moderation.live_state(meeting, current_user)
+    motion = state["motion"]
+    advisory = moderation.advisory_reason(meeting, motion) \
+        if screen == "chair" and motion is not None and motion.status.name == "voting" else None
+    return dict(state, floor_form=FloorForm(),
                 motion_form=motion_form or MotionForm(), vote_form=vote_form or VoteForm(),
-                can_refer=can_refer, summary=summary)
+                can_refer=can_refer, summary=summary, advisory=advisory)
 
 
 def _page(meeting, screen, status=200, **forms):

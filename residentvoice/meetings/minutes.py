@@ -55,10 +55,15 @@ def generate_text(meeting):
                     "Show of hands: for %(f)d, against %(a)d, abstain %(s)d — %(result)s.",
                     f=motion.votes_for, a=motion.votes_against, s=motion.votes_abstain,
                     result=motion.status.value))
+                if motion.advisory is not None:
+                    lines.append(_("Recorded as an opinion / suggestion, not a decision: "
+                                   "%(reason)s.", reason=motion.advisory.value))
             else:
                 lines.append(str(motion.status.value))
         if item.decision:
             lines.append(_("Decision: %(decision)s", decision=item.decision))
+        if item.opinion:
+            lines.append(_("Opinion / suggestion (not a decision): %(text)s", text=item.opinion))
         lines.append("")
     actions = actions_of(meeting)
     if actions:

@@ -156,6 +156,10 @@ class AgendaItem(TimestampMixin, db.Model):
     presenter = db.Column(db.String(60), nullable=False, default="")
     started_at = db.Column(db.DateTime)
     decision = db.Column(db.Text, nullable=False, default="")
+    # Motions carried by a show of hands that could not decide (no quorum, or an
+    # owners' matter): recorded as opinions / suggestions (意见/建议), never as
+    # decisions (issue 17 §10).
+    opinion = db.Column(db.Text, nullable=False, default="")
     meeting = db.relationship(Meeting, back_populates="items")
     refs = db.relationship("AgendaItemRef", cascade="all, delete-orphan",
                            order_by="AgendaItemRef.id", lazy="selectin")
@@ -226,6 +230,12 @@ class MotionStatus(enum.Enum):
     referred = _l("Referred to an owners' ballot")
 
 
+class Advisory(enum.Enum):
+    """Why a show of hands was recorded as an opinion, not a decision."""
+    no_quorum = _l("the meeting had no quorum")
+    owners_matter = _l("the matter needs an owners' ballot (Civil Code art. 278)")
+
+
 class Motion(TimestampMixin, db.Model):
     """A concrete motion (动议) on an agenda item: discussion is on a motion."""
     id = db.Column(db.Integer, primary_key=True)
@@ -243,6 +253,8 @@ class Motion(TimestampMixin, db.Model):
     votes_against = db.Column(db.Integer)
     votes_abstain = db.Column(db.Integer)
     decided_at = db.Column(db.DateTime)
+    # Set when the show of hands counts only as an opinion / suggestion.
+    advisory = db.Column(db.Enum(Advisory, native_enum=False, length=16))
     # The voting feature's ballot this motion was referred to (owners' matters).
     ballot_id = db.Column(db.Integer)
     mover = db.relationship("User", foreign_keys=[mover_id], lazy="joined")

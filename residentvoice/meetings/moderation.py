@@ -12,9 +12,10 @@ from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotEligible, Tra
 from ..extensions import db
 from ..models import utcnow
 from ..statemachine import StateMachine
+from ..voting.models import Ballot, Basis
 from ..voting.services import create_ballot
-from .attendance import attendance_of
-from .models import (OPEN_MOTION, AgendaItemRef, Attendance, MeetingStatus, Motion,
+from .attendance import attendance_of, summary
+from .models import (OPEN_MOTION, Advisory, AgendaItemRef, Attendance, MeetingStatus, Motion,
                      MotionStatus, Side, SpeechRequest, SpeechStatus)
 from .core import audit, get_item, is_invited, lock, touch
 
@@ -282,12 +283,41 @@ def record_vote(actor, meeting, motion_id, *, votes_for, votes_against, votes_ab
     for field, value in counts.items():
         setattr(motion, field, value)
     passed = votes_for > votes_against
+    motion.advisory = advisory_reason(meeting, motion)
     _apply(actor, meeting, motion, "pass" if passed else "fail", now)
     motion.decided_at = now or utcnow()
     if passed:
         item = motion.item
-        item.decision = (item.decision + "\n" if item.decision else "") + motion.text
+        if motion.advisory is None:
+            item.decision = (item.decision + "\n" if item.decision else "") + motion.text
+        else:
+            item.opinion = (item.opinion + "\n" if item.opinion else "") + motion.text
     return motion
+
+
+def needs_owners_ballot(motion):
+    """The motion's agenda item is about a use of vacated common space (a
+    proposal) or an owners' ballot: changing the use of common parts is for
+    the owners to decide by ballot (Civil Code art. 278 (8)), which a show of
+    hands at a council meeting cannot replace."""
+    if any(kind == "proposal" for kind, _ident in motion.item.ref_pairs):
+        return True
+    ballots = [ident for kind, ident in motion.item.ref_pairs if kind == "ballot"]
+    return bool(ballots) and db.session.scalar(db.select(db.func.count(Ballot.id)).where(
+        Ballot.id.in_(ballots), Ballot.basis == Basis.owners)) > 0
+
+
+def advisory_reason(meeting, motion):
+    """Why a show of hands on ``motion`` now counts only as an opinion or a
+    suggestion (意见/建议), not a decision (issue 17 §10): the matter needs an
+    owners' ballot, or the meeting has no quorum (DESIGN §4: a majority of the
+    invited households; owners' meetings art. 278's two thirds).  None: it
+    decides."""
+    if needs_owners_ballot(motion):
+        return Advisory.owners_matter
+    if not summary(meeting)["quorum"]:
+        return Advisory.no_quorum
+    return None
 
 
 def refer_to_ballot(actor, meeting, motion_id, now=None):
