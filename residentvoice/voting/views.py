@@ -18,6 +18,7 @@ from .counting import tally
 from .forms import BallotForm, ConfirmVoteForm, utc_to_local
 from .models import Ballot, BallotOption, BallotStatus, Basis, Checkpoint, ElectorateUnit, Vote
 from .presenters import chart, my_households, option_label, result_rows
+from .receipts import receipts_of
 
 nav_item(30, "voting.index", _l("Ballots"))
 
@@ -45,6 +46,13 @@ def open_ballots_section(user):
         db.or_(Vote.household_id.in_(user.household_ids()), Vote.one_per_person == user.id,
                Vote.household_id.in_(owned)))))
     return {"ballots": ballots, "voted": voted}
+
+
+@bp.route("/receipts")
+@access.login
+def receipts():
+    """The receipt codes of the user's votes, each with a link that checks it."""
+    return render_template("voting/receipts.html", rows=receipts_of(current_user))
 
 
 def _load(ballot_id, can=None):
