@@ -14,3 +14,4 @@ from .open311 import models as open311_models  # noqa: F401
 from .voting import models as voting_models  # noqa: F401
 from .spaces import discussion_models as space_discussion_models, models as space_models  # noqa: F401,E501
 from .meetings import models as meeting_models  # noqa: F401
+from .search import models as search_models  # noqa: F401

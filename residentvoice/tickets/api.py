@@ -11,7 +11,7 @@ from ..api.spec import add_schemas, documented, page_of, ref
 from ..errors_domain import DomainError
 from ..extensions import db
 from . import actions, queries, services, workflow
-from .models import Affected, Category, Status, Ticket
+from .models import Category, Status, Ticket
 from .sla import is_overdue
 from .views import timeline
 
@@ -85,13 +85,6 @@ def serialize(t, u, detail=False):
     return out
 
 
-def _visible(u):
-    joined = db.select(Affected.ticket_id).where(Affected.user_id == u.id)
-    return db.or_(queries.queue_scope(u), Ticket.reporter_id == u.id, Ticket.id.in_(joined),
-                  db.and_(Ticket.public.is_(True),
-                          Ticket.compound_id.in_(u.compound_ids() or {-1})))
-
-
 @bp.route("/tickets")
 @access.api()
 @documented("Tickets the user may see (filters: status, compound_id, category, overdue)",
@@ -109,7 +102,7 @@ def tickets_list():
     if category and category not in Category.__members__:
         fail(422, "bad_category", "Unknown category.")
     query = queries.filter_status(
-        queries.with_details(db.select(Ticket).where(_visible(u))), status)
+        queries.with_details(db.select(Ticket).where(queries.visible_to(u))), status)
     if category:
         query = query.where(Ticket.category == Category[category])
     compound_id = request.args.get("compound_id", type=int)

@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import utcnow
-from .models import FINISHED_STATUSES, OPEN_STATUSES, Category, Status, Ticket
+from .models import FINISHED_STATUSES, OPEN_STATUSES, Affected, Category, Status, Ticket
 from .sla import overdue_clause
 
 
@@ -26,6 +26,16 @@ def queue_scope(user):
     if communities:
         conditions.append(Ticket.community_id.in_(communities))
     return db.or_(*conditions) if conditions else db.false()
+
+
+def visible_to(user):
+    """SQL condition: the tickets ``user`` may see (``Ticket.can_view`` as a
+    query) — their queue, those they reported or joined ("me too"), and the
+    public tickets of their home compounds.  The API's list and search use it."""
+    joined = db.select(Affected.ticket_id).where(Affected.user_id == user.id)
+    return db.or_(queue_scope(user), Ticket.reporter_id == user.id, Ticket.id.in_(joined),
+                  db.and_(Ticket.public.is_(True),
+                          Ticket.compound_id.in_(user.compound_ids() or {-1})))
 
 
 def with_details(query):
@@ -111,7 +121,6 @@ def filter_status(query, status):
 
 def mine(user):
     """Tickets the user reported or joined ("me too")."""
-    from .models import Affected
     # A UNION of the two id lists, not an OR: with the OR PostgreSQL walked
     # every ticket backwards, filtering (2.2× slower with 100× the data).
     ids = db.union(db.select(Ticket.id).where(Ticket.reporter_id == user.id),
