@@ -195,7 +195,7 @@ def claim_household():
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            flash(_("Household %(code)s added.", code=household.code), "success")
+            flash(_("Household %(code)s added.", code=household.label), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/claim.html", form=form)
 

@@ -46,7 +46,7 @@ def household_new(building_id):
         return services.create_household(current_user, target, form.data)
 
     def done(household):
-        flash(_("Household %(code)s added.", code=household.code), "success")
+        flash(_("Household %(code)s added.", code=household.label), "success")
         return redirect(url_for("directory.household", household_id=household.id))
 
     return form_page(form, save, done,
@@ -94,7 +94,7 @@ def household_edit(household_id):
 
     return form_page(form, save, flash_and_go(_("Changes saved."), "directory.household",
                                               household_id=item.id),
-                     title=_("Household %(code)s", code=item.code), submit=_("Save"),
+                     title=_("Household %(code)s", code=item.label), submit=_("Save"),
                      cancel=url_for("directory.household", household_id=item.id))
 
 
@@ -136,7 +136,7 @@ def household_owner(household_id):
 
 
 def _owner_saved(household):
-    flash(_("The owner of %(code)s is saved.", code=household.code), "success")
+    flash(_("The owner of %(code)s is saved.", code=household.label), "success")
     return redirect(url_for("directory.household", household_id=household.id))
 
 
@@ -169,7 +169,7 @@ def resident_remove(household_id, role_id):
     item, role = _resident_role(household_id, role_id)
     name = role.user.name
     people.unbind_resident(current_user, role)
-    flash(_("%(name)s is no longer a resident of %(code)s.", name=name, code=item.code),
+    flash(_("%(name)s is no longer a resident of %(code)s.", name=name, code=item.label),
           "success")
     return redirect(url_for("directory.household", household_id=item.id))
 
@@ -187,7 +187,7 @@ def household_register(household_id):
                                password=password)
 
     return form_page(form, lambda: people.register_in_person(current_user, item, form.data),
-                     done, title=_("Register a resident of %(code)s", code=item.code),
+                     done, title=_("Register a resident of %(code)s", code=item.label),
                      submit=_("Register"),
                      cancel=url_for("directory.household", household_id=item.id))
 

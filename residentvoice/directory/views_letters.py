@@ -117,5 +117,5 @@ def invitation_revoke(invitation_id):
         flash(str(error.message), "error")
     else:
         flash(_("The code for %(code)s is revoked; its letter no longer works.",
-                code=invitation.household.code), "success")
+                code=invitation.household.label), "success")
     return redirect(url_for("directory.invitations", compound_id=invitation.household.compound_id))

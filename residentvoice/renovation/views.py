@@ -224,7 +224,7 @@ def warranties_list():
 
 def _warranty_form(item):
     form = WarrantyForm()
-    form.household_id.choices = choices([(0, "—")] + [(h.id, h.code) for h in _households(item)])
+    form.household_id.choices = choices([(0, "—")] + [(h.id, h.label) for h in _households(item)])
     form.building_id.choices = choices([(0, "—")] + [
         (b.id, _("Building %(n)s", n=b.number)) for b in plans.project_buildings(item)])
     return form

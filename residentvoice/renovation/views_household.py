@@ -82,7 +82,7 @@ def survey_answer(survey_id, household_id):
         current_user, item, household, option_ids=form.option_ids.data or [],
         problems=form.problems.data, absent=staff and form.absent.data,
         visited_on=form.visited_on.data if staff else None),
-        _("Answer recorded for %(code)s.", code=household.code),
+        _("Answer recorded for %(code)s.", code=household.label),
         url_for("renovation.survey", survey_id=item.id))
     if done:
         return done
@@ -203,7 +203,7 @@ def plan_status(plan_id):
 def _step_form(item):
     form = StepForm()
     form.household_id.choices = choices([(0, "—")] + [
-        (h.id, h.code) for h in db.session.scalars(db.select(Household).where(
+        (h.id, h.label) for h in db.session.scalars(db.select(Household).where(
             Household.compound_id == item.compound_id).order_by(Household.code))])
     return form
 

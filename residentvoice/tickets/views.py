@@ -176,7 +176,7 @@ def new():
                             else _("the community's secretaries")), "success")
                     return redirect(url_for("tickets.show", ticket_id=ticket.id))
     me_too = MeTooForm(formdata=None)
-    me_too.household_id.choices = [(h.id, h.code) for h in own]
+    me_too.household_id.choices = [(h.id, h.label) for h in own]
     joinable = {t.id for t in similar if t.reporter_id != current_user.id
                 and t.household_id not in current_user.household_ids()
                 and not {a.household_id for a in t.affected} >= current_user.household_ids()}
@@ -222,7 +222,7 @@ def render_ticket(ticket, forms=None, status=200):
            if hid != ticket.household_id and hid not in {a.household_id for a in ticket.affected}]
     if own and ticket.is_open and not ticket.is_reporter(current_user):
         me_too = MeTooForm(formdata=None)
-        me_too.household_id.choices = [(h.id, h.code) for h in db.session.scalars(
+        me_too.household_id.choices = [(h.id, h.label) for h in db.session.scalars(
             db.select(Household).where(Household.id.in_(own),
                                        Household.compound_id == ticket.compound_id))]
         me_too = me_too if me_too.household_id.choices else None

@@ -135,7 +135,7 @@ def test_the_home_page_tells_an_unconfirmed_owner_what_to_do(client, auth, world
     declared = factory.resident(world.household_a, relation=Relation.owner, name="冒名者")
     auth.login(declared)
     home = text(client.get("/"))
-    assert "not-confirmed" in home and world.household_a.code in home
+    assert "not-confirmed" in home and world.household_a.label in home
     assert "不动产权证书" in home
     auth.logout()
     auth.login(world.resident)                     # linked: no warning

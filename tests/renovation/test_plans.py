@@ -275,7 +275,7 @@ def test_home_section_for_resident_and_secretary(w, client, auth):
     auth.logout()
     auth.login(w.secretary)
     page = client.get("/").get_data(as_text=True)
-    assert w.household_a2.code in page
+    assert w.household_a2.label in page
 
 
 def test_plan_rows_are_unique_per_project_and_household(w, db):

@@ -163,7 +163,7 @@ def test_expiring_list_on_the_secretarys_page(w, client, auth):
     warranty(w.project, household=w.household_a, starts_on=starts, months=12)
     auth.login(w.secretary)
     page = client.get("/renovation/warranties").get_data(as_text=True)
-    assert "rv-alert" in page and w.household_a.code in page
+    assert "rv-alert" in page and w.household_a.label in page
     home = client.get("/").get_data(as_text=True)
     assert "/renovation/warranties" in home and "30" in home
 
