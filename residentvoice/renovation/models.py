@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import TimestampMixin
+from ..percent import percent_number
 
 
 def lock(row):
@@ -148,7 +149,9 @@ class ProgressMeasure(db.Model):
 
     @property
     def percent(self):
-        return (self.done * 100 // self.total) if self.total else 0
+        # Judged against completion: towards the verdict, so 199 of 200 reads 99 %.
+        return int(percent_number(self.done, self.total, 0, towards=self.done >= self.total)) \
+            if self.total else 0
 
 
 class ProgressEntry(TimestampMixin, db.Model):

@@ -27,10 +27,13 @@ a district's whole history it would sort a million rows on every view)."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..dates import SHANGHAI, shift
+from flask_babel import lazy_gettext as _l
+
+from ..dates import SHANGHAI
 from ..directory.models import Building, Compound, Organisation
 from ..extensions import db
 from ..models import utcnow
+from ..percent import percent_number
 from . import stats
 from .models import Category, Status, Ticket
 from .stats import COUNTERS, TicketStats, TicketStatsWatermark
@@ -51,7 +54,13 @@ class Rate:
 
     @property
     def percent(self):
-        return None if not self.den else round(100 * self.num / self.den, 1)
+        """To 0.1 %, by the one rounding rule (``residentvoice.percent``)."""
+        return None if not self.den else float(percent_number(self.num, self.den, 1))
+
+    @property
+    def percent_whole(self):
+        """To a whole percent, for the narrow tables; the same rule."""
+        return None if not self.den else int(percent_number(self.num, self.den, 0))
 
     def as_dict(self):
         return {"num": self.num, "den": self.den, "percent": self.percent,
@@ -338,19 +347,23 @@ def chart(buckets, width=340, height=160):
             "base": 10 + plot}
 
 
-EXPORT_COLUMNS = ["number", "compound", "building", "category", "organisation", "status",
-                  "closure", "created_at", "first_ack_due_at", "first_acknowledged_at",
-                  "acknowledged_in_time", "resolved_at", "closed_at", "reopen_count",
-                  "rating"]
+EXPORT_COLUMNS = [_l("Ticket number"), _l("Compound"), _l("Building"), _l("Category"),
+                  _l("Handled by"), _l("Status"), _l("How it ended"), _l("Filed at"),
+                  _l("Acknowledge by"), _l("Acknowledged at"), _l("Acknowledged in time"),
+                  _l("Resolved at"), _l("Closed at"), _l("Times reopened"), _l("Rating")]
+# The XLSX's sheets by group: (sheet title, key in ``summary``), and their columns.
+GROUP_SHEETS = [(_l("By organisation"), "by_organisation"), (_l("By compound"), "by_compound"),
+                (_l("By category"), "by_category"), (_l("By month"), "by_month")]
+GROUP_COLUMNS = [_l("Group"), _l("Tickets"), _l("Acknowledged in time"),
+                 _l("Due for acknowledgement"), _l("Closed as fixed"), _l("Tickets closed"),
+                 _l("Rated 4 or 5"), _l("Rated"), _l("Reopened"), _l("Resolved at least once")]
 
 
 def export_rows(items):
-    """Per-ticket rows without personal data, for CSV/XLSX."""
-    def iso(moment):
-        return shift(moment, SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
+    """Per-ticket rows without personal data, for CSV/XLSX: the shared writer
+    shows the labels, yes/no and Beijing time in the reader's language."""
     for r in items:
-        yield [f"T{r.id:06d}", r.compound, r.building, r.category.name, r.organisation,
-               r.status.name, r.closure.name if r.closure else "", iso(r.created_at),
-               iso(r.first_ack_due_at), iso(r.first_acknowledged_at),
-               "yes" if r.responded_in_time else "no", iso(r.resolved_at), iso(r.closed_at),
+        yield [f"T{r.id:06d}", r.compound, r.building, r.category, r.organisation,
+               r.status, r.closure or "", r.created_at, r.first_ack_due_at,
+               r.first_acknowledged_at, r.responded_in_time, r.resolved_at, r.closed_at,
                r.reopen_count, "" if r.rating is None else r.rating]

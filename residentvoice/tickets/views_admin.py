@@ -126,13 +126,10 @@ def dashboard_csv():
 def dashboard_xlsx():
     communities, compound_id = _scope()
     data = dashboard.summary(communities, compound_id)
-    sheets = [("tickets", [dashboard.EXPORT_COLUMNS, *dashboard.export_rows(
+    sheets = [(_("Tickets"), [dashboard.EXPORT_COLUMNS, *dashboard.export_rows(
         dashboard.rows(communities, compound_id))])]
-    for title, key in (("by organisation", "by_organisation"), ("by compound", "by_compound"),
-                       ("by category", "by_category"), ("by month", "by_month")):
-        rows = [["group", "tickets", "acknowledged in time", "due for response",
-                 "closed as fixed", "closed", "rated 4-5", "rated", "reopened",
-                 "resolved at least once"]]
+    for title, key in dashboard.GROUP_SHEETS:
+        rows = [dashboard.GROUP_COLUMNS]
         for name, r in data[key]:
             rows.append([str(name), r["total"], r["response"].num, r["response"].den,
                          r["resolution"].num, r["resolution"].den, r["satisfaction"].num,

@@ -18,6 +18,7 @@ from fractions import Fraction
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..percent import percent_text
 from .models import (QUALIFIED_MATTERS, BallotStatus, Basis, Checkpoint, ElectoratePerson,
                      ElectorateUnit, Vote)
 
@@ -64,6 +65,11 @@ class Threshold:
         return str(message) % params
 
     @property
+    def figure(self):
+        """The share reached, as every page and export shows it (towards the verdict)."""
+        return percent(self.part, self.whole, up=self.met)
+
+    @property
     def required_text(self):
         return f"{self.required.numerator}/{self.required.denominator}"
 
@@ -108,6 +114,16 @@ class Result:
         return " ".join([text, *missed])
 
 
+RULE_LABELS = {
+    "owners_three_quarters": _l("Owners: at least 2/3 take part; at least 3/4 of the "
+                                "participating area and owners agree"),
+    "owners_majority": _l("Owners: at least 2/3 take part; more than half of the "
+                          "participating area and owners agree"),
+    "residents_majority": _l("Residents: more than half take part; more than half of the "
+                             "votes cast agree"),
+}
+
+
 def rule_name(basis, matter):
     """A stable name of the pass rule, as the API reports it."""
     if basis is Basis.residents:
@@ -125,16 +141,11 @@ THRESHOLD_LABELS = {
 }
 
 
-def percent(part, whole, up=False):
-    """``part/whole`` as a percentage to 0.01, in integers (display only).
-
-    Rounded down, or up with ``up``: a threshold's figure is rounded towards
-    its verdict, so a share just short of 3/4 never reads "75.00%"."""
-    if not whole:
-        return "—"
-    scaled = part * 10000
-    hundredths = -(-scaled // whole) if up else scaled // whole
-    return f"{hundredths // 100}.{hundredths % 100:02d}%"
+def percent(part, whole, up=None):
+    """``part/whole`` as a percentage to 0.01 (display only), by the one rule
+    of ``residentvoice.percent``: towards the verdict with ``up`` (True: a
+    threshold met, False: missed), else to the nearest."""
+    return percent_text(part, whole, 2, towards=up)
 
 
 def _test(name, measure, part, whole, required, inclusive):
@@ -149,7 +160,7 @@ def _test(name, measure, part, whole, required, inclusive):
 
 
 def _explain(measure, part, whole, required, inclusive, met):
-    pct = percent(part, whole, up=met)
+    pct = percent(part, whole, up=met)      # = Threshold.figure
     params = {"need": f"{required.numerator}/{required.denominator}", "pct": pct}
     if inclusive:
         text = (_l("Reached %(pct)s, at least %(need)s needed: met.") if met
