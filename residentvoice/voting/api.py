@@ -1,7 +1,7 @@
 """Ballot endpoints of the JSON API, exactly as DESIGN §6 describes them."""
 from datetime import datetime, timezone
 
-from flask import jsonify
+from flask import jsonify, request
 
 from .. import access
 from ..api import bp
@@ -14,6 +14,7 @@ from ..errors_domain import DomainError
 from ..extensions import db
 from . import services
 from .casting import cast_phone_vote, enter_paper_vote
+from .closing import close_by_hand
 from .counting import tally
 from .models import Ballot, BallotStatus
 
@@ -182,10 +183,20 @@ def ballot_open(ballot_id):
 
 @bp.route("/ballots/<int:ballot_id>/close", methods=["POST"])
 @access.api("secretary", "street_admin")
-@documented("Close voting", statuses=[200, 403, 404, 409], success=ref("Ballot"),
-            tag="ballots")
+@documented("Close voting. Before its closing time a reason is required (422 without "
+            "one); it is printed on the results notice",
+            statuses=[200, 403, 404, 409, 422], success=ref("Ballot"), tag="ballots",
+            body={"type": "object", "properties": {
+                "reason": {"type": "string", "maxLength": 500}}})
 def ballot_close(ballot_id):
-    return _transition(ballot_id, "close")
+    ballot = _fetch_ballot(ballot_id, can="can_manage")
+    data = request.get_json(silent=True)
+    reason = data.get("reason") if isinstance(data, dict) else None
+    try:
+        close_by_hand(user(), ballot, reason if isinstance(reason, str) else "")
+    except DomainError as error:
+        domain_error(error)
+    return jsonify(serialize(ballot))
 
 
 @bp.route("/ballots/<int:ballot_id>/votes", methods=["POST"])

@@ -14,6 +14,13 @@ from ..forms import BaseForm, choices, enum_choices
 from .models import Basis, CountPer, Matter
 
 TOO_LONG = _l("At most %(max)d characters.")
+
+
+class CloseForm(BaseForm):
+    """Closing by hand; the reason is required before the closing time
+    (``closing.close_by_hand`` checks it)."""
+    reason = TextAreaField(_l("Why does voting close early?"),
+                           validators=[Length(max=500, message=TOO_LONG)])
 DATE_MESSAGE = _l("Enter a date and time.")
 
 

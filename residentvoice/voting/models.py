@@ -83,6 +83,8 @@ class Ballot(TimestampMixin, db.Model):
     created_by_id = db.Column(db.ForeignKey("user.id"))
     opened_at = db.Column(db.DateTime)
     closed_at = db.Column(db.DateTime)
+    # Why a secretary closed voting before ``closes_at`` (on the results notice).
+    early_close_reason = db.Column(db.Text)
     published_at = db.Column(db.DateTime)
     # The chain grows under a row lock on the ballot: length and latest hash.
     chain_length = db.Column(db.Integer, nullable=False, default=0)

@@ -15,8 +15,9 @@ from ..main.sections import home_section, nav_item
 from . import bp, services
 from .casting import cast_phone_vote
 from .counting import tally
-from .forms import BallotForm, ConfirmVoteForm, utc_to_local
+from .forms import BallotForm, CloseForm, ConfirmVoteForm, utc_to_local
 from .models import Ballot, BallotOption, BallotStatus, Basis, Checkpoint, ElectorateUnit, Vote
+from .closing import close_by_hand, is_early, not_voted
 from .presenters import chart, my_households, option_label, result_rows
 from .receipts import receipts_of
 
@@ -201,6 +202,8 @@ def transition(ballot_id, action):
     ballot = _load(ballot_id, can="can_manage")
     if action not in services.ACTIONS:
         abort(404)
+    if action == "close":
+        return redirect(url_for("voting.close", ballot_id=ballot.id))
     try:
         with db.session.begin_nested():
             services.apply(current_user, ballot, action)
@@ -212,6 +215,30 @@ def transition(ballot_id, action):
                "close": _("Voting is closed."),
                "publish": _("The results notice is published.")}[action], "success")
     return redirect(url_for("voting.show", ballot_id=ballot.id))
+
+
+@bp.route("/<int:ballot_id>/close", methods=["GET", "POST"])
+@access.role("secretary", "street_admin")
+def close(ballot_id):
+    """Close voting by hand: how many households have not voted, and before
+    the closing time a reason for the results notice (issue 17 §10)."""
+    ballot = _load(ballot_id, can="can_manage")
+    if ballot.status is not BallotStatus.open:
+        flash(_("Voting is not open."), "error")
+        return redirect(url_for("voting.show", ballot_id=ballot.id))
+    form = CloseForm()
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                close_by_hand(current_user, ballot, form.reason.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Voting is closed."), "success")
+            return redirect(url_for("voting.show", ballot_id=ballot.id))
+    missing, total = not_voted(ballot)
+    return render_template("voting/close.html", ballot=ballot, form=form, early=is_early(ballot),
+                           missing=missing, total=total), 422 if form.errors else 200
 
 
 def result_context(ballot):

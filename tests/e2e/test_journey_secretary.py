@@ -196,7 +196,12 @@ def test_secretary_journey(journey, live, lang):
     assert me.input_value("input[name=serial]") == f"JRNY-{lang}-0002"
     assert me.input_value("input[name=household]") == ""
     j.goto(me, ballot)
-    j.submit(me, f"form[action='{ballot}/do/close'] button")
+    j.submit(me, f"a[href='{ballot}/close']", shot="ballot-close-early")
+    assert j.t("户尚未投票", "have not voted yet") in j.main_text(me)
+    me.fill("textarea[name=reason]", j.t("施工方案调整，需重新征求意见", "The works plan changed"))
+    j.submit(me, "main button[type=submit]")
+    j.goto(me, f"{ballot}/notice")
+    assert j.t("施工方案调整", "The works plan changed") in j.main_text(me)
     j.goto(me, f"{ballot}/result", shot="ballot-result")
     assert me.locator("main svg").count() >= 1
 

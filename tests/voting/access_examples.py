@@ -9,6 +9,18 @@ def ballot(w, name="voting_open", state="open"):
     return getattr(w, name).id
 
 
+def paper(w):
+    """The paper ballot of household A in the open ballot, issued on first use."""
+    if not hasattr(w, "voting_paper"):
+        from residentvoice.extensions import db
+        from residentvoice.voting.models import Ballot
+        from residentvoice.voting.paper import issue_paper_ballots
+        papers, _issued = issue_paper_ballots(w.secretary, db.session.get(Ballot, ballot(w)),
+                                              w.household_a.id)
+        w.voting_paper = papers[0]
+    return w.voting_paper
+
+
 MEMBERS = expect(other_resident=HIDDEN, other_secretary=HIDDEN)
 MANAGERS = only("secretary", "street_admin", other_secretary=HIDDEN)
 SECRETARY = only("secretary", other_secretary=HIDDEN)
@@ -29,11 +41,25 @@ EXAMPLES = {
                               ("POST", f"/ballots/{ballot(w)}/vote", MEMBERS)],
     "voting.transition": lambda w: [
         ("POST", f"/ballots/{ballot(w, 'voting_draft2', 'draft')}/do/announce", MANAGERS)],
+    "voting.close": lambda w: [("GET", f"/ballots/{ballot(w, 'voting_closing2')}/close", MANAGERS),
+                               ("POST", f"/ballots/{ballot(w, 'voting_closing2')}/close",
+                                MANAGERS)],
     "voting.result": lambda w: [("GET", f"/ballots/{ballot(w)}/result", MEMBERS)],
     "voting.notice": lambda w: [
         ("GET", f"/ballots/{ballot(w, 'voting_closed', 'closed')}/notice", MEMBERS)],
     "voting.paper": lambda w: [("GET", f"/ballots/{ballot(w)}/paper", SECRETARY),
                                ("POST", f"/ballots/{ballot(w)}/paper", SECRETARY)],
+    "voting.paper_ballots": lambda w: [("GET", f"/ballots/{ballot(w)}/paper-ballots",
+                                        SECRETARY)],
+    "voting.paper_issue": lambda w: [("POST", f"/ballots/{ballot(w)}/paper-ballots/issue",
+                                      SECRETARY)],
+    "voting.paper_print": lambda w: [("GET", f"/ballots/{ballot(w)}/paper-ballots/print",
+                                      SECRETARY)],
+    "voting.paper_replace": lambda w: [
+        (method, f"/ballots/{ballot(w)}/paper-ballots/{paper(w).id}/replace", SECRETARY)
+        for method in ("GET", "POST")],
+    "voting.paper_scan": lambda w: [("GET", f"/ballots/paper/{paper(w).serial}", MEMBERS)],
+    "voting.announcement": lambda w: [("GET", f"/ballots/{ballot(w)}/announcement", MEMBERS)],
     "voting.proxy": lambda w: [("GET", f"/ballots/{ballot(w)}/proxy", SECRETARY),
                                ("POST", f"/ballots/{ballot(w)}/proxy", SECRETARY)],
     "voting.export": lambda w: [

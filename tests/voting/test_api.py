@@ -55,7 +55,11 @@ def test_create_open_vote_close_result(api, world, db):
     hidden = voter.get(f"/api/v1/ballots/{ballot['id']}/result").json
     assert hidden["passed"] is None and hidden["options"][0]["units"] is None
     assert hidden["participation"]["units"] == 2          # turnout only
-    assert api.post(f"/api/v1/ballots/{ballot['id']}/close").json["status"] == "closed"
+    early = api.post(f"/api/v1/ballots/{ballot['id']}/close")
+    assert early.status_code == 422       # before its closing time: a reason is required
+    closed = api.post(f"/api/v1/ballots/{ballot['id']}/close",
+                      json={"reason": "施工方案调整，本次投票作废重投"})
+    assert closed.json["status"] == "closed"
     result = voter.get(f"/api/v1/ballots/{ballot['id']}/result").json
     assert set(result) == {"status", "rule", "electorate", "participation", "options",
                            "passed", "explanation", "chain_head"}
@@ -163,7 +167,7 @@ def test_secret_ballot_api_never_links_voters_to_options(api, world, db):
     api.post(f"/api/v1/ballots/{ballot.id}/votes", json={
         "household_id": world.household_a.id, "option_id": ballot.options[0].id})
     sec = type(api)(api.client).login(world.secretary)
-    sec.post(f"/api/v1/ballots/{ballot.id}/close")
+    sec.post(f"/api/v1/ballots/{ballot.id}/close", json={"reason": "提前完成"})
     result = sec.get(f"/api/v1/ballots/{ballot.id}/result").json
     text = str(result)
     assert result["options"][0]["units"] == 1
