@@ -20,6 +20,14 @@ the lower feature announces, the higher one answers.
     references to records of another (an agenda item pointing at a proposal,
     a ballot option standing for one); the feature that owns the kind answers
     ``{id: Link}`` for the records ``user`` may see.  Use ``look_up_links``.
+``link_choices_wanted``  sent with a record kind as the sender, ``compound_ids``
+    and ``user`` by a feature whose form links to records of another (the
+    agenda item's "linked ballot or proposal" list); the owner of the kind
+    answers ``[Link]`` of those records in the compounds that ``user`` may
+    see, newest first.  Use ``link_choices``.
+``reminders_due``  sent by ``flask notifications remind`` with ``now``; a
+    feature sends the reminders due by then (with ``notify_once``, so a
+    reminder goes out once however often cron runs) and answers how many.
 """
 from dataclasses import dataclass, field
 
@@ -31,6 +39,8 @@ ballot_closed = _signals.signal("ballot-closed")
 problem_observed = _signals.signal("problem-observed")
 open_tickets_wanted = _signals.signal("open-tickets-wanted")
 links_wanted = _signals.signal("links-wanted")
+link_choices_wanted = _signals.signal("link-choices-wanted")
+reminders_due = _signals.signal("reminders-due")
 
 
 @dataclass
@@ -56,3 +66,13 @@ def look_up_links(refs, user):
             for ident, link in (answer or {}).items():
                 found[(kind, ident)] = link
     return found
+
+
+def link_choices(kind, compound_ids, user):
+    """``[Link]``: the records of ``kind`` in ``compound_ids`` that ``user``
+    may see, to pick one from a list instead of typing its number."""
+    choices = []
+    for _receiver, answer in link_choices_wanted.send(kind, compound_ids=list(compound_ids),
+                                                      user=user):
+        choices.extend(answer or [])
+    return choices

@@ -148,7 +148,18 @@ def update_meeting(actor, meeting, *, named_user_ids=(), now=None, **data):
     _set_named(meeting, named_user_ids)
     touch(meeting)
     audit(actor, "meeting.updated", meeting, summary=meeting.title, changes=changes)
+    if meeting.status is MeetingStatus.announced and {"starts_at", "place"} & set(changes):
+        _tell_change(meeting)
     return meeting
+
+
+def _tell_change(meeting):
+    """Those told of the meeting hear when its time or place moves."""
+    from flask_babel import format_datetime
+    notify(recipients(meeting), "meeting.changed",
+           N_("Meeting “%(title)s” has changed: now on %(when)s at %(place)s."),
+           {"title": meeting.title, "when": format_datetime(meeting.starts_at, "short"),
+            "place": meeting.place}, f"/meetings/{meeting.id}", at=meeting.starts_at)
 
 
 def _check_notice(kind, starts_at, now):
@@ -226,7 +237,7 @@ def _after_announce(actor, meeting, now):
     notify(recipients(meeting), "meeting.announced",
            N_("Meeting “%(title)s” on %(when)s at %(place)s."),
            {"title": meeting.title, "when": format_datetime(meeting.starts_at, "short"),
-            "place": meeting.place}, f"/meetings/{meeting.id}")
+            "place": meeting.place}, f"/meetings/{meeting.id}", at=meeting.starts_at)
 
 
 def _after_open(actor, meeting, now):

@@ -28,3 +28,7 @@ class Notification(db.Model):
     def can_view(self, user):
         """A notification is private to its recipient."""
         return bool(user) and user.is_authenticated and user.id == self.user_id
+
+
+# The SMS tables belong to this feature's metadata too.
+from . import sms_models  # noqa: E402,F401

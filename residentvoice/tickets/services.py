@@ -208,7 +208,7 @@ def _routed(actor, ticket, decision, step, now=None):
            summary=f"{ticket.number} → {name or 'secretaries'} ({decision.basis})")
     notify(handler_user_ids(ticket), "ticket.routed",
            N_("New ticket %(number)s is waiting for you."), {"number": ticket.number},
-           ticket_url(ticket))
+           ticket_url(ticket), urgent=ticket.emergency)
 
 
 def similar_open(actor, compound_id, building_id, category, exclude_id=None):

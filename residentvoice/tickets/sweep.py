@@ -39,7 +39,7 @@ def _escalate(ticket, level, now):
            summary=f"{ticket.number}: level {level}",
            changes={"escalation_level": (level - 1, level)})
     notify(_recipients(ticket, level), "ticket.escalated", ESCALATION_MESSAGES[level],
-           {"number": ticket.number}, ticket_url(ticket))
+           {"number": ticket.number}, ticket_url(ticket), urgent=ticket.emergency)
     return True
 
 

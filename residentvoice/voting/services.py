@@ -235,8 +235,10 @@ def electorate_user_ids(ballot):
     return set(db.session.scalars(roles))
 
 
-def _notify_electorate(ballot, message, params):
-    notify(electorate_user_ids(ballot), "ballot", message, params, f"/ballots/{ballot.id}")
+def _notify_electorate(ballot, kind, message, params, at=None):
+    """In-app, and by SMS for those who chose it (the kinds in
+    notifications.sms_kinds); ``at`` is the closing time the SMS names."""
+    notify(electorate_user_ids(ballot), kind, message, params, f"/ballots/{ballot.id}", at=at)
 
 
 def announce(actor, ballot, now=None):
@@ -249,7 +251,8 @@ def announce(actor, ballot, now=None):
                                       "later: move the opening date first."))
     old, new = _transition(ballot, "announce")
     ballot.announced_at = announced_at
-    _notify_electorate(ballot, N_("New ballot announced: %(title)s"), {"title": ballot.title})
+    _notify_electorate(ballot, "ballot.announced", N_("New ballot announced: %(title)s"),
+                      {"title": ballot.title})
     record(actor, "ballot.announced", ballot, summary=ballot.title,
            changes={"status": (old, new)}, community_id=ballot.community_id)
     return ballot
@@ -300,7 +303,8 @@ def open_ballot(actor, ballot, now=None):
     ballot.opened_at = now
     count = freeze_electorate(ballot)
     chain.start(ballot, now)    # the chain starts from a hash of the frozen electorate
-    _notify_electorate(ballot, N_("Voting is open: %(title)s"), {"title": ballot.title})
+    _notify_electorate(ballot, "ballot.opened", N_("Voting is open: %(title)s"),
+                      {"title": ballot.title}, at=ballot.closes_at)
     record(actor, "ballot.opened", ballot, summary=f"{ballot.title} ({count})",
            changes={"status": (old, new)}, community_id=ballot.community_id)
     return ballot
@@ -329,7 +333,8 @@ def publish(actor, ballot, now=None):
     """Post the results notice (公示) and tell the electorate."""
     old, new = _transition(ballot, "publish")
     ballot.published_at = now or utcnow()
-    _notify_electorate(ballot, N_("Results published: %(title)s"), {"title": ballot.title})
+    _notify_electorate(ballot, "ballot.published", N_("Results published: %(title)s"),
+                      {"title": ballot.title})
     record(actor, "ballot.published", ballot, summary=ballot.title,
            changes={"status": (old, new)}, community_id=ballot.community_id)
     return ballot
