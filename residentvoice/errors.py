@@ -36,11 +36,13 @@ def wants_json():
     return request.path.startswith("/api/")
 
 
-def error_response(status, message=None, code=None):
+def error_response(status, message=None, code=None, field=None):
     message = message or MESSAGES.get(status, MESSAGES[500])()
     if wants_json():
-        return jsonify(error={"code": code or CODES.get(status, "error"),
-                              "message": message}), status
+        error = {"code": code or CODES.get(status, "error"), "message": message}
+        if field:
+            error["field"] = field
+        return jsonify(error=error), status
     return render_template("errors/error.html", status=status, message=message), status
 
 
@@ -60,7 +62,8 @@ def register(app):
         description = getattr(exc, "rv_message", None)
         if description:
             message = description
-        response = error_response(status, message, getattr(exc, "rv_code", None))
+        response = error_response(status, message, getattr(exc, "rv_code", None),
+                                  getattr(exc, "rv_field", None))
         if status == 405 and exc.valid_methods:
             body, status = response
             response = make_response(body, status)

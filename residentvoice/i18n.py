@@ -32,6 +32,9 @@ def select_locale():
     override = g.get("locale_override")
     if override in languages:
         return override
+    api_user = g.get("api_user")  # a bearer token's user (the API has no session)
+    if api_user is not None and api_user.locale in languages:
+        return api_user.locale
     if current_user and getattr(current_user, "is_authenticated", False) and \
             current_user.locale in languages:
         return current_user.locale

@@ -61,4 +61,6 @@ class ApiClient:
             f"does not list ({sorted(statuses)})")
         if response.status_code >= 400:
             body = response.get_json()
-            assert body and set(body["error"]) == {"code", "message"}, body
+            # "field": the body field at fault, when one is (api.validation).
+            assert body and {"code", "message"} <= set(body["error"]) \
+                <= {"code", "message", "field"}, body

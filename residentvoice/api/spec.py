@@ -17,7 +17,9 @@ STATUS_TEXT = {200: "OK", 201: "Created", 204: "No content", 400: "Bad request",
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"],
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+        "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                       "field": {"type": "string", "description":
+                                 "the request body's field at fault, e.g. refs[0].id"}}}}},
     "Owner": {"type": "object", "nullable": True, "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"},
         "kind": {"type": "string", "enum": ["person", "institution"]}}},
@@ -48,17 +50,45 @@ def ref(name):
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+MAX_ID = 2**31 - 1
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}  # what an id column holds
+COUNT = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+
+
 def documented(summary, *, statuses, success=None, body=None, params=None, auth=True,
                tag=None):
     """Attach the OpenAPI description to a view. ``statuses`` lists every
     status the view can answer (401 is added for authenticated views, 429 and
-    405 are added for every view)."""
+    405 are added for every view). ``body`` is the request body's schema: the
+    document publishes it and ``helpers.json_body`` holds requests to it."""
     def decorator(view):
         view.openapi = {"summary": summary, "statuses": sorted(set(statuses)),
-                        "success": success, "body": body, "params": params or [],
-                        "auth": auth, "tag": tag}
+                        "success": success, "body": strict(body) if body else body,
+                        "params": params or [], "auth": auth, "tag": tag}
         return view
     return decorator
+
+
+def strict(schema):
+    """A body schema as the API holds it: an object takes the fields it names
+    and no others, and a required text field is not blank (written into the
+    schema, so the document says so too)."""
+    if not isinstance(schema, dict):
+        return schema
+    out = dict(schema)
+    for key in ("items", "allOf", "anyOf", "oneOf"):
+        if isinstance(out.get(key), list):
+            out[key] = [strict(s) for s in out[key]]
+        elif key in out:
+            out[key] = strict(out[key])
+    if "properties" in out:
+        out["properties"] = {name: strict(s) for name, s in out["properties"].items()}
+        out.setdefault("additionalProperties", False)
+        for name in out.get("required", ()):
+            prop = out["properties"].get(name, {})
+            if prop.get("type") == "string" and "minLength" not in prop and "enum" not in prop:
+                out["properties"][name] = {**prop, "minLength": 1}
+    return out
 
 
 def add_schemas(schemas):
@@ -78,6 +108,7 @@ def documented_statuses(view):
     if meta["body"] is not None:
         statuses.add(413)  # any request body over MAX_CONTENT_LENGTH
         statuses.add(400)  # a body that is not JSON (api.read_json_body)
+        statuses.add(422)  # one its schema refuses (helpers.json_body)
     return statuses
 
 

@@ -1,23 +1,16 @@
 """JSON API for meetings (DESIGN §6): list, detail, agenda, attendance,
 minutes, check-in."""
 from flask import jsonify
+from flask_babel import gettext as _
 
 from .. import access
 from ..api import bp
 from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
 from ..api.serializers import iso
-from ..api.spec import add_schemas, documented, page_of, ref
+from ..api.spec import ID, add_schemas, documented, page_of, ref
 from ..errors_domain import DomainError
 from . import agenda, attendance, minutes, services
 from .models import CheckinMethod, Meeting, MeetingStatus
-
-MAX_INT = 2**31 - 1
-
-
-def is_int(value):
-    """A JSON integer the database can hold (booleans are not integers here)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_INT
-
 
 add_schemas({
     "Meeting": {"type": "object", "properties": {
@@ -141,7 +134,7 @@ def meeting_minutes(meeting_id):
         meeting.status is MeetingStatus.minutes_draft and
         (meeting.can_record(user()) or meeting.can_chair(user())))
     if not readable:
-        fail(404, "not_found", "These minutes are not published.")
+        fail(404, "not_found", _("These minutes are not published."))
     return jsonify(
         status=meeting.status.name, text=meeting.minutes_text,
         approved_at=iso(meeting.minutes_approved_at),
@@ -163,19 +156,19 @@ def meeting_minutes(meeting_id):
             "recorder) someone without a phone {\"user_id\"}",
             statuses=[201, 400, 403, 404, 409, 422], success=ref("CheckIn"),
             body={"type": "object", "properties": {"token": {"type": "string"},
-                                                   "user_id": {"type": "integer"}}},
+                                                   "user_id": ID}},
             tag="meetings")
 def meeting_checkin(meeting_id):
     meeting = load(Meeting, meeting_id)
     data = json_body()
     try:
-        if data.get("user_id") is not None:
-            if not is_int(data["user_id"]):
-                fail(422, "invalid", "user_id must be an integer.")
+        if "user_id" in data:
             entry = attendance.check_in_other(user(), meeting, data["user_id"])
         else:
-            if not isinstance(data.get("token"), str):
-                fail(422, "missing_fields", "Send the token from the meeting's QR code.")
+            if "token" not in data:
+                fail(422, "missing_fields", _("Send the token from the meeting's QR code, "
+                                              "or the user_id of whom you check in."),
+                     "token")
             entry = attendance.check_in_self(user(), meeting, data["token"],
                                              method=CheckinMethod.api)
     except DomainError as error:

@@ -4,47 +4,30 @@ from flask import jsonify
 
 from .. import access
 from ..api import bp
-from ..api.helpers import datetime_value, domain_error, fail, json_body, load, user
-from ..api.spec import documented, ref
+from ..api.helpers import domain_error, json_body, load, user
+from ..api.spec import COUNT, ID, documented, ref
 from ..errors_domain import DomainError
 from . import agenda, services
-from .api import MAX_INT, _item, is_int, meeting_json
+from .api import _item, meeting_json
 from .models import InviteeScope, Meeting, MeetingKind
 
-INTEGER = {"type": "integer"}
+TEXT = {"type": "string", "maxLength": 200}
 MEETING_BODY = {"type": "object", "required": ["compound_id", "title", "kind", "starts_at",
                                                 "chair_id", "recorder_id"], "properties": {
-    "compound_id": INTEGER, "title": {"type": "string"},
+    "compound_id": ID, "title": TEXT,
     "kind": {"type": "string", "enum": [k.name for k in MeetingKind]},
-    "place": {"type": "string"}, "starts_at": {"type": "string", "format": "date-time"},
-    "duration_minutes": INTEGER, "chair_id": INTEGER, "recorder_id": INTEGER,
+    "place": TEXT, "starts_at": {"type": "string", "format": "date-time"},
+    "duration_minutes": COUNT, "chair_id": ID, "recorder_id": ID,
     "invitees": {"type": "string", "enum": [s.name for s in InviteeScope]},
-    "named_user_ids": {"type": "array", "items": INTEGER},
-    "speech_seconds": INTEGER, "speeches_per_motion": INTEGER, "publicity_days": INTEGER}}
+    "named_user_ids": {"type": "array", "items": ID},
+    "speech_seconds": COUNT, "speeches_per_motion": COUNT, "publicity_days": COUNT}}
 ITEM_BODY = {"type": "object", "required": ["title"], "properties": {
-    "title": {"type": "string"}, "description": {"type": "string"},
-    "time_box_minutes": INTEGER, "presenter": {"type": "string"},
-    "refs": {"type": "array", "items": {"type": "object", "properties": {
-        "kind": {"type": "string", "enum": list(agenda.LINKABLE_KINDS)}, "id": INTEGER}}}}}
-
-
-def _when(value):
-    """A W3C date-time with a time zone → naive UTC."""
-    return datetime_value(value, "starts_at", require_zone=True)
-
-
-def _enum(enum_cls, value, field, default=None):
-    if value is None and default is not None:
-        return default
-    if not isinstance(value, str) or value not in enum_cls.__members__:
-        fail(422, "invalid", f"{field} must be one of: " + ", ".join(enum_cls.__members__))
-    return enum_cls[value]
-
-
-def _integers(data, fields):
-    for field in fields:
-        if field in data and not is_int(data[field]):
-            fail(422, "invalid", f"{field} must be an integer from 0 to {MAX_INT}.")
+    "title": TEXT, "description": {"type": "string"},
+    "time_box_minutes": COUNT, "presenter": {"type": "string", "maxLength": 60},
+    "refs": {"type": "array", "items": {"type": "object", "required": ["kind", "id"],
+                                        "properties": {
+        "kind": {"type": "string", "enum": list(agenda.LINKABLE_KINDS)}, "id": ID}}}}}
+RULES = ("duration_minutes", "speech_seconds", "speeches_per_motion", "publicity_days")
 
 
 @bp.route("/meetings", methods=["POST"])
@@ -53,23 +36,16 @@ def _integers(data, fields):
             statuses=[201, 400, 403, 404, 422], success=ref("Meeting"), body=MEETING_BODY,
             tag="meetings")
 def meeting_create():
-    data = json_body(required=MEETING_BODY["required"])
-    _integers(data, ("compound_id", "chair_id", "recorder_id", "duration_minutes",
-                     "speech_seconds", "speeches_per_motion", "publicity_days"))
-    named = data.get("named_user_ids") or []
-    if not isinstance(named, list) or not all(is_int(i) for i in named):
-        fail(422, "invalid", "named_user_ids must be a list of integers.")
-    fields = {k: data[k] for k in ("duration_minutes", "speech_seconds", "speeches_per_motion",
-                                   "publicity_days") if k in data}
+    data = json_body()
     try:
         meeting = services.create_meeting(
-            user(), compound_id=data["compound_id"], title=str(data["title"])[:200],
-            kind=_enum(MeetingKind, data["kind"], "kind"),
-            place=str(data.get("place") or "")[:200], starts_at=_when(data["starts_at"]),
-            chair_id=data["chair_id"], recorder_id=data["recorder_id"],
-            invitees=_enum(InviteeScope, data.get("invitees"), "invitees",
-                           InviteeScope.all_residents),
-            named_user_ids=named, **fields)
+            user(), compound_id=data["compound_id"], title=data["title"],
+            kind=MeetingKind[data["kind"]], place=data.get("place", ""),
+            starts_at=data["starts_at"], chair_id=data["chair_id"],
+            recorder_id=data["recorder_id"],
+            invitees=InviteeScope[data.get("invitees", InviteeScope.all_residents.name)],
+            named_user_ids=data.get("named_user_ids", []),
+            **{k: data[k] for k in RULES if k in data})
     except DomainError as error:
         domain_error(error)
     return jsonify(meeting_json(meeting, with_agenda=True)), 201
@@ -82,19 +58,13 @@ def meeting_create():
             body=ITEM_BODY, tag="meetings")
 def meeting_agenda_add(meeting_id):
     meeting = load(Meeting, meeting_id, can="can_manage")
-    data = json_body(required=("title",))
-    _integers(data, ("time_box_minutes",))
-    refs = data.get("refs") or []
-    if not isinstance(refs, list) or not all(
-            isinstance(r, dict) and isinstance(r.get("kind"), str) and is_int(r.get("id"))
-            for r in refs):
-        fail(422, "invalid", "refs must be a list of {\"kind\", \"id\"}.")
+    data = json_body()
     try:
-        item = agenda.add_item(user(), meeting, title=str(data["title"])[:200],
-                               description=str(data.get("description") or ""),
+        item = agenda.add_item(user(), meeting, title=data["title"],
+                               description=data.get("description", ""),
                                time_box_minutes=data.get("time_box_minutes", 15),
-                               presenter=str(data.get("presenter") or "")[:60],
-                               refs=[(r["kind"], r["id"]) for r in refs])
+                               presenter=data.get("presenter", ""),
+                               refs=[(r["kind"], r["id"]) for r in data.get("refs", [])])
     except DomainError as error:
         domain_error(error)
     return jsonify(_item(item, agenda.resolved_refs(meeting, user()))), 201

@@ -3,13 +3,13 @@ warranties (staff, and a household's own for its residents)."""
 from datetime import date
 
 from flask import jsonify
+from flask_babel import gettext as _
 
 from .. import access
 from ..api import bp
-from ..api.helpers import (PAGE_PARAMS, date_value, domain_error, fail, json_body, load,
-                           paginate, user)
+from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
 from ..api.serializers import iso
-from ..api.spec import add_schemas, documented, page_of, ref
+from ..api.spec import COUNT, ID, add_schemas, documented, page_of, ref
 from ..errors_domain import DomainError
 from ..extensions import db
 from . import plans, projects, services, warranties  # noqa: F401
@@ -104,23 +104,19 @@ def renovation_project(project_id):
 @documented("Record a dated progress reading (managers and the construction party)",
             statuses=[201, 400, 403, 404, 422], success=ref("RenovationProject"),
             body={"type": "object", "required": ["measure_id", "done"], "properties": {
-                "measure_id": {"type": "integer"}, "done": {"type": "integer"},
+                "measure_id": ID, "done": COUNT,
                 "recorded_on": {"type": "string", "format": "date"},
-                "note": {"type": "string"}}}, tag="renovation")
+                "note": {"type": "string", "maxLength": 300}}}, tag="renovation")
 def renovation_progress(project_id):
     item = load(RenovationProject, project_id, can="can_record_progress")
-    data = json_body(required=("measure_id", "done"))
-    measure = db.session.get(ProgressMeasure, data["measure_id"]) \
-        if isinstance(data["measure_id"], int) else None
+    data = json_body()
+    measure = db.session.get(ProgressMeasure, data["measure_id"])
     if measure is None or measure.project_id != item.id:
-        fail(422, "invalid", "measure_id is not a measure of this project.")
-    if not isinstance(data["done"], int) or isinstance(data["done"], bool):
-        fail(422, "invalid", "done must be an integer.")
-    recorded_on = date_value(data["recorded_on"], "recorded_on") \
-        if data.get("recorded_on") else date.today()
+        fail(422, "invalid", _("measure_id is not a measure of this project."), "measure_id")
     try:
-        projects.record_progress(user(), measure, done=data["done"], recorded_on=recorded_on,
-                                 note=str(data.get("note") or "")[:300])
+        projects.record_progress(user(), measure, done=data["done"],
+                                 recorded_on=data.get("recorded_on") or date.today(),
+                                 note=data.get("note", ""))
     except DomainError as error:
         domain_error(error)
     db.session.refresh(measure)
@@ -145,7 +141,7 @@ def renovation_plans(project_id):
 def renovation_plan(plan_id):
     item = load(HouseholdPlan, plan_id)
     if not item.project.can_see_plans(user()):
-        fail(403, "forbidden", "Household plans are for staff.")
+        fail(403, "forbidden", _("Household plans are for staff."))
     return jsonify(plan_json(item))
 
 
@@ -158,9 +154,8 @@ def renovation_plan(plan_id):
                     plans.PLAN_MACHINE.actions)}}}, tag="renovation")
 def renovation_plan_transition(plan_id):
     item = load(HouseholdPlan, plan_id, can="can_edit")
-    data = json_body(required=("action",))
     try:
-        plans.transition_plan(user(), item, str(data["action"]))
+        plans.transition_plan(user(), item, json_body()["action"])
     except DomainError as error:
         domain_error(error)
     return jsonify(plan_json(item))

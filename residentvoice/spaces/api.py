@@ -1,12 +1,13 @@
 """JSON API for spaces and proposals (DESIGN §6: list, detail, create and the
 state transitions; support, comments and the compliance review)."""
 from flask import jsonify, request
+from flask_babel import gettext as _
 
 from .. import access
 from ..api import bp
 from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
 from ..api.serializers import iso
-from ..api.spec import add_schemas, documented, page_of, ref
+from ..api.spec import ID, add_schemas, documented, page_of, ref
 from ..directory.models import Compound
 from ..errors_domain import DomainError
 from ..extensions import db
@@ -45,12 +46,14 @@ add_schemas({
 })
 
 SPACE_BODY = {"type": "object", "required": ["compound_id", "name", "area_m2"], "properties": {
-    "compound_id": {"type": "integer"}, "name": STR, "location": STR,
+    "compound_id": ID, "name": STR, "location": STR,
     "area_m2": {"type": "string"}, "origin": {"type": "string", "enum": [
         "illegal_structure", "vacated_room", "unused_ground", "other"]},
-    "description": STR, "latitude": STR, "longitude": STR}}
+    "description": STR, "latitude": NULLABLE_STR, "longitude": NULLABLE_STR}}
+SPACE_ACTIONS = ["deliberate", "back_to_vacated", "start_construction", "complete"]
+HOUSEHOLD_BODY = {"type": "object", "properties": {"household_id": ID}}
 PROPOSAL_BODY = {"type": "object", "required": ["space_id", "kind", "title"], "properties": {
-    "space_id": {"type": "integer"}, "kind": {"type": "string", "enum": [
+    "space_id": ID, "kind": {"type": "string", "enum": [
         "charging_piles", "bike_shed", "trash_station", "flower_boxes", "other"]},
     "title": STR, "description": STR, "quantity": {"type": "integer"},
     "estimated_cost": {"type": "string"}, "payer": STR, "on_behalf_of": STR,
@@ -119,7 +122,7 @@ def _int_arg(name):
     try:
         return int(raw)
     except ValueError:
-        fail(422, "invalid", f"{name} must be an integer.")
+        fail(422, "invalid", _("%(name)s must be a whole number.", name=name))
 
 
 def _call(fn, *args, **kwargs):
@@ -148,9 +151,7 @@ def spaces_list():
 @documented("Record a vacated space (secretaries)", statuses=[201, 400, 403, 404, 422],
             success=ref("Space"), body=SPACE_BODY, tag=TAG)
 def spaces_create():
-    data = json_body(required=("compound_id",))
-    if not isinstance(data["compound_id"], int):
-        fail(422, "invalid", "compound_id must be an integer.")
+    data = json_body()
     compound = load(Compound, data["compound_id"], can_view="is_member", can="can_manage")
     space = _call(services.create_space, user(), compound, data)
     return jsonify(space_json(space, detail=True)), 201
@@ -183,13 +184,12 @@ def space_update(space_id):
 @documented("Move a space to its next status (secretaries): deliberate, back_to_vacated, "
             "start_construction, complete", statuses=[200, 400, 403, 404, 409, 422],
             success=ref("Space"), tag=TAG, body={"type": "object", "required": ["action"],
-                                                 "properties": {"action": STR, "reason": STR}})
+                                                 "properties": {"action": {
+                                                     "type": "string", "enum": SPACE_ACTIONS},
+                                                     "reason": STR}})
 def space_transition(space_id):
     space = load(Space, space_id, can="can_manage")
-    data = json_body(required=("action",))
-    if data["action"] not in ("deliberate", "back_to_vacated", "start_construction",
-                              "complete"):
-        fail(422, "invalid", "Unknown action.")
+    data = json_body()
     _call(services.change_space_status, user(), space, data["action"], data.get("reason"))
     return jsonify(space_json(space, detail=True))
 
@@ -204,7 +204,8 @@ def space_transition(space_id):
 def proposals_list():
     status = request.args.get("status")
     if status and status not in ProposalStatus.__members__:
-        fail(422, "invalid", "Unknown status.")
+        fail(422, "invalid", _("status must be one of: %(choices)s.",
+                               choices=", ".join(ProposalStatus.__members__)))
     filters = {"compound_id": _int_arg("compound_id"), "space_id": _int_arg("space_id")}
     query = queries.proposals_query(user(), status=ProposalStatus[status] if status else None,
                                     **filters)
@@ -221,9 +222,7 @@ def proposals_list():
             statuses=[201, 400, 403, 404, 422], success=ref("Proposal"), body=PROPOSAL_BODY,
             tag=TAG)
 def proposals_create():
-    data = json_body(required=("space_id",))
-    if not isinstance(data["space_id"], int):
-        fail(422, "invalid", "space_id must be an integer.")
+    data = json_body()
     space = load(Space, data["space_id"], can="can_propose")
     proposal = _call(proposal_services.create_proposal, user(), space, data,
                      submit=bool(data.get("submit")))
@@ -255,9 +254,9 @@ def proposal_submit(proposal_id):
             body=REVIEW_BODY, tag=TAG)
 def proposal_review(proposal_id):
     proposal = load(Proposal, proposal_id, can="can_manage")
-    data = json_body(required=("outcome",))
+    data = json_body()
     if proposal.status not in (ProposalStatus.submitted, ProposalStatus.under_review):
-        fail(409, "transition_not_allowed", "Only submitted proposals are reviewed.")
+        fail(409, "transition_not_allowed", _("Only submitted proposals are reviewed."))
     _call(proposal_services.review_proposal, user(), proposal, data["outcome"], data)
     return jsonify(proposal_json(proposal))
 
@@ -269,40 +268,28 @@ def proposal_review(proposal_id):
             body={"type": "object", "properties": {"reason": STR}})
 def proposal_withdraw(proposal_id):
     proposal = load(Proposal, proposal_id, can="can_edit")
-    data = request.get_json(silent=True)
-    reason = data.get("reason", "") if isinstance(data, dict) else ""
-    _call(proposal_services.withdraw_proposal, user(), proposal, reason)
+    _call(proposal_services.withdraw_proposal, user(), proposal, json_body().get("reason", ""))
     return jsonify(proposal_json(proposal))
-
-
-def _household_arg():
-    data = request.get_json(silent=True)
-    household_id = data.get("household_id") if isinstance(data, dict) else None
-    if household_id is not None and (not isinstance(household_id, int)
-                                     or isinstance(household_id, bool)):
-        fail(422, "invalid", "household_id must be an integer.")
-    return household_id
 
 
 @bp.route("/proposals/<int:proposal_id>/support", methods=["POST"])
 @access.api()
 @documented("Support a reviewed proposal for the user's household (one per household)",
             statuses=[201, 403, 404, 409, 422], success=ref("Proposal"), tag=TAG,
-            body={"type": "object", "properties": {"household_id": {"type": "integer"}}})
+            body=HOUSEHOLD_BODY)
 def proposal_support(proposal_id):
     proposal = load(Proposal, proposal_id, can="can_support")
-    _call(discussion.support, user(), proposal, _household_arg())
+    _call(discussion.support, user(), proposal, json_body().get("household_id"))
     return jsonify(proposal_json(proposal)), 201
 
 
 @bp.route("/proposals/<int:proposal_id>/support", methods=["DELETE"])
 @access.api()
 @documented("Withdraw the household's support", statuses=[200, 403, 404, 409, 422],
-            success=ref("Proposal"), tag=TAG,
-            body={"type": "object", "properties": {"household_id": {"type": "integer"}}})
+            success=ref("Proposal"), tag=TAG, body=HOUSEHOLD_BODY)
 def proposal_unsupport(proposal_id):
     proposal = load(Proposal, proposal_id, can="can_support")
-    _call(discussion.withdraw_support, user(), proposal, _household_arg())
+    _call(discussion.withdraw_support, user(), proposal, json_body().get("household_id"))
     return jsonify(proposal_json(proposal))
 
 
@@ -322,12 +309,10 @@ def proposal_comments(proposal_id):
 @documented("Comment on a reviewed proposal, or reply (parent_id) one level deep",
             statuses=[201, 400, 403, 404, 422], success=ref("ProposalComment"), tag=TAG,
             body={"type": "object", "required": ["body"], "properties": {
-                "body": STR, "parent_id": {"type": "integer"}}})
+                "body": STR, "parent_id": {**ID, "nullable": True}}})
 def proposal_comment_create(proposal_id):
     proposal = load(Proposal, proposal_id, can="can_comment")
-    data = json_body(required=("body",))
-    parent_id = data.get("parent_id")
-    if parent_id is not None and not isinstance(parent_id, int):
-        fail(422, "invalid", "parent_id must be an integer.")
-    comment = _call(discussion.add_comment, user(), proposal, data["body"], parent_id)
+    data = json_body()
+    comment = _call(discussion.add_comment, user(), proposal, data["body"],
+                    data.get("parent_id"))
     return jsonify(comment_json(comment)), 201

@@ -1,22 +1,14 @@
 """JSON API for the comment thread's own actions: edit and delete (the author,
 within 15 minutes), flag (anyone who sees it), hide (secretaries)."""
-from flask import jsonify, request
+from flask import jsonify
 
 from .. import access
 from ..api import bp
-from ..api.helpers import fail, json_body, load, user
+from ..api.helpers import json_body, load, user
 from ..api.spec import documented, ref
 from . import discussion
 from .api import STR, TAG, _call, comment_json
 from .discussion_models import Comment
-
-
-def _reason(required=False):
-    data = request.get_json(silent=True) if not required else json_body(required=("reason",))
-    reason = data.get("reason", "") if isinstance(data, dict) else ""
-    if not isinstance(reason, str):
-        fail(422, "invalid", "reason must be a string.")
-    return reason
 
 
 @bp.route("/proposal-comments/<int:comment_id>", methods=["PATCH"])
@@ -26,8 +18,7 @@ def _reason(required=False):
             body={"type": "object", "required": ["body"], "properties": {"body": STR}})
 def comment_edit(comment_id):
     comment = load(Comment, comment_id, can="is_author")
-    data = json_body(required=("body",))
-    _call(discussion.edit_comment, user(), comment, data["body"])
+    _call(discussion.edit_comment, user(), comment, json_body()["body"])
     return jsonify(comment_json(comment))
 
 
@@ -48,7 +39,7 @@ def comment_delete(comment_id):
             body={"type": "object", "properties": {"reason": STR}})
 def comment_flag(comment_id):
     comment = load(Comment, comment_id)
-    _call(discussion.flag_comment, user(), comment, _reason())
+    _call(discussion.flag_comment, user(), comment, json_body().get("reason", ""))
     return jsonify(comment_json(comment)), 201
 
 
@@ -59,5 +50,5 @@ def comment_flag(comment_id):
             body={"type": "object", "required": ["reason"], "properties": {"reason": STR}})
 def comment_hide(comment_id):
     comment = load(Comment, comment_id, can="can_moderate")
-    _call(discussion.hide_comment, user(), comment, _reason(required=True))
+    _call(discussion.hide_comment, user(), comment, json_body()["reason"])
     return jsonify(comment_json(comment))

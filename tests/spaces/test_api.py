@@ -30,7 +30,7 @@ def test_spaces_list_create_detail(w, api, db):
 @pytest.mark.parametrize("body,status", [
     ({"compound_id": "x", "name": "a", "area_m2": "1"}, 422),
     ({"name": "a"}, 422),
-    ({"compound_id": 0, "name": "a", "area_m2": "1"}, 404),
+    ({"compound_id": 0, "name": "a", "area_m2": "1"}, 422),  # ids start at 1
     ({"compound_id": None, "name": "a", "area_m2": "1"}, 422)])
 def test_space_create_errors(w, api, body, status):
     api.login(w.secretary)
