@@ -1,13 +1,13 @@
 """Tickets in the JSON API (/api/v1/tickets): list, detail, create,
 transitions, updates, confirmation (DESIGN §6)."""
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 
 from .. import access
 from ..api import bp
-from ..api.helpers import (PAGE_PARAMS, date_value, domain_error, fail, json_body, load,
-                           paginate, user)
+from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
 from ..api.serializers import iso
-from ..api.spec import add_schemas, documented, page_of, ref
+from ..api.spec import ID, add_schemas, documented, page_of, ref
 from ..errors_domain import DomainError
 from ..extensions import db
 from . import actions, queries, services, workflow
@@ -44,21 +44,23 @@ add_schemas({
         "public": {"type": "boolean"}, "created_at": {"type": "string", "format": "date-time"}}},
 })
 
+OPTIONAL_ID = {**ID, "nullable": True}
 CREATE_BODY = {"type": "object", "required": ["compound_id", "category", "description"],
                "properties": {
-                   "compound_id": {"type": "integer"},
+                   "compound_id": ID,
                    "category": {"type": "string", "enum": [c.name for c in Category]},
                    "description": {"type": "string", "maxLength": 4000},
-                   "household_id": {"type": "integer"}, "building_id": {"type": "integer"},
-                   "location_text": {"type": "string"}, "emergency": {"type": "boolean"},
+                   "household_id": OPTIONAL_ID, "building_id": OPTIONAL_ID,
+                   "location_text": {"type": "string", "nullable": True},
+                   "emergency": {"type": "boolean"},
                    "public": {"type": "boolean"}, "anonymous": {"type": "boolean"}}}
 TRANSITION_BODY = {"type": "object", "required": ["action"], "properties": {
     "action": {"type": "string", "enum": [a for a in workflow.ACTIONS
                                           if a not in ("route", "auto_close")]},
     "comment": {"type": "string"}, "note": {"type": "string"},
     "planned_for": {"type": "string", "format": "date"},
-    "organisation_id": {"type": "integer", "nullable": True},
-    "duplicate_of": {"type": "integer"}, "rating": {"type": "integer"}}}
+    "organisation_id": OPTIONAL_ID, "duplicate_of": ID,
+    "rating": {"type": "integer", "minimum": 1, "maximum": 5}}}
 
 
 def serialize(t, u, detail=False):
@@ -98,9 +100,11 @@ def tickets_list():
     status = request.args.get("status")
     category = request.args.get("category")
     if status and status != "open" and status not in Status.__members__:
-        fail(422, "bad_status", "Unknown status.")
+        fail(422, "bad_status", _("status must be one of: %(choices)s.",
+                                  choices=", ".join(["open", *Status.__members__])))
     if category and category not in Category.__members__:
-        fail(422, "bad_category", "Unknown category.")
+        fail(422, "bad_category", _("category must be one of: %(choices)s.",
+                                    choices=", ".join(Category.__members__)))
     query = queries.filter_status(
         queries.with_details(db.select(Ticket).where(queries.visible_to(u))), status)
     if category:
@@ -123,37 +127,20 @@ def tickets_list():
 @documented("File a ticket (routed at once)", statuses=[201, 400, 403, 422], body=CREATE_BODY,
             success=ref("Ticket"), tag="tickets")
 def tickets_create():
-    data = json_body(required=("compound_id", "category", "description"))
+    data = json_body()
     try:
         ticket = services.create_ticket(
-            user(), compound_id=_int(data.get("compound_id"), "compound_id"),
-            category=data.get("category"), description=_str(data.get("description")),
-            household_id=_int(data.get("household_id"), "household_id"),
-            building_id=_int(data.get("building_id"), "building_id"),
-            location_text=_str(data.get("location_text")),
-            emergency=bool(data.get("emergency")), public=bool(data.get("public")),
-            anonymous=bool(data.get("anonymous")), source="api")
+            user(), compound_id=data["compound_id"], category=data["category"],
+            description=data["description"], household_id=data.get("household_id"),
+            building_id=data.get("building_id"),
+            location_text=data.get("location_text") or "",
+            emergency=data.get("emergency", False), public=data.get("public", False),
+            anonymous=data.get("anonymous", False), source="api")
     except DomainError as error:
         domain_error(error)
     response = jsonify(serialize(ticket, user()))
     response.headers["Location"] = url_for("api.tickets_detail", ticket_id=ticket.id)
     return response, 201
-
-
-def _int(value, field):
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        fail(422, "invalid", f"{field} must be an integer.")
-    return value
-
-
-def _str(value):
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        fail(422, "invalid", "Text fields must be strings.")
-    return value
 
 
 @bp.route("/tickets/<int:ticket_id>")
@@ -172,21 +159,9 @@ def tickets_detail(ticket_id):
             body=TRANSITION_BODY, success=ref("TicketDetail"), tag="tickets")
 def tickets_transition(ticket_id):
     ticket = load(Ticket, ticket_id)
-    data = json_body(required=("action",))
-    action = data.get("action")
-    if action not in workflow.ACTIONS or action in ("route", "auto_close"):
-        fail(422, "bad_action", "Unknown action.")
-    fields = dict(data)
-    if fields.get("planned_for") is not None:
-        fields["planned_for"] = date_value(fields["planned_for"], "planned_for")
-    for key in ("comment", "note"):
-        if key in fields:
-            fields[key] = _str(fields[key])
-    for key in ("organisation_id", "duplicate_of", "rating"):
-        if key in fields:
-            fields[key] = _int(fields[key], key)
+    data = json_body()
     try:
-        actions.perform(user(), ticket, action, fields)
+        actions.perform(user(), ticket, data["action"], data)
     except DomainError as error:
         domain_error(error)
     return jsonify(serialize(ticket, user(), detail=True))
@@ -201,10 +176,9 @@ def tickets_transition(ticket_id):
                 "body": {"type": "string"}, "public": {"type": "boolean"}}})
 def tickets_update(ticket_id):
     ticket = load(Ticket, ticket_id)
-    data = json_body(required=("body",))
+    data = json_body()
     try:
-        event = services.add_update(user(), ticket, _str(data.get("body")),
-                                    data.get("public", True) is not False)
+        event = services.add_update(user(), ticket, data["body"], data.get("public", True))
     except DomainError as error:
         domain_error(error)
     return jsonify(id=event.id, kind=event.kind.name, action=event.action, status=None,
@@ -217,18 +191,17 @@ def tickets_update(ticket_id):
             "(reopens, comment required)", statuses=[200, 400, 403, 404, 409, 422],
             tag="tickets", success=ref("TicketDetail"),
             body={"type": "object", "required": ["fixed"], "properties": {
-                "fixed": {"type": "boolean"}, "rating": {"type": "integer"},
+                "fixed": {"type": "boolean"},
+                "rating": {"type": "integer", "minimum": 1, "maximum": 5},
                 "comment": {"type": "string"}}})
 def tickets_confirmation(ticket_id):
     ticket = load(Ticket, ticket_id)
     data = json_body()
-    if not isinstance(data.get("fixed"), bool):
-        fail(422, "missing_fields", "fixed must be true or false.")
     try:
         if data["fixed"]:
-            actions.confirm(user(), ticket, data.get("rating"), _str(data.get("comment")))
+            actions.confirm(user(), ticket, data.get("rating"), data.get("comment", ""))
         else:
-            actions.reopen(user(), ticket, _str(data.get("comment")))
+            actions.reopen(user(), ticket, data.get("comment", ""))
     except DomainError as error:
         domain_error(error)
     return jsonify(serialize(ticket, user(), detail=True))
