@@ -15,3 +15,4 @@ from .voting import models as voting_models  # noqa: F401
 from .spaces import discussion_models as space_discussion_models, models as space_models  # noqa: F401,E501
 from .meetings import models as meeting_models  # noqa: F401
 from .search import models as search_models  # noqa: F401
+from .meetings import calendar_models as meeting_calendar_models  # noqa: F401

@@ -156,3 +156,42 @@ EXAMPLES.update({
         ("POST", f"/api/v1{_base(w, 'api_open')}/open",
          only("secretary", "street_admin", other_resident=HIDDEN, other_secretary=HIDDEN))],
 })
+
+
+# -- calendar files and feeds (issue 19 §6) ----------------------------------------
+
+def _calendar_ballot(w):
+    if getattr(w, "_calendar_ballot", None) is None:
+        from ..voting.helpers import make_ballot
+        w._calendar_ballot = make_ballot(w.secretary, w.compound_a, state="announced")
+    return w._calendar_ballot
+
+
+def _feed_token(w):
+    """The feed of a user none of the roles is (their own posts to /calendar/feed
+    would replace or revoke it)."""
+    if getattr(w, "_feed_token", None) is None:
+        from residentvoice.auth.models import User
+        from residentvoice.meetings import calendar
+        subscriber = User(phone="13711112222", name="订阅者", password_hash="x")
+        db.session.add(subscriber)
+        db.session.flush()
+        w._feed_token = calendar.new_feed(subscriber)
+    return w._feed_token
+
+
+EXAMPLES.update({
+    "calendar.meeting_file": lambda w: [
+        ("GET", f"{_base(w, 'calendar')}.ics".replace("/meetings/", "/calendar/meetings/"),
+         VIEWERS),
+        ("GET", f"/calendar/meetings/{meeting(w, 'calendar-draft', MeetingStatus.draft).id}.ics",
+         DRAFT_MANAGERS)],
+    "calendar.ballot_file": lambda w: [
+        ("GET", f"/calendar/ballots/{_calendar_ballot(w).id}.ics", VIEWERS)],
+    # the secret in the address stands for its user, whoever fetches it; a
+    # wrong secret finds nothing
+    "calendar.feed": lambda w: [
+        ("GET", f"/calendar/feed/{_feed_token(w)}.ics", {r: "ok" for r in VIEWERS}),
+        ("GET", "/calendar/feed/not-the-secret-of-anyone-at-all.ics",
+         {r: HIDDEN for r in VIEWERS})],
+})
