@@ -9,10 +9,11 @@ from ..directory.services import compounds_managed_by
 from ..errors_domain import DomainError
 from ..extensions import db
 from ..main.sections import home_section, nav_item
+from ..models import utcnow
 from . import agenda, bp, core, minutes, services
 from .forms import DeclineForm, MeetingForm, SuggestionForm
 from .helpers import back, failed, from_local, load_meeting, local_input, qr_svg
-from .models import InviteeScope, MeetingKind, MeetingStatus
+from .models import InviteeScope, Meeting, MeetingKind, MeetingStatus
 
 nav_item(30, "meetings.index", _l("Meetings"))
 
@@ -29,6 +30,17 @@ def upcoming_section(user):
         return None
     found = db.session.scalars(services.meetings_for(user, upcoming=True).limit(3)).all()
     found = [m for m in found if m.status is not MeetingStatus.draft]
+    return {"meetings": found} if found else None
+
+
+@home_section(22, "meetings/_home_minutes.html")
+def minutes_for_comment_section(user):
+    """Residents: published minutes still open for comment (公示) — one query."""
+    if not user.resident_roles():
+        return None
+    found = db.session.scalars(services.meetings_for(user).where(
+        Meeting.status == MeetingStatus.minutes_published,
+        Meeting.comments_until > utcnow()).limit(3)).all()
     return {"meetings": found} if found else None
 
 
