@@ -70,12 +70,16 @@ INDEXED = {
 }
 
 
-def _write(connection, kinds, ref_id, documents):
+def _write(connection, kinds, ref_id, documents, new=False):
+    """Replace the record's documents (a new record has none to delete)."""
     table = SearchDocument.__table__
-    connection.execute(table.delete().where(table.c.kind.in_(kinds), table.c.ref_id == ref_id))
+    if not new:
+        connection.execute(table.delete().where(table.c.kind.in_(kinds),
+                                                table.c.ref_id == ref_id))
     for doc in documents:
         doc["title"] = (doc["title"] or "")[:TITLE_MAX]
-        connection.execute(table.insert().values(**doc))
+    if documents:
+        connection.execute(table.insert(), documents)
 
 
 def _changed(obj, columns):
@@ -86,7 +90,7 @@ def _changed(obj, columns):
 def _listen(model, kinds, build, columns):
     @event.listens_for(model, "after_insert")
     def inserted(_mapper, connection, obj):
-        _write(connection, kinds, obj.id, build(obj))
+        _write(connection, kinds, obj.id, build(obj), new=True)
 
     @event.listens_for(model, "after_update")
     def updated(_mapper, connection, obj):

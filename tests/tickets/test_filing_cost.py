@@ -64,8 +64,9 @@ def test_filing_through_the_api_does_not_grow(world, factory, file_ticket, api, 
     # the test's session may read them apart), SLA, warranty, rule, the ticket,
     # its three timeline lines and three audit entries (the ORM's INSERTs: one a
     # row on SQLite, batched on PostgreSQL), the handlers and their notifications
-    # (one INSERT for all of them).
-    assert len(many) <= 15, "\n".join(many)
+    # (one INSERT for all of them), and its search document (one INSERT).
+    assert len(many) <= 16, "\n".join(many)
+    assert sum(s.lstrip().upper().startswith("INSERT INTO SEARCH_DOCUMENT") for s in many) == 1
     assert sum(s.lstrip().upper().startswith("INSERT INTO NOTIFICATION") for s in many) == 1
     assert not any(s.lstrip().upper().startswith("UPDATE TICKET") for s in many)
 
@@ -98,7 +99,8 @@ def test_a_filed_ticket_is_written_whole_and_in_order(world, factory, file_ticke
         Notification.kind == "ticket.routed", Notification.url == f"/tickets/{ticket.id}")
         .order_by(Notification.id)).all()
     assert [n.user_id for n in notes] == sorted({world.staff.id, second.id})
-    assert notes[0].params == {"number": ticket.number} and notes[0].read_at is None
+    assert notes[0].params == {"number": ticket.number, "subject": "空调外机震动"}
+    assert notes[0].read_at is None
 
 
 def test_filed_to_the_secretaries_when_no_rule(world, file_ticket, db):
