@@ -11,12 +11,12 @@ from ..api.serializers import iso
 from ..api.spec import add_schemas, documented, page_of, ref
 from ..directory.models import Compound
 from ..errors_domain import DomainError
-from ..extensions import db
 from . import services
-from .casting import cast_phone_vote, enter_paper_vote
+from .casting import cast_phone_vote
 from .closing import close_by_hand
 from .counting import tally
 from .models import Ballot, BallotStatus
+from .paper_entry import enter_paper_vote
 
 BALLOT_PROPS = {
     "id": {"type": "integer"}, "compound_id": {"type": "integer"},
@@ -219,29 +219,46 @@ def ballot_vote(ballot_id):
     return jsonify(receipt=cast.receipt), 201
 
 
+PAPER_BODY = {"type": "object", "required": ["option_id", "witness"], "properties": {
+    "serial": {"type": "string", "description":
+               "the serial issued with the printed paper ballot (8 characters); it names "
+               "the household"},
+    "household_id": {"type": "integer", "description":
+                     "with a serial: must be the serial's household; without one (the paper "
+                     "was lost): the household, and a reason is needed"},
+    "reason": {"type": "string", "description": "why the entry has no serial"},
+    "option_id": {"type": "integer"}, "witness": {"type": "string"},
+    "voter_phone": {"type": "string", "description":
+                    "per-person residents' ballots without a serial: the voter's mobile "
+                    "number"}}}
+
+
+def _text(data, name):
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        fail(422, "invalid", f"{name} must be a string.")
+    return value
+
+
 @bp.route("/ballots/<int:ballot_id>/paper-votes", methods=["POST"])
 @access.api("secretary")
-@documented("Enter a paper ballot (secretaries of the compound)",
+@documented("Enter a paper ballot (secretaries of the compound): by the serial the system "
+            "issued when it was printed (unknown, voided or another ballot's serial: 422 or "
+            "409), or for a household without its serial, with a reason",
             statuses=[201, 400, 403, 404, 409, 422], success=ref("Receipt"), tag="ballots",
-            body={"type": "object", "required": ["household_id", "option_id", "serial",
-                                                 "witness"], "properties": {
-                "household_id": {"type": "integer"}, "option_id": {"type": "integer"},
-                "serial": {"type": "string"}, "witness": {"type": "string"},
-                "voter_phone": {"type": "string", "description":
-                                "per-person residents' ballots: the voter's mobile number"}}})
+            body=PAPER_BODY)
 def ballot_paper_vote(ballot_id):
     ballot = _fetch_ballot(ballot_id, can="can_manage")
-    data = json_body(required=("household_id", "option_id", "serial", "witness"))
-    _ints(data, "household_id", "option_id")
-    from ..directory.models import Household
-    household = db.session.get(Household, data["household_id"])
+    data = json_body()
+    _ints(data, "option_id")
+    serial = _text(data, "serial")
+    if not serial or data.get("household_id") is not None:
+        _ints(data, "household_id")
     try:
         cast, _household = enter_paper_vote(
-            user(), ballot, household_code=household.code if household else "",
-            option_id=data["option_id"], serial=str(data["serial"]),
-            witness=str(data["witness"]),
-            voter_phone=data.get("voter_phone") if isinstance(data.get("voter_phone"), str)
-            else None)
+            user(), ballot, serial=serial, household_id=data.get("household_id"),
+            option_id=data["option_id"], witness=_text(data, "witness"),
+            reason=_text(data, "reason"), voter_phone=_text(data, "voter_phone"))
     except DomainError as error:
         domain_error(error)
     return jsonify(receipt=cast.receipt), 201

@@ -161,6 +161,8 @@ def describe_vote(ballot, vote):
     if cast.channel is Channel.phone:
         return _l("%(name)s, from the phone", name=cast.voter.name if cast.voter else "")
     if cast.channel is Channel.paper:
+        if cast.serial is None:
+            return _l("paper ballot entered without its serial")
         return _l("paper ballot no. %(serial)s", serial=cast.serial)
     proxy = db.session.get(Proxy, cast.proxy_id)
     return _l("proxy %(name)s", name=proxy.proxy_name if proxy else "")
@@ -345,36 +347,6 @@ def household_by_code(ballot, code, field="household"):
         raise InvalidInput(_l("No household with the code “%(code)s” is in this ballot's "
                               "electorate.", code=code), field)
     return household
-
-
-def enter_paper_vote(actor, ballot, *, household_code, option_id, serial, witness,
-                     voter_phone=None, now=None):
-    """A secretary enters one paper ballot (serial number, household, option, witness;
-    in per-person ballots also the voter's mobile number)."""
-    _staff_entry_checks(actor, ballot, now)
-    serial = (serial or "").strip()
-    witness = (witness or "").strip()
-    if not serial or len(serial) > 40:
-        raise InvalidInput(_l("Enter the serial number printed on the paper ballot."), "serial")
-    if not witness or len(witness) > 60:
-        raise InvalidInput(_l("Enter the name of the witness."), "witness")
-    household = household_by_code(ballot, household_code)
-    option = option_of(ballot, option_id)
-    if db.session.scalar(db.select(Cast.id).where(Cast.ballot_id == ballot.id,
-                                                  Cast.serial == serial)) is not None:
-        raise AlreadyVoted(_l("Paper ballot no. %(serial)s has already been entered.",
-                              serial=serial), "serial")
-    voter = _paper_voter(ballot, household, voter_phone) if ballot.per_person else None
-    cast, _changed = _store(
-        ballot, household.id, option, Channel.paper, now=now,
-        person_id=voter.id if voter else None, voter_id=voter.id if voter else None,
-        entered_by_id=actor.id, serial=serial, witness=witness,
-        audit=lambda cast, _changed: record(
-            actor, "ballot.paper_vote", ballot, object_id=ballot.id,
-            # Secret ballots: not the record number, which names the choice in the chain.
-            summary=f"{serial} {household.code}" if ballot.secret else
-            f"#{cast.seq} {serial} {household.code}", community_id=ballot.community_id))
-    return cast, household
 
 
 def _proxy_load(ballot, name, phone, id_tail=""):

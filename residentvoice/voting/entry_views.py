@@ -1,5 +1,5 @@
-"""Secretaries' entry pages (paper ballots, proxies), the public receipt
-check and the exports."""
+"""Secretaries' proxy entry page, the public receipt check and the exports
+(paper ballots: paper_views)."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,9 +9,9 @@ from ..errors_domain import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
 from . import bp, exports
-from .casting import enter_paper_vote, enter_proxy_vote
-from .forms import PaperVoteForm, ProxyVoteForm, option_choices
-from .models import Ballot, BallotStatus, Cast, Channel, Proxy
+from .casting import enter_proxy_vote
+from .forms import ProxyVoteForm, option_choices
+from .models import Ballot, BallotStatus, Cast, Proxy
 from .presenters import option_label
 from .views import _load
 
@@ -21,50 +21,6 @@ def _secretary_ballot(ballot_id):
     if not ballot.is_secretary(current_user):
         abort(403)
     return ballot
-
-
-def _recent(ballot, channel):
-    return db.session.scalars(db.select(Cast).where(
-        Cast.ballot_id == ballot.id, Cast.channel == channel)
-        .order_by(Cast.seq.desc()).limit(10)).all()
-
-
-@bp.route("/<int:ballot_id>/paper", methods=["GET", "POST"])
-@access.role("secretary")
-def paper(ballot_id):
-    """Fast keyboard-only entry of a stack of paper ballots: after each one the
-    form comes back with the serial advanced, the witness and option kept and
-    the cursor in the household field."""
-    ballot = _secretary_ballot(ballot_id)
-    form = PaperVoteForm()
-    form.option.choices = option_choices(ballot)
-    entered = None
-    if form.validate_on_submit():
-        try:
-            cast, household = enter_paper_vote(
-                current_user, ballot, household_code=form.household.data,
-                option_id=int(form.option.data), serial=form.serial.data,
-                witness=form.witness.data, voter_phone=form.voter_phone.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            entered = {"serial": cast.serial, "household": household.code,
-                       "receipt": cast.receipt}
-            form.serial.data = _next_serial(cast.serial)
-            form.household.data = form.voter_phone.data = ""
-    return render_template("voting/paper.html", ballot=ballot, form=form, entered=entered,
-                           recent=_recent(ballot, Channel.paper), option_label=option_label,
-                           focus="serial" if form.serial.errors else "household"
-                           if entered or form.household.errors else "serial")
-
-
-def _next_serial(serial):
-    """"A-0041" → "A-0042": the next ballot of the stack, same width."""
-    digits = len(serial) - len(serial.rstrip("0123456789"))
-    if not digits:
-        return ""
-    number = serial[-digits:]
-    return serial[:-digits] + str(int(number) + 1).zfill(len(number))
 
 
 @bp.route("/<int:ballot_id>/proxy", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateTimeLocalField, HiddenField, IntegerField,
-                     SelectField, SelectMultipleField, StringField, TextAreaField)
+                     RadioField, SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..dates import to_zone
@@ -99,23 +99,48 @@ def option_choices(ballot):
     return choices((str(o.id), o.label) for o in ballot.options)
 
 
+class PaperFindForm(BaseForm):
+    """The entry screen's first step: whose paper ballot this is."""
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Serial, room or owner's name"), validators=[
+        Optional(), Length(max=200, message=TOO_LONG)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters",
+                   "enterkeyhint": "search"},
+        description=_l("Scan the QR code on the paper ballot, or type the 8 characters under "
+                       "it. Serial lost? Type the room (601, 1-2-601) or the owner's name."))
+
+
 class PaperVoteForm(BaseForm):
-    serial = StringField(_l("Serial number"), validators=[
-        DataRequired(message=_l("Enter the serial number printed on the paper ballot.")),
-        Length(max=40, message=TOO_LONG)],
-        render_kw={"autocomplete": "off", "autofocus": True})
-    household = StringField(_l("Household code"), validators=[
-        DataRequired(message=_l("Enter the household code.")), Length(max=32, message=TOO_LONG)],
-        render_kw={"autocomplete": "off", "autocapitalize": "characters"})
-    option = SelectField(_l("Option marked"), validators=[
-        DataRequired(message=_l("Choose the option marked on the ballot."))])
+    """The second step: the option marked and the witness.  The household comes
+    from the serial, or (without a serial) from the search, with a reason."""
+    serial = HiddenField()
+    household = HiddenField()
+    option = RadioField(_l("Option marked on the paper"),
+                        invalid_choice_message=_l("Choose the option marked on the ballot."))
     voter_phone = StringField(_l("Voter's mobile number"), validators=[
         Optional(), Length(max=20, message=TOO_LONG)],
         render_kw={"inputmode": "tel", "autocomplete": "off"},
         description=_l("Ballots counted per adult resident: whose ballot this is."))
+    reason = StringField(_l("Why there is no serial"), validators=[
+        Optional(), Length(max=200, message=TOO_LONG)], render_kw={"autocomplete": "off"},
+        description=_l("For example: the ballot was lost and the owner filled in a blank one "
+                       "before the witness."))
     witness = StringField(_l("Witness"), validators=[
         DataRequired(message=_l("Enter the name of the witness.")),
         Length(max=60, message=TOO_LONG)], render_kw={"autocomplete": "off"})
+
+    def household_id(self):
+        value = (self.household.data or "").strip()
+        return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+class PaperReplaceForm(BaseForm):
+    reason = StringField(_l("Why it is replaced"), validators=[
+        DataRequired(message=_l("Say why the paper ballot is replaced.")),
+        Length(max=200, message=TOO_LONG)],
+        description=_l("For example: lost by the household; torn; printed wrongly."))
 
 
 class ProxyVoteForm(BaseForm):

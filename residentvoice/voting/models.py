@@ -337,3 +337,41 @@ class ProxyPrincipal(db.Model):
     household_id = db.Column(db.ForeignKey("household.id"), nullable=False)
     owner_key = db.Column(db.String(24), nullable=False)
     proxy = db.relationship(Proxy, back_populates="principals")
+
+
+class PaperBallot(db.Model):
+    """A paper ballot the system issued for one household of a ballot — in
+    per-person residents' ballots for one adult resident on the roll — and
+    printed with its serial.
+
+    The serial is the key to entering it: 8 characters of an alphabet without
+    0/O and 1/I (32^8, about 10^12 values), so nobody enters another
+    household's ballot by making a serial up, and short enough to type.
+    Printing again prints the same serial; a lost or spoilt ballot is
+    replaced: the old one is voided (when, by whom, why) and a new serial
+    issued (``replaces_id``).  Whether it was entered is not stored here —
+    the votes and the chain say so — because a time of entry kept beside the
+    household would tie it to its link of a secret ballot."""
+    __tablename__ = "ballot_paper"
+    __table_args__ = (
+        # One live (not voided) paper ballot per household (or resident) and ballot.
+        db.Index("uq_ballot_paper_live", "ballot_id", "holder", unique=True,
+                 sqlite_where=db.text("voided_at IS NULL"),
+                 postgresql_where=db.text("voided_at IS NULL")),)
+    id = db.Column(db.Integer, primary_key=True)
+    ballot_id = db.Column(db.ForeignKey("ballot.id"), nullable=False, index=True)
+    household_id = db.Column(db.ForeignKey("household.id"), nullable=False, index=True)
+    person_id = db.Column(db.ForeignKey("user.id"))
+    # "h<household id>", or "p<user id>" in per-person ballots.
+    holder = db.Column(db.String(24), nullable=False)
+    serial = db.Column(db.String(8), nullable=False, unique=True)
+    issued_at = db.Column(db.DateTime, nullable=False)
+    issued_by_id = db.Column(db.ForeignKey("user.id"))
+    voided_at = db.Column(db.DateTime)
+    voided_by_id = db.Column(db.ForeignKey("user.id"))
+    void_reason = db.Column(db.String(200))
+    replaces_id = db.Column(db.ForeignKey("ballot_paper.id"))
+    household = db.relationship("Household")
+    person = db.relationship("User", foreign_keys=[person_id])
+    issued_by = db.relationship("User", foreign_keys=[issued_by_id])
+    voided_by = db.relationship("User", foreign_keys=[voided_by_id])

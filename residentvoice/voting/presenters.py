@@ -10,7 +10,7 @@ from ..extensions import db
 from ..directory.owner_links import links_of_user
 from .casting import UNCONFIRMED_OWNER, describe_vote, may_vote_for, owners_refusal
 from .counting import percent
-from .models import BallotStatus, ElectorateUnit, OptionKind, Vote
+from .models import QUALIFIED_MATTERS, BallotStatus, ElectorateUnit, OptionKind, Vote
 from .services import scope_households
 
 DEFAULT_LABELS = {"同意": OptionKind.agree, "反对": OptionKind.against,
@@ -184,3 +184,17 @@ def result_rows(ballot, result):
 
 def passed_text(result):
     return _("Passed") if result.passed else _("Not passed")
+
+
+def rule_text(ballot):
+    """The pass rule in one sentence, as the printed notice states it (DESIGN §4)."""
+    if not ballot.is_owners:
+        return _("More than half of the electorate must take part; an option passes with more "
+                 "than half of the votes cast, and a tie fails.")
+    if ballot.matter in QUALIFIED_MATTERS:
+        return _("Owners holding at least 2/3 of the total exclusive area and at least 2/3 of "
+                 "all owners must take part; it passes with at least 3/4 of the participating "
+                 "area and at least 3/4 of the participating owners (Civil Code art. 278).")
+    return _("Owners holding at least 2/3 of the total exclusive area and at least 2/3 of all "
+             "owners must take part; it passes with more than half of the participating area "
+             "and more than half of the participating owners (Civil Code art. 278).")

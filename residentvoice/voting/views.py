@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import access, signals
+from ..directory.letters import qr_svg
 from ..directory.models import Building, Compound, Household, OwnerLink
 from ..directory.owner_links import acting_compound_ids
 from ..errors_domain import DomainError
@@ -267,7 +268,9 @@ def notice(ballot_id):
     if ballot.status not in (BallotStatus.closed, BallotStatus.published):
         flash(_("The results notice exists once voting has closed."), "error")
         return redirect(url_for("voting.show", ballot_id=ballot.id))
-    return render_template("voting/notice.html", **result_context(ballot))
+    verify_url = url_for("voting.verify", _external=True)
+    return render_template("voting/notice.html", **result_context(ballot), verify_url=verify_url,
+                           qr=qr_svg(verify_url, title=_("QR code: check a receipt code")))
 
 
 def electorate_size(ballot):

@@ -72,3 +72,11 @@ def fifty_concurrent_votes_for_one_household(app):
         assert db.session.scalar(db.select(db.func.count(Cast.id))
                                  .where(Cast.ballot_id == ballot_id)) == 1
         assert verify(db.session.get(Ballot, ballot_id))[0] == []
+
+
+def paper_serial(secretary, ballot, household, person=None):
+    """The serial of ``household``'s paper ballot (per-person ballots: of
+    ``person``'s), issued as printing issues it."""
+    from residentvoice.voting.paper import issue_paper_ballots
+    papers, _issued = issue_paper_ballots(secretary, ballot, household.id)
+    return next(p.serial for p in papers if person is None or p.person_id == person.id)

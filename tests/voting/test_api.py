@@ -6,7 +6,7 @@ import pytest
 from residentvoice.models import utcnow
 from residentvoice.voting.models import Ballot, Vote
 
-from .helpers import make_ballot, option
+from .helpers import make_ballot, option, paper_serial
 
 
 @pytest.fixture
@@ -48,9 +48,11 @@ def test_create_open_vote_close_result(api, world, db):
     again = voter.post(f"/api/v1/ballots/{ballot['id']}/votes",
                        json={"household_id": world.household_a.id, "option_id": agree})
     assert again.status_code == 409 and again.json["error"]["code"] == "already_voted"
+    from residentvoice.voting.models import Ballot
+    serial = paper_serial(world.secretary, db.session.get(Ballot, ballot["id"]),
+                          world.household_a2)
     paper = api.post(f"/api/v1/ballots/{ballot['id']}/paper-votes", json={
-        "household_id": world.household_a2.id, "option_id": agree, "serial": "P-1",
-        "witness": "监票人"})
+        "serial": serial, "option_id": agree, "witness": "监票人"})    # the serial names it
     assert paper.status_code == 201
     hidden = voter.get(f"/api/v1/ballots/{ballot['id']}/result").json
     assert hidden["passed"] is None and hidden["options"][0]["units"] is None
@@ -148,17 +150,37 @@ def test_vote_change_only_where_allowed(api, world, db):
 
 
 def test_paper_vote_errors(api, world, db):
+    """The serial is checked against the serials issued: another household's,
+    another ballot's, an unknown, a voided or an entered one is refused;
+    without a serial the household and a reason are needed."""
+    from residentvoice.voting.paper import replace_paper_ballot
+    from residentvoice.voting.models import PaperBallot
     ballot = make_ballot(world.secretary, world.compound_a)
+    other = make_ballot(world.secretary, world.compound_a)
     api.login(world.secretary)
     url = f"/api/v1/ballots/{ballot.id}/paper-votes"
-    data = {"household_id": world.household_a.id, "option_id": ballot.options[0].id,
-            "serial": "1", "witness": "w"}
+    data = {"serial": paper_serial(world.secretary, ballot, world.household_a),
+            "option_id": ballot.options[0].id, "witness": "w"}
+
+    def refused(body, status):
+        response = api.post(url, json=body)
+        assert response.status_code == status, response.json
+        return response.json["error"]["code"]
+    refused({**data, "household_id": world.household_a2.id}, 422)       # not its household
+    refused({**data, "serial": "ABCD2345"}, 422)                           # never issued
+    refused({**data, "serial": paper_serial(world.secretary, other, world.household_a)}, 422)
+    refused({**data, "witness": ""}, 422)
     assert api.post(url, json=data).status_code == 201
-    assert api.post(url, json=data).status_code == 409
-    assert api.post(url, json={**data, "household_id": world.household_a2.id}).status_code == 409
-    assert api.post(url, json={**data, "serial": "2", "household_id": world.household_b.id}
-                    ).status_code == 422
-    assert api.post(url, json={**data, "witness": ""}).status_code == 422
+    assert refused(data, 409) == "already_voted"
+    spoilt = db.session.scalar(db.select(PaperBallot).where(
+        PaperBallot.serial == paper_serial(world.secretary, ballot, world.household_a2)))
+    replace_paper_ballot(world.secretary, ballot, spoilt, "打印错误")
+    assert refused({**data, "serial": spoilt.serial}, 409) == "paper_ballot_voided"
+    lost = {"household_id": world.household_a2.id, "option_id": ballot.options[1].id,
+            "witness": "w"}
+    refused(lost, 422)                                                      # no reason
+    refused({**lost, "household_id": world.household_b.id, "reason": "遗失"}, 422)
+    assert api.post(url, json={**lost, "reason": "选票遗失，当面重填"}).status_code == 201
 
 
 def test_secret_ballot_api_never_links_voters_to_options(api, world, db):

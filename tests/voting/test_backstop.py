@@ -7,11 +7,12 @@ no vote, no cast, no link of the chain."""
 import pytest
 
 from residentvoice.voting import casting
-from residentvoice.voting.casting import AlreadyVoted, cast_phone_vote, enter_paper_vote
+from residentvoice.voting.casting import AlreadyVoted, cast_phone_vote
 from residentvoice.voting.chain import verify
 from residentvoice.voting.models import Ballot, Cast, Vote
+from residentvoice.voting.paper_entry import enter_paper_vote
 
-from .helpers import make_ballot
+from .helpers import make_ballot, paper_serial
 
 
 @pytest.fixture
@@ -65,7 +66,8 @@ def test_page_shows_the_refusal(client, auth, world, db, blind):
 def test_paper_entry_rolls_back_only_its_savepoint(world, db, blind):
     ballot = voted_once(world)
     with pytest.raises(AlreadyVoted):
-        enter_paper_vote(world.secretary, ballot, household_code=world.household_a.code,
-                         option_id=ballot.options[1].id, serial="P-1", witness="监票员")
+        enter_paper_vote(world.secretary, ballot,
+                         serial=paper_serial(world.secretary, ballot, world.household_a),
+                         option_id=ballot.options[1].id, witness="监票员")
     assert stored(db, ballot.id) == (1, 1)       # the phone vote of this transaction stands
     assert ballot.chain_length == 1 and verify(ballot)[0] == []

@@ -7,12 +7,12 @@ from residentvoice.auth.models import Relation
 from residentvoice.directory.models import LinkCapacity, OwnerKind
 from residentvoice.errors_domain import Conflict, InvalidInput, NotAllowed, NotEligible
 from residentvoice.models import utcnow
-from residentvoice.voting.casting import (AlreadyVoted, NotOpen, cast_phone_vote,
-                                          enter_paper_vote)
+from residentvoice.voting.casting import AlreadyVoted, NotOpen, cast_phone_vote
 from residentvoice.voting.counting import tally
 from residentvoice.voting.models import BallotStatus, Vote
+from residentvoice.voting.paper_entry import enter_paper_vote
 
-from .helpers import make_ballot, option
+from .helpers import make_ballot, option, paper_serial
 
 
 @pytest.fixture
@@ -41,8 +41,8 @@ def test_institution_counts_once_in_headcount_with_full_area(db, world, factory)
     ballot = make_ballot(world.secretary, world.compound_a,
                          building_ids=None)
     agree, against = option(ballot, "同意"), option(ballot, "反对")
-    enter_paper_vote(world.secretary, ballot, household_code=held[2].code,
-                     option_id=agree.id, serial="1", witness="监票人")
+    enter_paper_vote(world.secretary, ballot, serial=paper_serial(world.secretary, ballot, held[2]),
+                     option_id=agree.id, witness="监票人")
     assert {v.household_id for v in votes(db, ballot)} == {h.id for h in held}
     for user in persons[:3]:
         cast_phone_vote(user, ballot, user.resident_roles()[0].household_id, agree.id)
@@ -78,8 +78,9 @@ def test_owner_with_two_units_votes_once_for_both(db, world, factory):
     assert cast.households == ",".join(str(i) for i in sorted([world.household_a.id, second.id]))
     # a paper ballot for the owner's other unit is a second vote
     with pytest.raises(AlreadyVoted) as error:
-        enter_paper_vote(world.secretary, ballot, household_code=second.code,
-                         option_id=agree.id, serial="7", witness="监票人")
+        enter_paper_vote(world.secretary, ballot,
+                         serial=paper_serial(world.secretary, ballot, second),
+                         option_id=agree.id, witness="监票人")
     with force_locale("en"):
         assert "owner of this unit has already voted" in str(error.value.message)
     assert len(votes(db, ballot)) == 2
@@ -94,11 +95,13 @@ def test_phone_then_paper_and_paper_then_phone_refused(db, world, factory):
     agree = option(ballot, "同意")
     cast_phone_vote(world.resident, ballot, world.household_a.id, agree.id)
     with pytest.raises(AlreadyVoted) as error:
-        enter_paper_vote(world.secretary, ballot, household_code=world.household_a.code,
-                         option_id=agree.id, serial="1", witness="监票人")
+        enter_paper_vote(world.secretary, ballot,
+                         serial=paper_serial(world.secretary, ballot, world.household_a),
+                         option_id=agree.id, witness="监票人")
     assert "王秀兰" in str(error.value.message)   # open ballot: who cast it
-    enter_paper_vote(world.secretary, ballot, household_code=world.household_a2.code,
-                     option_id=agree.id, serial="2", witness="监票人")
+    enter_paper_vote(world.secretary, ballot,
+                     serial=paper_serial(world.secretary, ballot, world.household_a2),
+                     option_id=agree.id, witness="监票人")
     with pytest.raises(AlreadyVoted):
         cast_phone_vote(co_owner, ballot, world.household_a2.id, agree.id)
     assert len(votes(db, ballot)) == 2
@@ -122,8 +125,9 @@ def test_second_phone_vote_refused_unless_changes_allowed(db, world, factory):
     assert vote.option_id == option(changeable, "反对").id
     # paper cannot change a phone vote even where changes are allowed
     with pytest.raises(AlreadyVoted):
-        enter_paper_vote(world.secretary, changeable, household_code=world.household_a.code,
-                         option_id=option(changeable, "同意").id, serial="1", witness="w")
+        enter_paper_vote(world.secretary, changeable,
+                         serial=paper_serial(world.secretary, changeable, world.household_a),
+                         option_id=option(changeable, "同意").id, witness="w")
 
 
 def test_who_may_vote(db, world, factory):
@@ -171,18 +175,18 @@ def test_voting_outside_the_window(db, world):
     assert votes(db, due) == []
 
 
-def test_paper_serial_reuse_refused(db, world):
+def test_a_paper_serial_is_entered_once_and_only_by_the_compounds_secretaries(db, world):
     ballot = make_ballot(world.secretary, world.compound_a)
     agree = option(ballot, "同意")
-    enter_paper_vote(world.secretary, ballot, household_code=world.household_a.code,
-                     option_id=agree.id, serial="A-1", witness="w")
-    with pytest.raises(Conflict) as error:
-        enter_paper_vote(world.secretary, ballot, household_code=world.household_a2.code,
-                         option_id=agree.id, serial="A-1", witness="w")
-    assert error.value.field == "serial"
+    serial = paper_serial(world.secretary, ballot, world.household_a)
     with pytest.raises(NotAllowed):
-        enter_paper_vote(world.other_secretary, ballot, household_code=world.household_a2.code,
-                         option_id=agree.id, serial="A-2", witness="w")
+        enter_paper_vote(world.other_secretary, ballot, serial=serial, option_id=agree.id,
+                         witness="w")
+    enter_paper_vote(world.secretary, ballot, serial=serial, option_id=agree.id, witness="w")
+    with pytest.raises(Conflict) as error:
+        enter_paper_vote(world.secretary, ballot, serial=serial.lower(), option_id=agree.id,
+                         witness="w")
+    assert error.value.field == "serial"
     assert len(votes(db, ballot)) == 1
 
 
@@ -225,25 +229,29 @@ def test_an_authorised_proxy_may_vote_from_their_own_account(db, world, factory)
 
 
 def test_per_person_paper_ballots_name_the_voter(db, world, factory):
+    """Per-person ballots print one paper per adult resident on the roll: its
+    serial names the voter.  Without it, the voter's mobile number does."""
     from residentvoice.voting.chain import verify
     spouse = factory.resident(world.household_a, relation=Relation.family, phone="13922223333")
     ballot = make_ballot(world.secretary, world.compound_a, basis="residents",
                          matter="consultative", count_per="person")
     yes = ballot.options[0]
-    paper = dict(household_code=world.household_a.code, option_id=yes.id, witness="w")
-    with pytest.raises(InvalidInput) as error:
-        enter_paper_vote(world.secretary, ballot, serial="1", **paper)
-    assert error.value.field == "voter_phone"
-    with pytest.raises(InvalidInput):      # not a resident of that household
-        enter_paper_vote(world.secretary, ballot, serial="1",
-                         voter_phone=world.other_resident.phone, **paper)
-    enter_paper_vote(world.secretary, ballot, serial="1", voter_phone="139 2222 3333", **paper)
+    cast, _household = enter_paper_vote(
+        world.secretary, ballot, option_id=yes.id, witness="w",
+        serial=paper_serial(world.secretary, ballot, world.household_a, person=spouse))
+    assert cast.voter_id == spouse.id
     with pytest.raises(AlreadyVoted) as error:      # the same person by phone
         cast_phone_vote(spouse, ballot, world.household_a.id, yes.id)
     assert error.value.field == "voter_phone"
-    cast_phone_vote(world.resident, ballot, world.household_a.id, yes.id)
+    lost = dict(household_id=world.household_a.id, option_id=yes.id, witness="w",
+                reason="选票遗失，当面重填")
+    with pytest.raises(InvalidInput) as error:
+        enter_paper_vote(world.secretary, ballot, **lost)
+    assert error.value.field == "voter_phone"
+    with pytest.raises(InvalidInput):      # not a resident of that household
+        enter_paper_vote(world.secretary, ballot, voter_phone=world.other_resident.phone, **lost)
     with pytest.raises(AlreadyVoted):
-        enter_paper_vote(world.secretary, ballot, serial="2", voter_phone=world.resident.phone,
-                         **paper)
+        enter_paper_vote(world.secretary, ballot, voter_phone="139 2222 3333", **lost)
+    enter_paper_vote(world.secretary, ballot, voter_phone=world.resident.phone, **lost)
     assert tally(ballot).participation.headcount == 2
     assert verify(ballot)[0] == []

@@ -7,11 +7,12 @@ import pytest
 
 from residentvoice.models import utcnow
 from residentvoice.voting import chain, services
-from residentvoice.voting.casting import cast_phone_vote, enter_paper_vote
+from residentvoice.voting.casting import cast_phone_vote
 from residentvoice.voting.counting import Totals, tally
 from residentvoice.voting.models import Ballot, Cast, Checkpoint, ElectorateUnit, Vote
+from residentvoice.voting.paper_entry import enter_paper_vote
 
-from .helpers import make_ballot, option
+from .helpers import make_ballot, option, paper_serial
 
 
 @pytest.fixture
@@ -23,8 +24,9 @@ def two_votes(world, **extra):
     """An open owners' ballot: a phone vote for A (同意), a paper ballot for A2 (反对)."""
     ballot = make_ballot(world.secretary, world.compound_a, **extra)
     cast_phone_vote(world.resident, ballot, world.household_a.id, option(ballot, "同意").id)
-    enter_paper_vote(world.secretary, ballot, household_code=world.household_a2.code,
-                     option_id=option(ballot, "反对").id, serial="9", witness="w")
+    enter_paper_vote(world.secretary, ballot,
+                     serial=paper_serial(world.secretary, ballot, world.household_a2),
+                     option_id=option(ballot, "反对").id, witness="w")
     return ballot
 
 

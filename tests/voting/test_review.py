@@ -7,13 +7,13 @@ from werkzeug.datastructures import FileStorage
 
 from residentvoice.errors_domain import Conflict, NotEligible
 from residentvoice.voting import services
-from residentvoice.voting.casting import (NotOpen, cast_phone_vote, enter_paper_vote,
-                                          enter_proxy_vote)
+from residentvoice.voting.casting import NotOpen, cast_phone_vote, enter_proxy_vote
 from residentvoice.voting.counting import HALF, THREE_QUARTERS, TWO_THIRDS, _test, tally
 from residentvoice.voting.models import (Ballot, BallotStatus, OptionKind, ProxyPrincipal,
                                          Vote)
+from residentvoice.voting.paper_entry import enter_paper_vote
 
-from .helpers import make_ballot, option
+from .helpers import make_ballot, option, paper_serial
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -35,8 +35,9 @@ def test_a_disagree_option_is_against_and_never_passes(db, world, factory, label
     disagree = option(ballot, label)
     assert disagree.kind is OptionKind.against
     for household in (world.household_a, world.household_a2):
-        enter_paper_vote(world.secretary, ballot, household_code=household.code,
-                         option_id=disagree.id, serial=household.code, witness="w")
+        enter_paper_vote(world.secretary, ballot,
+                         serial=paper_serial(world.secretary, ballot, household),
+                         option_id=disagree.id, witness="w")
     services.close_ballot(world.secretary, ballot)
     assert not tally(ballot).passed
 
@@ -148,8 +149,9 @@ def test_the_result_page_says_not_passed_when_most_disagree(client, auth, db, wo
     ballot = make_ballot(world.secretary, world.compound_a, options=["同意", "不同意", "弃权"])
     disagree = option(ballot, "不同意")
     for household in (world.household_a, world.household_a2):
-        enter_paper_vote(world.secretary, ballot, household_code=household.code,
-                         option_id=disagree.id, serial=household.code, witness="w")
+        enter_paper_vote(world.secretary, ballot,
+                         serial=paper_serial(world.secretary, ballot, household),
+                         option_id=disagree.id, witness="w")
     services.close_ballot(world.secretary, ballot)
     auth.login(world.resident)
     page = client.get(f"/ballots/{ballot.id}/result").get_data(as_text=True)
@@ -176,8 +178,9 @@ def test_the_chart_shows_the_same_figures_as_the_thresholds(db, world):
     from residentvoice.voting.presenters import chart
     ballot = make_ballot(world.secretary, world.compound_a, matter="use_fund")
     cast_phone_vote(world.resident, ballot, world.household_a.id, option(ballot, "同意").id)
-    enter_paper_vote(world.secretary, ballot, household_code=world.household_a2.code,
-                     option_id=option(ballot, "反对").id, serial="1", witness="w")
+    enter_paper_vote(world.secretary, ballot,
+                     serial=paper_serial(world.secretary, ballot, world.household_a2),
+                     option_id=option(ballot, "反对").id, witness="w")
     services.close_ballot(world.secretary, ballot)
     result = tally(ballot)
     bars = chart(ballot, result)["bars"]

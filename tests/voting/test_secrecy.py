@@ -9,14 +9,16 @@ from openpyxl import load_workbook
 from residentvoice.audit.models import AuditEntry
 from residentvoice.extensions import db as _db
 from residentvoice.voting import chain, services
-from residentvoice.voting.casting import cast_phone_vote, enter_paper_vote
+from residentvoice.directory.letters import format_code
+from residentvoice.voting.casting import cast_phone_vote
 from residentvoice.voting.counting import tally
-from residentvoice.voting.models import Ballot, Cast, Vote
+from residentvoice.voting.models import Ballot, Cast, PaperBallot, Vote
+from residentvoice.voting.paper_entry import enter_paper_vote
 
 from .. import databases
 from ..factories import Factory
 from ..ops.apps import private_app
-from .helpers import make_ballot, option
+from .helpers import make_ballot, option, paper_serial
 
 LABELS = {"同意", "反对", "弃权", "Agree", "Against", "Abstain"}
 
@@ -33,8 +35,9 @@ def text(response):
 def voted(world, **extra):
     ballot = make_ballot(world.secretary, world.compound_a, **extra)
     cast_phone_vote(world.resident, ballot, world.household_a.id, option(ballot, "同意").id)
-    enter_paper_vote(world.secretary, ballot, household_code=world.household_a2.code,
-                     option_id=option(ballot, "反对").id, serial="P-7", witness="监票员")
+    enter_paper_vote(world.secretary, ballot,
+                     serial=paper_serial(world.secretary, ballot, world.household_a2),
+                     option_id=option(ballot, "反对").id, witness="监票员")
     return ballot
 
 
@@ -67,9 +70,11 @@ def test_the_paper_entry_page_lists_ballots_entered_without_their_choice(client,
                                                                           db):
     ballot = voted(world)
     auth.login(world.secretary)
+    serial = db.session.scalar(db.select(PaperBallot.serial).where(
+        PaperBallot.ballot_id == ballot.id))
     page = text(client.get(f"/ballots/{ballot.id}/paper"))
     recent = page[page.index("最近录入"):] if "最近录入" in page else page
-    assert "P-7" in recent and "反对" not in recent
+    assert format_code(serial) in recent and "反对" not in recent
 
 
 def test_after_closing_an_open_ballot_the_voter_list_shows_each_choice(client, auth, world,
@@ -170,7 +175,9 @@ def test_the_audit_log_holds_no_choice_of_a_secret_vote(db, world):
         assert not option_ids & set(str(entry.changes).replace("'", " ").split())
     assert world.resident.id not in {e.actor_id for e in entries}
     paper = [e for e in entries if e.action == "ballot.paper_vote"]
-    assert [e.summary for e in paper] == [f"P-7 {world.household_a2.code}"]
+    serial = db.session.scalar(db.select(PaperBallot.serial).where(
+        PaperBallot.ballot_id == ballot.id))
+    assert [e.summary for e in paper] == [f"{serial} {world.household_a2.code}"]
 
 
 @pytest.mark.skipif(databases.wanted() != "sqlite", reason="the SQLite pass runs it")

@@ -9,11 +9,12 @@ from residentvoice.directory.models import OwnerKind
 from residentvoice.errors_domain import InvalidInput, NotAllowed, TransitionNotAllowed
 from residentvoice.models import utcnow
 from residentvoice.voting import services
-from residentvoice.voting.casting import cast_phone_vote, enter_paper_vote
+from residentvoice.voting.casting import cast_phone_vote
 from residentvoice.voting.counting import tally
 from residentvoice.voting.models import (BallotStatus, ElectorateUnit, Vote)
+from residentvoice.voting.paper_entry import enter_paper_vote
 
-from .helpers import make_ballot, option
+from .helpers import make_ballot, option, paper_serial
 
 
 @pytest.fixture
@@ -186,15 +187,17 @@ def test_every_action_is_audited(db, world):
     from residentvoice.audit.models import AuditEntry
     ballot = make_ballot(world.secretary, world.compound_a)
     cast_phone_vote(world.resident, ballot, world.household_a.id, ballot.options[0].id)
-    enter_paper_vote(world.secretary, ballot, household_code=world.household_a2.code,
-                     option_id=ballot.options[0].id, serial="1", witness="w")
+    enter_paper_vote(world.secretary, ballot,
+                     serial=paper_serial(world.secretary, ballot, world.household_a2),
+                     option_id=ballot.options[0].id, witness="w")
     services.close_ballot(world.secretary, ballot)
     services.publish(world.secretary, ballot)
     actions = db.session.scalars(db.select(AuditEntry.action).where(
         AuditEntry.object_type == "Ballot", AuditEntry.object_id == ballot.id)
         .order_by(AuditEntry.id)).all()
     assert actions == ["ballot.created", "ballot.announced", "ballot.opened", "ballot.voted",
-                       "ballot.paper_vote", "ballot.closed", "ballot.published"]
+                       "ballot.paper_issued", "ballot.paper_vote", "ballot.closed",
+                       "ballot.published"]
 
 
 def test_live_counts_only_when_chosen_and_never_for_secret_ballots(db, world):

@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import event
 
 from residentvoice.directory.models import OwnerKind
-from residentvoice.voting.casting import enter_paper_vote
 from residentvoice.voting.counting import (Totals, counted_by_owner, electorate_totals,
                                            tally, vote_totals)
 from residentvoice.voting.models import Ballot, Cast, Channel, Vote
+from residentvoice.voting.paper_entry import enter_paper_vote
 
-from .helpers import make_ballot, option
+from .helpers import make_ballot, option, paper_serial
 
 
 @pytest.fixture
@@ -59,8 +59,9 @@ def test_one_statement_equals_the_distinct_counts(db, world, factory):
     for serial, (household, choice) in enumerate([
             (institution[1], agree), (pair[0], against), (singles[0], agree),
             (singles[1], abstain), (ownerless[0], against)], start=1):
-        enter_paper_vote(world.secretary, ballot, household_code=household.code,
-                         option_id=choice, serial=str(serial), witness="监票人")
+        enter_paper_vote(world.secretary, ballot,
+                         serial=paper_serial(world.secretary, ballot, household),
+                         option_id=choice, witness="监票人")
     db.session.flush()
 
     counted = counted_by_owner(ballot)
@@ -75,8 +76,9 @@ def test_one_statement_equals_the_distinct_counts(db, world, factory):
 
 def test_tally_of_a_fetched_ballot_is_one_statement(db, world):
     ballot = make_ballot(world.secretary, world.compound_a)
-    enter_paper_vote(world.secretary, ballot, household_code=world.household_a.code,
-                     option_id=option(ballot, "同意").id, serial="1", witness="监票人")
+    enter_paper_vote(world.secretary, ballot,
+                     serial=paper_serial(world.secretary, ballot, world.household_a),
+                     option_id=option(ballot, "同意").id, witness="监票人")
     db.session.flush()
     db.session.expire_all()
     ballot = Ballot.fetch(ballot.id)
