@@ -38,8 +38,8 @@ def notify_once(key, user_ids, kind, message, params=None, url="", **options):
     reminder that a cron run may meet again).  True when it went out now."""
     won = db.session.execute(
         insert_ignoring_duplicates(ReminderSent).values(key=key, created_at=utcnow())
-    ).rowcount
-    if not won:
+        .returning(ReminderSent.key)).first()
+    if won is None:
         return False
     notify(user_ids, kind, message, params, url, **options)
     return True
