@@ -66,6 +66,7 @@ def setup_votes_and_supports(app):
     from tests.voting.helpers import make_ballot
 
     from residentvoice.directory.models import LinkCapacity
+    from residentvoice.voting.paper import issue_paper_ballots
     with app.app_context():
         factory = Factory(db)
         w = factory.world()
@@ -81,6 +82,10 @@ def setup_votes_and_supports(app):
         ids = {"proposal": proposal.id, "ballot": ballot.id, "a": w.household_a.id,
                "a2": w.household_a2.id, "option": ballot.options[0].id,
                "other_option": ballot.options[1].id}
+        # the paper ballots printed for the two households (issue 18 §4)
+        papers, _issued = issue_paper_ballots(w.secretary, ballot)
+        ids.update({f"serial_{'a' if p.household_id == w.household_a.id else 'a2'}": p.serial
+                    for p in papers})
         db.session.commit()
     return ids, tokens
 
@@ -104,7 +109,7 @@ def test_burst_of_supports_and_votes_keeps_one_per_household(race_app):
         for household in ("a", "a2"):
             requests.append((f"vote {household}", "POST", paper, tokens["secretary"],
                              {"household_id": ids[household], "option_id": ids["other_option"],
-                              "serial": f"P-{household}-{n}", "witness": "居委会 张"}))
+                              "serial": ids[f"serial_{household}"], "witness": "居委会 张"}))
     random.Random(8).shuffle(requests)
     results = burst(race_app, requests)
     no_server_errors(results)
