@@ -1,6 +1,7 @@
 """Template globals and filters: locale-aware dates, numbers and areas."""
 from decimal import Decimal
 
+from babel.dates import get_date_format, get_datetime_format, get_time_format
 from flask import request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
@@ -17,13 +18,24 @@ def format_area(value):
     return _("%(area)s m²", area=format_decimal(Decimal(value), format="#,##0.00"))
 
 
+def _to_the_minute(fmt):
+    """The locale's pattern for a date in ``fmt`` with its short time: people
+    read times without seconds (issue 17 §3)."""
+    locale = get_locale()
+    joiner = get_datetime_format(fmt, locale=locale)
+    return joiner.replace("{1}", get_date_format(fmt, locale=locale).pattern).replace(
+        "{0}", get_time_format("short", locale=locale).pattern)
+
+
 def format_moment(value, fmt="medium"):
-    """``|datetime``: a stored moment in the reader's time zone and language;
-    one at the very ends of the calendar (9999-12-31 23:59 has no Beijing
-    time) as plain UTC text rather than a failed page."""
+    """``|datetime``: a stored moment in the reader's time zone and language,
+    to the minute; one at the very ends of the calendar (9999-12-31 23:59 has
+    no Beijing time) as plain UTC text rather than a failed page."""
     if not value:
         return ""
     try:
+        if fmt in ("medium", "long", "full"):
+            return format_datetime(value, _to_the_minute(fmt))
         return format_datetime(value, fmt)
     except (OverflowError, ValueError):
         return plain(value)

@@ -41,12 +41,14 @@ def check_refs(actor, refs):
     refs = [(kind, int(ident)) for kind, ident in refs]
     for kind, _ident in refs:
         if kind not in LINKABLE_KINDS:
-            raise InvalidInput(_l("Agenda items link to proposals or ballots only."), "ref_kind")
+            raise InvalidInput(_l("Agenda items link to proposals or ballots only."), "ref")
     found = signals.look_up_links(refs, actor)
     for ref in refs:
         if ref not in found:
-            raise InvalidInput(_l("There is no %(kind)s number %(id)d that you can see.",
-                                  kind=ref[0], id=ref[1]), "ref_id")
+            raise InvalidInput(_l("There is no ballot number %(id)d that you can see.",
+                                  id=ref[1]) if ref[0] == "ballot" else
+                               _l("There is no proposal number %(id)d that you can see.",
+                                  id=ref[1]), "ref")
     return list(dict.fromkeys(refs))
 
 

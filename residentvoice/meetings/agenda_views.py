@@ -3,8 +3,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access
+from .. import access, signals
+from ..directory.models import Compound
 from ..errors_domain import DomainError
+from ..extensions import db
 from . import agenda, bp, core
 from .forms import AgendaItemForm, DeclineForm, SuggestionForm
 from .helpers import back, failed, form_status, load_meeting, submitted
@@ -24,11 +26,22 @@ def _item_data(form):
             "presenter": form.presenter.data or ""}
 
 
+def _item_form(meeting, obj=None):
+    """The agenda item form, its linked record picked from the ballots and
+    proposals of the meeting's compound (or its community's compounds)."""
+    form = AgendaItemForm(obj=obj)
+    compound_ids = [meeting.compound_id] if meeting.compound_id else db.session.scalars(
+        db.select(Compound.id).where(Compound.community_id == meeting.community_id)).all()
+    form.set_ref_choices(signals.link_choices("ballot", compound_ids, current_user)
+                         + signals.link_choices("proposal", compound_ids, current_user))
+    return form
+
+
 @bp.route("/<int:meeting_id>/items/new", methods=["GET", "POST"])
 @access.login
 def add_item(meeting_id):
     meeting = load_meeting(meeting_id, can="can_manage")
-    form = AgendaItemForm()
+    form = _item_form(meeting)
     done = submitted(form, lambda: agenda.add_item(current_user, meeting, refs=form.refs(),
                                                    **_item_data(form)),
                      _("Agenda item added."), url_for("meetings.detail", meeting_id=meeting.id))
@@ -41,9 +54,9 @@ def add_item(meeting_id):
 def edit_item(meeting_id, item_id):
     meeting = load_meeting(meeting_id, can="can_manage")
     item = _load_item(meeting, item_id)
-    form = AgendaItemForm(obj=item if request.method == "GET" else None)
+    form = _item_form(meeting, obj=item if request.method == "GET" else None)
     if request.method == "GET" and item.refs:
-        form.ref_kind.data, form.ref_id.data = item.refs[0].ref_kind, item.refs[0].ref_id
+        form.ref.data = f"{item.refs[0].ref_kind}:{item.refs[0].ref_id}"
     done = submitted(form, lambda: agenda.update_item(current_user, meeting, item,
                                                       refs=form.refs(), **_item_data(form)),
                      _("Agenda item saved."), url_for("meetings.detail", meeting_id=meeting.id))

@@ -46,22 +46,22 @@ class AgendaItemForm(BaseForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=4000)])
     time_box_minutes = _number(_l("Time box (minutes)"), 1, 240, 15)
     presenter = StringField(_l("Presenter"), validators=[Length(max=60)])
-    ref_kind = SelectField(_l("Link to"), choices=choices([
-        ("", _l("Nothing")), ("proposal", _l("A proposal")), ("ballot", _l("A ballot"))]),
-        validators=[Optional()])
-    ref_id = IntegerField(_l("Its number"), render_kw=NUMBER, validators=[
-        Optional(), NumberRange(min=1, max=2**31 - 1,
-                                message=_l("Enter the number shown on its page."))])
+    ref = SelectField(_l("Linked ballot or proposal"), choices=choices([("", _l("Nothing"))]),
+                      validators=[Optional()],
+                      description=_l("Pick the ballot or proposal this item discusses."))
+
+    def set_ref_choices(self, links):
+        """The compound's ballots and proposals, by title, as ``kind:id``."""
+        kinds = {"ballot": _l("Ballot"), "proposal": _l("Proposal")}
+        self.ref.choices = choices([("", _l("Nothing"))] + [
+            (f"{link.kind}:{link.id}", _l("%(kind)s: %(title)s (%(status)s)",
+                                          kind=kinds[link.kind], title=link.title,
+                                          status=link.summary))
+            for link in links])
 
     def refs(self):
-        if self.ref_kind.data and self.ref_id.data:
-            return [(self.ref_kind.data, self.ref_id.data)]
-        return []
-
-    def validate_ref_id(self, field):
-        if self.ref_kind.data and not field.data:
-            from wtforms.validators import ValidationError
-            raise ValidationError(_l("Enter the number shown on its page."))
+        kind, _sep, ident = (self.ref.data or "").partition(":")
+        return [(kind, int(ident))] if kind and ident.isdigit() else []
 
 
 class SuggestionForm(BaseForm):

@@ -4,13 +4,14 @@ approved by the chair, then published for a 公示 period of comments
 vote counts and decisions, and are posted publicly)."""
 from datetime import date
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..errors_domain import InvalidInput, NotAllowed, NotFound, TransitionNotAllowed
 from ..extensions import db
 from ..models import utcnow
+from ..templating import format_moment
 from . import attendance
 from .models import ActionItem, MeetingStatus, MinutesComment, Motion
 from .core import audit, get_item, is_invited, lock, officer_candidates
@@ -32,7 +33,7 @@ def generate_text(meeting):
     """The draft, in the recorder's language, from what the platform recorded."""
     counts = attendance.summary(meeting)
     lines = [meeting.title,
-             _("Time: %(when)s · Place: %(place)s", when=format_datetime(meeting.starts_at),
+             _("Time: %(when)s · Place: %(place)s", when=format_moment(meeting.starts_at),
                place=meeting.place),
              _("Chair: %(chair)s · Recorder: %(recorder)s", chair=meeting.chair.name,
                recorder=meeting.recorder.name),

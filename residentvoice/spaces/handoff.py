@@ -123,6 +123,9 @@ def on_ballot_closed(_sender, *, ballot, result, **_data):
 
 # ---- link resolvers and upload visibility ------------------------------------
 
+LINK_CHOICES = 200
+
+
 @signals.links_wanted.connect_via("space")
 def resolve_spaces(_kind, *, ids, user):
     spaces = db.session.scalars(db.select(Space).where(Space.id.in_(ids))
@@ -151,6 +154,16 @@ def resolve_proposals(_kind, *, ids, user):
             for p in visible}
 
 
+
+@signals.link_choices_wanted.connect_via("proposal")
+def proposal_choices(_kind, *, compound_ids, user):
+    """The compounds' proposals ``user`` may see, newest first (an agenda item's list)."""
+    proposals = db.session.scalars(
+        db.select(Proposal).join(Space, Space.id == Proposal.space_id)
+        .where(Space.compound_id.in_(compound_ids)).options(joinedload(Proposal.space))
+        .order_by(Proposal.id.desc()).limit(LINK_CHOICES)).all()
+    return [signals.Link("proposal", p.id, p.title, p.path, summary=str(p.status.value))
+            for p in proposals if p.can_view(user)]
 
 
 def _space_visible(space_id, user):

@@ -20,6 +20,18 @@ def resolve_ballots(_kind, *, ids, user):
             for b in ballots if b.can_view(user)}
 
 
+LINK_CHOICES = 200
+
+
+@signals.link_choices_wanted.connect_via("ballot")
+def ballot_choices(_kind, *, compound_ids, user):
+    """The compounds' ballots ``user`` may see, newest first (an agenda item's list)."""
+    ballots = db.session.scalars(db.select(Ballot).where(Ballot.compound_id.in_(compound_ids))
+                                 .order_by(Ballot.id.desc()).limit(LINK_CHOICES)).all()
+    return [signals.Link("ballot", b.id, b.title, url_for("voting.show", ballot_id=b.id),
+                         str(b.status.value)) for b in ballots if b.can_view(user)]
+
+
 def owners_participation(compound_id, household_ids):
     """Civil Code art. 278 participation of ``household_ids`` among the compound's
     units: ≥ 2/3 of the exclusive area AND ≥ 2/3 of the owner headcount, an owner

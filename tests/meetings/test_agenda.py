@@ -83,7 +83,7 @@ def test_items_link_to_proposals_that_exist(mt, db, proposals):
     with pytest.raises(InvalidInput) as error:
         agenda.add_item(mt.secretary, meeting, title="x", time_box_minutes=5,
                         refs=[("proposal", 8)])
-    assert error.value.field == "ref_id"
+    assert error.value.field == "ref"
     with pytest.raises(InvalidInput):
         agenda.add_item(mt.secretary, meeting, title="x", time_box_minutes=5,
                         refs=[("ticket", 7)])
