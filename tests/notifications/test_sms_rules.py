@@ -164,3 +164,21 @@ def test_link_codes_lead_back_to_their_page(client):
     response = client.get("/notifications/go/t" + link_code("/tickets/99")[1:])
     assert response.status_code == 302 and response.headers["Location"].endswith("/tickets/99")
     assert client.get("/notifications/go/zz").status_code == 404
+
+
+def test_the_readme_lists_every_kind_with_the_template_the_site_shows(app):
+    """The README's template table is what secretaries see in the delivery
+    status (the Chinese text of each kind), so what is applied for is what is
+    sent."""
+    from flask_babel import force_locale
+
+    from residentvoice.config import ROOT
+    from residentvoice.notifications.sms_kinds import preview
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    link = "https://rv.example.org/notifications/go/"
+    with app.test_request_context(), force_locale("zh_Hans"):
+        for key, kind in KINDS.items():
+            template = preview(key, ["{%d}" % n for n in range(1, len(kind.params) + 1)], link)
+            row = next(line for line in readme.splitlines()
+                       if line.startswith(f"| `{key.upper()}` |"))
+            assert row.rstrip(" |").endswith(template), (row, template)
