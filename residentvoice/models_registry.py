@@ -16,3 +16,4 @@ from .spaces import discussion_models as space_discussion_models, models as spac
 from .meetings import models as meeting_models  # noqa: F401
 from .search import models as search_models  # noqa: F401
 from .meetings import calendar_models as meeting_calendar_models  # noqa: F401
+from .follow import models as follow_models  # noqa: F401
