@@ -22,6 +22,13 @@ ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 LONGEST_VALUE = 40
 # How a record is named, in order of preference: its own words, then its parent's.
 NAME_ATTRIBUTES = ("number", "title", "name")
+NAMED_BY_PARENT = {
+    "Comment": ("Proposal", "proposal"), "MinutesComment": ("Meeting", "meeting"),
+    "Attendance": ("Meeting", "meeting"), "AgendaSuggestion": ("Meeting", "meeting"),
+    "ActionItem": ("Meeting", "meeting"), "SurveyResponse": ("Household", "household"),
+    "SupervisionSignup": ("SupervisionStep", "step"), "InvitationCode": ("Household", "household"),
+    "SpeechRequest": ("Motion", "motion"),
+}
 PARENT_ATTRIBUTES = ("household", "proposal", "measure", "step", "survey", "project",
                      "meeting", "motion")
 
@@ -102,10 +109,20 @@ def record_name(record):
 
 
 def describe(type_name, record):
-    """``工单 T000032``, ``表决“装充电桩”``, ``1号楼601``, or the kind alone."""
+    """``工单 T000032``, ``表决“装充电桩”``, ``1号楼601``, or the kind alone.
+    A record that lives inside another (a comment, a check-in) is named by
+    that one: the sentence says what was done to it ("commented on …")."""
+    if type_name in NAMED_BY_PARENT and record is not None:
+        parent_type, attribute = NAMED_BY_PARENT[type_name]
+        parent = getattr(record, attribute, None)
+        parent_id = getattr(record, attribute + "_id", None)
+        if parent is None and parent_id is not None and model_class(parent_type):
+            parent = db.session.get(model_class(parent_type), parent_id)
+        if parent is not None:
+            return describe(parent_type, parent)
     kind = TYPE_NAMES.get(type_name)
     name = record_name(record)
-    if type_name in ("Household", "User", "Owner", "Building", "InvitationCode") and name:
+    if type_name in ("Household", "User", "Owner", "Building") and name:
         return name
     if type_name == "Ticket" and name:
         return _("%(kind)s %(name)s", kind=kind, name=name)
