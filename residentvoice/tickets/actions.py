@@ -8,11 +8,9 @@ from flask_babel import lazy_gettext as _l
 from ..dates import SHANGHAI
 from ..errors_domain import InvalidInput, TransitionNotAllowed
 from ..extensions import db
-from ..i18n import N_
 from ..models import utcnow
-from ..notifications.services import notify
 from ..uploads import services as uploads
-from . import sla, workflow
+from . import notices, sla, workflow
 from .models import Affected, Closure, Status, Ticket
 from .services import (MAX_PHOTOS, as_id, check_text, handler_user_ids, lock_tickets, route,
                        secretary_user_ids, ticket_url)
@@ -30,7 +28,7 @@ def acknowledge(actor, ticket, now=None):
     ticket.acknowledged_at = now
     if ticket.first_acknowledged_at is None:
         ticket.first_acknowledged_at = now
-    _tell_reporter(ticket, N_("Ticket %(number)s was acknowledged."))
+    _tell_reporter(ticket, notices.ACKNOWLEDGED, actor)
     return ticket
 
 
@@ -44,7 +42,7 @@ def start(actor, ticket, planned_for, comment="", now=None):
         raise InvalidInput(_l("The planned date cannot be in the past."), "planned_for")
     workflow.apply(actor, ticket, "start", body=(comment or "").strip()[:4000], now=now)
     ticket.planned_for = planned_for
-    _tell_reporter(ticket, N_("Work on ticket %(number)s has started."))
+    _tell_reporter(ticket, notices.STARTED, actor)
     return ticket
 
 
@@ -62,9 +60,7 @@ def resolve(actor, ticket, note, photos=(), now=None):
     ticket.resolved_at = now
     ticket.resolution_note = note
     users = {ticket.reporter_id} | {a.user_id for a in ticket.affected}
-    notify(users, "ticket.resolved",
-           N_("Ticket %(number)s is marked resolved. Is it really fixed? Please confirm."),
-           {"number": ticket.number}, ticket_url(ticket))
+    notices.tell(users, "ticket.resolved", notices.RESOLVED, ticket, ticket_url(ticket), actor)
     return ticket
 
 
@@ -89,9 +85,8 @@ def confirm(actor, ticket, rating=None, comment="", now=None):
     workflow.apply(actor, ticket, "confirm", body=comment, now=now)
     ticket.rating = rating
     ticket.rating_comment = comment
-    notify(handler_user_ids(ticket), "ticket.confirmed",
-           N_("The reporter confirmed ticket %(number)s is fixed."),
-           {"number": ticket.number}, ticket_url(ticket))
+    notices.tell(handler_user_ids(ticket), "ticket.confirmed", notices.CONFIRMED, ticket,
+                 ticket_url(ticket), actor)
     return ticket
 
 
@@ -106,9 +101,8 @@ def reopen(actor, ticket, comment, now=None):
     ticket.resolved_at = None
     ticket.acknowledged_at = None
     sla.start_clock(ticket, now)
-    notify(handler_user_ids(ticket), "ticket.reopened",
-           N_("Ticket %(number)s was reopened: the reporter says it is not fixed."),
-           {"number": ticket.number}, ticket_url(ticket))
+    notices.tell(handler_user_ids(ticket), "ticket.reopened", notices.REOPENED, ticket,
+                 ticket_url(ticket), actor)
     return ticket
 
 
@@ -117,9 +111,8 @@ def hand_back(actor, ticket, reason, now=None):
     _check(ticket, "hand_back", actor)
     reason = check_text(reason, "comment", _l("Say why you are not responsible."))
     workflow.apply(actor, ticket, "hand_back", body=reason, now=now)
-    notify(secretary_user_ids(ticket), "ticket.handed_back",
-           N_("Ticket %(number)s was handed back and needs rerouting."),
-           {"number": ticket.number}, ticket_url(ticket))
+    notices.tell(secretary_user_ids(ticket), "ticket.handed_back", notices.HANDED_BACK, ticket,
+                 ticket_url(ticket), actor)
     return ticket
 
 
@@ -150,7 +143,7 @@ def refuse(actor, ticket, comment, now=None):
     _check(ticket, "refuse", actor)
     comment = check_text(comment, "comment", _l("Say why the ticket is closed."))
     workflow.apply(actor, ticket, "refuse", body=comment, now=now)
-    _tell_reporter(ticket, N_("Ticket %(number)s was closed without a fix."))
+    _tell_reporter(ticket, notices.REFUSED, actor)
     return ticket
 
 
@@ -175,14 +168,14 @@ def mark_duplicate(actor, ticket, original_id, now=None):
         db.session.add(Affected(ticket_id=original.id, household_id=ticket.household_id,
                                 user_id=ticket.reporter_id))
         original.affected_count += 1
-    _tell_reporter(ticket, N_("Ticket %(number)s was merged into another ticket."))
+    _tell_reporter(ticket, notices.MERGED, actor)
     return ticket
 
 
-def _tell_reporter(ticket, message):
+def _tell_reporter(ticket, message, actor):
     if ticket.reporter_id:
-        notify([ticket.reporter_id], "ticket.status", message, {"number": ticket.number},
-               ticket_url(ticket))
+        notices.tell([ticket.reporter_id], "ticket.status", message, ticket, ticket_url(ticket),
+                     actor)
 
 
 def perform(actor, ticket, action, data):

@@ -10,12 +10,10 @@ from ..auth.models import RoleAssignment, RoleKind
 from ..directory.models import Building, Compound, Household, Organisation
 from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotFound
 from ..extensions import db
-from ..i18n import N_
 from ..models import utcnow
-from ..notifications.services import notify
 from ..renovation.services import projects_by_id
 from ..uploads import services as uploads
-from . import routing, sla, workflow
+from . import notices, routing, sla, workflow
 from .models import (OPEN_STATUSES, Affected, Category, EventKind, RoutingRule, Source,
                      Status, Ticket, TicketEvent)
 
@@ -206,9 +204,8 @@ def _routed(actor, ticket, decision, step, now=None):
     record(actor, "ticket.routed", ticket, object_id=ticket.id,
            community_id=ticket.community_id,
            summary=f"{ticket.number} → {name or 'secretaries'} ({decision.basis})")
-    notify(handler_user_ids(ticket), "ticket.routed",
-           N_("New ticket %(number)s is waiting for you."), {"number": ticket.number},
-           ticket_url(ticket), urgent=ticket.emergency)
+    notices.tell(handler_user_ids(ticket), "ticket.routed", notices.ROUTED, ticket,
+                 ticket_url(ticket), actor, urgent=ticket.emergency)
 
 
 def similar_open(actor, compound_id, building_id, category, exclude_id=None):
@@ -282,9 +279,8 @@ def add_update(actor, ticket, body, public=True):
     record(actor, "ticket.update", ticket, community_id=ticket.community_id,
            summary=f"{ticket.number} {'public' if event.public else 'internal'} update")
     if event.public and ticket.reporter_id and ticket.reporter_id != actor.id:
-        notify([ticket.reporter_id], "ticket.update",
-               N_("Ticket %(number)s has a new update."), {"number": ticket.number},
-               ticket_url(ticket))
+        notices.tell([ticket.reporter_id], "ticket.update", notices.UPDATED, ticket,
+                     ticket_url(ticket), actor)
     return event
 
 

@@ -3,19 +3,11 @@ resolutions (DESIGN §5).  Idempotent and safe every few minutes from cron:
 each step is a conditional UPDATE that only one run can win."""
 from ..audit.services import record
 from ..extensions import db
-from ..i18n import N_
 from ..models import utcnow
-from ..notifications.services import notify
-from . import workflow
+from . import notices, workflow
 from .models import EventKind, Status, Ticket, TicketEvent
 from .services import secretary_user_ids, ticket_url, users_with_role
 from .sla import AUTO_CLOSE_AFTER, SECOND_ESCALATION_AFTER, overdue_clause
-
-ESCALATION_MESSAGES = {
-    1: N_("Ticket %(number)s is overdue and was escalated to the community's secretaries."),
-    2: N_("Ticket %(number)s is still overdue and was escalated to the street office."),
-}
-
 
 def _recipients(ticket, level):
     if level == 1:
@@ -38,8 +30,8 @@ def _escalate(ticket, level, now):
     record(None, "ticket.escalated", ticket, community_id=ticket.community_id,
            summary=f"{ticket.number}: level {level}",
            changes={"escalation_level": (level - 1, level)})
-    notify(_recipients(ticket, level), "ticket.escalated", ESCALATION_MESSAGES[level],
-           {"number": ticket.number}, ticket_url(ticket), urgent=ticket.emergency)
+    notices.tell(_recipients(ticket, level), "ticket.escalated", notices.ESCALATED[level], ticket,
+                 ticket_url(ticket), urgent=ticket.emergency)
     return True
 
 
