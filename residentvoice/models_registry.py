@@ -17,3 +17,4 @@ from .meetings import models as meeting_models  # noqa: F401
 from .search import models as search_models  # noqa: F401
 from .meetings import calendar_models as meeting_calendar_models  # noqa: F401
 from .follow import models as follow_models  # noqa: F401
+from .spaces import progress as space_progress  # noqa: F401

@@ -195,3 +195,15 @@ class BallotForm(BaseForm):
         required(_l("Enter when voting closes."))])
     secret = BooleanField(_l("Secret ballot"))
     allow_change = BooleanField(_l("Voters may change their vote until closing"))
+
+
+class SupportThresholdForm(BaseForm):
+    """The support a proposal needs before the council (issue 19 §5)."""
+    households = StringField(_l("Supporting households needed"),
+                             validators=[Optional(), Length(max=6)],
+                             description=_l("Leave empty to show only the count of supporters."),
+                             render_kw={"inputmode": "numeric"})
+
+    def validate_households(self, field):
+        if field.data and not field.data.isdigit():
+            raise ValidationError(_l("Enter a whole number of households."))

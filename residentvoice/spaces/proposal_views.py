@@ -8,7 +8,7 @@ from .. import access, signals
 from ..errors_domain import DomainError
 from ..forms import show_domain_error
 from ..uploads.services import uploads_for
-from . import bp, discussion, proposals as service, queries
+from . import bp, discussion, progress, proposals as service, queries
 from .discussion_models import Comment
 from .forms import (CommentForm, DecisionForm, EditCommentForm, FlagForm, HideForm, PhotoForm,
                     ProposalForm, ReviewForm, WithdrawForm)
@@ -59,6 +59,7 @@ def proposal_page(proposal, status=200, **forms):
         "manage": proposal.can_manage(current_user),
         "photos": uploads_for("proposal", proposal.id),
         "support_count": counts.get(proposal.id, 0),
+        "progress": progress.progress(proposal, counts.get(proposal.id, 0)),
         "mine": queries.supported_households(current_user, [proposal.id]).get(proposal.id,
                                                                              set()),
         "households": _households_here(proposal),

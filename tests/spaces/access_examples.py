@@ -96,4 +96,7 @@ EXAMPLES = {
     "api.comment_hide": lambda w: [
         ("POST", f"/api/v1/proposal-comments/{sw(w).sp_comment.id}/hide", MANAGE)],
     "api.space_update": lambda w: [("PATCH", f"/api/v1/spaces/{sw(w).sp_space.id}", MANAGE)],
+    "spaces.support_threshold": lambda w: [
+        ("GET", f"/spaces/compounds/{w.compound_a.id}/support-needed", MANAGE),
+        ("POST", f"/spaces/compounds/{w.compound_a.id}/support-needed", MANAGE)],
 }
