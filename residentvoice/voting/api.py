@@ -5,10 +5,9 @@ from flask import jsonify, request
 
 from .. import access
 from ..api import bp
-from ..api.helpers import (PAGE_PARAMS, datetime_value, domain_error, fail, json_body, load,
-                           paginate, user)
+from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
 from ..api.serializers import iso
-from ..api.spec import add_schemas, documented, page_of, ref
+from ..api.spec import COUNT, ID, add_schemas, documented, page_of, ref
 from ..directory.models import Compound
 from ..errors_domain import DomainError
 from . import services
@@ -56,7 +55,7 @@ add_schemas({
 CREATE_BODY = {"type": "object", "required": [
     "compound_id", "title", "basis", "matter", "announced_at", "opens_at", "closes_at"],
     "properties": {
-    "compound_id": {"type": "integer"}, "title": {"type": "string"},
+    "compound_id": ID, "title": {"type": "string"},
     "description": {"type": "string"}, "basis": {"type": "string", "enum": ["owners", "residents"]},
     "matter": {"type": "string", "enum": ["common_parts_use", "raise_fund", "rebuild",
                                           "use_fund", "owners_other", "consultative"]},
@@ -66,7 +65,7 @@ CREATE_BODY = {"type": "object", "required": [
     "closes_at": {"type": "string", "format": "date-time"},
     "secret": {"type": "boolean"}, "allow_change": {"type": "boolean"},
     "count_per": {"type": "string", "enum": ["household", "person"]},
-    "proxy_cap": {"type": "integer"}}}
+    "proxy_cap": COUNT}}
 
 
 def serialize(ballot):
@@ -78,17 +77,6 @@ def serialize(ballot):
             "secret": ballot.secret, "allow_change": ballot.allow_change,
             "proxy_cap": ballot.proxy_cap,
             "options": [{"id": o.id, "label": o.label} for o in ballot.options]}
-
-
-def _when(data, name):
-    return datetime_value(data.get(name), name)
-
-
-def _flag(data, name):
-    value = data.get(name, False)
-    if not isinstance(value, bool):
-        fail(422, "invalid", f"{name} must be true or false.")
-    return value
 
 
 MAX_ID = 2**31 - 1
@@ -123,24 +111,18 @@ def _load_ballot(ballot_id):
             statuses=[201, 400, 403, 404, 422], success=ref("Ballot"), body=CREATE_BODY,
             tag="ballots")
 def ballots_create():
-    data = json_body(required=("compound_id", "title", "basis", "matter", "announced_at",
-                               "opens_at", "closes_at"))
-    _ints(data, "compound_id")
+    data = json_body()
     compound = load(Compound, data["compound_id"], can_view="is_member", can="can_manage")
-    options = data.get("options") or []
-    if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
-        fail(422, "invalid", "options must be a list of labels.")
-    proxy_cap = data.get("proxy_cap", 3)
-    values = {"title": data["title"] if isinstance(data["title"], str) else "",
-              "description": data.get("description") if isinstance(
-                  data.get("description"), str) else "",
+    values = {"title": data["title"], "description": data.get("description", ""),
               "basis": data["basis"], "matter": data["matter"],
-              "count_per": data.get("count_per") or "household",
-              "announced_at": _when(data, "announced_at"), "opens_at": _when(data, "opens_at"),
-              "closes_at": _when(data, "closes_at"), "secret": _flag(data, "secret"),
-              "allow_change": _flag(data, "allow_change"), "proxy_cap": proxy_cap}
+              "count_per": data.get("count_per", "household"),
+              "announced_at": data["announced_at"], "opens_at": data["opens_at"],
+              "closes_at": data["closes_at"], "secret": data.get("secret", False),
+              "allow_change": data.get("allow_change", False),
+              "proxy_cap": data.get("proxy_cap", 3)}
     try:
-        ballot = services.create_ballot(user(), compound, options=options, **values)
+        ballot = services.create_ballot(user(), compound, options=data.get("options", []),
+                                        **values)
         if ballot.announced_at <= datetime.now(timezone.utc).replace(tzinfo=None):
             services.announce(user(), ballot)
     except DomainError as error:
@@ -205,13 +187,12 @@ def ballot_close(ballot_id):
             "household — or its owner — already voted and changes are not allowed)",
             statuses=[201, 400, 403, 404, 409, 422], success=ref("Receipt"), tag="ballots",
             body={"type": "object", "required": ["household_id", "option_id"], "properties": {
-                "household_id": {"type": "integer"}, "option_id": {"type": "integer"}}})
+                "household_id": ID, "option_id": ID}})
 def ballot_vote(ballot_id):
     # The ballot first (404 for whoever may not see it, whatever the body), read
     # with its options (the vote's is then found without a query).
     ballot = _load_ballot(ballot_id)
-    data = json_body(required=("household_id", "option_id"))
-    _ints(data, "household_id", "option_id")
+    data = json_body()
     try:
         cast = cast_phone_vote(user(), ballot, data["household_id"], data["option_id"])
     except DomainError as error:
