@@ -16,6 +16,8 @@ import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .sms_kinds import KINDS
+
 DEFAULT_DAILY_CAP = 5
 
 
@@ -57,7 +59,6 @@ def sms_settings(config):
         "public_url": (_setting(config, "PUBLIC_URL") or "").rstrip("/"),
         "templates": {},
     }
-    from .sms_kinds import KINDS
     for key in KINDS:
         template = _setting(config, "SMS_TEMPLATE_" + key.upper())
         if template:

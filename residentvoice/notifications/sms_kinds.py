@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
+
 from ..i18n import N_
 
 PARAM_MAX = 6
@@ -124,13 +126,11 @@ def template_params(kind, url, at=None):
             values.append(f"{_local(at).month}月{_local(at).day}日")
         elif name == "time":
             values.append(_local(at).strftime("%H:%M"))
-    assert all(len(v) <= PARAM_MAX for v in values), values
-    return values
+    return values if all(len(v) <= PARAM_MAX for v in values) else None
 
 
 def preview(kind, params, link):
     """The message as the suggested template reads, with its values."""
-    from flask_babel import gettext
     text = gettext(KINDS[kind].text)
     for index, value in enumerate(params or (), start=1):
         text = text.replace("{%d}" % index, str(value))
