@@ -1,11 +1,8 @@
 """Shared helpers for API views: JSON bodies, errors, pagination, loading."""
-from datetime import date, datetime
-
 from flask import g, jsonify, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from .. import dates
 from ..errors_domain import DomainError
 from ..extensions import db
 from . import validation
@@ -42,54 +39,17 @@ def request_json():
         fail(400, "bad_json", _("Send a JSON object with Content-Type: application/json."))
 
 
-def json_body(required=()):
+def json_body():
     """The request's JSON body, checked against the body schema the route
     declares in ``@documented`` (the one the OpenAPI document publishes):
     400 for a body that is not a JSON object, 422 naming the first field
     that is missing, unknown or wrong, in the reader's language.  Its
-    ``date`` and ``date-time`` fields come parsed (``validation``).
-    ``required``: fields that may not be null or "" either (views not yet
-    moved to their schema's ``required``)."""
+    ``date`` and ``date-time`` fields come parsed (``validation``)."""
     try:
-        data = validation.checked(request.endpoint, request_json(),
+        return validation.checked(request.endpoint, request_json(),
                                   sent=bool(request.get_data(cache=True)))
     except validation.Invalid as error:
         fail(error.status, error.code, error.message, error.field)
-    missing = [k for k in required if data.get(k) in (None, "")]
-    if missing:
-        fail(422, "missing_fields", _("%(field)s is missing.", field=missing[0]), missing[0])
-    return data
-
-
-def datetime_value(value, name, *, require_zone=False):
-    """A body's date-time (ISO 8601; without a zone it is UTC unless
-    ``require_zone``) → naive UTC; 422 for anything else, or for a moment
-    outside the accepted window (2000 to five years ahead).  A value
-    ``json_body`` already parsed (its schema's ``format``) is taken as it is."""
-    if isinstance(value, datetime):
-        return value
-    try:
-        return dates.parse_datetime(value, require_zone=require_zone)
-    except dates.DateOutOfRange as error:
-        fail(422, "out_of_range", _("%(name)s is out of range. %(window)s", name=name,
-                                    window=error.message))
-    except ValueError:
-        fail(422, "invalid", _("%(name)s must be a date-time with a time zone, such as "
-                               "%(example)s.", name=name, example="2026-05-01T09:00:00+08:00"))
-
-
-def date_value(value, name):
-    """A body's date (``YYYY-MM-DD``) → date; 422 as ``datetime_value``."""
-    if isinstance(value, date):
-        return value
-    try:
-        return dates.parse_date(value)
-    except dates.DateOutOfRange as error:
-        fail(422, "out_of_range", _("%(name)s is out of range. %(window)s", name=name,
-                                    window=error.message))
-    except ValueError:
-        fail(422, "invalid", _("%(name)s must be a date such as %(example)s.", name=name,
-                               example="2026-05-01"))
 
 
 def user():
