@@ -10,13 +10,13 @@ from .. import access
 from ..directory.letters import format_code, qr_svg
 from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import show_domain_error
+from ..forms import choices, show_domain_error
 from ..directory.models import Household
 from . import bp
 from . import paper as issuing
 from .casting import describe_vote
 from .entry_views import _secretary_ballot
-from .forms import PaperFindForm, PaperReplaceForm, PaperVoteForm, option_choices
+from .forms import PaperFindForm, PaperReplaceForm, PaperVoteForm
 from .models import BallotStatus, Cast, Channel, PaperBallot, Vote
 from .paper_entry import enter_paper_vote
 from .presenters import option_label, rule_text
@@ -86,7 +86,7 @@ def paper(ballot_id):
     find = PaperFindForm(request.args)
     form = PaperVoteForm(data={"witness": request.args.get("witness", "")}
                          if request.method == "GET" else None)
-    form.option.choices = option_choices(ballot)
+    form.option.choices = choices((str(o.id), option_label(o)) for o in ballot.options)
     target, candidates, entered = None, None, None
     if request.method == "GET":
         target, candidates = _find(ballot, find) if find.validate() else (None, None)

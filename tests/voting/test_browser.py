@@ -74,27 +74,36 @@ def test_owners_ballot_from_notice_to_result(new_page, live, login, shoot, layou
     assert layout_problems(resident) == []           # 360 px, elder mode
     shoot(resident, "voting-voted-elder-mode")
 
+    # Paper: CQY-22-0101's ballot printed, then entered back by its serial.
+    secretary.goto(ballot_url + "/paper-ballots")
+    with secretary.expect_navigation():
+        secretary.locator(".paper-rows li:first-child form button").click()
+    serial = secretary.locator(".sheet-serial-code").inner_text()
+    flat = secretary.locator(".sheet-flat").inner_text()
+    assert flat == "22号楼101"
     secretary.goto(ballot_url + "/paper")
-    secretary.fill("input[name=serial]", "CQY-0001")
-    secretary.fill("input[name=household]", "CQY-22-0101")
-    secretary.select_option("select[name=option]", label="反对")
+    secretary.keyboard.type(serial)                  # the cursor waits in the serial field
+    with secretary.expect_navigation():
+        secretary.keyboard.press("Enter")
+    assert flat in secretary.locator(".paper-target").inner_text()
+    secretary.get_by_label("反对", exact=True).check()
     secretary.fill("input[name=witness]", "居委会监票员")
     with secretary.expect_navigation():
         secretary.keyboard.press("Enter")
-    assert secretary.input_value("input[name=serial]") == "CQY-0002"
-    assert secretary.evaluate("document.activeElement.name") == "household"
-    secretary.keyboard.type("CQY-22-0301")          # the institute voted by phone
+    assert "已录入纸质票" in secretary.locator(".entered").inner_text()
+    assert secretary.evaluate("document.activeElement.name") == "q"
+    secretary.keyboard.type("22-301")                # the institute voted by phone
     with secretary.expect_navigation():
         secretary.keyboard.press("Enter")
-    assert "已经投过票" in secretary.locator("#household-error").inner_text()
-    secretary.fill("input[name=household]", "CQY-22-0102")
     with secretary.expect_navigation():
-        secretary.keyboard.press("Enter")
+        secretary.locator("a.candidate").first.click()
+    assert "已经投过票" in secretary.locator(".paper-target").inner_text()
     shoot(secretary, "voting-paper-entry")
 
-    secretary.goto(ballot_url)
+    secretary.goto(ballot_url + "/close")            # before its closing time: with a reason
+    secretary.fill("textarea[name=reason]", "浏览器测试提前截止")
     with secretary.expect_navigation():
-        secretary.get_by_role("button", name="截止投票").click()
+        secretary.locator("main button[type=submit]").click()
     secretary.goto(ballot_url + "/result")
     text = secretary.locator("main").inner_text()
     assert "未通过" in text and "参与表决的专有面积" in text and "未达到" in text
