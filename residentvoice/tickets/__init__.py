@@ -7,6 +7,6 @@ bp = Blueprint("tickets", __name__, url_prefix="/tickets")
 def register(app):
     """Attach this feature to ``app``: its routes, its CLI commands."""
     # The modules attach their routes as they are imported.
-    from . import api, commands, providers, views, views_admin, views_work  # noqa: F401
+    from . import api, board, commands, providers, views, views_admin, views_work  # noqa: F401
     app.register_blueprint(bp)
     commands.register(app)
