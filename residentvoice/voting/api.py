@@ -1,7 +1,7 @@
 """Ballot endpoints of the JSON API, exactly as DESIGN §6 describes them."""
 from datetime import datetime, timezone
 
-from flask import jsonify, request
+from flask import jsonify
 
 from .. import access
 from ..api import bp
@@ -172,10 +172,9 @@ def ballot_open(ballot_id):
                 "reason": {"type": "string", "maxLength": 500}}})
 def ballot_close(ballot_id):
     ballot = _fetch_ballot(ballot_id, can="can_manage")
-    data = request.get_json(silent=True)
-    reason = data.get("reason") if isinstance(data, dict) else None
+    reason = json_body().get("reason", "")
     try:
-        close_by_hand(user(), ballot, reason if isinstance(reason, str) else "")
+        close_by_hand(user(), ballot, reason)
     except DomainError as error:
         domain_error(error)
     return jsonify(serialize(ballot))
