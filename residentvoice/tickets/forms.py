@@ -40,6 +40,8 @@ class TicketForm(BaseForm):
     emergency = BooleanField(_l("Emergency: a risk to life or property (e.g. a burst pipe)"))
     public = BooleanField(_l("Let my neighbours see this ticket"), default=True)
     anonymous = BooleanField(_l("Hide my name from neighbours (staff still see it)"))
+    share_phone = BooleanField(_l("Let the organisation handling it call me on my mobile "
+                                  "number"))
     # Reception room (群众接待室): a secretary files on behalf of a resident.
     household_code = StringField(_l("Resident's household code (e.g. DSST34-1-0601)"),
                                  validators=[Optional(), Length(max=32)])

@@ -115,6 +115,8 @@ class Ticket(TimestampMixin, db.Model):
     emergency = db.Column(db.Boolean, nullable=False, default=False)
     public = db.Column(db.Boolean, nullable=False, default=False)
     anonymous = db.Column(db.Boolean, nullable=False, default=False)
+    # The reporter lets the staff handling it see their mobile number (issue 17 §7).
+    share_phone = db.Column(db.Boolean, nullable=False, default=False)
     source = db.Column(db.Enum(Source, native_enum=False, length=16), nullable=False,
                        default=Source.web)
     reporter_id = db.Column(db.ForeignKey("user.id"), index=True)
@@ -233,6 +235,16 @@ class Ticket(TimestampMixin, db.Model):
     def can_confirm(self, user):
         """The reporter, or a secretary on their behalf (DESIGN §5)."""
         return self.is_reporter(user) or self.is_secretary(user)
+
+    def phone_for(self, user):
+        """The number the staff handling it may call: the reporter's mobile
+        when they allowed it, else a phone given at the reception room; ""
+        for everyone else."""
+        if not self.can_see_internal(user):
+            return ""
+        if self.reporter is not None and self.share_phone:
+            return self.reporter.phone
+        return self.contact_phone
 
     def reporter_label(self, user):
         """Anonymous reporters are named only to staff."""

@@ -17,6 +17,7 @@ REFUSED = N_("%(who)s closed %(number)s “%(subject)s” without a fix.")
 MERGED = N_("%(who)s merged %(number)s “%(subject)s” into another ticket.")
 ROUTED = N_("New ticket %(number)s “%(subject)s” is waiting for you.")
 UPDATED = N_("%(who)s posted an update on %(number)s “%(subject)s”.")
+CHASED = N_("%(who)s is chasing %(number)s “%(subject)s”: it is overdue.")
 ESCALATED = {
     1: N_("%(number)s “%(subject)s” is overdue and was escalated to the community's "
           "secretaries."),

@@ -114,7 +114,8 @@ def _place(actor, compound, household_id, building_id, location_text):
 def create_ticket(actor, *, compound_id, category, description, household_id=None,
                   building_id=None, location_text="", emergency=False, public=False,
                   anonymous=False, source="web", reporter=None, contact=None, lat=None,
-                  long=None, media_url="", api_key_id=None, photos=(), now=None):
+                  long=None, media_url="", api_key_id=None, photos=(), now=None,
+                  share_phone=False):
     """File a ticket and route it at once (a ticket is never left unrouted).
 
     Staff at the reception room (群众接待室) file on behalf of a resident:
@@ -150,7 +151,7 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
         household_id=household_id, building_id=building_id,
         location_text=clean(location_text).strip()[:200], category=category,
         description=description, emergency=bool(emergency), public=bool(public),
-        anonymous=bool(anonymous), source=source,
+        anonymous=bool(anonymous), share_phone=bool(share_phone), source=source,
         reporter_id=reporter.id if reporter else None,
         filed_by_id=actor.id if actor is not None else None,
         contact_name=clean(contact.get("name"))[:120],

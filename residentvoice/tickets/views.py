@@ -13,7 +13,7 @@ from ..extensions import db
 from ..forms import choices, normalise_phone, show_domain_error
 from ..main.sections import home_section, nav_item
 from ..uploads import services as uploads
-from . import bp, queries, services, workflow
+from . import bp, chase, queries, services, workflow
 from .forms import ACTION_FORMS, MeTooForm, PlaceForm, RedactForm, TicketForm, UpdateForm
 from .forms import category_choices
 from .models import EventKind, Ticket, TicketEvent
@@ -163,6 +163,7 @@ def new():
                         building_id=building_id, location_text=form.location_text.data,
                         emergency=form.emergency.data, public=form.public.data,
                         anonymous=form.anonymous.data,
+                        share_phone=form.share_phone.data and not on_behalf,
                         source="reception" if on_behalf else "web", reporter=reporter,
                         contact={"name": form.contact_name.data,
                                  "phone": form.contact_phone.data} if on_behalf else None,
@@ -231,6 +232,7 @@ def render_ticket(ticket, forms=None, status=200):
         actions=actions, forms=forms, staff=staff, update_form=update_form,
         redact_form=redact_form, me_too=me_too,
         photos=uploads.uploads_for("ticket", ticket.id), overdue=is_overdue(ticket),
+        outlook=chase.outlook(ticket), may_chase=chase.may_chase(ticket, current_user),
         moderator=ticket.is_moderator(current_user),
         action_labels=workflow.ACTION_LABELS), status
 

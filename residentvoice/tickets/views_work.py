@@ -7,7 +7,7 @@ from .. import access
 from ..errors_domain import DomainError
 from ..extensions import db
 from ..forms import choices, show_domain_error
-from . import actions, bp, queries, services, workflow
+from . import actions, bp, chase, queries, services, workflow
 from .forms import ACTION_FORMS, MeTooForm, QueueFilterForm, RedactForm, UpdateForm
 from .models import Category, Status, Ticket
 from .sla import is_overdue
@@ -88,6 +88,21 @@ def me_too(ticket_id):
         return redirect(url_for("tickets.show", ticket_id=ticket.id))
     flash(_("Choose one of your households."), "error")
     return render_ticket(ticket, status=422)
+
+
+@bp.route("/<int:ticket_id>/chase", methods=["POST"])
+@access.role("resident")
+def chase_ticket(ticket_id):
+    """催办: the resident chases an overdue ticket (issue 17 §7)."""
+    ticket = access.load(Ticket, ticket_id)
+    try:
+        chase.chase(current_user, ticket)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return render_ticket(ticket, status=error.status)
+    flash(_("Chased: the organisation handling it and the community's secretaries are "
+            "notified."), "success")
+    return redirect(url_for("tickets.show", ticket_id=ticket.id))
 
 
 @bp.route("/<int:ticket_id>/redact", methods=["POST"])

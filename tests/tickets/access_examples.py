@@ -39,6 +39,10 @@ EXAMPLES = {
         ("POST", f"/tickets/{_ticket(w).id}/me-too",
          only("resident", "other_resident", other_resident=HIDDEN)),
     ],
+    "tickets.chase_ticket": lambda w: [       # not overdue: the page answers (409)
+        ("POST", f"/tickets/{_ticket(w).id}/chase",
+         only("resident", "other_resident", other_resident=HIDDEN)),
+    ],
     "tickets.redact": lambda w: [
         ("POST", f"/tickets/{_ticket(w).id}/redact",
          expect(OK, resident=FORBIDDEN, **VIEWERS)),
