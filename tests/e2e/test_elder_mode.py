@@ -241,7 +241,7 @@ def test_a_confirmation_is_asked_on_the_page_not_in_a_pop_up(new_page, live, log
     form.locator("button").click()
     panel = page.locator(".confirm-inline")
     panel.wait_for()
-    assert "DSST34-3-0202" in panel.inner_text()
+    assert "3号楼202" in panel.inner_text()
     panel.get_by_role("button", name="不，返回").click()
     assert panel.count() == 0 and "/invitations" in page.url
     form.locator("button").click()
