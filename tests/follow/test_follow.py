@@ -130,3 +130,17 @@ def test_the_redirect_stays_on_this_site(client, mt):
     sign_in(client, mt.resident)
     response = client.post(f"/follow/meeting/{meeting.id}", data={"next": "//evil.example/"})
     assert response.headers["Location"].endswith(f"/meetings/{meeting.id}")
+
+
+def test_a_ballot_page_offers_follow_and_its_calendar_file(client, mt):
+    from ..voting.helpers import make_ballot
+    ballot = make_ballot(mt.secretary, mt.world.compound_a, state="open")
+    sign_in(client, mt.resident)
+    page = client.get(f"/ballots/{ballot.id}").get_data(as_text=True)
+    assert f'action="/follow/ballot/{ballot.id}"' in page
+    assert f'href="/calendar/ballots/{ballot.id}.ics"' in page
+    client.post(f"/follow/ballot/{ballot.id}")
+    from residentvoice.voting import services as voting
+    voting.close_ballot(mt.secretary, ballot)
+    db.session.commit()
+    assert "follow.ballot" in told(mt.resident, f"/ballots/{ballot.id}")
