@@ -3,8 +3,8 @@ English, with the chair screen and the ticket dashboard also at 1024×768:
 she issues invitation letters, reviews a proposal (returns it, then opens the
 revised one), runs a meeting (announce, open, check someone in from the list,
 accept a motion for debate, call the speaker who asked for the floor), opens
-a ballot, types in a paper ballot on the fast entry page, closes the ballot,
-reroutes a ticket its contractor handed back as not responsible, and reads the
+a ballot, prints a household's paper ballot and enters it back by its serial,
+closes the ballot, reroutes a ticket its contractor handed back as not responsible, and reads the
 dashboard.  What other people do meanwhile (move a motion, ask for the floor,
 hand a ticket back) is done with the services; axe runs on every page she sees."""
 import re
@@ -187,14 +187,20 @@ def test_secretary_journey(journey, live, lang):
     j.goto(me, ballot, shot="ballot-draft")
     j.submit(me, f"form[action='{ballot}/do/announce'] button")
     j.submit(me, f"form[action='{ballot}/do/open'] button", shot="ballot-open")
+    # A household's paper ballot printed, then entered back by its serial (issue 18 §4).
+    j.goto(me, f"{ballot}/paper-ballots")
+    j.submit(me, ".paper-rows li:first-child form button", shot="paper-print")
+    serial = me.locator(".sheet-serial-code").inner_text()
+    flat = me.locator(".sheet-flat").inner_text()
     j.goto(me, f"{ballot}/paper")
-    me.fill("input[name=serial]", f"JRNY-{lang}-0001")
-    me.fill("input[name=household]", "DSST34-1-0601")
-    me.select_option("select[name=option]", index=1)
+    me.fill("input[name=q]", serial)
+    j.submit(me, "form.paper-find button[type=submit]", shot="paper-found")
+    assert flat in me.locator(".paper-target").inner_text()
+    me.locator("input[name=option]").nth(1).check()
     me.fill("input[name=witness]", j.t("居委会监票员", "Committee scrutineer"))
-    j.submit(me, "main button[type=submit]", shot="paper-entered")
-    assert me.input_value("input[name=serial]") == f"JRNY-{lang}-0002"
-    assert me.input_value("input[name=household]") == ""
+    j.submit(me, "form.paper-entry button[type=submit]", shot="paper-entered")
+    assert j.t("已录入纸质票", "Entered paper ballot") in me.locator(".entered").inner_text()
+    assert me.input_value("input[name=q]") == ""
     j.goto(me, ballot)
     j.submit(me, f"a[href='{ballot}/close']", shot="ballot-close-early")
     assert j.t("户尚未投票", "have not voted yet") in j.main_text(me)
