@@ -72,7 +72,7 @@ def test_a_declared_owner_votes_once_the_secretary_links_them(client, auth, db, 
     assert "not-confirmed" in page and "尚未确认" in page
     assert 'name="option"' not in page              # no vote buttons
     home = text(client.get("/"))
-    assert "not-confirmed" in home and world.household_a2.code in home
+    assert "not-confirmed" in home and world.household_a2.label in home
     refused = client.post(f"/ballots/{ballot.id}/vote", data={
         "household": world.household_a2.id, "option": agree.id}, follow_redirects=True)
     assert "尚未确认" in text(refused) and votes(db, ballot) == []
