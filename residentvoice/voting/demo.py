@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import utcnow
 from .casting import _store
 from .models import Ballot, Channel, ElectorateUnit
+from .paper import new_paper_ballot
 from .services import announce, close_ballot, create_ballot, open_ballot, publish
 
 CHARGING = "在22号楼北侧腾退空间建设电动自行车充电桩"
@@ -61,11 +62,14 @@ def _owner_groups(ballot):
 
 
 def _cast(ballot, household_id, option, n, when, secretary, user_id=None):
+    """A vote by phone, or a paper ballot printed for the household (its serial
+    issued as printing issues it) and entered back."""
     if user_id:
         return _store(ballot, household_id, option, Channel.phone, now=when, voter_id=user_id)
+    paper = new_paper_ballot(secretary, ballot, household_id, now=when)
     return _store(ballot, household_id, option, Channel.paper, now=when,
                   entered_by_id=secretary.id if secretary else None,
-                  serial=f"P-{n:04d}", witness="居委会监票员")
+                  serial=paper.serial, witness="居委会监票员")
 
 
 def _charging_ballot(ctx, compound, secretary):

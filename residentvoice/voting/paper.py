@@ -95,18 +95,26 @@ def live_papers(ballot, household_id=None):
     return {p.holder: p for p in db.session.scalars(query)}
 
 
-def _unused_serial():
-    while True:
-        serial = new_serial()
-        if db.session.scalar(db.select(PaperBallot.id).where(
-                PaperBallot.serial == serial)) is None:
-            return serial
+def unused_serials(count):
+    """``count`` fresh serials no paper ballot has, checked in one query a round."""
+    serials = set()
+    while len(serials) < count:
+        batch = {new_serial() for _ in range(count - len(serials))} - serials
+        taken = set(db.session.scalars(db.select(PaperBallot.serial).where(
+            PaperBallot.serial.in_(batch))))
+        serials |= batch - taken
+    return list(serials)       # in no order: a neighbour's serial says nothing of yours
 
 
-def _new_paper(actor, ballot, holder, household_id, person, now, replaces=None):
+def new_paper_ballot(actor, ballot, household_id, person=None, now=None, replaces=None,
+                     serial=None):
+    """A paper ballot with a fresh serial for one household (or resident),
+    not yet flushed; the callers check who issues and hold the lock."""
+    holder = f"p{person.id}" if person is not None else f"h{household_id}"
     paper = PaperBallot(ballot_id=ballot.id, household_id=household_id, holder=holder,
-                        person_id=person.id if person else None, serial=_unused_serial(),
-                        issued_at=now, issued_by_id=getattr(actor, "id", None),
+                        person_id=person.id if person else None,
+                        serial=serial or unused_serials(1)[0], issued_at=now or utcnow(),
+                        issued_by_id=getattr(actor, "id", None),
                         replaces_id=replaces.id if replaces else None)
     db.session.add(paper)
     return paper
@@ -127,8 +135,9 @@ def issue_paper_ballots(actor, ballot, household_id=None, now=None):
         raise InvalidInput(_l("This household is not in the ballot's electorate."), "household")
     _lock(ballot)
     live = live_papers(ballot, household_id)
-    issued = [_new_paper(actor, ballot, key, h, person, now)
-              for key, h, person in holders if key not in live]
+    missing = [(h, person) for key, h, person in holders if key not in live]
+    issued = [new_paper_ballot(actor, ballot, h, person, now, serial=serial)
+              for (h, person), serial in zip(missing, unused_serials(len(missing)))]
     db.session.flush()
     live.update({p.holder: p for p in issued})
     if issued:
@@ -162,8 +171,8 @@ def replace_paper_ballot(actor, ballot, paper, reason, now=None):
                           "be replaced."), "serial")
     paper.voided_at, paper.voided_by_id, paper.void_reason = now, actor.id, reason
     db.session.flush()      # the live index admits the new one only once this one is void
-    new = _new_paper(actor, ballot, paper.holder, paper.household_id, paper.person, now,
-                     replaces=paper)
+    new = new_paper_ballot(actor, ballot, paper.household_id, paper.person, now,
+                           replaces=paper)
     db.session.flush()
     record(actor, "ballot.paper_replaced", ballot, object_id=ballot.id,
            summary=f"{paper.household.code}: {paper.serial} → {new.serial} ({reason})",

@@ -28,3 +28,19 @@ def test_demo_ballots(runner, db):
     assert again.exit_code == 0, again.output
     assert db.session.scalar(db.select(db.func.count(Ballot.id))) == len(ballots)
     assert db.session.scalar(db.select(db.func.count(Vote.id))) == votes
+
+
+def test_demo_paper_votes_carry_serials_issued_for_their_household(runner, db):
+    """Paper ballots of the demo were printed for their households: each
+    entered serial is an issued one, of the same ballot and household."""
+    from residentvoice.voting.models import Cast, Channel, PaperBallot
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    entered = db.session.execute(
+        db.select(Cast.ballot_id, Cast.households, PaperBallot.ballot_id,
+                  PaperBallot.household_id)
+        .outerjoin(PaperBallot, PaperBallot.serial == Cast.serial)
+        .where(Cast.channel == Channel.paper)).all()
+    assert entered
+    for ballot_id, households, paper_ballot, household_id in entered:
+        assert paper_ballot == ballot_id
+        assert str(household_id) in households.split(",")
