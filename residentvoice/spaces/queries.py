@@ -183,3 +183,28 @@ def flagged_comments(space):
 def awaiting_review(space):
     return [p for p in space.proposals
             if p.status in (ProposalStatus.submitted, ProposalStatus.under_review)]
+
+
+WAITING_FOR_REVIEW = (ProposalStatus.submitted, ProposalStatus.under_review)
+
+
+def review_queue(user, limit=200):
+    """Proposals waiting for a secretary's compliance review in the compounds
+    the user manages, the longest waiting first (issue 17 §9: the review queue
+    was reachable only through notifications)."""
+    managed = user.managed_compound_ids()
+    if not managed:
+        return []
+    return db.session.scalars(
+        db.select(Proposal).where(Proposal.compound_id.in_(managed),
+                                  Proposal.status.in_(WAITING_FOR_REVIEW))
+        .options(joinedload(Proposal.space), joinedload(Proposal.proposer))
+        .order_by(Proposal.submitted_at, Proposal.id).limit(limit)).all()
+
+
+def review_count(user):
+    managed = user.managed_compound_ids()
+    if not managed:
+        return 0
+    return db.session.scalar(db.select(db.func.count(Proposal.id)).where(
+        Proposal.compound_id.in_(managed), Proposal.status.in_(WAITING_FOR_REVIEW)))

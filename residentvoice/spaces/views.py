@@ -27,6 +27,19 @@ nav_item(40, "spaces.index", _l("Spaces & proposals"),
          lambda user: user.is_authenticated and bool(user.roles))
 
 
+nav_item(41, "spaces.review_queue", _l("Proposals to review"),
+         lambda user: user.is_authenticated and user.has_any_role("secretary", "street_admin"))
+
+
+@home_section(7, "spaces/_home_review.html")
+def review_section(user):
+    """Secretaries: how many proposals wait for their review (one count)."""
+    if not user.has_any_role("secretary", "street_admin"):
+        return None
+    waiting = queries.review_count(user)
+    return {"waiting": waiting} if waiting else None
+
+
 @home_section(30, "spaces/_home.html")
 def open_proposals_section(user):
     """Residents: proposals open for support in their compound."""
@@ -62,6 +75,13 @@ def index():
     return render_template("spaces/index.html", compounds=compounds, grouped=grouped,
                            counts=queries.proposal_counts(space_ids),
                            managed=current_user.managed_compound_ids())
+
+
+@bp.route("/review")
+@access.role("secretary", "street_admin")
+def review_queue():
+    """Proposals waiting for the compliance review, the longest waiting first."""
+    return render_template("spaces/review.html", proposals=queries.review_queue(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])

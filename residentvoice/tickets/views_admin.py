@@ -6,14 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access, exports
-from ..directory.models import Compound
+from ..directory.models import Community, Compound, StreetOffice
 from ..errors_domain import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
 from ..renovation.services import projects_by_id
 from . import bp, dashboard, queries, services, sla
 from .forms import RuleForm, SlaForm, category_choices
-from .models import Category, RoutingRule
+from .models import Category, RoutingRule, Ticket
 from .sla import is_overdue
 
 
@@ -91,9 +91,22 @@ def sla_settings():
                            editable=editable, failed_key=form.key.data), status
 
 
+def _streets():
+    """The street offices the user oversees (the street filter's choices)."""
+    ids = current_user.street_office_ids()
+    return db.session.scalars(db.select(StreetOffice).where(StreetOffice.id.in_(ids))
+                              .order_by(StreetOffice.name)).all() if ids else []
+
+
 def _scope():
+    """The communities the dashboard counts — the user's, on one street when
+    ``?street=`` names one of theirs (issue 17 §9) — and the chosen compound."""
     compound_id = request.args.get("compound", type=int)
+    street_id = request.args.get("street", type=int)
     communities = current_user.managed_community_ids()
+    if street_id and street_id in current_user.street_office_ids():
+        communities = set(db.session.scalars(db.select(Community.id).where(
+            Community.id.in_(communities or {-1}), Community.street_office_id == street_id)))
     return communities, compound_id
 
 
@@ -103,12 +116,14 @@ def dashboard_page():
     communities, compound_id = _scope()
     data = dashboard.summary(communities, compound_id)
     overdue = db.session.scalars(queries.with_details_of(
-        queries.queue(current_user, status="open", overdue=True).limit(50))).unique().all()
+        queries.queue(current_user, status="open", overdue=True)
+        .where(Ticket.community_id.in_(communities or {-1})).limit(50))).unique().all()
     compounds = db.session.scalars(db.select(Compound).where(
         Compound.community_id.in_(communities or {-1})).order_by(Compound.name)).all()
     return render_template("tickets/dashboard.html", data=data,
                            chart=dashboard.chart(data["weekly"]), overdue=overdue,
-                           compounds=compounds, compound_id=compound_id,
+                           compounds=compounds, compound_id=compound_id, streets=_streets(),
+                           street_id=request.args.get("street", type=int),
                            is_overdue=is_overdue, small=dashboard.SMALL,
                            median_weeks=dashboard.MEDIAN_WEEKS)
 

@@ -20,6 +20,7 @@ from .forms import BallotForm, CloseForm, ConfirmVoteForm, utc_to_local
 from .models import Ballot, BallotOption, BallotStatus, Basis, Checkpoint, ElectorateUnit, Vote
 from .closing import close_by_hand, is_early, not_voted
 from .presenters import chart, my_households, option_label, result_rows
+from .overview import compounds_in_scope, participation, streets_of
 from .receipts import receipts_of
 
 nav_item(30, "voting.index", _l("Ballots"))
@@ -48,6 +49,21 @@ def open_ballots_section(user):
         db.or_(Vote.household_id.in_(user.household_ids()), Vote.one_per_person == user.id,
                Vote.household_id.in_(owned)))))
     return {"ballots": ballots, "voted": voted}
+
+
+@bp.route("/overview")
+@access.role("secretary", "street_admin")
+def overview():
+    """Ballots and participation across the compounds the user oversees, on one
+    street when ``?street=`` names one of theirs (issue 17 §9)."""
+    streets = streets_of(current_user)
+    street_id = request.args.get("street", type=int)
+    if street_id not in {s.id for s in streets}:
+        street_id = None
+    compounds = compounds_in_scope(current_user, street_id)
+    return render_template("voting/overview.html", streets=streets, street_id=street_id,
+                           rows=participation([c.id for c in compounds]),
+                           compounds=len(compounds))
 
 
 @bp.route("/receipts")
