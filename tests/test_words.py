@@ -197,7 +197,7 @@ def test_an_agenda_item_links_a_ballot_picked_from_a_list(factory, client, auth,
     db.session.commit()
     auth.login(w.secretary)
     form = _text(client.get(f"/meetings/{meeting.id}/items/new"))
-    assert f'<option value="ballot:{ballot.id}">表决：{ballot.title}' in form
+    assert re.search(rf'<option value="ballot:{ballot.id}">[^<]*：{ballot.title}（', form)
     assert f"ballot:{elsewhere.id}" not in form
     assert 'type="number"' not in form.split('id="ref"')[0].rsplit("<label", 1)[-1]
     client.post(f"/meetings/{meeting.id}/items/new", data={
@@ -253,3 +253,12 @@ def test_the_chinese_catalogue_says_nin_not_ni():
         "你" in text for text in (m.string if isinstance(m.string, tuple) else (m.string,))
         if text)]
     assert found == []
+
+
+def test_the_api_names_a_missing_record_in_words(factory, api, db):
+    w = factory.world()
+    db.session.commit()
+    api.login(w.secretary)
+    response = api.get("/api/v1/ballots/999999")
+    message = response.get_json()["error"]["message"]
+    assert response.status_code == 404 and message == "找不到 999999 号表决。"

@@ -97,6 +97,8 @@ SENTENCES = {
     "proposal.implement": _l("%(actor)s marked %(object)s as implemented"),
     "proposal.set_aside": _l("%(actor)s set %(object)s aside for the chosen proposal"),
     "proposal.withdraw": _l("%(actor)s withdrew %(object)s"),
+    "spaces.support_threshold": _l("%(actor)s set how many households must support a "
+                                   "proposal in %(object)s"),
     "comment.created": _l("%(actor)s commented on %(object)s"),
     "comment.edited": _l("%(actor)s edited a comment on %(object)s"),
     "comment.deleted": _l("%(actor)s deleted a comment on %(object)s"),
@@ -187,7 +189,7 @@ SENTENCES = {
 # An event not listed above still reads as a sentence, never as its name.
 CHANGED = _l("%(actor)s changed %(object)s")
 
-# Record kinds, by the class name the log stores.
+# Record kinds, by the class name the log stores (the API's "not found" names them too).
 TYPE_NAMES = {
     "User": _l("account"), "InvitationCode": _l("invitation code"),
     "Compound": _l("compound"), "Building": _l("building"), "Household": _l("household"),
@@ -203,6 +205,10 @@ TYPE_NAMES = {
     "SupervisionSignup": _l("sign-up"), "Observation": _l("observation"),
     "Attendance": _l("attendance"), "ActionItem": _l("follow-up task"),
     "AgendaSuggestion": _l("suggestion"), "MinutesComment": _l("comment on the minutes"),
+    "Community": _l("community"), "OwnerLink": _l("owner link"), "PlanVisit": _l("home visit"),
+    "Notification": _l("notification"), "TicketEvent": _l("ticket update"),
+    "Organisation": _l("organisation"), "AuditEntry": _l("audit entry"),
+    "RoleAssignment": _l("role"), "UserSession": _l("signed-in device"), "Vote": _l("vote"),
 }
 
 # Fields whose change is shown with its name; any other field is counted.
@@ -223,7 +229,7 @@ FIELD_NAMES = {
     "needs": _l("Needs"), "concerns": _l("Concerns"), "window_start": _l("Window from"),
     "window_end": _l("Window to"), "planned_start": _l("Planned start"),
     "planned_end": _l("Planned end"), "affected_count": _l("Households affected"),
-    "link": _l("Votes for the owner"),
+    "link": _l("Votes for the owner"), "households": _l("Households"),
 }
 
 # Fields never shown with their values: coordinates are shown as the place's
