@@ -89,7 +89,9 @@ def holders_of(ballot, household_id=None):
 def live_papers(ballot, household_id=None):
     """The ballot's paper ballots that are not voided, by holder key."""
     query = db.select(PaperBallot).where(PaperBallot.ballot_id == ballot.id,
-                                         PaperBallot.voided_at.is_(None))
+                                         PaperBallot.voided_at.is_(None)).options(
+        db.joinedload(PaperBallot.household).joinedload(Household.building),
+        db.joinedload(PaperBallot.person))
     if household_id is not None:
         query = query.where(PaperBallot.household_id == household_id)
     return {p.holder: p for p in db.session.scalars(query)}

@@ -194,3 +194,34 @@ def test_the_results_notice_prints_with_a_qr_to_check_receipts(client, auth, wor
     auth.login(world.resident)
     page = text(client.get(f"/ballots/{ballot.id}/notice"))
     assert "<svg" in page and "/ballots/verify" in page and "voting-print.css" in page
+
+
+def test_the_stack_prints_with_the_same_statements_for_2_households_or_14(client, auth, world,
+                                                                         factory, db):
+    """DESIGN §8: query counts do not grow with the data."""
+    from residentvoice.voting.paper import issue_paper_ballots
+    from .test_queries import statements
+    small = make_ballot(world.secretary, world.compound_a)
+    for n in range(12):
+        factory.household(world.building_a, unit=f"07{n:02d}",
+                          owner=factory.owner(world.community_a))
+    big = make_ballot(world.secretary, world.compound_a)
+    for ballot in (small, big):
+        issue_paper_ballots(world.secretary, ballot)
+    small, big = small.id, big.id
+    auth.login(world.secretary)
+
+    def printed(ballot_id, what):
+        db.session.commit()
+        db.session.expunge_all()
+        with statements(db) as seen:
+            page = text(client.get(f"/ballots/{ballot_id}/{what}"))
+        return page, len(seen)
+    printed(small, "paper-ballots/print")                       # warm caches
+    small_page, few = printed(small, "paper-ballots/print")
+    big_page, many = printed(big, "paper-ballots/print")
+    assert small_page.count('class="paper-sheet"') == 2
+    assert big_page.count('class="paper-sheet"') == 14 and many == few
+    small_page, few = printed(small, "paper-ballots")
+    big_page, many = printed(big, "paper-ballots")
+    assert big_page.count("paper-ballots/print?household=") == 14 and many == few
