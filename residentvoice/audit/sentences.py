@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..templating import format_moment
@@ -74,9 +75,26 @@ def _records(entries):
     found = {}
     for type_name, ids in wanted.items():
         cls = model_class(type_name)
-        for record in db.session.scalars(db.select(cls).where(cls.id.in_(ids))):
+        query = db.select(cls).where(cls.id.in_(ids)).options(*_naming_loads(cls))
+        for record in db.session.scalars(query):
             found[(type_name, record.id)] = record
     return found
+
+
+def _naming_loads(cls):
+    """Load what names the records with them: a flat's building, a record's
+    parent (and the parent flat's building), one query each for the page."""
+    relationships = cls.__mapper__.relationships
+    loads = []
+    for name in ("building", *PARENT_ATTRIBUTES):
+        if name not in relationships:
+            continue
+        load = selectinload(getattr(cls, name))
+        target = relationships[name].mapper.class_
+        if name == "household" and "building" in target.__mapper__.relationships:
+            load = load.selectinload(target.building)
+        loads.append(load)
+    return loads
 
 
 def _own_name(record):

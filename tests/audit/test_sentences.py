@@ -106,3 +106,23 @@ def test_every_event_the_code_writes_has_its_sentence():
     written = _written_events()
     assert len(written) > 100
     assert sorted(written - set(SENTENCES)) == []
+
+
+def test_naming_the_records_of_a_page_costs_the_same_however_many_flats(factory, client,
+                                                                        auth, db):
+    from .test_audit import count_queries
+    w = factory.world()
+    auth.login(w.secretary)
+
+    def entries_on_new_flats(n):
+        for _ in range(n):
+            household = factory.household(factory.building(w.compound_a))
+            record(w.secretary, "household.updated", household, community_id=w.community_a.id)
+        db.session.commit()
+        with count_queries(db) as seen:
+            page = client.get("/audit/").get_data(as_text=True)
+        assert "号楼" in page
+        return len(seen)
+
+    few = entries_on_new_flats(2)
+    assert entries_on_new_flats(20) == few
