@@ -42,6 +42,15 @@ def flat_label(building_number, unit):
     return _("Building %(building)s, flat %(room)s", building=building, room=room)
 
 
+def room_label(unit):
+    """``0601`` → ``601``, ``2-0601`` → ``2-601``: the unit without the register's zeros."""
+    unit = (unit or "").strip()
+    stairwell = _STAIRWELL.match(unit)
+    if stairwell:
+        return f"{stairwell.group(1)}-{_room(stairwell.group(2))}"
+    return _room(unit)
+
+
 def household_label(household):
     """``flat_label`` of a Household (its building loaded or lazily read)."""
     if household is None:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import TimestampMixin
-from .labels import household_label
+from .labels import household_label, room_label
 
 
 class District(db.Model):
@@ -198,6 +198,11 @@ class Household(TimestampMixin, db.Model):
     def label(self):
         """The flat as people say it (1号楼2单元601); ``code`` stays the register's key."""
         return household_label(self)
+
+    @property
+    def room(self):
+        """The flat within its building as people say it (601 for unit 0601), for grids."""
+        return room_label(self.unit)
 
     def can_view(self, user):
         if not (user and user.is_authenticated):
