@@ -137,8 +137,10 @@ def register_features(app):
 
 
 def register_errorhandlers(app):
+    from . import web
     from .errors import register
     register(app)
+    web.register(app)
 
 
 def register_request_hooks(app):

@@ -87,15 +87,24 @@ def load(model, ident, can_view="can_view", can=None, user=None, options=None):
 
     404 when it does not exist or the user may not know it exists
     (``obj.<can_view>(user)`` is false); 403 when the user may see it but the
-    ``can`` permission (a method name) is refused.  ``options``: loader
-    options for ``session.get`` (e.g. what the permission check reads).
+    ``can`` permission is refused.  Each permission is a method name on the
+    model or a rule ``(user, obj) -> bool`` kept in a feature's services.
+    ``options``: loader options for ``session.get`` (e.g. what the
+    permission check reads).
     """
     user = user if user is not None else acting_user()
     obj = db.session.get(model, ident, options=options)
     if obj is None:
         abort(404)
-    if can_view and not getattr(obj, can_view)(user):
+    if can_view and not allows(obj, can_view, user):
         abort(404)
-    if can and not getattr(obj, can)(user):
+    if can and not allows(obj, can, user):
         abort(403)
     return obj
+
+
+def allows(obj, permission, user):
+    """``permission`` (a method name of ``obj``, or a rule ``(user, obj)``) for ``user``."""
+    if callable(permission):
+        return permission(user, obj)
+    return getattr(obj, permission)(user)

@@ -93,8 +93,11 @@ def enum_choices(enum_cls):
 
 
 def show_domain_error(form, error):
-    """Show a service's DomainError beside its field (or above the form)."""
-    field = getattr(form, error.field, None) if error.field else None
+    """Show a service's DomainError beside its field (or above the form).  A
+    form whose fields are named otherwise than the service's arguments maps
+    them in ``error_fields`` (service name → field name)."""
+    name = getattr(form, "error_fields", {}).get(error.field, error.field)
+    field = getattr(form, name, None) if name else None
     if field is not None:
         field.errors = list(field.errors) + [str(error.message)]
     else:

@@ -31,7 +31,7 @@ def test_register_in_person_refuses_a_number_that_has_an_account(client, auth, f
     roles_before = {(r.kind, r.household_id) for r in target.roles}
     auth.login(w.secretary)
     response = register_in_person(client, w.household_a2, target.phone)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert shows(response, zh(
         "This mobile number already has an account. Its holder adds the household by "
         "logging in and entering the code of the household's letter (My account → Add a "

@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from ..audit.phrases import TYPE_NAMES
-from ..errors_domain import DomainError
 from ..extensions import db
 from . import validation
 
@@ -23,10 +22,6 @@ def fail(status, code, message, field=None):
     """Answer ``{"error": {"code", "message"}}`` (and ``"field"``, the body
     field at fault, when there is one) with ``status``."""
     raise ApiError(status, code, str(message), field)
-
-
-def domain_error(error: DomainError):
-    fail(error.status, error.code, error.message)
 
 
 def request_json():

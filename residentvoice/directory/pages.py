@@ -1,9 +1,8 @@
-"""What every directory form page does: validate, call the service, show a
-domain error beside its field (keeping what was typed), or move on."""
+"""The directory's one form page: the core request layer (``web.submitted``)
+around the directory's form template."""
 from flask import flash, redirect, render_template, url_for
 
-from ..errors_domain import DomainError
-from ..forms import show_domain_error
+from ..web import form_status, submitted
 
 MANAGERS = ("secretary", "street_admin")
 PER_PAGE = 50
@@ -11,16 +10,10 @@ PER_PAGE = 50
 
 def form_page(form, save, done, template="directory/form.html", **context):
     """``save()`` runs the service once the form validates; its result goes to
-    ``done(result)`` (a redirect or a page).  Otherwise the form is shown
-    again with its errors."""
-    if form.validate_on_submit():
-        try:
-            result = save()
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            return done(result)
-    return render_template(template, form=form, **context)
+    ``done(result)`` (a redirect or a page).  Otherwise — not valid, or
+    refused — the form is shown again with its errors and what was typed."""
+    return submitted(form, save, then=done) or (
+        render_template(template, form=form, **context), form_status())
 
 
 

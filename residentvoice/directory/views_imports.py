@@ -10,6 +10,7 @@ from ..forms import show_domain_error
 from . import bp, importer, spreadsheet
 from .forms import ImportForm
 from .models import Compound
+from ..web import form_status, submitted
 from .pages import MANAGERS
 
 SHOWN_ROWS = 30
@@ -20,20 +21,18 @@ SHOWN_ROWS = 30
 def import_upload(compound_id):
     compound = access.load(Compound, compound_id, can_view="can_manage")
     form = ImportForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            data = spreadsheet.read_upload(upload)
-            plan = importer.plan_import(compound, data,
-                                        create_buildings=form.create_buildings.data)
-            token = spreadsheet.stash(data, user_id=current_user.id, compound_id=compound.id,
-                                      filename=upload.filename or "",
-                                      create_buildings=form.create_buildings.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            return _preview(compound, plan, token, upload.filename or "")
-    return render_template("directory/import.html", compound=compound, form=form)
+
+    def read():
+        data = spreadsheet.read_upload(form.file.data)
+        plan = importer.plan_import(compound, data, create_buildings=form.create_buildings.data)
+        token = spreadsheet.stash(data, user_id=current_user.id, compound_id=compound.id,
+                                  filename=form.file.data.filename or "",
+                                  create_buildings=form.create_buildings.data)
+        return plan, token
+
+    return submitted(form, read, then=lambda result: _preview(
+        compound, *result, form.file.data.filename or "")) or (
+        render_template("directory/import.html", compound=compound, form=form), form_status())
 
 
 def _preview(compound, plan, token, filename):

@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
-from ..errors_domain import DomainError
-from ..extensions import db
-from ..forms import choices, show_domain_error
+from ..forms import choices
 from ..main.sections import home_section
 from . import bp, owner_links, people
 from .forms import OwnerLinkForm
 from .models import CAPACITIES_FOR, Household, OwnerLink
+from ..web import submitted
 from .pages import MANAGERS, row_id
 
 
@@ -45,17 +44,18 @@ def owner_link_new(household_id):
         form.capacity.data = ("representative" if owner.is_institution else
                               "co_owner" if relation == "co_owner" else
                               "owner" if relation == "owner" else "agent")
-    if form.validate_on_submit():
-        try:
-            user = role.user if role else owner_links.find_account(form.phone.data)
-            owner_links.link(current_user, item, user, form.capacity.data,
-                             form.authorisation.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("%(name)s now acts for %(owner)s in owners' ballots.", name=user.name,
-                    owner=owner.name), "success")
-            return redirect(url_for("directory.household", household_id=item.id))
+
+    def link():
+        user = role.user if role else owner_links.find_account(form.phone.data)
+        owner_links.link(current_user, item, user, form.capacity.data, form.authorisation.data)
+        return user
+
+    done = submitted(form, link,
+                     done=lambda user: _("%(name)s now acts for %(owner)s in owners' ballots.",
+                                         name=user.name, owner=owner.name),
+                     to=url_for("directory.household", household_id=item.id))
+    if done:
+        return done
     units, area = owner_links.owner_units(owner)
     return render_template("directory/owner_link.html", household=item, owner=owner,
                            role=role, form=form, units=units, area=area,
@@ -67,9 +67,8 @@ def owner_link_new(household_id):
 @access.role(*MANAGERS)
 def owner_link_remove(household_id, link_id):
     item = _household(household_id)
-    entry = db.session.get(OwnerLink, link_id)
-    if entry is None or item.owner_id is None or entry.owner_id != item.owner_id:
-        abort(404)
+    entry = access.load(OwnerLink, link_id, can_view=lambda _user, link: (
+        item.owner_id is not None and link.owner_id == item.owner_id))
     name, owner = entry.user.name, entry.owner.name
     owner_links.unlink(current_user, entry)
     flash(_("%(name)s no longer acts for %(owner)s.", name=name, owner=owner), "success")

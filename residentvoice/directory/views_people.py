@@ -1,17 +1,17 @@
 """Owners of the communities a secretary manages, and residents: finding a
 resident and printing a one-time password reset code."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
 from ..auth import services as auth_services
 from ..auth.models import User
-from ..errors_domain import DomainError
 from ..extensions import db
 from . import bp, people, services
 from .forms import OwnerForm, SearchForm, community_choices
 from .models import Community, Owner, OwnerKind
+from ..web import attempted
 from .pages import MANAGERS, PER_PAGE, flash_and_go, form_page
 
 
@@ -93,17 +93,13 @@ def residents():
 def reset_code(user_id):
     """Print a one-time code for a resident who forgot the password; the
     resident sets a new one at /reset.  The code is shown only here, once."""
-    user = db.session.get(User, user_id)
-    if user is None or not people.is_resident_of(user, current_user.managed_community_ids()):
-        abort(404)
-    try:
-        code = auth_services.issue_reset_code(current_user, user)
-    except DomainError as error:
-        flash(str(error.message), "error")
-        return redirect(request.referrer if _same_site(request.referrer)
-                        else url_for("directory.residents"))
-    return render_template("directory/reset_slip.html", user=user, code=code,
-                           mask=people.mask_phone)
+    user = access.load(User, user_id, can_view=lambda me, user: people.is_resident_of(
+        user, me.managed_community_ids()))
+    return attempted(
+        lambda: auth_services.issue_reset_code(current_user, user),
+        then=lambda code: render_template("directory/reset_slip.html", user=user, code=code,
+                                          mask=people.mask_phone),
+        back=request.referrer if _same_site(request.referrer) else url_for("directory.residents"))
 
 
 def _same_site(url):

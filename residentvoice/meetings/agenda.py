@@ -210,6 +210,13 @@ def decline_suggestion(actor, meeting, suggestion_id, reason, now=None):
     return suggestion
 
 
+def get_suggestion(meeting, suggestion_id):
+    suggestion = db.session.get(AgendaSuggestion, suggestion_id)
+    if suggestion is None or suggestion.meeting_id != meeting.id:
+        raise NotFound(_l("There is no such suggestion."))
+    return suggestion
+
+
 def suggestions_of(meeting, user=None):
     query = db.select(AgendaSuggestion).where(AgendaSuggestion.meeting_id == meeting.id)
     if user is not None:

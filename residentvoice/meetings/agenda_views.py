@@ -1,23 +1,22 @@
 """Agenda items, their order, and residents' suggestions."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, signals
+from .. import access
+from .. import signals
 from ..directory.models import Compound
-from ..errors_domain import DomainError
 from ..extensions import db
 from . import agenda, bp, core
 from .forms import AgendaItemForm, DeclineForm, SuggestionForm
-from .helpers import back, failed, form_status, load_meeting, submitted
+from ..web import attempted, form_status, submitted
+from .helpers import back_url, load_meeting
 from .views import render_detail
 
 
 def _load_item(meeting, item_id):
-    try:
-        return core.get_item(meeting, item_id)
-    except DomainError:
-        abort(404)
+    """The meeting's agenda item (``core.get_item`` refuses with 404 otherwise)."""
+    return core.get_item(meeting, item_id)
 
 
 def _item_data(form):
@@ -44,7 +43,8 @@ def add_item(meeting_id):
     form = _item_form(meeting)
     done = submitted(form, lambda: agenda.add_item(current_user, meeting, refs=form.refs(),
                                                    **_item_data(form)),
-                     _("Agenda item added."), url_for("meetings.detail", meeting_id=meeting.id))
+                     done=_("Agenda item added."),
+                     to=url_for("meetings.detail", meeting_id=meeting.id))
     return done or (render_template("meetings/item_form.html", form=form, meeting=meeting,
                                     item=None), form_status())
 
@@ -59,7 +59,8 @@ def edit_item(meeting_id, item_id):
         form.ref.data = f"{item.refs[0].ref_kind}:{item.refs[0].ref_id}"
     done = submitted(form, lambda: agenda.update_item(current_user, meeting, item,
                                                       refs=form.refs(), **_item_data(form)),
-                     _("Agenda item saved."), url_for("meetings.detail", meeting_id=meeting.id))
+                     done=_("Agenda item saved."),
+                     to=url_for("meetings.detail", meeting_id=meeting.id))
     return done or (render_template("meetings/item_form.html", form=form, meeting=meeting,
                                     item=item), form_status())
 
@@ -69,13 +70,8 @@ def edit_item(meeting_id, item_id):
 def delete_item(meeting_id, item_id):
     meeting = load_meeting(meeting_id, can="can_manage")
     item = _load_item(meeting, item_id)
-    try:
-        agenda.remove_item(current_user, meeting, item)
-    except DomainError as error:
-        failed(error)
-    else:
-        flash(_("Agenda item removed."), "success")
-    return back(meeting)
+    return attempted(lambda: agenda.remove_item(current_user, meeting, item),
+                     done=_("Agenda item removed."), to=back_url(meeting))
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/move", methods=["POST"])
@@ -84,11 +80,9 @@ def move_item(meeting_id, item_id):
     """Up/down buttons: reordering works without JavaScript."""
     meeting = load_meeting(meeting_id, can="can_manage")
     item = _load_item(meeting, item_id)
-    try:
-        agenda.move_item(current_user, meeting, item, request.form.get("direction"))
-    except DomainError as error:
-        failed(error)
-    return back(meeting)
+    return attempted(lambda: agenda.move_item(current_user, meeting, item,
+                                              request.form.get("direction")),
+                     to=back_url(meeting))
 
 
 @bp.route("/<int:meeting_id>/suggestions", methods=["POST"])
@@ -96,44 +90,31 @@ def move_item(meeting_id, item_id):
 def suggest(meeting_id):
     meeting = load_meeting(meeting_id)
     form = SuggestionForm()
-    if form.validate_on_submit():
-        try:
-            agenda.suggest(current_user, meeting, title=form.title.data,
-                           description=form.description.data)
-        except DomainError as error:
-            failed(error, form)
-        else:
-            flash(_("Thank you. The secretary will accept or decline your suggestion."),
-                  "success")
-            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    return render_detail(meeting, suggestion_form=form, status=422)
+    return submitted(
+        form, lambda: agenda.suggest(current_user, meeting, title=form.title.data,
+                                     description=form.description.data),
+        done=_("Thank you. The secretary will accept or decline your suggestion."),
+        to=url_for("meetings.detail", meeting_id=meeting.id),
+    ) or render_detail(meeting, suggestion_form=form, status=422)
 
 
 @bp.route("/<int:meeting_id>/suggestions/<int:suggestion_id>/accept", methods=["POST"])
 @access.login
 def accept_suggestion(meeting_id, suggestion_id):
     meeting = load_meeting(meeting_id, can="can_manage")
-    try:
-        agenda.accept_suggestion(current_user, meeting, suggestion_id)
-    except DomainError as error:
-        failed(error)
-    else:
-        flash(_("The suggestion is on the agenda."), "success")
-    return back(meeting)
+    return attempted(lambda: agenda.accept_suggestion(current_user, meeting, suggestion_id),
+                     done=_("The suggestion is on the agenda."), to=back_url(meeting))
 
 
 @bp.route("/<int:meeting_id>/suggestions/<int:suggestion_id>/decline", methods=["GET", "POST"])
 @access.login
 def decline_suggestion(meeting_id, suggestion_id):
     meeting = load_meeting(meeting_id, can="can_manage")
-    suggestion = next((s for s in agenda.suggestions_of(meeting) if s.id == suggestion_id),
-                      None)
-    if suggestion is None:
-        abort(404)
+    suggestion = agenda.get_suggestion(meeting, suggestion_id)
     form = DeclineForm()
     done = submitted(form, lambda: agenda.decline_suggestion(current_user, meeting, suggestion_id,
                                                              form.reason.data),
-                     _("The suggestion is declined; the resident sees your reason."),
-                     url_for("meetings.detail", meeting_id=meeting.id))
+                     done=_("The suggestion is declined; the resident sees your reason."),
+                     to=url_for("meetings.detail", meeting_id=meeting.id))
     return done or (render_template("meetings/decline.html", form=form, meeting=meeting,
                                     suggestion=suggestion), form_status())

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 
 from .. import access
 from ..api import bp
-from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
+from ..api.helpers import PAGE_PARAMS, fail, json_body, load, paginate, user
 from ..api.serializers import iso
-from ..api.spec import ID, add_schemas, documented, page_of, ref
-from ..errors_domain import DomainError
+from ..api.spec import add_schemas, documented, page_of, ref
+from ..api.spec import ID
 from . import agenda, attendance, minutes, services
 from .models import CheckinMethod, Meeting, MeetingStatus
 
@@ -161,17 +161,14 @@ def meeting_minutes(meeting_id):
 def meeting_checkin(meeting_id):
     meeting = load(Meeting, meeting_id)
     data = json_body()
-    try:
-        if "user_id" in data:
-            entry = attendance.check_in_other(user(), meeting, data["user_id"])
-        else:
-            if "token" not in data:
-                fail(422, "missing_fields", _("Send the token from the meeting's QR code, "
-                                              "or the user_id of whom you check in."),
-                     "token")
-            entry = attendance.check_in_self(user(), meeting, data["token"],
-                                             method=CheckinMethod.api)
-    except DomainError as error:
-        domain_error(error)
+    if "user_id" in data:
+        entry = attendance.check_in_other(user(), meeting, data["user_id"])
+    else:
+        if "token" not in data:
+            fail(422, "missing_fields", _("Send the token from the meeting's QR code, "
+                                          "or the user_id of whom you check in."),
+                 "token")
+        entry = attendance.check_in_self(user(), meeting, data["token"],
+                                         method=CheckinMethod.api)
     return jsonify(meeting_id=meeting.id, user_id=entry.user_id,
                    checked_in_at=iso(entry.checked_in_at)), 201

@@ -4,9 +4,9 @@ from flask import jsonify
 
 from .. import access
 from ..api import bp
-from ..api.helpers import domain_error, json_body, load, user
-from ..api.spec import COUNT, ID, documented, ref
-from ..errors_domain import DomainError
+from ..api.helpers import json_body, load, user
+from ..api.spec import documented, ref
+from ..api.spec import COUNT, ID
 from . import agenda, services
 from .api import _item, meeting_json
 from .models import InviteeScope, Meeting, MeetingKind
@@ -37,17 +37,14 @@ RULES = ("duration_minutes", "speech_seconds", "speeches_per_motion", "publicity
             tag="meetings")
 def meeting_create():
     data = json_body()
-    try:
-        meeting = services.create_meeting(
-            user(), compound_id=data["compound_id"], title=data["title"],
-            kind=MeetingKind[data["kind"]], place=data.get("place", ""),
-            starts_at=data["starts_at"], chair_id=data["chair_id"],
-            recorder_id=data["recorder_id"],
-            invitees=InviteeScope[data.get("invitees", InviteeScope.all_residents.name)],
-            named_user_ids=data.get("named_user_ids", []),
-            **{k: data[k] for k in RULES if k in data})
-    except DomainError as error:
-        domain_error(error)
+    meeting = services.create_meeting(
+        user(), compound_id=data["compound_id"], title=data["title"],
+        kind=MeetingKind[data["kind"]], place=data.get("place", ""),
+        starts_at=data["starts_at"], chair_id=data["chair_id"],
+        recorder_id=data["recorder_id"],
+        invitees=InviteeScope[data.get("invitees", InviteeScope.all_residents.name)],
+        named_user_ids=data.get("named_user_ids", []),
+        **{k: data[k] for k in RULES if k in data})
     return jsonify(meeting_json(meeting, with_agenda=True)), 201
 
 
@@ -59,14 +56,11 @@ def meeting_create():
 def meeting_agenda_add(meeting_id):
     meeting = load(Meeting, meeting_id, can="can_manage")
     data = json_body()
-    try:
-        item = agenda.add_item(user(), meeting, title=data["title"],
-                               description=data.get("description", ""),
-                               time_box_minutes=data.get("time_box_minutes", 15),
-                               presenter=data.get("presenter", ""),
-                               refs=[(r["kind"], r["id"]) for r in data.get("refs", [])])
-    except DomainError as error:
-        domain_error(error)
+    item = agenda.add_item(user(), meeting, title=data["title"],
+                           description=data.get("description", ""),
+                           time_box_minutes=data.get("time_box_minutes", 15),
+                           presenter=data.get("presenter", ""),
+                           refs=[(r["kind"], r["id"]) for r in data.get("refs", [])])
     return jsonify(_item(item, agenda.resolved_refs(meeting, user()))), 201
 
 
@@ -77,8 +71,5 @@ def meeting_agenda_add(meeting_id):
             statuses=[200, 403, 404, 409, 422], success=ref("Meeting"), tag="meetings")
 def meeting_transition(meeting_id, action):
     meeting = load(Meeting, meeting_id)
-    try:
-        services.transition(user(), meeting, action)
-    except DomainError as error:
-        domain_error(error)
+    services.transition(user(), meeting, action)
     return jsonify(meeting_json(meeting, with_agenda=True))

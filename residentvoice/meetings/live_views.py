@@ -1,15 +1,19 @@
 """Live moderation screens: the chair's (tablet/projector) and the residents'
 (phone), a small polled fragment, and the actions behind their buttons."""
-from flask import abort, flash, make_response, render_template, request, url_for
+from flask import flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
-from ..errors_domain import DomainError
+from ..web import attempted, submitted
 from . import attendance, bp, moderation
 from .forms import FloorForm, MotionForm, VoteForm
-from .helpers import back, failed, load_meeting, qr_svg
+from .helpers import back, back_url, load_meeting, qr_svg
 from .models import Side
+
+# A motion's steps the chair or a manager takes; anyone present seconds or
+# withdraws (moderation checks who may, and when).
+STEP_PERMISSION = {"debate": "can_chair", "vote": "can_chair", "ballot": "can_manage"}
 
 SCREENS = {"live": ("meetings/_live_panel.html", None),
            "chair": ("meetings/_chair_panel.html", "can_chair")}
@@ -71,14 +75,9 @@ def _screen():
 
 
 def _act(meeting, fn, *args, done=None, **kwargs):
-    try:
-        fn(current_user, meeting, *args, **kwargs)
-    except DomainError as error:
-        failed(error)
-    else:
-        if done:
-            flash(done, "success")
-    return back(meeting, f"meetings.{_screen()}")
+    """A button on the live or chair screen: back to the screen it was on."""
+    return attempted(lambda: fn(current_user, meeting, *args, **kwargs), done=done,
+                     to=back_url(meeting, f"meetings.{_screen()}"))
 
 
 @bp.route("/<int:meeting_id>/motions", methods=["POST"])
@@ -86,26 +85,17 @@ def _act(meeting, fn, *args, done=None, **kwargs):
 def move(meeting_id):
     meeting = load_meeting(meeting_id)
     form = MotionForm()
-    if form.validate_on_submit():
-        try:
-            moderation.move(current_user, meeting, form.text.data)
-        except DomainError as error:
-            failed(error, form)
-        else:
-            flash(_("Your motion is on the floor. It needs a seconder."), "success")
-            return back(meeting, "meetings.live")
-    return _page(meeting, "live", 422, motion_form=form)
+    return submitted(form, lambda: moderation.move(current_user, meeting, form.text.data),
+                     done=_("Your motion is on the floor. It needs a seconder."),
+                     to=back_url(meeting, "meetings.live")) or \
+        _page(meeting, "live", 422, motion_form=form)
 
 
 @bp.route("/<int:meeting_id>/motions/<int:motion_id>/"
           "<any(second, debate, withdraw, vote, ballot):step>", methods=["POST"])
 @access.login
 def motion_step(meeting_id, motion_id, step):
-    meeting = load_meeting(meeting_id)
-    if step in ("debate", "vote") and not meeting.can_chair(current_user):
-        abort(403)
-    if step == "ballot" and not meeting.can_manage(current_user):
-        abort(403)
+    meeting = load_meeting(meeting_id, can=STEP_PERMISSION.get(step))
     fn = {"second": moderation.second, "debate": moderation.accept_for_debate,
           "withdraw": moderation.withdraw, "vote": moderation.call_vote,
           "ballot": moderation.refer_to_ballot}[step]
@@ -121,22 +111,16 @@ def motion_step(meeting_id, motion_id, step):
 @bp.route("/<int:meeting_id>/motions/<int:motion_id>/count", methods=["POST"])
 @access.login
 def count(meeting_id, motion_id):
-    meeting = load_meeting(meeting_id)
-    if not (meeting.can_chair(current_user) or meeting.can_record(current_user)):
-        abort(403)
+    meeting = load_meeting(meeting_id, can="can_count")
     form = VoteForm()
-    if form.validate_on_submit():
-        try:
-            motion = moderation.record_vote(current_user, meeting, motion_id,
-                                            votes_for=form.votes_for.data,
-                                            votes_against=form.votes_against.data,
-                                            votes_abstain=form.votes_abstain.data)
-        except DomainError as error:
-            failed(error, form)
-        else:
-            flash(_("Recorded: %(result)s.", result=motion.status.value), "success")
-            return back(meeting, "meetings.chair")
-    return _page(meeting, "chair", 422, vote_form=form)
+    return submitted(
+        form, lambda: moderation.record_vote(current_user, meeting, motion_id,
+                                             votes_for=form.votes_for.data,
+                                             votes_against=form.votes_against.data,
+                                             votes_abstain=form.votes_abstain.data),
+        done=lambda motion: _("Recorded: %(result)s.", result=motion.status.value),
+        to=back_url(meeting, "meetings.chair"),
+    ) or _page(meeting, "chair", 422, vote_form=form)
 
 
 @bp.route("/<int:meeting_id>/floor", methods=["POST"])
@@ -162,14 +146,12 @@ def speakers(meeting_id, step):
     meeting = load_meeting(meeting_id, can="can_chair")
     if step == "end":
         return _act(meeting, moderation.end_speech)
-    try:
-        chosen = moderation.call_next(current_user, meeting)
-    except DomainError as error:
-        failed(error)
-    else:
-        if chosen is None:
+
+    def call_next():
+        if moderation.call_next(current_user, meeting) is None:
             flash(_("Nobody is waiting to speak."), "info")
-    return back(meeting, "meetings.chair")
+
+    return attempted(call_next, to=back_url(meeting, "meetings.chair"))
 
 
 @bp.route("/<int:meeting_id>/current", methods=["POST"])

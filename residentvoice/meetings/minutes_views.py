@@ -1,26 +1,17 @@
 """Minutes: draft, edit, approve, publish (via the transition view), print,
 comment during 公示; action items."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
-from ..auth.views import _safe_next
-from ..errors_domain import DomainError
-from ..extensions import db
 from . import attendance, bp, minutes
 from .forms import ActionForm, CommentForm, MinutesForm
-from .helpers import back, failed, form_status, load_meeting, submitted
+from ..web import attempted, form_status, safe_next, submitted
+from .helpers import back_url, load_meeting
 from .models import ActionItem, MeetingStatus
 
 WITH_MINUTES = (MeetingStatus.minutes_draft, MeetingStatus.minutes_published)
-
-
-def _can_read(meeting, user):
-    if meeting.status is MeetingStatus.minutes_published:
-        return True
-    return meeting.status is MeetingStatus.minutes_draft and (
-        meeting.can_record(user) or meeting.can_chair(user))
 
 
 def _render(meeting, minutes_form=None, comment_form=None, action_form=None, status=200):
@@ -41,40 +32,30 @@ def _render(meeting, minutes_form=None, comment_form=None, action_form=None, sta
 @bp.route("/<int:meeting_id>/minutes", methods=["GET", "POST"])
 @access.login
 def minutes_page(meeting_id):
-    meeting = load_meeting(meeting_id)
-    if not _can_read(meeting, current_user):
-        abort(404)
+    meeting = load_meeting(meeting_id, can_view="can_read_minutes",
+                           can="can_record" if request.method == "POST" else None)
     if request.method == "GET":
         return _render(meeting)
-    if not meeting.can_record(current_user):
-        abort(403)
     form = MinutesForm()
     done = submitted(form, lambda: minutes.edit(current_user, meeting, form.text.data),
-                     _("Minutes saved."), url_for("meetings.minutes_page", meeting_id=meeting.id))
+                     done=_("Minutes saved."),
+                     to=url_for("meetings.minutes_page", meeting_id=meeting.id))
     return done or _render(meeting, minutes_form=form, status=422)
 
 
 @bp.route("/<int:meeting_id>/minutes/approve", methods=["POST"])
 @access.login
 def approve_minutes(meeting_id):
-    meeting = load_meeting(meeting_id)
-    if current_user.id != meeting.chair_id:
-        abort(403)
-    try:
-        minutes.approve(current_user, meeting)
-    except DomainError as error:
-        failed(error)
-    else:
-        flash(_("You approved the minutes."), "success")
-    return back(meeting, "meetings.minutes_page")
+    meeting = load_meeting(meeting_id, can="can_approve_minutes")
+    return attempted(lambda: minutes.approve(current_user, meeting),
+                     done=_("You approved the minutes."),
+                     to=back_url(meeting, "meetings.minutes_page"))
 
 
 @bp.route("/<int:meeting_id>/minutes/print")
 @access.login
 def print_minutes(meeting_id):
-    meeting = load_meeting(meeting_id)
-    if not _can_read(meeting, current_user):
-        abort(404)
+    meeting = load_meeting(meeting_id, can_view="can_read_minutes")
     return render_template("meetings/minutes_print.html", meeting=meeting,
                            actions=minutes.actions_of(meeting))
 
@@ -82,13 +63,11 @@ def print_minutes(meeting_id):
 @bp.route("/<int:meeting_id>/minutes/comments", methods=["POST"])
 @access.login
 def comment(meeting_id):
-    meeting = load_meeting(meeting_id)
-    if meeting.status is not MeetingStatus.minutes_published:
-        abort(404)
+    meeting = load_meeting(meeting_id, can_view="can_read_published_minutes")
     form = CommentForm()
     done = submitted(form, lambda: minutes.comment(current_user, meeting, form.body.data),
-                     _("Thank you for your comment."),
-                     url_for("meetings.minutes_page", meeting_id=meeting.id))
+                     done=_("Thank you for your comment."),
+                     to=url_for("meetings.minutes_page", meeting_id=meeting.id))
     return done or _render(meeting, comment_form=form, status=422)
 
 
@@ -101,7 +80,8 @@ def add_action(meeting_id):
     done = submitted(form, lambda: minutes.add_action(current_user, meeting, text=form.text.data,
                                                       owner_id=form.owner_id.data,
                                                       due_on=form.due_on.data),
-                     _("Action item added."), url_for("meetings.detail", meeting_id=meeting.id))
+                     done=_("Action item added."),
+                     to=url_for("meetings.detail", meeting_id=meeting.id))
     return done or (render_template("meetings/action_form.html", meeting=meeting, form=form),
                     form_status())
 
@@ -109,16 +89,7 @@ def add_action(meeting_id):
 @bp.route("/actions/<int:action_id>/done", methods=["POST"])
 @access.login
 def action_done(action_id):
-    action = db.session.get(ActionItem, action_id)
-    if action is None or not (action.owner_id == current_user.id
-                              or action.meeting.can_view(current_user)):
-        abort(404)
-    if action.owner_id != current_user.id and not action.meeting.can_record(current_user):
-        abort(403)
-    try:
-        minutes.complete_action(current_user, action_id)
-    except DomainError as error:
-        failed(error)
-    else:
-        flash(_("Marked as done."), "success")
-    return redirect(_safe_next(request.form.get("next")) or url_for("main.home"))
+    access.load(ActionItem, action_id, can="can_complete")
+    return attempted(lambda: minutes.complete_action(current_user, action_id),
+                     done=_("Marked as done."),
+                     to=safe_next(request.form.get("next")) or url_for("main.home"))

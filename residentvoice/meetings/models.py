@@ -111,6 +111,26 @@ class Meeting(TimestampMixin, db.Model):
         return bool(user) and user.is_authenticated and (
             user.id == self.recorder_id or self.can_manage(user))
 
+    def can_count(self, user):
+        """Enter a show of hands: the chair or the recorder (or a manager)."""
+        return self.can_chair(user) or self.can_record(user)
+
+    def can_approve_minutes(self, user):
+        """The chair in person: a manager cannot approve in the chair's name."""
+        return bool(user) and user.is_authenticated and user.id == self.chair_id
+
+    def can_read_minutes(self, user):
+        """Published minutes: whoever sees the meeting; a draft: its recorder
+        and chair (and the managers)."""
+        if self.status is MeetingStatus.minutes_published:
+            return self.can_view(user)
+        return self.status is MeetingStatus.minutes_draft and (
+            self.can_record(user) or self.can_chair(user))
+
+    def can_read_published_minutes(self, user):
+        """Comments are taken on published minutes only (公示)."""
+        return self.status is MeetingStatus.minutes_published and self.can_view(user)
+
     def is_officer(self, user):
         return bool(user) and user.is_authenticated and user.id in (self.chair_id,
                                                                    self.recorder_id)
@@ -307,6 +327,15 @@ class ActionItem(TimestampMixin, db.Model):
     done_at = db.Column(db.DateTime)
     owner = db.relationship("User", lazy="joined")
     meeting = db.relationship(Meeting)
+
+    def can_view(self, user):
+        """Its owner, and whoever sees the meeting."""
+        return bool(user) and user.is_authenticated and (
+            self.owner_id == user.id or self.meeting.can_view(user))
+
+    def can_complete(self, user):
+        """Its owner marks it done, or the meeting's recorder."""
+        return self.owner_id == user.id or self.meeting.can_record(user)
 
 
 class MinutesComment(TimestampMixin, db.Model):

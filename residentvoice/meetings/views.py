@@ -1,19 +1,20 @@
 """Meetings: list, call, edit, detail, state changes and the printable notice."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import access
 from ..directory.services import compounds_managed_by
-from ..errors_domain import DomainError
 from ..extensions import db
 from ..main.sections import home_section, nav_item
 from ..models import utcnow
 from . import agenda, bp, core, minutes, services
 from .forms import DeclineForm, MeetingForm, SuggestionForm
-from .helpers import back, failed, from_local, load_meeting, local_input, qr_svg
-from .models import InviteeScope, Meeting, MeetingKind, MeetingStatus
+from ..web import attempted, form_status, submitted
+from .helpers import back_url, from_local, load_meeting, local_input, qr_svg
+from .models import InviteeScope, MeetingKind, MeetingStatus
+from .models import Meeting
 
 nav_item(30, "meetings.index", _l("Meetings"))
 
@@ -104,20 +105,14 @@ def create():
     _fill_choices(form, community.id, compound.id if compound else None)
     if request.method == "GET" and current_user.id in {c[0] for c in form.chair_id.choices}:
         form.chair_id.data = form.recorder_id.data = current_user.id
-    if request.method == "POST" and form.validate():
-        try:
-            meeting = services.create_meeting(
-                current_user, compound_id=compound.id if compound else None,
-                community_id=community.id, named_user_ids=form.named.data or [],
-                **_form_data(form))
-        except DomainError as error:
-            failed(error, form)
-        else:
-            flash(_("Meeting saved as a draft. Add the agenda, then announce it."), "success")
-            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("meetings/form.html", form=form, compound=compound,
-                           community=community, meeting=None), status
+    return submitted(
+        form, lambda: services.create_meeting(
+            current_user, compound_id=compound.id if compound else None,
+            community_id=community.id, named_user_ids=form.named.data or [], **_form_data(form)),
+        done=_("Meeting saved as a draft. Add the agenda, then announce it."),
+        to=lambda meeting: url_for("meetings.detail", meeting_id=meeting.id),
+    ) or (render_template("meetings/form.html", form=form, compound=compound,
+                          community=community, meeting=None), form_status())
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -133,18 +128,13 @@ def edit(meeting_id):
         form.invitees.data = meeting.invitees.name
         form.starts_at.data = local_input(meeting.starts_at)
         form.named.data = [i.user_id for i in meeting.named_invitees]
-    if request.method == "POST" and form.validate():
-        try:
-            services.update_meeting(current_user, meeting, named_user_ids=form.named.data or [],
-                                    **_form_data(form))
-        except DomainError as error:
-            failed(error, form)
-        else:
-            flash(_("Meeting saved."), "success")
-            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("meetings/form.html", form=form, compound=meeting.compound,
-                           community=meeting.community, meeting=meeting), status
+    return submitted(
+        form, lambda: services.update_meeting(current_user, meeting,
+                                              named_user_ids=form.named.data or [],
+                                              **_form_data(form)),
+        done=_("Meeting saved."), to=url_for("meetings.detail", meeting_id=meeting.id),
+    ) or (render_template("meetings/form.html", form=form, compound=meeting.compound,
+                          community=meeting.community, meeting=meeting), form_status())
 
 
 def render_detail(meeting, suggestion_form=None, status=200):
@@ -171,16 +161,10 @@ def detail(meeting_id):
           methods=["POST"])
 @access.login
 def transition(meeting_id, action):
-    meeting = load_meeting(meeting_id)
-    if not getattr(meeting, services.ACTION_PERMISSION[action])(current_user):
-        abort(403)
-    try:
-        services.transition(current_user, meeting, action)
-    except DomainError as error:
-        failed(error)
-    else:
-        flash(_("Done: %(action)s.", action=services.ACTION_LABELS[action]), "success")
-    return back(meeting)
+    meeting = load_meeting(meeting_id, can=services.ACTION_PERMISSION[action])
+    return attempted(lambda: services.transition(current_user, meeting, action),
+                     done=_("Done: %(action)s.", action=services.ACTION_LABELS[action]),
+                     to=back_url(meeting))
 
 
 @bp.route("/<int:meeting_id>/notice")

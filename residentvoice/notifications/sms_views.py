@@ -15,7 +15,7 @@ from ..main.sections import nav_item
 from . import bp, sms, sms_send
 from .sms_backends import sms_settings
 from .sms_kinds import KINDS, link_target, preview
-from .sms_models import OptOutSource, SmsOptOut, SmsStatus
+from .sms_models import OptOutSource, SmsStatus
 
 nav_item(86, "notifications.sms_status", _l("SMS delivery"),
          lambda user: user.is_authenticated and user.has_any_role("secretary"))

@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 
 from .. import access
 from ..api import bp
-from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
+from ..api.helpers import (PAGE_PARAMS, fail, json_body, load,
+                           paginate, user)
 from ..api.serializers import iso
-from ..api.spec import COUNT, ID, add_schemas, documented, page_of, ref
-from ..errors_domain import DomainError
+from ..api.spec import add_schemas, documented, page_of, ref
+from ..api.spec import COUNT, ID
 from ..extensions import db
 from . import plans, projects, services, warranties  # noqa: F401
 from .models import ProgressMeasure, RenovationProject, WarrantyAgreement
@@ -113,12 +114,9 @@ def renovation_progress(project_id):
     measure = db.session.get(ProgressMeasure, data["measure_id"])
     if measure is None or measure.project_id != item.id:
         fail(422, "invalid", _("measure_id is not a measure of this project."), "measure_id")
-    try:
-        projects.record_progress(user(), measure, done=data["done"],
-                                 recorded_on=data.get("recorded_on") or date.today(),
-                                 note=data.get("note", ""))
-    except DomainError as error:
-        domain_error(error)
+    projects.record_progress(user(), measure, done=data["done"],
+                             recorded_on=data.get("recorded_on") or date.today(),
+                             note=data.get("note", ""))
     db.session.refresh(measure)
     return jsonify(project_json(item)), 201
 
@@ -154,10 +152,7 @@ def renovation_plan(plan_id):
                     plans.PLAN_MACHINE.actions)}}}, tag="renovation")
 def renovation_plan_transition(plan_id):
     item = load(HouseholdPlan, plan_id, can="can_edit")
-    try:
-        plans.transition_plan(user(), item, json_body()["action"])
-    except DomainError as error:
-        domain_error(error)
+    plans.transition_plan(user(), item, json_body()["action"])
     return jsonify(plan_json(item))
 
 

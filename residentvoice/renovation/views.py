@@ -1,6 +1,6 @@
 """Project pages, progress, notices and warranties (load → authorize →
 service → render)."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,10 +9,10 @@ from .. import access
 from ..directory.models import Compound
 from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import choices, show_domain_error
+from ..forms import choices
 from ..main.sections import home_section, nav_item
 from ..uploads.services import uploads_for
-from .viewhelpers import act, submit
+from ..web import attempted, form_status, submitted
 from . import bp, plans, projects, services, supervision, surveys, warranties  # noqa: F401
 from .forms import (MeasureForm, NewProjectForm, NoticeForm, ProgressForm, ProjectForm,
                     ScopeItemForm, WarrantyForm)
@@ -75,9 +75,7 @@ def index():
 @bp.route("/compounds/<int:compound_id>")
 @access.public
 def compound_page(compound_id):
-    compound = db.session.get(Compound, compound_id)
-    if compound is None:
-        abort(404)
+    compound = access.load(Compound, compound_id, can_view=None)
     items = projects.projects_of_compound(compound.id)
     return render_template("renovation/compound.html", compound=compound, projects=items,
                            notices={p.id: projects.latest_notices(p, 3) for p in items})
@@ -91,19 +89,18 @@ def new_project():
     form.compound_id.choices = choices([(c.id, c.name) for c in compounds])
     if request.method == "GET" and request.args.get("compound_id", type=int):
         form.compound_id.data = request.args.get("compound_id", type=int)
-    if form.validate_on_submit():
+
+    def create():
         compound = next((c for c in compounds if c.id == form.compound_id.data), None)
         if compound is None:
-            form.compound_id.errors = [_("Choose a compound from the list.")]
-        else:
-            try:
-                project = projects.create_project(current_user, compound, _project_data(form))
-            except DomainError as error:
-                show_domain_error(form, error)
-            else:
-                flash(_("Project created."), "success")
-                return redirect(url_for("renovation.manage", project_id=project.id))
-    return render_template("renovation/project_form.html", form=form, project=None)
+            raise DomainError(_("Choose a compound from the list."), field="compound_id")
+        return projects.create_project(current_user, compound, _project_data(form))
+
+    return submitted(
+        form, create, done=_("Project created."),
+        to=lambda project: url_for("renovation.manage", project_id=project.id),
+    ) or (render_template("renovation/project_form.html", form=form, project=None),
+          form_status())
 
 
 @bp.route("/projects/<int:project_id>")
@@ -137,8 +134,9 @@ def manage(project_id):
     if request.method == "GET":
         return _manage_page(item)
     form = _project_form(ProjectForm())
-    done = submit(form, lambda: projects.update_project(current_user, item, _project_data(form)),
-                  _("Project saved."), url_for("renovation.manage", project_id=item.id))
+    done = submitted(form, lambda: projects.update_project(current_user, item, _project_data(form)),
+        done=_("Project saved."),
+        to=url_for("renovation.manage", project_id=item.id))
     return done or _manage_page(item, 422, form=form)
 
 
@@ -146,10 +144,10 @@ def manage(project_id):
 @access.login
 def project_status(project_id):
     item = access.load(RenovationProject, project_id, can="can_manage")
-    return act(lambda: projects.transition_project(current_user, item,
+    return attempted(lambda: projects.transition_project(current_user, item,
                                                    request.form.get("action", "")),
-               lambda: _("Status changed to %(status)s.", status=item.status.value),
-               url_for("renovation.project", project_id=item.id))
+        done=lambda _result: _("Status changed to %(status)s.", status=item.status.value),
+        to=url_for("renovation.project", project_id=item.id))
 
 
 @bp.route("/projects/<int:project_id>/scope", methods=["POST"])
@@ -157,10 +155,11 @@ def project_status(project_id):
 def add_scope(project_id):
     item = access.load(RenovationProject, project_id, can="can_manage")
     form = ScopeItemForm()
-    done = submit(form, lambda: projects.add_scope_item(
+    done = submitted(form, lambda: projects.add_scope_item(
         current_user, item, scope_class=form.scope_class.data, kind=form.kind.data,
-        title=form.title.data), _("Scope item added."),
-        url_for("renovation.manage", project_id=item.id))
+        title=form.title.data),
+        done=_("Scope item added."),
+        to=url_for("renovation.manage", project_id=item.id))
     return done or _manage_page(item, 422, scope_form=form)
 
 
@@ -169,9 +168,10 @@ def add_scope(project_id):
 def add_measure(project_id):
     item = access.load(RenovationProject, project_id, can="can_manage")
     form = MeasureForm()
-    done = submit(form, lambda: projects.add_measure(current_user, item, name=form.name.data,
+    done = submitted(form, lambda: projects.add_measure(current_user, item, name=form.name.data,
                                                      total=form.total.data),
-                  _("Measure added."), url_for("renovation.manage", project_id=item.id))
+        done=_("Measure added."),
+        to=url_for("renovation.manage", project_id=item.id))
     return done or _manage_page(item, 422, measure_form=form)
 
 
@@ -180,9 +180,10 @@ def add_measure(project_id):
 def post_notice(project_id):
     item = access.load(RenovationProject, project_id, can="can_manage")
     form = NoticeForm()
-    done = submit(form, lambda: projects.post_notice(current_user, item, title=form.title.data,
+    done = submitted(form, lambda: projects.post_notice(current_user, item, title=form.title.data,
                                                      body=form.body.data),
-                  _("Notice posted."), url_for("renovation.project", project_id=item.id))
+        done=_("Notice posted."),
+        to=url_for("renovation.project", project_id=item.id))
     return done or _manage_page(item, 422, notice_form=form)
 
 
@@ -193,23 +194,17 @@ def progress(project_id):
     form = ProgressForm()
     form.measure_id.choices = choices([(m.id, f"{m.name} ({m.done}/{m.total})")
                                        for m in item.measures])
-    status = 200
-    if form.validate_on_submit():
+
+    def record():
         measure = db.session.get(ProgressMeasure, form.measure_id.data)
         if measure is None or measure.project_id != item.id:
-            form.measure_id.errors = [_("Choose a measure from the list.")]
-        else:
-            try:
-                projects.record_progress(current_user, measure, done=form.done.data,
-                                         recorded_on=form.recorded_on.data, note=form.note.data)
-            except DomainError as error:
-                show_domain_error(form, error)
-            else:
-                flash(_("Progress recorded."), "success")
-                return redirect(url_for("renovation.project", project_id=item.id))
-    if request.method == "POST":
-        status = 422
-    return render_template("renovation/progress.html", project=item, form=form), status
+            raise DomainError(_("Choose a measure from the list."), field="measure_id")
+        return projects.record_progress(current_user, measure, done=form.done.data,
+                                        recorded_on=form.recorded_on.data, note=form.note.data)
+
+    return submitted(form, record, done=_("Progress recorded."),
+                     to=url_for("renovation.project", project_id=item.id)) or (
+        render_template("renovation/progress.html", project=item, form=form), form_status())
 
 
 @bp.route("/warranties")
@@ -243,25 +238,18 @@ def new_warranty(project_id):
     form = _warranty_form(item)
     if request.method == "GET" and request.args.get("household_id", type=int):
         form.household_id.data = request.args.get("household_id", type=int)
-    if form.validate_on_submit():
-        by_household = form.place.data != "building"
-        try:
-            warranty = warranties.sign_warranty(
-                current_user, item,
-                household_id=(form.household_id.data or None) if by_household else None,
-                building_id=None if by_household else (form.building_id.data or None),
-                title=form.title.data, signed_on=form.signed_on.data,
-                parts=form.parts(), signed_copy=form.signed_copy.data)
-        except DomainError as error:
-            if error.field == "parts":
-                form.kind_1.errors = list(form.kind_1.errors) + [str(error.message)]
-            else:
-                show_domain_error(form, error)
-        else:
-            flash(_("Warranty recorded."), "success")
-            return redirect(url_for("renovation.warranty", warranty_id=warranty.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("renovation/warranty_form.html", project=item, form=form), status
+    by_household = form.place.data != "building"
+    return submitted(
+        form, lambda: warranties.sign_warranty(
+            current_user, item,
+            household_id=(form.household_id.data or None) if by_household else None,
+            building_id=None if by_household else (form.building_id.data or None),
+            title=form.title.data, signed_on=form.signed_on.data,
+            parts=form.parts(), signed_copy=form.signed_copy.data),
+        done=_("Warranty recorded."),
+        to=lambda warranty: url_for("renovation.warranty", warranty_id=warranty.id),
+    ) or (render_template("renovation/warranty_form.html", project=item, form=form),
+          form_status())
 
 
 @bp.route("/warranties/<int:warranty_id>")

@@ -2,18 +2,17 @@
 report and on-site supervision."""
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import access
 from ..directory.models import Building, Compound, Household
-from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import choices, show_domain_error
+from ..forms import choices
 from ..uploads.services import uploads_for
-from .viewhelpers import act, submit
+from ..web import attempted, submitted
 from . import bp, plans, report, supervision, surveys
 from .forms import ObservationForm, PlanForm, StepForm, SurveyAnswerForm, SurveyForm, \
     SurveyVisitForm, VisitForm
@@ -28,9 +27,11 @@ def new_survey(compound_id):
     form = SurveyForm()
     if request.method == "GET":
         form.kinds.data = ["water_drainage", "facade_ac", "insulation", "roads", "rain_sewage"]
-    done = submit(form, lambda: surveys.open_survey(current_user, compound, title=form.title.data,
+    done = submitted(form, lambda: surveys.open_survey(current_user, compound,
+                                                       title=form.title.data,
                                                     kinds=form.kinds.data),
-                  _("Survey opened."), lambda survey: url_for("renovation.survey",
+        done=_("Survey opened."),
+        to=lambda survey: url_for("renovation.survey",
                                                               survey_id=survey.id))
     if done:
         return done
@@ -57,17 +58,18 @@ def survey(survey_id):
 @access.login
 def close_survey(survey_id):
     item = access.load(NeedsSurvey, survey_id, can="can_manage")
-    return act(lambda: surveys.close_survey(current_user, item), _("Survey closed."),
-               url_for("renovation.survey", survey_id=item.id))
+    return attempted(lambda: surveys.close_survey(current_user, item),
+        done=_("Survey closed."),
+        to=url_for("renovation.survey", survey_id=item.id))
 
 
 @bp.route("/surveys/<int:survey_id>/households/<int:household_id>", methods=["GET", "POST"])
 @access.login
 def survey_answer(survey_id, household_id):
     item = access.load(NeedsSurvey, survey_id)
-    household = db.session.get(Household, household_id)
-    if household is None or not surveys.can_answer(current_user, item, household):
-        abort(404)
+    household = access.load(Household, household_id,
+                            can_view=lambda user, household: surveys.can_answer(user, item,
+                                                                                household))
     staff = item.can_manage(current_user)
     existing = surveys.response_of(item, household)
     form = (SurveyVisitForm if staff else SurveyAnswerForm)()
@@ -78,12 +80,12 @@ def survey_answer(survey_id, household_id):
             form.problems.data = existing.problems
         if staff:
             form.visited_on.data = date.today()
-    done = submit(form, lambda: surveys.answer(
+    done = submitted(form, lambda: surveys.answer(
         current_user, item, household, option_ids=form.option_ids.data or [],
         problems=form.problems.data, absent=staff and form.absent.data,
         visited_on=form.visited_on.data if staff else None),
-        _("Answer recorded for %(code)s.", code=household.label),
-        url_for("renovation.survey", survey_id=item.id))
+        done=_("Answer recorded for %(code)s.", code=household.label),
+        to=url_for("renovation.survey", survey_id=item.id))
     if done:
         return done
     status = 422 if request.method == "POST" else 200
@@ -94,11 +96,10 @@ def survey_answer(survey_id, household_id):
 @bp.route("/projects/<int:project_id>/plans", methods=["GET", "POST"])
 @access.login
 def plans_overview(project_id):
-    item = access.load(RenovationProject, project_id, can="can_see_plans")
+    item = access.load(RenovationProject, project_id,
+                       can="can_manage" if request.method == "POST" else "can_see_plans")
     status = 200
     if request.method == "POST":
-        if not item.can_manage(current_user):
-            abort(403)
         building = db.session.get(Building, request.form.get("building_id", type=int) or 0)
         if building is None or building.compound_id != item.compound_id:
             flash(_("Choose a building of this compound."), "error")
@@ -119,9 +120,8 @@ def plans_overview(project_id):
 @access.login
 def building(project_id, building_id):
     item = access.load(RenovationProject, project_id, can="can_see_plans")
-    place = db.session.get(Building, building_id)
-    if place is None or place.compound_id != item.compound_id:
-        abort(404)
+    place = access.load(Building, building_id,
+                        can_view=lambda _user, building: building.compound_id == item.compound_id)
     floors, counts = plans.building_view(item, place)
     return render_template("renovation/building.html", project=item, building=place,
                            floors=floors, counts=counts, statuses=list(plans.PlanStatus))
@@ -174,8 +174,9 @@ def edit_plan(plan_id):
         form.owner_pays.data = f"{item.owner_pays:.2f}" if item.owner_pays is not None else ""
         return render_template("renovation/plan_form.html", plan=item, form=form)
     form = PlanForm()
-    done = submit(form, lambda: plans.update_plan(current_user, item, _plan_data(form)),
-                  _("Plan saved."), url_for("renovation.plan", plan_id=item.id))
+    done = submitted(form, lambda: plans.update_plan(current_user, item, _plan_data(form)),
+        done=_("Plan saved."),
+        to=url_for("renovation.plan", plan_id=item.id))
     return done or (render_template("renovation/plan_form.html", plan=item, form=form), 422)
 
 
@@ -184,10 +185,11 @@ def edit_plan(plan_id):
 def plan_visit(plan_id):
     item = access.load(HouseholdPlan, plan_id, can="can_edit")
     form = VisitForm()
-    done = submit(form, lambda: plans.record_visit(current_user, item,
+    done = submitted(form, lambda: plans.record_visit(current_user, item,
                                                    visited_on=form.visited_on.data,
                                                    note=form.note.data),
-                  _("Visit recorded."), url_for("renovation.plan", plan_id=item.id))
+        done=_("Visit recorded."),
+        to=url_for("renovation.plan", plan_id=item.id))
     return done or _plan_page(item, 422, visit_form=form)
 
 
@@ -195,9 +197,10 @@ def plan_visit(plan_id):
 @access.login
 def plan_status(plan_id):
     item = access.load(HouseholdPlan, plan_id, can="can_edit")
-    return act(lambda: plans.transition_plan(current_user, item, request.form.get("action", "")),
-               lambda: _("Status changed to %(status)s.", status=item.status.value),
-               url_for("renovation.plan", plan_id=item.id))
+    return attempted(lambda: plans.transition_plan(current_user, item,
+                                                   request.form.get("action", "")),
+        done=lambda _result: _("Status changed to %(status)s.", status=item.status.value),
+        to=url_for("renovation.plan", plan_id=item.id))
 
 
 def _step_form(item):
@@ -215,10 +218,11 @@ def new_step(project_id):
     form = _step_form(item)
     if request.method == "GET" and request.args.get("household_id", type=int):
         form.household_id.data = request.args.get("household_id", type=int)
-    done = submit(form, lambda: supervision.create_step(
+    done = submitted(form, lambda: supervision.create_step(
         current_user, item, title=form.title.data, scheduled_on=form.scheduled_on.data,
-        household_id=form.household_id.data or None), _("Work step announced."),
-        lambda step: url_for("renovation.step", step_id=step.id))
+        household_id=form.household_id.data or None),
+        done=_("Work step announced."),
+        to=lambda step: url_for("renovation.step", step_id=step.id))
     if done:
         return done
     status = 422 if request.method == "POST" else 200
@@ -244,16 +248,10 @@ def step(step_id):
 @bp.route("/steps/<int:step_id>/signup", methods=["POST"])
 @access.login
 def step_signup(step_id):
-    item = access.load(SupervisionStep, step_id, can="can_view")
-    try:
-        supervision.sign_up(current_user, item)
-    except DomainError as error:
-        if error.status == 403:
-            abort(403)
-        flash(str(error.message), "error")
-    else:
-        flash(_("You are signed up to supervise this step."), "success")
-    return redirect(url_for("renovation.step", step_id=item.id))
+    item = access.load(SupervisionStep, step_id, can=supervision.can_sign_up)
+    return attempted(lambda: supervision.sign_up(current_user, item),
+                     done=_("You are signed up to supervise this step."),
+                     to=url_for("renovation.step", step_id=item.id))
 
 
 @bp.route("/steps/<int:step_id>/observations", methods=["POST"])
@@ -261,18 +259,12 @@ def step_signup(step_id):
 def observe(step_id):
     item = access.load(SupervisionStep, step_id, can="can_observe")
     form = ObservationForm()
-    if form.validate_on_submit():
-        try:
-            observation = supervision.record_observation(
-                current_user, item, text=form.text.data, is_problem=form.is_problem.data,
-                category=form.category.data, photos=[request.files.get("photo")])
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            if observation.ticket_id:
-                flash(_("Observation recorded and filed as ticket #%(id)d.",
-                        id=observation.ticket_id), "success")
-            else:
-                flash(_("Observation recorded."), "success")
-            return redirect(url_for("renovation.step", step_id=item.id))
-    return _step_page(item, 422, form)
+    return submitted(
+        form, lambda: supervision.record_observation(
+            current_user, item, text=form.text.data, is_problem=form.is_problem.data,
+            category=form.category.data, photos=[request.files.get("photo")]),
+        done=lambda observation: _("Observation recorded and filed as ticket #%(id)d.",
+                                   id=observation.ticket_id) if observation.ticket_id
+        else _("Observation recorded."),
+        to=url_for("renovation.step", step_id=item.id),
+    ) or _step_page(item, 422, form)

@@ -5,11 +5,10 @@ from flask_babel import gettext as _
 
 from .. import access
 from ..api import bp
-from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
+from ..api.helpers import PAGE_PARAMS, fail, json_body, load, paginate, user
 from ..api.serializers import iso
 from ..api.spec import ID, add_schemas, documented, page_of, ref
 from ..directory.models import Compound
-from ..errors_domain import DomainError
 from ..extensions import db
 from . import discussion, proposals as proposal_services, queries, services
 from .discussion_models import Comment
@@ -125,11 +124,8 @@ def _int_arg(name):
         fail(422, "invalid", _("%(name)s must be a whole number.", name=name))
 
 
-def _call(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except DomainError as error:
-        domain_error(error)
+def fn(*args, **kwargs):
+    return fn(*args, **kwargs)
 
 
 @bp.route("/spaces", methods=["GET"])
@@ -153,7 +149,7 @@ def spaces_list():
 def spaces_create():
     data = json_body()
     compound = load(Compound, data["compound_id"], can_view="is_member", can="can_manage")
-    space = _call(services.create_space, user(), compound, data)
+    space = services.create_space(user(), compound, data)
     return jsonify(space_json(space, detail=True)), 201
 
 
@@ -175,7 +171,7 @@ def space_update(space_id):
     data = json_body()
     current = space_json(space)
     merged = {name: data.get(name, current[name]) for name in services.SPACE_FIELDS}
-    _call(services.update_space, user(), space, merged)
+    services.update_space(user(), space, merged)
     return jsonify(space_json(space, detail=True))
 
 
@@ -190,7 +186,7 @@ def space_update(space_id):
 def space_transition(space_id):
     space = load(Space, space_id, can="can_manage")
     data = json_body()
-    _call(services.change_space_status, user(), space, data["action"], data.get("reason"))
+    services.change_space_status(user(), space, data["action"], data.get("reason"))
     return jsonify(space_json(space, detail=True))
 
 
@@ -224,7 +220,7 @@ def proposals_list():
 def proposals_create():
     data = json_body()
     space = load(Space, data["space_id"], can="can_propose")
-    proposal = _call(proposal_services.create_proposal, user(), space, data,
+    proposal = proposal_services.create_proposal(user(), space, data,
                      submit=bool(data.get("submit")))
     return jsonify(proposal_json(proposal)), 201
 
@@ -243,7 +239,7 @@ def proposal_detail(proposal_id):
             statuses=[200, 403, 404, 409, 422], success=ref("Proposal"), tag=TAG)
 def proposal_submit(proposal_id):
     proposal = load(Proposal, proposal_id, can="can_edit")
-    _call(proposal_services.submit_proposal, user(), proposal)
+    proposal_services.submit_proposal(user(), proposal)
     return jsonify(proposal_json(proposal))
 
 
@@ -257,7 +253,7 @@ def proposal_review(proposal_id):
     data = json_body()
     if proposal.status not in (ProposalStatus.submitted, ProposalStatus.under_review):
         fail(409, "transition_not_allowed", _("Only submitted proposals are reviewed."))
-    _call(proposal_services.review_proposal, user(), proposal, data["outcome"], data)
+    proposal_services.review_proposal(user(), proposal, data["outcome"], data)
     return jsonify(proposal_json(proposal))
 
 
@@ -268,7 +264,7 @@ def proposal_review(proposal_id):
             body={"type": "object", "properties": {"reason": STR}})
 def proposal_withdraw(proposal_id):
     proposal = load(Proposal, proposal_id, can="can_edit")
-    _call(proposal_services.withdraw_proposal, user(), proposal, json_body().get("reason", ""))
+    proposal_services.withdraw_proposal(user(), proposal, json_body().get("reason", ""))
     return jsonify(proposal_json(proposal))
 
 
@@ -279,7 +275,7 @@ def proposal_withdraw(proposal_id):
             body=HOUSEHOLD_BODY)
 def proposal_support(proposal_id):
     proposal = load(Proposal, proposal_id, can="can_support")
-    _call(discussion.support, user(), proposal, json_body().get("household_id"))
+    discussion.support(user(), proposal, json_body().get("household_id"))
     return jsonify(proposal_json(proposal)), 201
 
 
@@ -289,7 +285,7 @@ def proposal_support(proposal_id):
             success=ref("Proposal"), tag=TAG, body=HOUSEHOLD_BODY)
 def proposal_unsupport(proposal_id):
     proposal = load(Proposal, proposal_id, can="can_support")
-    _call(discussion.withdraw_support, user(), proposal, json_body().get("household_id"))
+    discussion.withdraw_support(user(), proposal, json_body().get("household_id"))
     return jsonify(proposal_json(proposal))
 
 
@@ -313,6 +309,6 @@ def proposal_comments(proposal_id):
 def proposal_comment_create(proposal_id):
     proposal = load(Proposal, proposal_id, can="can_comment")
     data = json_body()
-    comment = _call(discussion.add_comment, user(), proposal, data["body"],
+    comment = discussion.add_comment(user(), proposal, data["body"],
                     data.get("parent_id"))
     return jsonify(comment_json(comment)), 201

@@ -7,7 +7,7 @@ from ..api import bp
 from ..api.helpers import json_body, load, user
 from ..api.spec import documented, ref
 from . import discussion
-from .api import STR, TAG, _call, comment_json
+from .api import STR, TAG, comment_json
 from .discussion_models import Comment
 
 
@@ -18,7 +18,7 @@ from .discussion_models import Comment
             body={"type": "object", "required": ["body"], "properties": {"body": STR}})
 def comment_edit(comment_id):
     comment = load(Comment, comment_id, can="is_author")
-    _call(discussion.edit_comment, user(), comment, json_body()["body"])
+    discussion.edit_comment(user(), comment, json_body()["body"])
     return jsonify(comment_json(comment))
 
 
@@ -28,7 +28,7 @@ def comment_edit(comment_id):
             success=ref("ProposalComment"), tag=TAG)
 def comment_delete(comment_id):
     comment = load(Comment, comment_id, can="is_author")
-    _call(discussion.delete_comment, user(), comment)
+    discussion.delete_comment(user(), comment)
     return jsonify(comment_json(comment))
 
 
@@ -39,7 +39,7 @@ def comment_delete(comment_id):
             body={"type": "object", "properties": {"reason": STR}})
 def comment_flag(comment_id):
     comment = load(Comment, comment_id)
-    _call(discussion.flag_comment, user(), comment, json_body().get("reason", ""))
+    discussion.flag_comment(user(), comment, json_body().get("reason", ""))
     return jsonify(comment_json(comment)), 201
 
 
@@ -50,5 +50,5 @@ def comment_flag(comment_id):
             body={"type": "object", "required": ["reason"], "properties": {"reason": STR}})
 def comment_hide(comment_id):
     comment = load(Comment, comment_id, can="can_moderate")
-    _call(discussion.hide_comment, user(), comment, json_body()["reason"])
+    discussion.hide_comment(user(), comment, json_body()["reason"])
     return jsonify(comment_json(comment))

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access, signals
-from ..errors_domain import DomainError
-from ..forms import show_domain_error
 from ..uploads.services import uploads_for
-from . import bp, discussion, progress, proposals as service, queries
+from ..web import attempted, form_status, submitted
+from . import bp, discussion, proposals as service, queries
+from . import progress
 from .discussion_models import Comment
 from .forms import (CommentForm, DecisionForm, EditCommentForm, FlagForm, HideForm, PhotoForm,
                     ProposalForm, ReviewForm, WithdrawForm)
@@ -17,18 +17,12 @@ from .views import photo_of
 from .workflow import allowed_proposal_actions
 
 
+def _url(proposal, anchor=""):
+    return url_for("spaces.proposal", proposal_id=proposal.id) + anchor
+
+
 def _to_proposal(proposal, anchor=""):
-    return redirect(url_for("spaces.proposal", proposal_id=proposal.id) + anchor)
-
-
-def _attempt(step, success):
-    """Run a one-click step; flash its refusal or ``success`` (nothing to redisplay)."""
-    try:
-        step()
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        flash(success, "success")
+    return redirect(_url(proposal, anchor))
 
 
 def _proposal_form(actor_manages, **kwargs):
@@ -90,18 +84,14 @@ def proposal_page(proposal, status=200, **forms):
 def new_proposal(space_id):
     space = access.load(Space, space_id, can="can_propose")
     form = _proposal_form(space.can_manage(current_user))
-    if form.validate_on_submit():
-        submit = request.form.get("action") == "submit"
-        try:
-            proposal = service.create_proposal(current_user, space, form.data, photo_of(form),
-                                               submit=submit)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Proposal submitted for the compliance review.") if submit else
-                  _("Proposal saved as a draft. Submit it when it is ready."), "success")
-            return _to_proposal(proposal)
-    return render_template("spaces/proposal_form.html", form=form, space=space, proposal=None)
+    submit = request.form.get("action") == "submit"
+    return submitted(
+        form, lambda: service.create_proposal(current_user, space, form.data, photo_of(form),
+                                              submit=submit),
+        done=_("Proposal submitted for the compliance review.") if submit else
+        _("Proposal saved as a draft. Submit it when it is ready."), to=_url,
+    ) or (render_template("spaces/proposal_form.html", form=form, space=space, proposal=None),
+          form_status())
 
 
 @bp.route("/proposals/<int:proposal_id>")
@@ -128,19 +118,15 @@ def edit_proposal(proposal_id):
         flash(_("A proposal can be changed only as a draft or after it was returned."),
               "error")
         return _to_proposal(proposal)
-    if form.validate_on_submit():
-        try:
-            service.revise_proposal(current_user, proposal, form.data, photo_of(form),
-                                    submit=request.form.get("action") == "submit")
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Proposal submitted for the compliance review.")
-                  if proposal.status is ProposalStatus.submitted else _("Proposal saved."),
-                  "success")
-            return _to_proposal(proposal)
-    return render_template("spaces/proposal_form.html", form=form, space=proposal.space,
-                           proposal=proposal)
+    return submitted(
+        form, lambda: service.revise_proposal(current_user, proposal, form.data,
+                                              photo_of(form),
+                                              submit=request.form.get("action") == "submit"),
+        done=lambda _result: _("Proposal submitted for the compliance review.")
+        if proposal.status is ProposalStatus.submitted else _("Proposal saved."),
+        to=_url(proposal),
+    ) or (render_template("spaces/proposal_form.html", form=form, space=proposal.space,
+                          proposal=proposal), form_status())
 
 
 @bp.route("/proposals/<int:proposal_id>/photos", methods=["POST"])
@@ -148,22 +134,18 @@ def edit_proposal(proposal_id):
 def proposal_photo(proposal_id):
     proposal = access.load(Proposal, proposal_id, can="can_edit")
     form = PhotoForm()
-    try:
-        service.add_proposal_photo(current_user, proposal, photo_of(form))
-    except DomainError as error:
-        form.photo.errors = [str(error.message)]
-        return proposal_page(proposal, 422, photo_form=form)
-    flash(_("Photo added."), "success")
-    return _to_proposal(proposal)
+    return submitted(form, lambda: service.add_proposal_photo(current_user, proposal,
+                                                              photo_of(form)),
+                     done=_("Photo added."), to=_url(proposal)) or \
+        proposal_page(proposal, 422, photo_form=form)
 
 
 @bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])
 @access.login
 def submit_proposal(proposal_id):
     proposal = access.load(Proposal, proposal_id, can="can_edit")
-    _attempt(lambda: service.submit_proposal(current_user, proposal),
-             _("Proposal submitted for the compliance review."))
-    return _to_proposal(proposal)
+    return attempted(lambda: service.submit_proposal(current_user, proposal),
+                     done=_("Proposal submitted for the compliance review."), to=_url(proposal))
 
 
 @bp.route("/proposals/<int:proposal_id>/withdraw", methods=["POST"])
@@ -173,9 +155,8 @@ def withdraw_proposal(proposal_id):
     form = WithdrawForm(prefix="withdraw")
     if not form.validate():
         return proposal_page(proposal, 422, withdraw_form=form)
-    _attempt(lambda: service.withdraw_proposal(current_user, proposal, form.reason.data),
-             _("Proposal withdrawn."))
-    return _to_proposal(proposal)
+    return attempted(lambda: service.withdraw_proposal(current_user, proposal, form.reason.data),
+                     done=_("Proposal withdrawn."), to=_url(proposal))
 
 
 @bp.route("/proposals/<int:proposal_id>/review", methods=["GET", "POST"])
@@ -186,17 +167,14 @@ def review_proposal(proposal_id):
         flash(_("Only submitted proposals are reviewed."), "error")
         return _to_proposal(proposal)
     form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            service.review_proposal(current_user, proposal, form.outcome.data, form.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Proposal opened for support.") if form.outcome.data == "open" else
-                  _("Proposal returned to the proposer."), "success")
-            return _to_proposal(proposal)
-    return render_template("spaces/review.html", form=form, proposal=proposal,
-                           photos=uploads_for("proposal", proposal.id))
+    return submitted(
+        form, lambda: service.review_proposal(current_user, proposal, form.outcome.data,
+                                              form.data),
+        done=lambda _result: _("Proposal opened for support.") if form.outcome.data == "open"
+        else _("Proposal returned to the proposer."),
+        to=_url(proposal),
+    ) or (render_template("spaces/review.html", form=form, proposal=proposal,
+                          photos=uploads_for("proposal", proposal.id)), form_status())
 
 
 @bp.route("/proposals/<int:proposal_id>/decision", methods=["POST"])
@@ -204,16 +182,11 @@ def review_proposal(proposal_id):
 def decide_proposal(proposal_id):
     proposal = access.load(Proposal, proposal_id, can="can_manage")
     form = DecisionForm(prefix="decision")
-    if form.validate():
-        try:
-            service.record_council_decision(current_user, proposal, form.decision.data,
-                                            form.reason.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Decision recorded."), "success")
-            return _to_proposal(proposal)
-    return proposal_page(proposal, 422, decision_form=form)
+    return submitted(
+        form, lambda: service.record_council_decision(current_user, proposal,
+                                                      form.decision.data, form.reason.data),
+        done=_("Decision recorded."), to=_url(proposal),
+    ) or proposal_page(proposal, 422, decision_form=form)
 
 
 @bp.route("/proposals/<int:proposal_id>/support", methods=["POST"])
@@ -221,9 +194,9 @@ def decide_proposal(proposal_id):
 def support(proposal_id):
     proposal = access.load(Proposal, proposal_id, can="can_support")
     household_id = request.form.get("household_id", type=int)
-    _attempt(lambda: discussion.support(current_user, proposal, household_id),
-             _("Your household supports this proposal."))
-    return _to_proposal(proposal, "#support")
+    return attempted(lambda: discussion.support(current_user, proposal, household_id),
+                     done=_("Your household supports this proposal."),
+                     to=_url(proposal, "#support"))
 
 
 @bp.route("/proposals/<int:proposal_id>/unsupport", methods=["POST"])
@@ -231,9 +204,9 @@ def support(proposal_id):
 def unsupport(proposal_id):
     proposal = access.load(Proposal, proposal_id, can="can_support")
     household_id = request.form.get("household_id", type=int)
-    _attempt(lambda: discussion.withdraw_support(current_user, proposal, household_id),
-             _("Your household's support is withdrawn."))
-    return _to_proposal(proposal, "#support")
+    return attempted(lambda: discussion.withdraw_support(current_user, proposal, household_id),
+                     done=_("Your household's support is withdrawn."),
+                     to=_url(proposal, "#support"))
 
 
 @bp.route("/proposals/<int:proposal_id>/comments", methods=["POST"])
@@ -241,16 +214,11 @@ def unsupport(proposal_id):
 def add_comment(proposal_id):
     proposal = access.load(Proposal, proposal_id, can="can_comment")
     form = CommentForm()
-    if form.validate():
-        parent_id = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
-        try:
-            comment = discussion.add_comment(current_user, proposal, form.body.data, parent_id)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Comment posted."), "success")
-            return _to_proposal(proposal, f"#comment-{comment.id}")
-    return proposal_page(proposal, 422, comment_form=form)
+    parent_id = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
+    return submitted(
+        form, lambda: discussion.add_comment(current_user, proposal, form.body.data, parent_id),
+        done=_("Comment posted."), to=lambda comment: _url(proposal, f"#comment-{comment.id}"),
+    ) or proposal_page(proposal, 422, comment_form=form)
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -258,24 +226,20 @@ def add_comment(proposal_id):
 def edit_comment(comment_id):
     comment = access.load(Comment, comment_id, can="is_author")
     form = EditCommentForm(obj=comment if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            discussion.edit_comment(current_user, comment, form.body.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Comment saved."), "success")
-            return _to_proposal(comment.proposal, f"#comment-{comment.id}")
-    return render_template("spaces/comment_form.html", form=form, comment=comment,
-                           mode="edit")
+    return submitted(
+        form, lambda: discussion.edit_comment(current_user, comment, form.body.data),
+        done=_("Comment saved."), to=_url(comment.proposal, f"#comment-{comment.id}"),
+    ) or (render_template("spaces/comment_form.html", form=form, comment=comment, mode="edit"),
+          form_status())
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
 @access.login
 def delete_comment(comment_id):
     comment = access.load(Comment, comment_id, can="is_author")
-    _attempt(lambda: discussion.delete_comment(current_user, comment), _("Comment deleted."))
-    return _to_proposal(comment.proposal, f"#comment-{comment.id}")
+    return attempted(lambda: discussion.delete_comment(current_user, comment),
+                     done=_("Comment deleted."),
+                     to=_url(comment.proposal, f"#comment-{comment.id}"))
 
 
 @bp.route("/comments/<int:comment_id>/flag", methods=["POST"])
@@ -286,9 +250,9 @@ def flag_comment(comment_id):
     if not form.validate():
         flash(_("At most %(max)d characters.", max=500), "error")
         return _to_proposal(comment.proposal, f"#comment-{comment.id}")
-    _attempt(lambda: discussion.flag_comment(current_user, comment, form.reason.data),
-             _("Thank you. The moderators will look at this comment."))
-    return _to_proposal(comment.proposal, f"#comment-{comment.id}")
+    return attempted(lambda: discussion.flag_comment(current_user, comment, form.reason.data),
+                     done=_("Thank you. The moderators will look at this comment."),
+                     to=_url(comment.proposal, f"#comment-{comment.id}"))
 
 
 @bp.route("/comments/<int:comment_id>/hide", methods=["GET", "POST"])
@@ -296,13 +260,8 @@ def flag_comment(comment_id):
 def hide_comment(comment_id):
     comment = access.load(Comment, comment_id, can="can_moderate")
     form = HideForm()
-    if form.validate_on_submit():
-        try:
-            discussion.hide_comment(current_user, comment, form.reason.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Comment hidden."), "success")
-            return _to_proposal(comment.proposal, f"#comment-{comment.id}")
-    return render_template("spaces/comment_form.html", form=form, comment=comment,
-                           mode="hide")
+    return submitted(
+        form, lambda: discussion.hide_comment(current_user, comment, form.reason.data),
+        done=_("Comment hidden."), to=_url(comment.proposal, f"#comment-{comment.id}"),
+    ) or (render_template("spaces/comment_form.html", form=form, comment=comment, mode="hide"),
+          form_status())

@@ -8,12 +8,12 @@ from flask_login import current_user
 
 from .. import access
 from ..directory.models import Compound
-from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import choices, show_domain_error
+from ..forms import choices
 from ..main.sections import home_section, nav_item
 from ..uploads.models import Upload
 from ..uploads.services import uploads_for
+from ..web import attempted, form_status, submitted
 from . import bp, handoff, queries, services
 from .forms import (AgendaForm, BallotForm, EditSpaceForm, PhotoForm, ProgressForm, SpaceForm,
                     StatusForm)
@@ -90,15 +90,12 @@ def new_space():
     compound = access.load(Compound, request.args.get("compound_id", type=int) or 0,
                            can_view="is_member", can="can_manage")
     form = SpaceForm()
-    if form.validate_on_submit():
-        try:
-            space = services.create_space(current_user, compound, form.data, photo_of(form))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Space “%(name)s” added.", name=space.name), "success")
-            return redirect(url_for("spaces.space", space_id=space.id))
-    return render_template("spaces/space_form.html", form=form, compound=compound, space=None)
+    return submitted(
+        form, lambda: services.create_space(current_user, compound, form.data, photo_of(form)),
+        done=lambda space: _("Space “%(name)s” added.", name=space.name),
+        to=lambda space: url_for("spaces.space", space_id=space.id),
+    ) or (render_template("spaces/space_form.html", form=form, compound=compound, space=None),
+          form_status())
 
 
 @bp.route("/<int:space_id>/edit", methods=["GET", "POST"])
@@ -111,16 +108,10 @@ def edit_space(space_id):
         for name in ("area_m2", "latitude", "longitude"):
             value = getattr(space, name)
             getattr(form, name).data = "" if value is None else f"{value}"
-    if form.validate_on_submit():
-        try:
-            services.update_space(current_user, space, form.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Space saved."), "success")
-            return redirect(url_for("spaces.space", space_id=space.id))
-    return render_template("spaces/space_form.html", form=form, compound=space.compound,
-                           space=space)
+    return submitted(form, lambda: services.update_space(current_user, space, form.data),
+                     done=_("Space saved."), to=url_for("spaces.space", space_id=space.id)) or (
+        render_template("spaces/space_form.html", form=form, compound=space.compound,
+                        space=space), form_status())
 
 
 def _progress_photos(space):
@@ -182,13 +173,9 @@ def space(space_id):
 def space_photo(space_id):
     space = access.load(Space, space_id, can="can_manage")
     form = PhotoForm()
-    try:
-        services.add_space_photo(current_user, space, photo_of(form))
-    except DomainError as error:
-        form.photo.errors = [str(error.message)]
-        return space_page(space, 422, photo_form=form)
-    flash(_("Photo added."), "success")
-    return redirect(url_for("spaces.space", space_id=space.id))
+    return submitted(form, lambda: services.add_space_photo(current_user, space, photo_of(form)),
+                     done=_("Photo added."), to=url_for("spaces.space", space_id=space.id)) or \
+        space_page(space, 422, photo_form=form)
 
 
 @bp.route("/<int:space_id>/status", methods=["POST"])
@@ -200,13 +187,10 @@ def space_status(space_id):
     if not form.validate() or action not in MANUAL_SPACE_ACTIONS:
         flash(_("Choose a step."), "error")
         return redirect(url_for("spaces.space", space_id=space.id))
-    try:
-        services.change_space_status(current_user, space, action, form.reason.data)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        flash(_("The space is now “%(status)s”.", status=space.status.value), "success")
-    return redirect(url_for("spaces.space", space_id=space.id))
+    return attempted(
+        lambda: services.change_space_status(current_user, space, action, form.reason.data),
+        done=lambda _result: _("The space is now “%(status)s”.", status=space.status.value),
+        to=url_for("spaces.space", space_id=space.id))
 
 
 @bp.route("/<int:space_id>/progress", methods=["POST"])
@@ -214,15 +198,11 @@ def space_status(space_id):
 def space_progress(space_id):
     space = access.load(Space, space_id, can="can_manage")
     form = ProgressForm()
-    if form.validate():
-        try:
-            services.record_progress(current_user, space, form.data, photo_of(form))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Progress recorded."), "success")
-            return redirect(url_for("spaces.space", space_id=space.id) + "#progress")
-    return space_page(space, 422, progress_form=form)
+    return submitted(
+        form, lambda: services.record_progress(current_user, space, form.data, photo_of(form)),
+        done=_("Progress recorded."),
+        to=url_for("spaces.space", space_id=space.id) + "#progress",
+    ) or space_page(space, 422, progress_form=form)
 
 
 @bp.route("/<int:space_id>/compare")
@@ -240,16 +220,12 @@ def handoff_agenda(space_id):
     space = access.load(Space, space_id, can="can_manage")
     open_proposals = [p for p in space.proposals if p.status is ProposalStatus.open]
     form = _agenda_form(space, open_proposals, AgendaForm())
-    if form.validate():
-        try:
-            handoff.put_on_agenda(current_user, space, form.proposal_ids.data,
-                                  form.meeting_id.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("The proposals are on the meeting's agenda."), "success")
-            return redirect(url_for("spaces.space", space_id=space.id))
-    return space_page(space, 422, agenda_form=form)
+    return submitted(
+        form, lambda: handoff.put_on_agenda(current_user, space, form.proposal_ids.data,
+                                            form.meeting_id.data),
+        done=_("The proposals are on the meeting's agenda."),
+        to=url_for("spaces.space", space_id=space.id),
+    ) or space_page(space, 422, agenda_form=form)
 
 
 @bp.route("/<int:space_id>/ballot", methods=["GET", "POST"])
@@ -263,17 +239,17 @@ def handoff_ballot(space_id):
     if request.method == "GET":
         form.title.data = _("Use of %(space)s", space=space.name)
         form.proposal_ids.data = [p.id for p in candidates]
-    if form.validate_on_submit():
+
+    def create():
         data = dict(form.data)
         for name in ("announced_at", "opens_at", "closes_at"):
             data[name] = to_utc(data[name]).replace(tzinfo=None)
-        try:
-            ballot = handoff.create_ballot(current_user, space, form.proposal_ids.data, data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Ballot %(id)s created as a draft; the proposals are now being voted on.",
-                    id=ballot.id), "success")
-            return redirect(url_for("spaces.space", space_id=space.id))
-    return render_template("spaces/ballot_form.html", space=space, form=form,
-                           candidates=candidates)
+        return handoff.create_ballot(current_user, space, form.proposal_ids.data, data)
+
+    return submitted(
+        form, create,
+        done=lambda ballot: _("Ballot %(id)s created as a draft; the proposals are now being "
+                              "voted on.", id=ballot.id),
+        to=url_for("spaces.space", space_id=space.id),
+    ) or (render_template("spaces/ballot_form.html", space=space, form=form,
+                          candidates=candidates), form_status())

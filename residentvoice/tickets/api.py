@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 
 from .. import access
 from ..api import bp
-from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
+from ..api.helpers import (PAGE_PARAMS, fail, json_body, load,
+                           paginate, user)
 from ..api.serializers import iso
-from ..api.spec import ID, add_schemas, documented, page_of, ref
-from ..errors_domain import DomainError
+from ..api.spec import add_schemas, documented, page_of, ref
+from ..api.spec import ID
 from ..extensions import db
 from . import actions, queries, services, workflow
 from .models import Category, Status, Ticket
@@ -128,16 +129,13 @@ def tickets_list():
             success=ref("Ticket"), tag="tickets")
 def tickets_create():
     data = json_body()
-    try:
-        ticket = services.create_ticket(
-            user(), compound_id=data["compound_id"], category=data["category"],
-            description=data["description"], household_id=data.get("household_id"),
-            building_id=data.get("building_id"),
-            location_text=data.get("location_text") or "",
-            emergency=data.get("emergency", False), public=data.get("public", False),
-            anonymous=data.get("anonymous", False), source="api")
-    except DomainError as error:
-        domain_error(error)
+    ticket = services.create_ticket(
+        user(), compound_id=data["compound_id"], category=data["category"],
+        description=data["description"], household_id=data.get("household_id"),
+        building_id=data.get("building_id"),
+        location_text=data.get("location_text") or "",
+        emergency=data.get("emergency", False), public=data.get("public", False),
+        anonymous=data.get("anonymous", False), source="api")
     response = jsonify(serialize(ticket, user()))
     response.headers["Location"] = url_for("api.tickets_detail", ticket_id=ticket.id)
     return response, 201
@@ -160,10 +158,7 @@ def tickets_detail(ticket_id):
 def tickets_transition(ticket_id):
     ticket = load(Ticket, ticket_id)
     data = json_body()
-    try:
-        actions.perform(user(), ticket, data["action"], data)
-    except DomainError as error:
-        domain_error(error)
+    actions.perform(user(), ticket, data["action"], data)
     return jsonify(serialize(ticket, user(), detail=True))
 
 
@@ -177,10 +172,7 @@ def tickets_transition(ticket_id):
 def tickets_update(ticket_id):
     ticket = load(Ticket, ticket_id)
     data = json_body()
-    try:
-        event = services.add_update(user(), ticket, data["body"], data.get("public", True))
-    except DomainError as error:
-        domain_error(error)
+    event = services.add_update(user(), ticket, data["body"], data.get("public", True))
     return jsonify(id=event.id, kind=event.kind.name, action=event.action, status=None,
                    body=event.body, public=event.public, created_at=iso(event.created_at)), 201
 
@@ -197,11 +189,8 @@ def tickets_update(ticket_id):
 def tickets_confirmation(ticket_id):
     ticket = load(Ticket, ticket_id)
     data = json_body()
-    try:
-        if data["fixed"]:
-            actions.confirm(user(), ticket, data.get("rating"), data.get("comment", ""))
-        else:
-            actions.reopen(user(), ticket, data.get("comment", ""))
-    except DomainError as error:
-        domain_error(error)
+    if data["fixed"]:
+        actions.confirm(user(), ticket, data.get("rating"), data.get("comment", ""))
+    else:
+        actions.reopen(user(), ticket, data.get("comment", ""))
     return jsonify(serialize(ticket, user(), detail=True))

@@ -232,6 +232,10 @@ class Ticket(TimestampMixin, db.Model):
     def can_see_internal(self, user):
         return self.is_moderator(user) or self.is_handler(user)
 
+    def can_post_update(self, user):
+        """Staff working on the ticket, and its reporter."""
+        return self.can_see_internal(user) or self.is_reporter(user)
+
     def can_confirm(self, user):
         """The reporter, or a secretary on their behalf (DESIGN §5)."""
         return self.is_reporter(user) or self.is_secretary(user)
@@ -335,6 +339,10 @@ class RoutingRule(TimestampMixin, db.Model):
     organisation_id = db.Column(db.ForeignKey("organisation.id"), nullable=False)
     compound = db.relationship("Compound")
     organisation = db.relationship("Organisation")
+
+    def can_view(self, user):
+        """The compound's managers (secretaries, the street office)."""
+        return self.compound.can_manage(user)
 
 
 class SlaPolicy(db.Model):

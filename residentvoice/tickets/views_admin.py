@@ -7,10 +7,9 @@ from flask_login import current_user
 
 from .. import access, exports
 from ..directory.models import Community, Compound, StreetOffice
-from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import show_domain_error
 from ..renovation.services import projects_by_id
+from ..web import form_status, submitted
 from . import bp, dashboard, queries, services, sla
 from .forms import RuleForm, SlaForm, category_choices
 from .models import Category, RoutingRule, Ticket
@@ -30,30 +29,23 @@ def _rule_form(compound, formdata=None):
 def rules(compound_id):
     compound = access.load(Compound, compound_id, can_view="can_manage")
     form = _rule_form(compound, request.form if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate():
-            try:
-                services.set_rule(current_user, compound, form.category.data,
-                                  form.organisation_id.data, form.project_id.data)
-            except DomainError as error:
-                show_domain_error(form, error)
-            else:
-                flash(_("Routing rule saved."), "success")
-                return redirect(url_for("tickets.rules", compound_id=compound.id))
+    done = submitted(form, lambda: services.set_rule(current_user, compound, form.category.data,
+                                                      form.organisation_id.data,
+                                                      form.project_id.data),
+                     done=_("Routing rule saved."),
+                     to=url_for("tickets.rules", compound_id=compound.id))
+    if done:
+        return done
     rules_ = services.rules_for(compound)
     projects = projects_by_id(r.project_id for r in rules_ if r.project_id)
     return render_template("tickets/rules.html", compound=compound, form=form,
-                           rules=rules_, projects=projects), status
+                           rules=rules_, projects=projects), form_status()
 
 
 @bp.route("/rules/<int:rule_id>/delete", methods=["POST"])
 @access.role("secretary", "street_admin")
 def delete_rule(rule_id):
-    rule = db.session.get(RoutingRule, rule_id)
-    if rule is None or not rule.compound.can_manage(current_user):
-        abort(404)
+    rule = access.load(RoutingRule, rule_id)
     compound_id = rule.compound_id
     services.delete_rule(current_user, rule)
     flash(_("Routing rule removed: such tickets now go to the secretaries unless a "
@@ -72,23 +64,15 @@ def _sla_rows():
 def sla_settings():
     editable = current_user.has_any_role("street_admin")
     form = SlaForm(formdata=request.form if request.method == "POST" else None)
-    status = 200
-    if request.method == "POST":
-        if not editable:
-            abort(403)
-        status = 422
-        if form.validate():
-            try:
-                sla.set_policy(current_user, form.key.data, form.ack_hours.data,
-                               form.resolve_hours.data)
-            except DomainError as error:
-                show_domain_error(form, error)
-            else:
-                flash(_("Service level saved. It applies to tickets filed from now on."),
-                      "success")
-                return redirect(url_for("tickets.sla_settings"))
-    return render_template("tickets/sla.html", rows=_sla_rows(), form=form,
-                           editable=editable, failed_key=form.key.data), status
+    if request.method == "POST" and not editable:
+        abort(403)
+    return submitted(
+        form, lambda: sla.set_policy(current_user, form.key.data, form.ack_hours.data,
+                                     form.resolve_hours.data),
+        done=_("Service level saved. It applies to tickets filed from now on."),
+        to=url_for("tickets.sla_settings"),
+    ) or (render_template("tickets/sla.html", rows=_sla_rows(), form=form, editable=editable,
+                          failed_key=form.key.data), form_status())
 
 
 def _streets():
@@ -157,9 +141,7 @@ def dashboard_xlsx():
 @access.public
 def public_summary(compound_id):
     """Per-compound figures anyone may see: no names, no descriptions."""
-    compound = db.session.get(Compound, compound_id)
-    if compound is None:
-        abort(404)
+    compound = access.load(Compound, compound_id, can_view=None)
     data = dashboard.summary({compound.community_id}, compound.id)
     return render_template("tickets/summary.html", compound=compound, data=data,
                            chart=dashboard.chart(data["weekly"]))

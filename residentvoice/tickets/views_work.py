@@ -1,16 +1,18 @@
 """Working a ticket: transitions, updates, "me too", redaction, the queue."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
-from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import choices, show_domain_error
-from . import actions, bp, chase, queries, services, workflow
+from ..errors_domain import DomainError
+from ..forms import choices
+from . import actions, bp, queries, services, workflow
+from . import chase
 from .forms import ACTION_FORMS, MeTooForm, QueueFilterForm, RedactForm, UpdateForm
 from .models import Category, Status, Ticket
 from .sla import is_overdue
+from ..web import refusal_status, submitted
 from .views import render_ticket
 
 def _done_message(action):
@@ -24,51 +26,35 @@ def _done_message(action):
     }[action]
 
 
-@bp.route("/<int:ticket_id>/act/<action>", methods=["POST"])
+@bp.route(f"/<int:ticket_id>/act/<any({', '.join(ACTION_FORMS)}):action>", methods=["POST"])
 @access.login
 def act(ticket_id, action):
-    ticket = access.load(Ticket, ticket_id)
-    if action not in ACTION_FORMS:
-        abort(404)
-    entry = workflow.TRANSITIONS.get((ticket.status, action))
-    if entry is not None and not workflow.roles_of(ticket, current_user) & entry[1]:
-        abort(403)
+    ticket = access.load(Ticket, ticket_id, can=workflow.may(action))
     form = ACTION_FORMS[action](prefix=action)
     if action == "reroute":
         form.organisation_id.choices = [(0, "")] + [
             (o.id, o.name) for o in services.organisations_for(ticket.compound)]
-    if form.validate_on_submit():
+
+    def perform():
         data = {k: v for k, v in form.data.items() if k != "csrf_token"}
         if action == "resolve":
             data["photos"] = request.files.getlist(f"{action}-photos")
-        try:
-            actions.perform(current_user, ticket, action, data)
-        except DomainError as error:
-            if error.status == 403:
-                abort(403)
-            show_domain_error(form, error)
-            return render_ticket(ticket, {action: form}, status=error.status)
-        flash(_done_message(action), "success")
-        return redirect(url_for("tickets.show", ticket_id=ticket.id))
-    return render_ticket(ticket, {action: form}, status=422)
+        return actions.perform(current_user, ticket, action, data)
+
+    return submitted(form, perform, done=_done_message(action),
+                     to=url_for("tickets.show", ticket_id=ticket.id)) or \
+        render_ticket(ticket, {action: form}, status=refusal_status())
 
 
 @bp.route("/<int:ticket_id>/updates", methods=["POST"])
 @access.login
 def add_update(ticket_id):
-    ticket = access.load(Ticket, ticket_id)
-    if not (ticket.can_see_internal(current_user) or ticket.is_reporter(current_user)):
-        abort(403)
+    ticket = access.load(Ticket, ticket_id, can="can_post_update")
     form = UpdateForm(prefix="update")
-    if form.validate_on_submit():
-        try:
-            services.add_update(current_user, ticket, form.body.data, form.public.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Update posted."), "success")
-            return redirect(url_for("tickets.show", ticket_id=ticket.id))
-    return render_ticket(ticket, {"update": form}, status=422)
+    return submitted(
+        form, lambda: services.add_update(current_user, ticket, form.body.data, form.public.data),
+        done=_("Update posted."), to=url_for("tickets.show", ticket_id=ticket.id),
+    ) or render_ticket(ticket, {"update": form}, status=refusal_status())
 
 
 @bp.route("/<int:ticket_id>/me-too", methods=["POST"])
@@ -77,17 +63,15 @@ def me_too(ticket_id):
     ticket = access.load(Ticket, ticket_id)
     form = MeTooForm()
     form.household_id.choices = [(hid, str(hid)) for hid in current_user.household_ids()]
-    if form.validate_on_submit():
-        try:
-            services.me_too(current_user, ticket, form.household_id.data)
-        except DomainError as error:
-            flash(str(error.message), "error")
-            return render_ticket(ticket, status=409 if error.status == 409 else 422)
-        flash(_("Your household is counted on this ticket. You will be told when it is "
-                "resolved."), "success")
-        return redirect(url_for("tickets.show", ticket_id=ticket.id))
-    flash(_("Choose one of your households."), "error")
-    return render_ticket(ticket, status=422)
+    done = submitted(form, lambda: services.me_too(current_user, ticket, form.household_id.data),
+                     done=_("Your household is counted on this ticket. You will be told when "
+                            "it is resolved."),
+                     to=url_for("tickets.show", ticket_id=ticket.id))
+    if done:
+        return done
+    refusal = g.get("refusal")
+    flash(str(refusal.message) if refusal else _("Choose one of your households."), "error")
+    return render_ticket(ticket, status=409 if refusal and refusal.status == 409 else 422)
 
 
 @bp.route("/<int:ticket_id>/chase", methods=["POST"])
@@ -110,16 +94,12 @@ def chase_ticket(ticket_id):
 def redact(ticket_id):
     ticket = access.load(Ticket, ticket_id, can="can_see_internal")
     form = RedactForm(prefix="redact")
-    if form.validate_on_submit():
-        event_id = services.as_id(form.event_id.data)
-        try:
-            services.redact(current_user, ticket, form.text.data, event_id, form.hide.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("The text was changed; the original is kept for moderators."), "success")
-            return redirect(url_for("tickets.show", ticket_id=ticket.id))
-    return render_ticket(ticket, {"redact": form}, status=422)
+    return submitted(
+        form, lambda: services.redact(current_user, ticket, form.text.data,
+                                      services.as_id(form.event_id.data), form.hide.data),
+        done=_("The text was changed; the original is kept for moderators."),
+        to=url_for("tickets.show", ticket_id=ticket.id),
+    ) or render_ticket(ticket, {"redact": form}, status=422)
 
 
 QUEUE_FILTERS = ("status", "compound", "category", "overdue")

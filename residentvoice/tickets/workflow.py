@@ -86,6 +86,17 @@ def roles_of(ticket, user):
     return roles
 
 
+def may(action):
+    """The permission to take ``action`` on a ticket, for ``access.load``:
+    the user holds one of the roles its transition from the ticket's status
+    names (a step not possible from this status is refused by the service,
+    with its reason)."""
+    def rule(user, ticket):
+        entry = TRANSITIONS.get((ticket.status, action))
+        return entry is None or bool(roles_of(ticket, user) & entry[1])
+    return rule
+
+
 def allowed_actions(ticket, user):
     """Actions ``user`` may take on ``ticket`` now (for buttons and the API)."""
     roles = roles_of(ticket, user) - {"system"} if user is not None else set()

@@ -1,8 +1,6 @@
 from flask import abort, send_file
-from flask_login import current_user
 
 from .. import access
-from ..extensions import db
 from . import bp, services
 from .models import Upload
 
@@ -11,9 +9,8 @@ from .models import Upload
 @access.login
 def show(upload_id):
     """Serve an upload to whoever may see the record it belongs to (else 404)."""
-    upload = db.session.get(Upload, upload_id)
-    if upload is None or not services.can_view(upload, current_user):
-        abort(404)
+    upload = access.load(Upload, upload_id,
+                         can_view=lambda user, upload: services.can_view(upload, user))
     try:
         response = send_file(services.path_of(upload), mimetype=upload.content_type,
                              max_age=3600, conditional=True)

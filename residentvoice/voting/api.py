@@ -5,11 +5,11 @@ from flask import jsonify
 
 from .. import access
 from ..api import bp
-from ..api.helpers import PAGE_PARAMS, domain_error, fail, json_body, load, paginate, user
+from ..api.helpers import (PAGE_PARAMS, fail, json_body, load,
+                           paginate, user)
 from ..api.serializers import iso
 from ..api.spec import COUNT, ID, add_schemas, documented, page_of, ref
 from ..directory.models import Compound
-from ..errors_domain import DomainError
 from . import services
 from .casting import cast_phone_vote
 from .closing import close_by_hand
@@ -120,13 +120,10 @@ def ballots_create():
               "closes_at": data["closes_at"], "secret": data.get("secret", False),
               "allow_change": data.get("allow_change", False),
               "proxy_cap": data.get("proxy_cap", 3)}
-    try:
-        ballot = services.create_ballot(user(), compound, options=data.get("options", []),
-                                        **values)
-        if ballot.announced_at <= datetime.now(timezone.utc).replace(tzinfo=None):
-            services.announce(user(), ballot)
-    except DomainError as error:
-        domain_error(error)
+    ballot = services.create_ballot(user(), compound, options=data.get("options", []),
+                                    **values)
+    if ballot.announced_at <= datetime.now(timezone.utc).replace(tzinfo=None):
+        services.announce(user(), ballot)
     return jsonify(serialize(ballot)), 201
 
 
@@ -148,10 +145,7 @@ def ballot_detail(ballot_id):
 
 def _transition(ballot_id, action):
     ballot = _fetch_ballot(ballot_id, can="can_manage")
-    try:
-        services.apply(user(), ballot, action)
-    except DomainError as error:
-        domain_error(error)
+    services.apply(user(), ballot, action)
     return jsonify(serialize(ballot))
 
 
@@ -173,10 +167,7 @@ def ballot_open(ballot_id):
 def ballot_close(ballot_id):
     ballot = _fetch_ballot(ballot_id, can="can_manage")
     reason = json_body().get("reason", "")
-    try:
-        close_by_hand(user(), ballot, reason)
-    except DomainError as error:
-        domain_error(error)
+    close_by_hand(user(), ballot, reason)
     return jsonify(serialize(ballot))
 
 
@@ -192,10 +183,7 @@ def ballot_vote(ballot_id):
     # with its options (the vote's is then found without a query).
     ballot = _load_ballot(ballot_id)
     data = json_body()
-    try:
-        cast = cast_phone_vote(user(), ballot, data["household_id"], data["option_id"])
-    except DomainError as error:
-        domain_error(error)
+    cast = cast_phone_vote(user(), ballot, data["household_id"], data["option_id"])
     return jsonify(receipt=cast.receipt), 201
 
 
@@ -234,13 +222,10 @@ def ballot_paper_vote(ballot_id):
     serial = _text(data, "serial")
     if not serial or data.get("household_id") is not None:
         _ints(data, "household_id")
-    try:
-        cast, _household = enter_paper_vote(
-            user(), ballot, serial=serial, household_id=data.get("household_id"),
-            option_id=data["option_id"], witness=_text(data, "witness"),
-            reason=_text(data, "reason"), voter_phone=_text(data, "voter_phone"))
-    except DomainError as error:
-        domain_error(error)
+    cast, _household = enter_paper_vote(
+        user(), ballot, serial=serial, household_id=data.get("household_id"),
+        option_id=data["option_id"], witness=_text(data, "witness"),
+        reason=_text(data, "reason"), voter_phone=_text(data, "voter_phone"))
     return jsonify(receipt=cast.receipt), 201
 
 

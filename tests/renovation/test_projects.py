@@ -130,7 +130,7 @@ def test_manage_pages_create_edit_scope_notice(w, client, auth, factory):
         "compound_id": w.compound_a.id, "name": "雨污分流", "implementing_body_id": 0,
         "construction_party_id": w.organisation.id, "planned_start": "2025-05-01",
         "planned_end": "2025-04-01"})
-    assert response.status_code == 200 and "雨污分流" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "雨污分流" in response.get_data(as_text=True)
     response = client.post("/renovation/projects/new", data={
         "compound_id": w.compound_b.id, "name": "别人的", "implementing_body_id": 0,
         "construction_party_id": 0})

@@ -57,7 +57,7 @@ def test_bad_space_input_keeps_values_and_shows_errors(w, auth, client, db):
     response = client.post(f"/spaces/new?compound_id={w.compound_a.id}", data=space_form(
         name="<script>alert(1)</script>", area_m2="-5", description=long_text))
     body = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 422  # sent back with its errors
     assert "Enter a number greater than zero." in body
     assert "At most 5000 characters." in body
     assert 'value="-5"' in body and long_text in body
@@ -74,7 +74,7 @@ def test_bad_upload_keeps_values_and_changes_nothing(w, auth, client, db, payloa
                            data=space_form(photo=(io.BytesIO(payload), name)),
                            content_type="multipart/form-data")
     body = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="photo-error"' in body and 'value="东侧空地"' in body
     assert db.session.scalar(db.select(db.func.count(Space.id))) == 0
 
@@ -85,7 +85,7 @@ def test_a_20_mb_photo_is_refused_with_a_message(w, auth, client, db):
                            data=space_form(photo=(io.BytesIO(b"\xff" * (20 << 20)), "big.jpg")),
                            content_type="multipart/form-data")
     body = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="photo-error"' in body and "The file is larger than 6 MB." in body
     assert 'value="东侧空地"' in body
     assert db.session.scalar(db.select(db.func.count(Space.id))) == 0
