@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import utcnow
 from ..voting.models import Ballot, BallotStatus
 from ..voting.services import ballots_for
-from .calendar_models import CalendarEvent, CalendarFeed, hash_token
+from .calendar_models import CalendarEvent, CalendarFeed, hash_token, password_stamp
 from .models import Meeting, MeetingStatus
 from .services import meetings_for
 
@@ -138,6 +138,7 @@ def new_feed(user):
         feed.token_hash = hash_token(token)
         feed.created_at = utcnow()
         feed.last_read_at = None
+    feed.password_stamp = password_stamp(user)
     db.session.flush()
     return token
 
@@ -148,12 +149,13 @@ def revoke_feed(user):
 
 
 def feed_user(token, now=None):
-    """The active user whose feed address carries ``token``, or None."""
+    """The active user whose feed address carries ``token``, or None (also
+    once the account's password has changed since the address was made)."""
     if not isinstance(token, str) or not 20 <= len(token) <= 64:
         return None
     feed = db.session.scalar(db.select(CalendarFeed)
                              .where(CalendarFeed.token_hash == hash_token(token)))
-    if feed is None or not feed.user.active:
+    if feed is None or not feed.user.active or feed.password_stamp != password_stamp(feed.user):
         return None
     feed.last_read_at = now or utcnow()
     return feed.user

@@ -31,6 +31,10 @@ def hash_token(token):
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def password_stamp(user):
+    return hashlib.sha256((user.password_hash or "").encode("utf-8")).hexdigest()[:16]
+
+
 class CalendarFeed(db.Model):
     """A user's calendar subscription address.  Only a hash of its secret is
     kept: the address is shown once, when made; making a new one or turning
@@ -39,6 +43,10 @@ class CalendarFeed(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     user_id = db.Column(db.ForeignKey("user.id"), nullable=False, unique=True)
     token_hash = db.Column(db.String(64), nullable=False, unique=True)
+    # A fingerprint of the password hash the account had when the address was
+    # made: a password change or reset (which ends every session and API
+    # token) stops the address too, without auth knowing about calendars.
+    password_stamp = db.Column(db.String(16), nullable=False, default="")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_read_at = db.Column(db.DateTime)
     user = db.relationship("User")

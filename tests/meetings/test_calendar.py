@@ -98,3 +98,13 @@ def test_files_answer_only_those_who_may_see_the_record(client, mt, db):
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     assert client.get("/calendar/feed/not-a-real-token-at-all-xxxx.ics").status_code == 404
+
+
+def test_a_password_change_stops_the_feed_address(client, mt, db):
+    from residentvoice.auth import services as auth
+    token = calendar.new_feed(mt.resident)
+    assert calendar.feed_user(token) == mt.resident
+    auth.change_password(mt.resident, "password-123", "a-new-password-456")
+    assert calendar.feed_user(token) is None
+    newer = calendar.new_feed(mt.resident)
+    assert calendar.feed_user(newer) == mt.resident
