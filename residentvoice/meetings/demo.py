@@ -116,8 +116,8 @@ def _past_meeting(ctx, compound, chair, recorder, residents):
                                          requested_at=clock, started_at=clock,
                                          ended_at=clock + timedelta(minutes=2)))
             clock += timedelta(minutes=2)
-        # 30 of the compound's households came: no quorum, so what carried is
-        # the meeting's opinion, not a decision (issue 17 §10).
+        # Without a quorum (or on an owners' matter) what carried is the
+        # meeting's opinion, not a decision (issue 17 §10).
         motion.advisory = advisory_reason(meeting, motion)
         if yes > no:
             if motion.advisory is None:
