@@ -262,3 +262,13 @@ def test_the_api_names_a_missing_record_in_words(factory, api, db):
     response = api.get("/api/v1/ballots/999999")
     message = response.get_json()["error"]["message"]
     assert response.status_code == 404 and message == "找不到 999999 号表决。"
+
+
+def test_the_attendance_list_names_flats_and_finds_them_by_room(factory, client, auth, db):
+    w = factory.world()
+    meeting = _meeting(w)
+    db.session.commit()
+    auth.login(w.secretary)
+    page = _text(client.get(f"/meetings/{meeting.id}/attendance?q=301"))
+    assert "王秀兰" in page and w.household_a.label in page
+    assert w.household_a.code not in page.split('id="q"')[1]

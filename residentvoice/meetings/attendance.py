@@ -5,7 +5,8 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from ..auth.models import User
-from ..directory.models import Household
+from ..directory.labels import flat_label
+from ..directory.models import Building, Household
 from ..errors_domain import Conflict, NotAllowed, NotEligible, NotFound, TransitionNotAllowed
 from ..extensions import db
 from ..models import utcnow
@@ -95,24 +96,29 @@ def present(meeting):
 
 
 def invitee_list(meeting, query=""):
-    """Invitees with their household codes and check-in, filtered by name or code."""
+    """Invitees with their flats (as people say them: 1号楼601) and check-in,
+    filtered by name, flat or household code."""
     invited = invitee_households(meeting)
     if not invited:
         return []
     users = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(invited)))}
     household_ids = {h for hs in invited.values() for h in hs}
-    codes = dict(db.session.execute(db.select(Household.id, Household.code)
-                                    .where(Household.id.in_(household_ids or {-1}))).all())
+    flats = {hid: (code, flat_label(number, unit)) for hid, code, number, unit in
+             db.session.execute(db.select(Household.id, Household.code, Building.number,
+                                          Household.unit)
+                                .join(Building, Building.id == Household.building_id)
+                                .where(Household.id.in_(household_ids or {-1}))).all()}
     checked = {a.user_id: a for a in present(meeting)}
     query = (query or "").strip().lower()
     rows = []
     for uid, hs in invited.items():
         user = users[uid]
-        user_codes = sorted(codes[h] for h in hs)
+        mine = sorted(flats[h] for h in hs)
         if query and query not in user.name.lower() and \
-                not any(query in c.lower() for c in user_codes):
+                not any(query in code.lower() or query in label.lower() for code, label in mine):
             continue
-        rows.append({"user": user, "codes": user_codes, "attendance": checked.get(uid)})
+        rows.append({"user": user, "codes": [code for code, _label in mine],
+                     "flats": [label for _code, label in mine], "attendance": checked.get(uid)})
     rows.sort(key=lambda r: (r["attendance"] is not None, r["codes"], r["user"].name))
     return rows
 
