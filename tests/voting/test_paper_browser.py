@@ -43,6 +43,15 @@ def _open_ballot(live, lang):
         return ballot.id
 
 
+def _close(live, ballot_id):
+    from residentvoice.auth.models import User
+    from residentvoice.voting import services
+    from residentvoice.voting.models import Ballot
+    with live.app.test_request_context(), live.session() as s:
+        secretary = s.scalar(s.query(User).filter_by(phone=SECRETARY).statement)
+        services.close_ballot(secretary, s.get(Ballot, ballot_id))
+
+
 def _pdf_pages(page):
     """How many A4 pages the page prints to."""
     return len(re.findall(rb"/Type\s*/Page[^s]", page.pdf(format="A4")))
@@ -133,3 +142,18 @@ def test_print_every_households_ballot_and_enter_them_back(new_page, live, login
     assert _pdf_pages(me) <= 2
     me.emulate_media(media="print")
     shoot(me, f"ballot-notice-print-{lang}")
+
+    # The results notice, as it prints: large text and a QR code to check a receipt.
+    _close(live, ballot_id)
+    me.goto(f"{ballot}/notice")
+    me.emulate_media(media="print")
+    assert me.locator(".notice-qr svg").is_visible()
+    sizes = me.evaluate("[...document.querySelectorAll('main p, main li, main td, main dd')]"
+                        ".filter(e => e.offsetParent && e.innerText.trim())"
+                        ".map(e => parseFloat(getComputedStyle(e).fontSize))")
+    small = me.evaluate("[...document.querySelectorAll('main p, main li, main td, main dd')]"
+                        ".filter(e => e.offsetParent && e.innerText.trim() && "
+                        "parseFloat(getComputedStyle(e).fontSize) < 18)"
+                        ".map(e => e.className + ' ' + e.outerHTML.slice(0, 80))")
+    assert sizes and not small, small          # every line at least 18 px (13.5 pt)
+    shoot(me, f"results-notice-print-{lang}")
