@@ -265,5 +265,11 @@ def test_printing_in_elder_mode_uses_the_print_stylesheet(new_page, live, login,
         width: document.documentElement.clientWidth,
         hidden: ['.prefs', '.top', '.read-aloud'].every(s => !document.querySelector(s)
                 || getComputedStyle(document.querySelector(s)).display === 'none')})""")
-    assert printed["size"] == "16px", "12 pt from print.css, not the screen's elder sizes"
+    # A printed notice is elder-friendly for everyone (issue 18 §4): 15 pt from
+    # voting-print.css whatever the mode, not the screen's elder sizes.
+    assert printed["size"] == "20px", printed
     assert printed["scroll"] <= printed["width"] and printed["hidden"], printed
+    mode(False)
+    page.reload()
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.body).fontSize") == printed["size"]

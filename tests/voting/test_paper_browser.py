@@ -157,3 +157,30 @@ def test_print_every_households_ballot_and_enter_them_back(new_page, live, login
                         ".map(e => e.className + ' ' + e.outerHTML.slice(0, 80))")
     assert sizes and not small, small          # every line at least 18 px (13.5 pt)
     shoot(me, f"results-notice-print-{lang}")
+
+
+@pytest.mark.parametrize("width", [390, 360])
+def test_the_ballot_notice_meets_the_elder_mode_numbers(new_page, live, login, width):
+    """A resident in elder mode reads the ballot notice on the phone (issue 18 §1)."""
+    from tests.e2e.elder_measure import ELDER, measure
+
+    from residentvoice.auth.models import User
+    from residentvoice.voting.demo import TRASH
+    from residentvoice.voting.models import Ballot
+    resident = "13800000001"         # 王秀兰, DSST34: the open trash-station ballot
+    with live.session() as s:
+        user = s.query(User).filter_by(phone=resident).one()
+        before = (user.large_text, user.elder_offer_answered)
+        user.large_text = user.elder_offer_answered = True
+        ballot_id = s.query(Ballot).filter_by(title=TRASH).first().id
+    try:
+        page = new_page(width=width, height=740)
+        login(page, resident)
+        page.goto(f"/ballots/{ballot_id}/announcement")
+        assert "elder" in page.get_attribute("html", "class")
+        result = measure(page, ELDER)
+        assert result["problems"] == [], result["problems"]
+    finally:
+        with live.session() as s:
+            user = s.query(User).filter_by(phone=resident).one()
+            user.large_text, user.elder_offer_answered = before
