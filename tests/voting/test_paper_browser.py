@@ -160,24 +160,27 @@ def test_print_every_households_ballot_and_enter_them_back(new_page, live, login
 
 
 @pytest.mark.parametrize("width", [390, 360])
-def test_the_ballot_notice_meets_the_elder_mode_numbers(new_page, live, login, width):
-    """A resident in elder mode reads the ballot notice on the phone (issue 18 §1)."""
+@pytest.mark.parametrize("resident, title, what", [
+    ("13800000001", "TRASH", "announcement"),    # 王秀兰, DSST34: the open trash-station ballot
+    ("13800000002", "CHARGING", "notice")])      # 李建国, 长青园: the published result
+def test_the_printable_notices_meet_the_elder_mode_numbers(new_page, live, login, width,
+                                                           resident, title, what):
+    """A resident in elder mode reads the notices on the phone (issue 18 §1)."""
     from tests.e2e.elder_measure import ELDER, measure
 
     from residentvoice.auth.models import User
-    from residentvoice.voting.demo import TRASH
+    from residentvoice.voting import demo
     from residentvoice.voting.models import Ballot
-    resident = "13800000001"         # 王秀兰, DSST34: the open trash-station ballot
     with live.session() as s:
         user = s.query(User).filter_by(phone=resident).one()
         before = (user.large_text, user.elder_offer_answered)
         user.large_text = user.elder_offer_answered = True
-        ballot_id = s.query(Ballot).filter_by(title=TRASH).first().id
+        ballot_id = s.query(Ballot).filter_by(title=getattr(demo, title)).first().id
     try:
         page = new_page(width=width, height=740)
         login(page, resident)
-        page.goto(f"/ballots/{ballot_id}/announcement")
-        assert "elder" in page.get_attribute("html", "class")
+        page.goto(f"/ballots/{ballot_id}/{what}")
+        assert "elder" in page.get_attribute("html", "class") and "/login" not in page.url
         result = measure(page, ELDER)
         assert result["problems"] == [], result["problems"]
     finally:
