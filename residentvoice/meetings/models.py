@@ -58,6 +58,11 @@ class Meeting(TimestampMixin, db.Model):
                               default=new_checkin_token)
     created_by_id = db.Column(db.ForeignKey("user.id"))
     announced_at = db.Column(db.DateTime)
+    # The last move of an announced meeting (issue 17 §8): when, and the time
+    # and place it replaced, for the updated notice.
+    changed_at = db.Column(db.DateTime)
+    previous_starts_at = db.Column(db.DateTime)
+    previous_place = db.Column(db.String(200))
     opened_at = db.Column(db.DateTime)
     adjourned_at = db.Column(db.DateTime)
     current_item_id = db.Column(db.Integer)

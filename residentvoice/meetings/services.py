@@ -12,6 +12,7 @@ from ..errors_domain import InvalidInput, NotAllowed, NotFound, TransitionNotAll
 from ..extensions import db
 from ..i18n import N_
 from ..models import utcnow
+from ..notifications.models import Notification
 from ..notifications.services import notify
 from ..statemachine import StateMachine
 from .core import EDITABLE, audit, invitee_ids, lock, officer_candidates, touch
@@ -144,22 +145,40 @@ def update_meeting(actor, meeting, *, named_user_ids=(), now=None, **data):
     if meeting.status is MeetingStatus.announced:
         _check_notice(meeting.kind if "kind" not in data else data["kind"], data["starts_at"],
                       now)
+    was = (meeting.starts_at, meeting.place)
     changes = diff(meeting, data, FIELDS)
     _set_named(meeting, named_user_ids)
     touch(meeting)
     audit(actor, "meeting.updated", meeting, summary=meeting.title, changes=changes)
     if meeting.status is MeetingStatus.announced and {"starts_at", "place"} & set(changes):
-        _tell_change(meeting)
+        meeting.changed_at = now
+        meeting.previous_starts_at, meeting.previous_place = was
+        _tell_change(meeting, was)
     return meeting
 
 
-def _tell_change(meeting):
-    """Those told of the meeting hear when its time or place moves."""
+# Notifications already sent keep their message id (still translated when read).
+EARLIER = [N_("Meeting “%(title)s” has changed: now on %(when)s at %(place)s.")]
+
+
+def first_reached(meeting):
+    """Everyone the meeting's notice reached when it was announced."""
+    return set(db.session.scalars(db.select(Notification.user_id).where(
+        Notification.kind == "meeting.announced",
+        Notification.url == f"/meetings/{meeting.id}").distinct()))
+
+
+def _tell_change(meeting, was):
+    """An updated notice when an announced meeting moves (issue 17 §8): to
+    everyone the first notice reached — invitees since removed included — and
+    whoever is invited now, with the time and place it replaces."""
     from flask_babel import format_datetime
-    notify(recipients(meeting), "meeting.changed",
-           N_("Meeting “%(title)s” has changed: now on %(when)s at %(place)s."),
+    notify(first_reached(meeting) | recipients(meeting), "meeting.changed",
+           N_("Meeting “%(title)s” has moved: now on %(when)s at %(place)s (was %(was_when)s "
+              "at %(was_place)s)."),
            {"title": meeting.title, "when": format_datetime(meeting.starts_at, "short"),
-            "place": meeting.place}, f"/meetings/{meeting.id}", at=meeting.starts_at)
+            "place": meeting.place, "was_when": format_datetime(was[0], "short"),
+            "was_place": was[1]}, f"/meetings/{meeting.id}", at=meeting.starts_at)
 
 
 def _check_notice(kind, starts_at, now):
