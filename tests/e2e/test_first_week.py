@@ -248,3 +248,26 @@ def test_the_street_office_sees_ballots_by_street(page, login, shoot, submit):
     text = main_text(page)
     assert "楼道照明改造方案意见征集" in text and "垃圾桶站设在哪里" not in text
     shoot(page, "week-09-ballots-one-street")
+
+
+def test_a_moved_meeting_sends_an_updated_notice(live, new_page, login, shoot, submit):
+    """§8: the secretary moves the announced meeting to another room; the
+    printed notice shows the change and a resident it reached is told."""
+    from residentvoice.meetings.models import Meeting
+    with live.session() as s:
+        meeting_id = s.scalar(s.query(Meeting.id).filter_by(
+            title="充电桩运营与车棚管理议事会").statement)
+    secretary = new_page()
+    login(secretary, SECRETARY)
+    secretary.goto(f"/meetings/{meeting_id}/edit")
+    secretary.fill("input[name=place]", "社区活动室（二层）")
+    submit(secretary, "main button[type=submit]")
+    secretary.goto(f"/meetings/{meeting_id}/notice")
+    change = secretary.locator("main .notice-change").inner_text()
+    assert "会议地点改为 社区活动室（二层），不再是 群众接待室" in change
+    shoot(secretary, "week-08-notice-changed")
+    resident = new_page()
+    login(resident, WANG)
+    resident.goto("/notifications/")
+    assert "有变更：改为" in main_text(resident) and "原定" in main_text(resident)
+    shoot(resident, "week-08-resident-told")
