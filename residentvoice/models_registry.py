@@ -18,3 +18,4 @@ from .search import models as search_models  # noqa: F401
 from .meetings import calendar_models as meeting_calendar_models  # noqa: F401
 from .follow import models as follow_models  # noqa: F401
 from .spaces import progress as space_progress  # noqa: F401
+from .renovation import timeline as renovation_timeline  # noqa: F401

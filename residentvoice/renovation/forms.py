@@ -1,8 +1,7 @@
 """Forms of the renovation pages (labels with _l, checks in services)."""
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateField, FileField, IntegerField, RadioField, SelectField,
-                     SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateField, FileField, IntegerField, MultipleFileField,
+                     RadioField, SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms import widgets
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -176,3 +175,15 @@ for _n in range(1, PART_ROWS + 1):
     setattr(WarrantyForm, f"starts_on_{_n}", DateInput(_l("Warranty starts")))
     setattr(WarrantyForm, f"period_months_{_n}", IntegerField(
         _l("Period (months)"), validators=[Optional()], render_kw={"inputmode": "numeric"}))
+
+
+class MilestoneForm(BaseForm):
+    """A dated step of one building's renovation (issue 19 §8)."""
+    happened_on = DateField(_l("Date"), validators=[DataRequired()])
+    stage = RadioField(_l("The photos show the building"), validators=[DataRequired()],
+                       choices=choices([("before", _l("Before the work")),
+                                        ("during", _l("During the work")),
+                                        ("after", _l("After the work"))]))
+    title = StringField(_l("What was done"), validators=[DataRequired(), Length(max=120)])
+    note = TextAreaField(_l("Details (optional)"), validators=[Length(max=2000)])
+    photos = MultipleFileField(_l("Photos (up to 4)"), render_kw={"accept": "image/*"})

@@ -13,7 +13,7 @@ from ..forms import choices
 from ..main.sections import home_section, nav_item
 from ..uploads.services import uploads_for
 from ..web import attempted, form_status, submitted
-from . import bp, plans, projects, services, supervision, surveys, warranties  # noqa: F401
+from . import bp, plans, projects, services, supervision, surveys, timeline, warranties  # noqa: F401
 from .forms import (MeasureForm, NewProjectForm, NoticeForm, ProgressForm, ProjectForm,
                     ScopeItemForm, WarrantyForm)
 from .models import ProgressMeasure, RenovationProject, WarrantyAgreement
@@ -114,7 +114,8 @@ def project(project_id):
         can_manage=item.can_manage(user), can_progress=item.can_record_progress(user),
         can_see_plans=item.can_see_plans(user),
         transitions=projects.PROJECT_MACHINE.allowed(item),
-        action_labels=projects.PROJECT_ACTION_LABELS)
+        action_labels=projects.PROJECT_ACTION_LABELS,
+        building_steps=timeline.building_steps(item) if user.is_authenticated else [])
 
 
 def _manage_page(item, status=200, **forms):

@@ -96,4 +96,12 @@ EXAMPLES = {
         ("POST", f"/api/v1{_plan(w)}/transition", PLAN_EDIT)],
     "api.renovation_warranty": lambda w: [
         ("GET", f"/api/v1/renovation/warranties/{rw(w).rv_warranty.id}", PLAN_VIEW)],
+    # a building's timeline: as public as the project page, to the signed-in;
+    # steps are recorded by the community office and the construction party
+    "renovation.building_timeline": lambda w: [
+        ("GET", f"{_p(w)}/buildings/{w.building_a.id}/timeline", expect()),
+        ("GET", f"{_p(w)}/buildings/{w.building_b.id}/timeline", expect(HIDDEN))],
+    "renovation.new_milestone": lambda w: [
+        (m, f"{_p(w)}/buildings/{w.building_a.id}/timeline/new", only(*WITH_PARTY))
+        for m in ("GET", "POST")],
 }

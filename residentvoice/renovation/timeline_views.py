@@ -1,0 +1,50 @@
+"""Each building's renovation timeline (issue 19 §8)."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import access
+from ..directory.models import Building
+from ..errors_domain import DomainError
+from ..forms import show_domain_error
+from . import bp, timeline
+from .forms import MilestoneForm
+from .models import RenovationProject
+
+
+def _load(project_id, building_id, can=None):
+    project = access.load(RenovationProject, project_id, can=can)
+    building = access.load(Building, building_id,
+                           can_view=lambda _user, b: b.compound_id == project.compound_id)
+    return project, building
+
+
+@bp.route("/projects/<int:project_id>/buildings/<int:building_id>/timeline")
+@access.login
+def building_timeline(project_id, building_id):
+    project, building = _load(project_id, building_id)
+    return render_template("renovation/timeline.html", project=project, building=building,
+                           steps=timeline.timeline(project, building),
+                           can_record=project.can_record_progress(current_user))
+
+
+@bp.route("/projects/<int:project_id>/buildings/<int:building_id>/timeline/new",
+          methods=["GET", "POST"])
+@access.login
+def new_milestone(project_id, building_id):
+    project, building = _load(project_id, building_id, can="can_record_progress")
+    form = MilestoneForm()
+    if form.validate_on_submit():
+        try:
+            timeline.add_milestone(current_user, project, building,
+                                   happened_on=form.happened_on.data, stage=form.stage.data,
+                                   title=form.title.data, note=form.note.data,
+                                   photos=request.files.getlist("photos"))
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("The step is on the building's timeline."), "success")
+            return redirect(url_for("renovation.building_timeline", project_id=project.id,
+                                    building_id=building.id))
+    return render_template("renovation/timeline_form.html", project=project, building=building,
+                           form=form), (422 if form.errors else 200)
