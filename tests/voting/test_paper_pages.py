@@ -225,3 +225,16 @@ def test_the_stack_prints_with_the_same_statements_for_2_households_or_14(client
     small_page, few = printed(small, "paper-ballots")
     big_page, many = printed(big, "paper-ballots")
     assert big_page.count("paper-ballots/print?household=") == 14 and many == few
+
+
+def test_the_entry_screen_of_a_closed_ballot_offers_no_entry(client, auth, world, db):
+    ballot = make_ballot(world.secretary, world.compound_a)
+    serial = paper_serial(world.secretary, ballot, world.household_a)
+    services.close_ballot(world.secretary, ballot)
+    auth.login(world.secretary)
+    page = text(client.get(f"/ballots/{ballot.id}/paper", query_string={"q": serial}))
+    assert "本表决现在不在投票期内" in page
+    assert 'name="q"' not in page and 'name="option"' not in page
+    refused = text(client.post(f"/ballots/{ballot.id}/paper", data={
+        "serial": serial, "option": ballot.options[0].id, "witness": "w"}))
+    assert 'name="option"' not in refused and count_votes(db, ballot) == 0
