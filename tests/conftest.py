@@ -10,7 +10,7 @@ from residentvoice import create_app
 from residentvoice.extensions import db as _db
 from residentvoice.extensions import limiter
 
-from . import databases
+from . import databases, markers
 from .factories import Factory
 
 
@@ -29,7 +29,9 @@ def pytest_configure(config):
         config.rv_skip_reason = None
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by the marks added here
 def pytest_collection_modifyitems(config, items):
+    markers.mark(items)
     reason = getattr(config, "rv_skip_reason", None)
     on_pg = databases.wanted() == "postgresql"
     for item in items:
