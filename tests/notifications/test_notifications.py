@@ -13,7 +13,7 @@ from residentvoice.models import utcnow
 from residentvoice.notifications import email, services
 from residentvoice.notifications.models import Notification
 
-from .translated import page, shows, zh
+from ..translated import page, shows, zh
 
 MESSAGE = N_("Household %(code)s added.")
 
