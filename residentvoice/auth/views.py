@@ -1,13 +1,12 @@
-from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
-from ..errors_domain import DomainError
+from ..web import form_status, safe_next, submitted
 from ..extensions import limiter
-from ..forms import normalise_phone, show_domain_error
+from ..forms import normalise_phone
 from ..main.elder import remember_on_this_browser, visitor_asked_for_it
 from . import bp, cookies, services, sessions
 from .forms import (ChangePasswordForm, ClaimHouseholdForm, LoginForm, PreferencesForm,
@@ -50,17 +49,6 @@ def invitation_limits(view):
                                 scope=INVITATION_SCOPE, methods=["POST"])(view)
 
 
-def _safe_next(target):
-    """A path on this site, or None: never another site, including the forms
-    browsers read as one (``//host``, ``/\\host``, control characters)."""
-    if not target or "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
 @login_limits
@@ -78,7 +66,7 @@ def login():
                 services.adopt_visitor_elder_mode(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return remember_on_this_browser(
-                redirect(_safe_next(request.args.get("next")) or url_for("main.home")),
+                redirect(safe_next(request.args.get("next")) or url_for("main.home")),
                 user.large_text)
     return render_template("auth/login.html", form=form)
 
@@ -99,22 +87,21 @@ def register():
     if request.method == "GET" and request.args.get("code"):
         form.code.data = request.args["code"][:20]
     compound_id = request.args.get("compound", type=int)
-    if form.validate_on_submit():
-        try:
-            user = services.register_with_code(
-                form.code.data, form.phone.data, form.name.data, form.password.data,
-                form.relation.data, birth_year=form.birth_year.data,
-                compound_id=compound_id)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            cookies.begin(user)
-            if visitor_asked_for_it():
-                services.adopt_visitor_elder_mode(user)
-            flash(_("Welcome, %(name)s. You are registered for your household.",
-                    name=user.name), "success")
-            return redirect(url_for("main.home"))
-    return render_template("auth/register.html", form=form)
+
+    def register_and_sign_in():
+        user = services.register_with_code(
+            form.code.data, form.phone.data, form.name.data, form.password.data,
+            form.relation.data, birth_year=form.birth_year.data, compound_id=compound_id)
+        cookies.begin(user)
+        if visitor_asked_for_it():
+            services.adopt_visitor_elder_mode(user)
+        return user
+
+    return submitted(form, register_and_sign_in,
+                     done=lambda user: _("Welcome, %(name)s. You are registered for your "
+                                         "household.", name=user.name),
+                     to=url_for("main.home")) or (
+        render_template("auth/register.html", form=form), form_status())
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -167,18 +154,16 @@ def end_other_sessions():
 @access.login
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current.data, form.password.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            # Every session ended with the old password; this browser starts anew.
-            cookies.begin(current_user._get_current_object(),
-                          remember=current_user.session_row.remember_hash is not None)
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("auth.account"))
-    return render_template("auth/password.html", form=form)
+
+    def change():
+        remember = current_user.session_row.remember_hash is not None
+        services.change_password(current_user, form.current.data, form.password.data)
+        # Every session ended with the old password; this browser starts anew.
+        cookies.begin(current_user._get_current_object(), remember=remember)
+
+    return submitted(form, change, done=_("Your password is changed."),
+                     to=url_for("auth.account")) or (
+        render_template("auth/password.html", form=form), form_status())
 
 
 @bp.route("/account/households", methods=["GET", "POST"])
@@ -188,16 +173,12 @@ def change_password():
                methods=["POST"])
 def claim_household():
     form = ClaimHouseholdForm()
-    if form.validate_on_submit():
-        try:
-            household = services.claim_household(current_user, form.code.data,
-                                                 form.relation.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Household %(code)s added.", code=household.label), "success")
-            return redirect(url_for("main.home"))
-    return render_template("auth/claim.html", form=form)
+    return submitted(
+        form, lambda: services.claim_household(current_user, form.code.data,
+                                               form.relation.data),
+        done=lambda household: _("Household %(code)s added.", code=household.label),
+        to=url_for("main.home"),
+    ) or (render_template("auth/claim.html", form=form), form_status())
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -205,12 +186,9 @@ def claim_household():
 @login_limits
 def reset_password():
     form = ResetForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_with_code(form.phone.data, form.code.data, form.password.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Your password is changed. Log in with the new one."), "success")
-            return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form)
+    return submitted(
+        form, lambda: services.reset_with_code(form.phone.data, form.code.data,
+                                               form.password.data),
+        done=_("Your password is changed. Log in with the new one."),
+        to=url_for("auth.login"),
+    ) or (render_template("auth/reset.html", form=form), form_status())

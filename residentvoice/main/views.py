@@ -9,7 +9,7 @@ from ..auth.services import set_preferences
 from ..auth.services import answer_elder_offer
 from ..i18n import LOCALE_COOKIE
 from ..ops.health import check_database
-from ..auth.views import _safe_next
+from ..web import safe_next
 from . import bp
 from .elder import remember_on_this_browser, template_values
 from .sections import home_section, home_sections_for, nav_item, nav_for
@@ -47,7 +47,7 @@ def home():
 
 
 def _back():
-    return redirect(_safe_next(request.form.get("next")) or url_for("main.home"))
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
 
 
 @bp.route("/language", methods=["POST"])
