@@ -7,7 +7,6 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
-from ..directory.models import Building
 from ..errors_domain import InvalidInput, NotAllowed
 from ..extensions import db
 from ..models import TimestampMixin
@@ -97,14 +96,3 @@ def timeline(project, building):
             photos.setdefault(row.object_id, []).append(row)
     return [(m, photos.get(m.id, [])) for m in milestones]
 
-
-def building_steps(project):
-    """``[(building, number of steps)]`` of the project's compound, for the
-    project page's links to each building's timeline (two queries)."""
-    counts = dict(db.session.execute(
-        db.select(Milestone.building_id, db.func.count(Milestone.id))
-        .where(Milestone.project_id == project.id).group_by(Milestone.building_id)).all())
-    buildings = db.session.scalars(db.select(Building)
-                                   .where(Building.compound_id == project.compound_id)
-                                   .order_by(Building.number, Building.id)).all()
-    return [(b, counts.get(b.id, 0)) for b in buildings]

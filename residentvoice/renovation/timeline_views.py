@@ -1,13 +1,12 @@
 """Each building's renovation timeline (issue 19 §8)."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
 from ..directory.models import Building
-from ..errors_domain import DomainError
-from ..forms import show_domain_error
-from . import bp, timeline
+from ..web import form_status, submitted
+from . import bp, timeline, timeline_entries
 from .forms import MilestoneForm
 from .models import RenovationProject
 
@@ -24,7 +23,7 @@ def _load(project_id, building_id, can=None):
 def building_timeline(project_id, building_id):
     project, building = _load(project_id, building_id)
     return render_template("renovation/timeline.html", project=project, building=building,
-                           steps=timeline.timeline(project, building),
+                           entries=timeline_entries.entries_for(current_user, project, building),
                            can_record=project.can_record_progress(current_user))
 
 
@@ -34,17 +33,15 @@ def building_timeline(project_id, building_id):
 def new_milestone(project_id, building_id):
     project, building = _load(project_id, building_id, can="can_record_progress")
     form = MilestoneForm()
-    if form.validate_on_submit():
-        try:
-            timeline.add_milestone(current_user, project, building,
-                                   happened_on=form.happened_on.data, stage=form.stage.data,
-                                   title=form.title.data, note=form.note.data,
-                                   photos=request.files.getlist("photos"))
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("The step is on the building's timeline."), "success")
-            return redirect(url_for("renovation.building_timeline", project_id=project.id,
-                                    building_id=building.id))
+    answer = submitted(
+        form, lambda: timeline.add_milestone(
+            current_user, project, building, happened_on=form.happened_on.data,
+            stage=form.stage.data, title=form.title.data, note=form.note.data,
+            photos=request.files.getlist("photos")),
+        done=_("The step is on the building's timeline."),
+        to=url_for("renovation.building_timeline", project_id=project.id,
+                   building_id=building.id))
+    if answer:
+        return answer
     return render_template("renovation/timeline_form.html", project=project, building=building,
-                           form=form), (422 if form.errors else 200)
+                           form=form), form_status()

@@ -13,7 +13,8 @@ from ..forms import choices
 from ..main.sections import home_section, nav_item
 from ..uploads.services import uploads_for
 from ..web import attempted, form_status, submitted
-from . import bp, plans, projects, services, supervision, surveys, timeline, warranties  # noqa: F401
+from . import (bp, plans, projects, services, supervision, surveys,  # noqa: F401
+               timeline_entries, warranties)
 from .forms import (MeasureForm, NewProjectForm, NoticeForm, ProgressForm, ProjectForm,
                     ScopeItemForm, WarrantyForm)
 from .models import ProgressMeasure, RenovationProject, WarrantyAgreement
@@ -115,7 +116,7 @@ def project(project_id):
         can_see_plans=item.can_see_plans(user),
         transitions=projects.PROJECT_MACHINE.allowed(item),
         action_labels=projects.PROJECT_ACTION_LABELS,
-        building_steps=timeline.building_steps(item) if user.is_authenticated else [])
+        buildings=timeline_entries.summaries(item) if user.is_authenticated else [])
 
 
 def _manage_page(item, status=200, **forms):
