@@ -107,3 +107,11 @@ def test_reindex_rebuilds_the_same_documents(data):
 
 def test_no_words_finds_nothing(data):
     assert services.search(data.w.resident, "   ") == (None, [])
+
+
+def test_the_reindex_command_rebuilds_the_index(runner, data):
+    db.session.execute(db.delete(SearchDocument))
+    assert found(data.w.resident, "电梯") == set()
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0 and "search documents written" in result.output
+    assert ("ticket", data.mine.id) in found(data.w.resident, "电梯")
