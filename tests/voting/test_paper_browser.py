@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.conftest import (browser, layout_problems, live, login, new_page,  # noqa: F401
-                                shoot, submit)
+from tests.e2e.conftest import (ARTIFACTS, browser, layout_problems, live, login,  # noqa: F401
+                                new_page, shoot, submit)
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +71,9 @@ def test_print_every_households_ballot_and_enter_them_back(new_page, live, login
     # Print: every household of building 24 at once, one A4 page each.
     me.goto(f"{ballot}/paper-ballots")
     assert layout_problems(me) == []
+    me.set_viewport_size({"width": 390, "height": 1400})
+    me.screenshot(path=str(ARTIFACTS / f"paper-ballots-list-{lang}.png"))   # the list's top
+    me.set_viewport_size({"width": 390, "height": 844})
     submit(me, f"button:has-text(\"{words['print_all']}\")")
     sheets = me.locator(".paper-sheet")
     households = sheets.count()
