@@ -20,6 +20,7 @@ closing of a ticket that was closed without being acknowledged before its
 deadline to acknowledge came (its response figure changes when it comes)."""
 from datetime import timedelta
 
+from ..dates import SHANGHAI
 from ..extensions import db
 from ..models import utcnow
 from .models import Closure, Status, Ticket
@@ -121,19 +122,22 @@ def dialect():
     return db.session.get_bind().dialect.name
 
 
+LOCAL_HOURS = int(SHANGHAI / timedelta(hours=1))  # the offset as SQL writes it
+
+
 def local_month(column):
     """A UTC timestamp's Asia/Shanghai month, YYYY-MM."""
     if dialect() == "postgresql":
-        return db.func.to_char(column + db.text("interval '8 hours'"), "YYYY-MM")
-    return db.func.strftime("%Y-%m", column, "+8 hours")
+        return db.func.to_char(column + db.text(f"interval '{LOCAL_HOURS} hours'"), "YYYY-MM")
+    return db.func.strftime("%Y-%m", column, f"+{LOCAL_HOURS} hours")
 
 
 def local_week(column):
     """A UTC timestamp's Asia/Shanghai week: its Monday, YYYY-MM-DD."""
     if dialect() == "postgresql":
-        local = column + db.text("interval '8 hours'")
+        local = column + db.text(f"interval '{LOCAL_HOURS} hours'")
         return db.func.to_char(db.func.date_trunc("week", local), "YYYY-MM-DD")
-    return db.func.date(column, "+8 hours", "weekday 0", "-6 days")
+    return db.func.date(column, f"+{LOCAL_HOURS} hours", "weekday 0", "-6 days")
 
 
 def unsettled(before):
