@@ -6,14 +6,13 @@ from flask_login import current_user
 
 from .. import access
 from ..auth import services as auth_services
-from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import show_domain_error
 from . import bp, owner_links, people, services
 from .forms import (HouseholdForm, InPersonForm, OwnerForm, RelationForm, SearchForm,
                     building_choices)
 from .letters import batch_token
 from .models import Building, Compound, Household, Owner
+from ..web import submitted
 from .pages import MANAGERS, PER_PAGE, flash_and_go, form_page, row_id
 from .views_people import may_print_reset_code
 
@@ -56,10 +55,8 @@ def household_new(building_id):
 
 
 def _building_of(compound, building_id):
-    building = db.session.get(Building, building_id)
-    if building is None or building.compound_id != compound.id:
-        abort(404)
-    return building
+    return access.load(Building, building_id or 0,
+                       can_view=lambda _user, building: building.compound_id == compound.id)
 
 
 @bp.route("/households/<int:household_id>")
@@ -111,21 +108,20 @@ def household_owner(household_id):
     del form.community_id
     if request.method == "POST":
         action = request.form.get("action")
-        if action == "new" and form.validate():
-            try:
-                owner = people.create_owner(current_user, community, form.data)
-                people.assign_owner(current_user, item, owner)
-            except DomainError as error:
-                show_domain_error(form, error)
-            else:
-                return _owner_saved(item)
+        if action == "new":
+            def create():
+                people.assign_owner(current_user, item,
+                                    people.create_owner(current_user, community, form.data))
+
+            done = submitted(form, create, then=lambda _result: _owner_saved(item))
+            if done:
+                return done
         elif action in ("assign", "clear"):
             owner = None
             if action == "assign":
-                ident = row_id(request.form.get("owner_id"))
-                owner = db.session.get(Owner, ident) if ident else None
-                if owner is None or owner.community_id != community.id:
-                    abort(404)
+                owner = access.load(Owner, row_id(request.form.get("owner_id")) or 0,
+                                    can_view=lambda _user, owner: (
+                                        owner.community_id == community.id))
             people.assign_owner(current_user, item, owner)
             return _owner_saved(item)
     candidates = []

@@ -8,11 +8,11 @@ from markupsafe import Markup
 
 from .. import access
 from ..auth.models import InvitationCode
-from ..errors_domain import DomainError
 from ..extensions import db
 from . import bp, letters
 from .forms import InvitationForm, SearchForm, building_choices
 from .models import Building, Compound
+from ..web import attempted
 from .pages import MANAGERS, PER_PAGE, form_page, row_id
 
 
@@ -70,10 +70,9 @@ def letters_page(compound_id):
     compound = access.load(Compound, compound_id, can_view="can_manage")
     building = None
     if request.args.get("building"):
-        ident = row_id(request.args["building"])
-        building = db.session.get(Building, ident) if ident else None
-        if building is None or building.compound_id != compound.id:
-            abort(404)
+        building = access.load(Building, row_id(request.args["building"]) or 0,
+                               can_view=lambda _user, building: (
+                                   building.compound_id == compound.id))
     batch = None
     if request.args.get("batch"):
         batch = letters.parse_batch(request.args["batch"])
@@ -108,14 +107,11 @@ def _letter(compound, invitation, english):
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @access.role(*MANAGERS)
 def invitation_revoke(invitation_id):
-    invitation = db.session.get(InvitationCode, invitation_id)
-    if invitation is None or not invitation.household.can_manage(current_user):
-        abort(404)
-    try:
-        letters.revoke_invitation(current_user, invitation)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        flash(_("The code for %(code)s is revoked; its letter no longer works.",
-                code=invitation.household.label), "success")
-    return redirect(url_for("directory.invitations", compound_id=invitation.household.compound_id))
+    invitation = access.load(InvitationCode, invitation_id,
+                             can_view=lambda user, invitation: invitation.household.can_manage(
+                                 user))
+    return attempted(lambda: letters.revoke_invitation(current_user, invitation),
+                     done=_("The code for %(code)s is revoked; its letter no longer works.",
+                            code=invitation.household.label),
+                     to=url_for("directory.invitations",
+                                compound_id=invitation.household.compound_id))
