@@ -153,8 +153,6 @@ SENTENCES = {
     "motion.floor_requested": _l("%(actor)s asked to speak on %(object)s"),
     "motion.floor_withdrawn": _l("%(actor)s no longer asks to speak on %(object)s"),
     "motion.speaker_called": _l("%(actor)s gave the floor on %(object)s"),
-    "motion.phone_vote": _l("%(actor)s voted on %(object)s on their phone"),
-    "motion.phone_vote_changed": _l("%(actor)s changed their phone vote on %(object)s"),
     "motion.phone_vote": _l("%(actor)s voted on %(object)s from their phone"),
     "motion.phone_vote_changed": _l("%(actor)s changed their phone vote on %(object)s"),
     # renovation

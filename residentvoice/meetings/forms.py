@@ -89,8 +89,10 @@ class FloorForm(BaseForm):
 
 
 class VoteForm(BaseForm):
-    votes_for = _number(_l("For"), 0, 100000)
-    votes_against = _number(_l("Against"), 0, 100000)
+    """The hands counted in the room, added to the votes cast on phones
+    (0 each when everyone voted on a phone)."""
+    votes_for = _number(_l("For"), 0, 100000, 0)
+    votes_against = _number(_l("Against"), 0, 100000, 0)
     votes_abstain = _number(_l("Abstain"), 0, 100000, 0)
 
 

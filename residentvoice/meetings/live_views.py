@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from .. import access
 from ..web import attempted, submitted
-from . import attendance, bp, moderation
+from . import attendance, bp, moderation, phone_votes
 from .forms import FloorForm, MotionForm, VoteForm
 from .helpers import back, back_url, load_meeting, qr_svg
 from .models import Side
+from .phone_vote_models import VoteChoice
 
 # A motion's steps the chair or a manager takes; anyone present seconds or
 # withdraws (moderation checks who may, and when).
@@ -24,11 +25,13 @@ def _context(meeting, motion_form=None, vote_form=None, screen="live"):
     can_refer = meeting.compound_id is not None and meeting.can_manage(current_user)
     state = moderation.live_state(meeting, current_user)
     motion = state["motion"]
+    state.update(phone_votes.screen_state(meeting, motion, current_user))
     advisory = moderation.advisory_reason(meeting, motion) \
         if screen == "chair" and motion is not None and motion.status.name == "voting" else None
     return dict(state, floor_form=FloorForm(),
                 motion_form=motion_form or MotionForm(), vote_form=vote_form or VoteForm(),
-                can_refer=can_refer, summary=summary, advisory=advisory)
+                can_refer=can_refer, summary=summary, advisory=advisory,
+                vote_choices=list(VoteChoice))
 
 
 def _page(meeting, screen, status=200, **forms):
@@ -121,6 +124,17 @@ def count(meeting_id, motion_id):
         done=lambda motion: _("Recorded: %(result)s.", result=motion.status.value),
         to=back_url(meeting, "meetings.chair"),
     ) or _page(meeting, "chair", 422, vote_form=form)
+
+
+@bp.route("/<int:meeting_id>/motions/<int:motion_id>/phone-vote", methods=["POST"])
+@access.login
+def phone_vote(meeting_id, motion_id):
+    """An attendee's vote from the live screen on their phone (issue 19 §7)."""
+    meeting = load_meeting(meeting_id)
+    choice = VoteChoice.__members__.get(request.form.get("choice", ""))
+    return _act(meeting, phone_votes.cast, motion_id, choice,
+                done=lambda vote: _("Your vote is counted: %(choice)s. You can change it until "
+                                    "the chair records the count.", choice=vote.choice.value))
 
 
 @bp.route("/<int:meeting_id>/floor", methods=["POST"])

@@ -15,6 +15,7 @@ from ..templating import format_moment
 from . import attendance
 from .models import ActionItem, MeetingStatus, MinutesComment, Motion
 from .core import audit, get_item, is_invited, lock, officer_candidates
+from .phone_vote_models import tallies
 
 ACTION_STATES = (MeetingStatus.in_session, MeetingStatus.adjourned, MeetingStatus.minutes_draft)
 
@@ -22,6 +23,16 @@ ACTION_STATES = (MeetingStatus.in_session, MeetingStatus.adjourned, MeetingStatu
 def motions_of(meeting):
     return db.session.scalars(db.select(Motion).where(Motion.meeting_id == meeting.id)
                               .order_by(Motion.id)).all()
+
+
+def vote_breakdown(motions):
+    """``{motion_id: {"phone": counts, "hands": counts}}`` for the counted
+    motions some attendees voted on by phone (issue 19 §7): the record is
+    the two together, the minutes show each part."""
+    phones = tallies([m.id for m in motions if m.votes_for is not None])
+    return {m.id: {"phone": phones[m.id],
+                   "hands": {field: getattr(m, field) - n for field, n in phones[m.id].items()}}
+            for m in motions if m.id in phones}
 
 
 def actions_of(meeting):
@@ -42,6 +53,7 @@ def generate_text(meeting):
                hp=counts["present_households"], hi=counts["invited_households"]),
              ""]
     motions = motions_of(meeting)
+    parts = vote_breakdown(motions)
     for item in meeting.items:
         lines.append(f"{item.position}. {item.title}")
         if item.description:
@@ -51,16 +63,16 @@ def generate_text(meeting):
             lines.append(_("Moved by %(mover)s, seconded by %(seconder)s.",
                            mover=motion.mover.name,
                            seconder=motion.seconder.name if motion.seconder else _("nobody")))
-            if motion.votes_for is not None:
-                lines.append(_(
-                    "Show of hands: for %(f)d, against %(a)d, abstain %(s)d — %(result)s.",
-                    f=motion.votes_for, a=motion.votes_against, s=motion.votes_abstain,
-                    result=motion.status.value))
-                if motion.advisory is not None:
-                    lines.append(_("Recorded as an opinion / suggestion, not a decision: "
-                                   "%(reason)s.", reason=motion.advisory.value))
-            else:
+            if motion.votes_for is None:
                 lines.append(str(motion.status.value))
+                continue
+            lines.append(_vote_line(motion, **parts[motion.id]) if motion.id in parts else _(
+                "Show of hands: for %(f)d, against %(a)d, abstain %(s)d — %(result)s.",
+                f=motion.votes_for, a=motion.votes_against, s=motion.votes_abstain,
+                result=motion.status.value))
+            if motion.advisory is not None:
+                lines.append(_("Recorded as an opinion / suggestion, not a decision: "
+                               "%(reason)s.", reason=motion.advisory.value))
         if item.decision:
             lines.append(_("Decision: %(decision)s", decision=item.decision))
         if item.opinion:
@@ -73,6 +85,16 @@ def generate_text(meeting):
             lines.append(_("- %(text)s (%(owner)s, by %(due)s)", text=action.text,
                            owner=action.owner.name, due=format_date(action.due_on)))
     return "\n".join(lines).strip() + "\n"
+
+
+def _vote_line(motion, phone, hands):
+    return _("Vote: for %(f)d, against %(a)d, abstain %(s)d — %(result)s (on phones: for "
+             "%(pf)d, against %(pa)d, abstain %(ps)d; by show of hands: for %(hf)d, against "
+             "%(ha)d, abstain %(hs)d).",
+             f=motion.votes_for, a=motion.votes_against, s=motion.votes_abstain,
+             result=motion.status.value, pf=phone["votes_for"], pa=phone["votes_against"],
+             ps=phone["votes_abstain"], hf=hands["votes_for"], ha=hands["votes_against"],
+             hs=hands["votes_abstain"])
 
 
 def edit(actor, meeting, text):

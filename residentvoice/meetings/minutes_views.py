@@ -19,11 +19,13 @@ def _render(meeting, minutes_form=None, comment_form=None, action_form=None, sta
         minutes_form = MinutesForm(data={"text": meeting.minutes_text})
     action_form = action_form or ActionForm()
     action_form.owner_id.choices = minutes.owner_choices(meeting)
+    motions = minutes.motions_of(meeting)
     return render_template(
         "meetings/minutes.html", meeting=meeting, minutes_form=minutes_form,
         comment_form=comment_form or CommentForm(), action_form=action_form,
         actions=minutes.actions_of(meeting), comments=minutes.comments_of(meeting),
-        motions=minutes.motions_of(meeting), summary=attendance.summary(meeting),
+        motions=motions, vote_parts=minutes.vote_breakdown(motions),
+        summary=attendance.summary(meeting),
         comments_open=minutes.comments_open(meeting),
         can_comment=minutes.can_comment(meeting, current_user),
         recording=meeting.can_record(current_user)), status

@@ -18,6 +18,7 @@ from .attendance import attendance_of, summary
 from .models import (OPEN_MOTION, Advisory, AgendaItemRef, Attendance, MeetingStatus, Motion,
                      MotionStatus, Side, SpeechRequest, SpeechStatus)
 from .core import audit, get_item, is_invited, lock, touch
+from .phone_vote_models import tally
 
 MOTION_TRANSITIONS = {
     (MotionStatus.moved, "second"): MotionStatus.seconded,
@@ -262,8 +263,12 @@ def call_vote(actor, meeting, motion_id, now=None):
 
 def record_vote(actor, meeting, motion_id, *, votes_for, votes_against, votes_abstain,
                 now=None):
-    """Show-of-hands counts entered by the chair or the recorder: more for than
-    against passes; a tie fails (DESIGN §4).  The decision goes on the item."""
+    """The chair or the recorder records the count: the hands they counted
+    (those who did not vote on a phone) added to the votes cast on phones
+    (``phone_votes``, issue 19 §7), together at most the people present.
+    More for than against passes; a tie fails (DESIGN §4); the combined
+    result is an opinion, not a decision, when ``advisory_reason`` says so.
+    The decision goes on the item; the phone vote closes with it."""
     _lock_in_session(meeting)
     if not (meeting.can_chair(actor) or meeting.can_record(actor)):
         raise NotAllowed(_l("Only the chair or the recorder can enter the count."))
@@ -275,14 +280,19 @@ def record_vote(actor, meeting, motion_id, *, votes_for, votes_against, votes_ab
     for field, value in counts.items():
         if not isinstance(value, int) or value < 0:
             raise InvalidInput(_l("Enter a whole number, 0 or more."), field)
+    phone = tally(motion)
+    counts = {field: value + phone[field] for field, value in counts.items()}
     present = db.session.scalar(db.select(db.func.count(Attendance.id))
                                 .where(Attendance.meeting_id == meeting.id))
     if sum(counts.values()) > present:
         raise InvalidInput(_l("The counts add up to more than the %(n)d people present.",
-                              n=present), "votes_for")
+                              n=present) if not any(phone.values()) else
+                           _l("With the %(phones)d votes cast on phones, the counts add up "
+                              "to more than the %(n)d people present.",
+                              phones=sum(phone.values()), n=present), "votes_for")
     for field, value in counts.items():
         setattr(motion, field, value)
-    passed = votes_for > votes_against
+    passed = counts["votes_for"] > counts["votes_against"]
     motion.advisory = advisory_reason(meeting, motion)
     _apply(actor, meeting, motion, "pass" if passed else "fail", now)
     motion.decided_at = now or utcnow()

@@ -105,6 +105,9 @@ EXAMPLES = {
         ("POST", _motion(w, "debate") + "/debate", MANAGERS),
         ("POST", _motion(w, "ballot") + "/ballot", MANAGERS)],
     "meetings.count": lambda w: [("POST", _motion(w, "count") + "/count", MANAGERS)],
+    # anyone who sees the meeting may try; only those checked in are counted
+    "meetings.phone_vote": lambda w: [
+        ("POST", _motion(w, "phone_vote") + "/phone-vote", VIEWERS)],
     "meetings.request_floor": lambda w: [
         ("POST", _base(w, "floor", SESSION) + "/floor", VIEWERS)],
     "meetings.cancel_floor": lambda w: [
