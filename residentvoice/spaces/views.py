@@ -81,7 +81,8 @@ def index():
 @access.role("secretary", "street_admin")
 def review_queue():
     """Proposals waiting for the compliance review, the longest waiting first."""
-    return render_template("spaces/review.html", proposals=queries.review_queue(current_user))
+    return render_template("spaces/review_queue.html",
+                           proposals=queries.review_queue(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -54,7 +54,9 @@ CREATE_BODY = {"type": "object", "required": ["compound_id", "category", "descri
                    "household_id": OPTIONAL_ID, "building_id": OPTIONAL_ID,
                    "location_text": {"type": "string", "nullable": True},
                    "emergency": {"type": "boolean"},
-                   "public": {"type": "boolean"}, "anonymous": {"type": "boolean"}}}
+                   "public": {"type": "boolean"}, "anonymous": {"type": "boolean"},
+                   "share_phone": {"type": "boolean", "description": "let the staff handling "
+                                   "it see the reporter's mobile number"}}}
 TRANSITION_BODY = {"type": "object", "required": ["action"], "properties": {
     "action": {"type": "string", "enum": [a for a in workflow.ACTIONS
                                           if a not in ("route", "auto_close")]},
@@ -135,7 +137,8 @@ def tickets_create():
         building_id=data.get("building_id"),
         location_text=data.get("location_text") or "",
         emergency=data.get("emergency", False), public=data.get("public", False),
-        anonymous=data.get("anonymous", False), source="api")
+        anonymous=data.get("anonymous", False), share_phone=data.get("share_phone", False),
+        source="api")
     response = jsonify(serialize(ticket, user()))
     response.headers["Location"] = url_for("api.tickets_detail", ticket_id=ticket.id)
     return response, 201

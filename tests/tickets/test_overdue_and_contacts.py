@@ -99,3 +99,14 @@ def test_repair_photos_are_labelled_beside_the_reported_ones(world, file_ticket,
     page = _page(client, ticket)
     assert page.index("报修时") < page.index("修复后")
     assert 'alt="报修时 1"' in page and 'alt="修复后 1"' in page
+
+
+def test_the_api_takes_the_consent_too(world, api, db):
+    api.login(world.resident)
+    filed = api.post("/api/v1/tickets", json={
+        "compound_id": world.compound_a.id, "category": "facade_ac",
+        "household_id": world.household_a.id, "description": "空调外机震动",
+        "share_phone": True})
+    assert filed.status_code == 201
+    from residentvoice.tickets.models import Ticket
+    assert db.session.get(Ticket, filed.json["id"]).share_phone is True
