@@ -61,9 +61,11 @@ def declared(endpoint):
 
 
 def _validator(endpoint):
-    if endpoint not in _VALIDATORS:
-        _VALIDATORS[endpoint] = Draft4Validator(json_schema(declared(endpoint)))
-    return _VALIDATORS[endpoint]
+    """The compiled schema, once per view function."""
+    view = current_app.view_functions[endpoint]
+    if view not in _VALIDATORS:
+        _VALIDATORS[view] = Draft4Validator(json_schema(view.openapi["body"]))
+    return _VALIDATORS[view]
 
 
 def json_schema(schema):
