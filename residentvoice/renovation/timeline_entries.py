@@ -153,11 +153,13 @@ class BuildingSummary:
     building: Building
     steps: int
     latest: Milestone | None
+    mine: bool = False
 
 
-def summaries(project):
+def summaries(project, user):
     """For the project page: each building of the compound with how many
-    steps were posted for it and the latest one (its date and phase)."""
+    steps were posted for it, the latest one (its date and phase), and
+    whether ``user`` lives there (their building comes first)."""
     buildings = db.session.scalars(db.select(Building)
                                    .where(Building.compound_id == project.compound_id)
                                    .order_by(Building.number, Building.id)).all()
@@ -168,4 +170,7 @@ def summaries(project):
     for m in milestones:
         counts[m.building_id] = counts.get(m.building_id, 0) + 1
         latest[m.building_id] = m
-    return [BuildingSummary(b, counts.get(b.id, 0), latest.get(b.id)) for b in buildings]
+    homes = {r.household.building_id for r in user.resident_roles()}
+    found = [BuildingSummary(b, counts.get(b.id, 0), latest.get(b.id), b.id in homes)
+             for b in buildings]
+    return sorted(found, key=lambda s: not s.mine)

@@ -116,7 +116,7 @@ def project(project_id):
         can_see_plans=item.can_see_plans(user),
         transitions=projects.PROJECT_MACHINE.allowed(item),
         action_labels=projects.PROJECT_ACTION_LABELS,
-        buildings=timeline_entries.summaries(item) if user.is_authenticated else [])
+        buildings=timeline_entries.summaries(item, user) if user.is_authenticated else [])
 
 
 def _manage_page(item, status=200, **forms):

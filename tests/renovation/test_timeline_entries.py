@@ -82,14 +82,19 @@ def test_supervision_is_for_members_of_the_compound_only(w):
     assert "observation" in {e.kind for e in staff}
 
 
-def test_project_page_summary_counts_each_buildings_steps_and_the_latest(w):
+def test_project_page_summary_counts_each_buildings_steps_and_the_latest(w, factory):
     today = date.today()
     for days, stage in ((9, "before"), (2, "during")):
         timeline.add_milestone(w.secretary, w.rv_project, w.building_a, stage=stage,
                                happened_on=today - timedelta(days=days), title=f"第{days}天")
-    summary = {s.building.number: s for s in timeline_entries.summaries(w.rv_project)}
+    found = timeline_entries.summaries(w.rv_project, w.resident)
+    summary = {s.building.number: s for s in found}
     assert summary["1"].steps == 2 and summary["1"].latest.stage is Stage.during
     assert summary["2"].steps == 0 and summary["2"].latest is None
+    assert [(s.building.number, s.mine) for s in found] == [("1", True), ("2", False)]
+    newcomer = factory.resident(w.household_b2)        # lives in building 2: it comes first
+    found = timeline_entries.summaries(w.rv_project, newcomer)
+    assert [(s.building.number, s.mine) for s in found] == [("2", True), ("1", False)]
 
 
 def test_pages_in_chinese_date_without_seconds_and_posting_rules(client, w):
@@ -106,7 +111,7 @@ def test_pages_in_chinese_date_without_seconds_and_posting_rules(client, w):
     assert page.index("改造前的旧立管") < page.index("立管 12/49") < page.index("周六停水")
     assert client.get(url + "/new").status_code == 403        # residents do not post
     project_page = client.get(f"/renovation/projects/{w.rv_project.id}").get_data(as_text=True)
-    assert url in project_page and "施工前" in project_page
+    assert url in project_page and "施工前" in project_page and "（您的楼）" in project_page
 
     sign_in(client, w.staff)
     refused = client.post(url + "/new", data={
