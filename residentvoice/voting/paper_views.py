@@ -59,7 +59,7 @@ def _find(ballot, find):
     if not query:
         household = issuing.household_in_electorate(ballot, request.args.get("household", type=int))
         return (_target(ballot, household) if household else None), None
-    if issuing.looks_like_serial(query) or "/" in query:
+    if issuing.looks_like_serial(query) or "/paper/" in query:     # typed, or a scanned address
         try:
             issued = issuing.find_issued(current_user, ballot, query)
         except DomainError as error:

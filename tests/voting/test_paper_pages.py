@@ -81,6 +81,9 @@ def test_one_screen_per_ballot_by_its_serial(client, auth, world, db):
     assert world.household_a2.label in looked_up and format_code(serial) in looked_up
     assert f'value="{against.id}"' in looked_up and 'value="李监票"' in looked_up
     assert 'name="reason"' not in looked_up                  # the serial needs no reason
+    scanned = text(client.get(url, query_string={         # a scanner types the QR's address
+        "q": f"http://localhost/ballots/paper/{serial}"}))
+    assert world.household_a2.label in scanned and f'value="{against.id}"' in scanned
     entered = text(client.post(url, data={"serial": serial, "option": against.id,
                                           "witness": "李监票"}))
     assert "已录入纸质票" in entered and world.household_a2.label in entered
@@ -120,6 +123,7 @@ def test_a_lost_serial_is_found_by_room_and_entered_with_a_reason(client, auth, 
     url = f"/ballots/{ballot.id}/paper"
     found = text(client.get(url, query_string={"q": "401"}))
     assert world.household_a2.label in found
+    assert world.household_a2.label in text(client.get(url, query_string={"q": "1/401"}))
     link = re.search(r'href="([^"]*household=%d[^"]*)"' % world.household_a2.id, found)
     page = text(client.get(link.group(1).replace("&amp;", "&")))
     assert 'name="reason"' in page and "无编号" in page
