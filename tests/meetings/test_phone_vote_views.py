@@ -118,3 +118,19 @@ def test_the_chair_adds_the_hands_and_the_minutes_show_both_parts(mt, client, au
     assert "手机投票 1 / 1 / 0" in page and "举手 1 / 0 / 0" in page
     assert ("表决：赞成 2，反对 1，弃权 0 —— 通过（其中手机投票：赞成 1，反对 1，弃权 0；"
             "举手：赞成 1，反对 0，弃权 0）。") in page
+
+
+def test_the_screens_speak_english_to_an_english_reader(mt, client, auth, db):
+    meeting, motion = _voting(mt)
+    phone_votes.cast(mt.third, meeting, motion.id, VoteChoice.abstain)
+    db.session.flush()
+    client.set_cookie("rv_lang", "en")
+    auth.login(mt.third)
+    page = client.get(f"/meetings/{meeting.id}/live").get_data(as_text=True)
+    assert "Vote here on your phone" in page and "Your vote: Abstain" in page
+    assert "1 of 3 present have voted on a phone." in page
+    auth.logout()
+    auth.login(mt.chair)
+    page = client.get(f"/meetings/{meeting.id}/chair").get_data(as_text=True)
+    assert "Votes on phones, counting live" in page
+    assert "Hands raised by those who did not vote on a phone" in page

@@ -1,0 +1,94 @@
+"""Votes on phones, in Chromium at 390×844 in Chinese (issue 19 §7): a
+resident votes from the live screen on her phone, changes her mind, and the
+chair's screen — open beside it, never reloaded — counts it live; the chair
+adds the hands of those without phones and both screens show the result."""
+from datetime import timedelta
+
+import pytest
+
+from tests.e2e.conftest import (a11y, axe, browser, layout_problems, live, login,  # noqa: F401
+                               new_page, shoot)
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+pytestmark = pytest.mark.browser
+
+
+def _meeting_voting(live):
+    """A council meeting in 东四十条甲34号院, in session, its motion put to the
+    vote; 王 (13800000001) and two neighbours checked in; the secretary chairs."""
+    from residentvoice.auth.models import RoleAssignment, RoleKind, User
+    from residentvoice.directory.models import Compound, Household
+    from residentvoice.meetings import agenda, attendance, moderation, services
+    from residentvoice.meetings.models import InviteeScope, MeetingKind
+    from residentvoice.models import utcnow
+    with live.session() as s:
+        compound = s.scalar(s.query(Compound).filter_by(code="DSST34").statement)
+        secretary = s.scalar(s.query(User).filter_by(phone="13900000001").statement)
+        wang = s.scalar(s.query(User).filter_by(phone="13800000001").statement)
+        others = s.scalars(
+            s.query(User).join(RoleAssignment).join(Household)
+            .filter(RoleAssignment.kind == RoleKind.resident,
+                    Household.compound_id == compound.id, User.phone.like("151%"))
+            .order_by(User.id).limit(2).statement).all()
+        meeting = services.create_meeting(
+            secretary, compound_id=compound.id, title="手机表决议事会",
+            kind=MeetingKind.council, place="群众接待室",
+            starts_at=utcnow() + timedelta(minutes=30), chair_id=secretary.id,
+            recorder_id=secretary.id, invitees=InviteeScope.all_residents)
+        agenda.add_item(secretary, meeting, title="车棚选址", time_box_minutes=20)
+        services.transition(secretary, meeting, "announce")
+        services.transition(secretary, meeting, "open")
+        for person in [wang, *others]:
+            attendance.check_in_other(secretary, meeting, person.id)
+        motion = moderation.move(others[0], meeting, "在3号楼东侧建非机动车棚")
+        moderation.second(others[1], meeting, motion.id)
+        moderation.accept_for_debate(secretary, meeting, motion.id)
+        moderation.call_vote(secretary, meeting, motion.id)
+        return meeting.id
+
+
+def _tally(page):
+    return page.locator(".tally dd").all_inner_texts()
+
+
+def test_a_resident_votes_on_her_phone_and_the_chair_screen_counts_it(
+        live, new_page, login, shoot, layout_problems, a11y):
+    meeting_id = _meeting_voting(live)
+    resident = new_page()
+    chair = new_page()
+    login(resident, "13800000001")
+    login(chair, "13900000001")
+    chair.goto(f"/meetings/{meeting_id}/chair")
+    assert _tally(chair) == ["0", "0", "0"]
+    assert "到会可投票 3 人，已有 0 人在手机上投票" in chair.inner_text(".phone-count")
+    chair.evaluate("window.__stillTheSamePage = true")
+
+    resident.goto(f"/meetings/{meeting_id}/live")
+    assert "请在手机上投票" in resident.inner_text(".phone-vote")
+    resident.get_by_role("button", name="赞成").click()
+    resident.wait_for_load_state()
+    assert "您的投票：赞成" in resident.inner_text(".my-vote")
+    assert resident.get_by_role("button", name="赞成").get_attribute("aria-pressed") == "true"
+    shoot(resident, "meetings-phone-vote-resident")
+
+    expect(chair.locator(".tally dd")).to_have_text(["1", "0", "0"], timeout=10_000)
+    assert chair.evaluate("window.__stillTheSamePage === true")     # counted without a reload
+    assert "已有 1 人在手机上投票" in chair.inner_text(".phone-count")
+
+    resident.get_by_role("button", name="弃权").click()              # she changes her mind
+    resident.wait_for_load_state()
+    assert "您的投票：弃权" in resident.inner_text(".my-vote")
+    expect(chair.locator(".tally dd")).to_have_text(["0", "0", "1"], timeout=10_000)
+    shoot(chair, "meetings-phone-vote-chair")
+    assert layout_problems(resident) + a11y(resident) == []
+    assert layout_problems(chair) + a11y(chair) == []
+
+    # Two neighbours without phones raise their hands for it.
+    chair.fill("#votes_for", "2")
+    chair.get_by_role("button", name="记录表决结果").click()
+    chair.wait_for_load_state()
+    assert "通过" in chair.inner_text("main")
+    expect(resident.locator("#live")).to_contain_text("赞成 2，反对 0，弃权 1", timeout=10_000)
+    assert resident.locator(".phone-vote").count() == 0             # the vote is closed
+    shoot(resident, "meetings-phone-vote-result")
