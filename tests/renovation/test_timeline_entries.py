@@ -113,6 +113,10 @@ def test_pages_in_chinese_date_without_seconds_and_posting_rules(client, w):
     project_page = client.get(f"/renovation/projects/{w.rv_project.id}").get_data(as_text=True)
     assert url in project_page and "施工前" in project_page and "（您的楼）" in project_page
 
+    sign_in(client, w.other_resident)       # signed in, another compound: no supervision
+    page = client.get(url).get_data(as_text=True)
+    assert "改造前的旧立管" in page and "管沟已回填" not in page and "开挖 1-0301" not in page
+
     sign_in(client, w.staff)
     refused = client.post(url + "/new", data={
         "happened_on": (today + timedelta(days=3)).isoformat(), "stage": "after",
