@@ -1,19 +1,18 @@
 """Resident pages: file a ticket, my tickets, a ticket's page (DESIGN §5)."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from .. import access
-from ..auth.models import User
-from ..directory.models import Compound, Household
-from ..errors_domain import DomainError
+from ..directory.models import Household
 from ..extensions import db
-from ..forms import choices, normalise_phone, show_domain_error
+from ..forms import choices
 from ..main.sections import home_section, nav_item
 from ..uploads import services as uploads
-from . import bp, chase, queries, services, workflow
+from ..web import form_status, submitted
+from . import bp, chase, filing, queries, services, workflow
 from .forms import ACTION_FORMS, MeTooForm, PlaceForm, RedactForm, TicketForm, UpdateForm
 from .forms import category_choices
 from .models import EventKind, Ticket, TicketEvent
@@ -51,15 +50,6 @@ def tickets_section(user):
 
 # ---- filing ----------------------------------------------------------------
 
-def _compounds_for(user):
-    """Compounds the user may file in, with households/buildings for "where"."""
-    ids = set(user.compound_ids()) | user.managed_compound_ids()
-    if not ids:
-        return []
-    return db.session.scalars(db.select(Compound).where(Compound.id.in_(ids))
-                              .order_by(Compound.name)).all()
-
-
 def _where_choices(user, compounds):
     """"h:<id>" own household, "b:<id>" a building, "c:<id>" a common area."""
     pairs = [("", _l("Choose…"))]
@@ -76,40 +66,10 @@ def _where_choices(user, compounds):
     return choices(pairs), own
 
 
-def _parse_where(value):
-    """(compound_id, household_id, building_id) from a "where" choice."""
-    kind, _sep, ident = (value or "").partition(":")
-    ident = services.as_id(ident)
-    if ident is None:
-        return None, None, None
-    if kind == "h":
-        household = db.session.get(Household, ident)
-        return (household.compound_id, ident, None) if household else (None, None, None)
-    if kind == "b":
-        from ..directory.models import Building
-        building = db.session.get(Building, ident)
-        return (building.compound_id, None, ident) if building else (None, None, None)
-    if kind == "c":
-        return ident, None, None
-    return None, None, None
-
-
-def _reporter_for(form, user):
-    """On behalf (secretaries): the resident's account by phone, if any."""
-    if not user.has_any_role("secretary", "street_admin") or not form.reporter_phone.data:
-        return None
-    phone = normalise_phone(form.reporter_phone.data)
-    reporter = db.session.scalar(db.select(User).where(User.phone == phone))
-    if reporter is None:
-        form.reporter_phone.errors = [_("No account has this mobile number. Leave it empty "
-                                        "and enter the resident's name and phone instead.")]
-    return reporter
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @access.role("resident", "secretary", "street_admin")
 def new():
-    compounds = _compounds_for(current_user)
+    compounds = filing.compounds_for(current_user)
     where, own = _where_choices(current_user, compounds)
     on_behalf = current_user.has_any_role("secretary", "street_admin")
     if request.method == "GET" and not request.args.get("category"):
@@ -130,59 +90,25 @@ def new():
     if not on_behalf:
         for name in ("household_code", "reporter_phone", "contact_name", "contact_phone"):
             del form[name]
-    compound_id, household_id, building_id = _parse_where(form.where.data)
-    unknown_household = False
-    if on_behalf and form.household_code.data:
-        household = db.session.scalar(db.select(Household).where(
-            Household.code == form.household_code.data.strip().upper()))
-        if household is None:
-            unknown_household = True
-        else:
-            compound_id, household_id, building_id = household.compound_id, household.id, None
-    similar = []
-    if form.category.data and compound_id:
-        try:
-            similar = services.similar_open(current_user, compound_id, building_id or (
-                db.session.get(Household, household_id).building_id if household_id else None),
-                form.category.data)
-        except DomainError:
-            similar = []
-    status = 200
-    if request.method == "POST":
-        status = 422
-        valid = form.validate()
-        if unknown_household:
-            form.household_code.errors = [_("No household has this code.")]
-        if valid and not unknown_household:
-            reporter = _reporter_for(form, current_user) if on_behalf else None
-            if not (on_behalf and form.reporter_phone.errors):
-                try:
-                    ticket = services.create_ticket(
-                        current_user, compound_id=compound_id, category=form.category.data,
-                        description=form.description.data, household_id=household_id,
-                        building_id=building_id, location_text=form.location_text.data,
-                        emergency=form.emergency.data, public=form.public.data,
-                        anonymous=form.anonymous.data,
-                        share_phone=form.share_phone.data and not on_behalf,
-                        source="reception" if on_behalf else "web", reporter=reporter,
-                        contact={"name": form.contact_name.data,
-                                 "phone": form.contact_phone.data} if on_behalf else None,
-                        photos=request.files.getlist("photos"))
-                except DomainError as error:
-                    show_domain_error(form, error)
-                else:
-                    flash(_("Ticket %(number)s filed. It went to: %(to)s.",
-                            number=ticket.number,
-                            to=ticket.organisation.name if ticket.organisation
-                            else _("the community's secretaries")), "success")
-                    return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    place = filing.place_of(form.where.data, on_behalf and form.household_code.data)
+    done = submitted(
+        form, lambda: filing.file_from_form(current_user, place, form.data,
+                                            request.files.getlist("photos"), on_behalf),
+        done=lambda ticket: _("Ticket %(number)s filed. It went to: %(to)s.",
+                              number=ticket.number,
+                              to=ticket.organisation.name if ticket.organisation
+                              else _("the community's secretaries")),
+        to=lambda ticket: url_for("tickets.show", ticket_id=ticket.id))
+    if done:
+        return done
+    similar = filing.similar_for(current_user, place, form.category.data)
     me_too = MeTooForm(formdata=None)
     me_too.household_id.choices = [(h.id, h.label) for h in own]
     joinable = {t.id for t in similar if t.reporter_id != current_user.id
                 and t.household_id not in current_user.household_ids()
                 and not {a.household_id for a in t.affected} >= current_user.household_ids()}
     return render_template("tickets/new.html", form=form, similar=similar, me_too=me_too,
-                           joinable=joinable, on_behalf=on_behalf), status
+                           joinable=joinable, on_behalf=on_behalf), form_status()
 
 
 # ---- reading ---------------------------------------------------------------
