@@ -1,12 +1,11 @@
 """The secretary's page for the support a proposal needs (issue 19 §5)."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
 from ..directory.models import Compound
-from ..errors_domain import DomainError
-from ..forms import show_domain_error
+from ..web import form_status, safe_next, submitted
 from . import bp, progress
 from .forms import SupportThresholdForm
 
@@ -19,17 +18,12 @@ def support_threshold(compound_id):
     form = SupportThresholdForm()
     if request.method == "GET":
         form.households.data = str(threshold.households) if threshold else ""
-    elif form.validate_on_submit():
-        try:
-            progress.set_threshold(current_user, compound,
-                                   int(form.households.data) if form.households.data else None)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("The support needed is saved."), "success")
-            return redirect(request.args.get("next") if (request.args.get("next") or "")
-                            .startswith("/spaces/") else url_for("spaces.index"))
-    return render_template("spaces/support_threshold.html", compound=compound, form=form,
-                           threshold=threshold,
-                           households=progress.household_count(compound.id)), \
-        (422 if form.errors else 200)
+    back = safe_next(request.args.get("next")) or ""
+    return submitted(
+        form, lambda: progress.set_threshold(
+            current_user, compound, int(form.households.data) if form.households.data else None),
+        done=_("The support needed is saved."),
+        to=back if back.startswith("/spaces/") else url_for("spaces.index"),
+    ) or (render_template("spaces/support_threshold.html", compound=compound, form=form,
+                          threshold=threshold,
+                          households=progress.household_count(compound.id)), form_status())
