@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.conftest import (browser, layout_problems, live, login, new_page,  # noqa: F401
-                                page, shoot, submit)
+from tests.e2e.conftest import (a11y, axe, browser, layout_problems, live, login,  # noqa: F401
+                                new_page, page, shoot, submit)
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def test_the_tenant_finds_a_ballot_a_ticket_and_a_proposal_waiting(page, login, 
     shoot(page, "week-11-tenant-home")
 
 
-def test_a_vote_receipt_is_found_again_after_a_reload(page, login, shoot, submit):
+def test_a_vote_receipt_is_found_again_after_a_reload(page, login, shoot, submit, a11y):
     """§4: 张桂芳 votes in 北官厅's consultation; the receipt stays on the
     ballot page and on her receipts page, and checks as counted."""
     login(page, ZHANG)
@@ -56,6 +56,7 @@ def test_a_vote_receipt_is_found_again_after_a_reload(page, login, shoot, submit
     page.goto("/account")
     submit(page, "main a[href='/ballots/receipts']")
     assert receipt in main_text(page)
+    assert a11y(page) == []
     shoot(page, "week-04-receipts")
     submit(page, f"main a[href$='receipt={receipt}']")
     assert "已计入" in main_text(page)
@@ -100,14 +101,14 @@ def _overdue_ticket(live):
 
 
 def test_an_overdue_ticket_says_what_happens_next_and_is_chased(live, page, login, shoot,
-                                                                submit, layout_problems):
+                                                                submit, layout_problems, a11y):
     """§7: the reporter reads whom it goes to and when, and chases it."""
     ticket_id, phone = _overdue_ticket(live)
     login(page, phone)
     page.goto(f"/tickets/{ticket_id}")
     assert "已超时：接下来会怎样" in main_text(page)
     assert "服务电话" in main_text(page)
-    assert layout_problems(page) == []
+    assert layout_problems(page) == [] and a11y(page) == []
     shoot(page, "week-07-overdue")
     submit(page, f"form[action='/tickets/{ticket_id}/chase'] button")
     text = main_text(page)
@@ -225,23 +226,24 @@ def test_a_show_of_hands_on_an_owners_matter_is_an_opinion(live, page, login, sh
     shoot(page, "week-10-opinion")
 
 
-def test_the_secretary_reviews_from_a_queue(page, login, shoot, submit, layout_problems):
+def test_the_secretary_reviews_from_a_queue(page, login, shoot, submit, layout_problems, a11y):
     """§9: the secretary's home says proposals wait; the queue lists them."""
     login(page, SECRETARY)
     assert "项方案等待您审核" in main_text(page)
     submit(page, "main a[href='/spaces/review']")
     assert "沿围墙设置花箱" in main_text(page)
-    assert layout_problems(page) == []
+    assert layout_problems(page) == [] and a11y(page) == []
     shoot(page, "week-09-review-queue")
 
 
-def test_the_street_office_sees_ballots_by_street(page, login, shoot, submit):
+def test_the_street_office_sees_ballots_by_street(page, login, shoot, submit, a11y):
     """§9: ballots and participation across the streets' compounds, then one street."""
     login(page, STREET)
     page.goto("/tickets/dashboard")
     submit(page, "main a[href^='/ballots/overview']")
     text = main_text(page)
     assert "垃圾桶站设在哪里：3号楼西侧还是东门内" in text and "楼道照明改造方案意见征集" in text
+    assert a11y(page) == []
     shoot(page, "week-09-ballots-overview")
     page.select_option("select[name=street]", label="北新桥街道")
     submit(page, "main form.filters button[type=submit]")
