@@ -105,7 +105,8 @@ def motion_step(meeting_id, motion_id, step):
     done = {"second": _("You seconded the motion."),
             "debate": _("The motion is open for debate."),
             "withdraw": _("The motion is withdrawn."),
-            "vote": _("The vote is called: count the hands."),
+            "vote": _("The vote is called: those present vote on their phones; count "
+                      "the hands of the others."),
             "ballot": _("A draft owners' ballot was created from the motion. Set its dates "
                         "and announce it on the ballot page.")}[step]
     return _act(meeting, fn, motion_id, done=done)
