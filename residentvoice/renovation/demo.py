@@ -5,6 +5,7 @@ separation.  Idempotent: a project that exists is left alone."""
 from datetime import date, timedelta
 from decimal import Decimal
 
+from ..auth.models import RoleAssignment, RoleKind
 from ..demo import demo_loader
 from ..directory.models import Building, Household, Organisation, OrganisationKind
 from ..extensions import db
@@ -13,6 +14,7 @@ from .models import (ProgressEntry, ProgressMeasure, ProjectNotice, ProjectStatu
 from .models_household import (HouseholdPlan, NeedsSurvey, PlanStatus, PlanVisit, Restoration,
                                ResponseStatus, SupervisionStep, SurveyOption, SurveyResponse,
                                SurveyStatus)
+from .timeline import Milestone, Stage
 from .warranties import add_months, period_end
 
 MUNICIPAL = "北京市政管网工程有限公司"
@@ -247,6 +249,27 @@ def _dongsi(ctx, compound):
         _warranty(project, org, building=building, signed_on=date(2024, 10, 28),
                   parts=[("facade_ac", date(2024, 11, 1), 36),
                          ("insulation", date(2024, 11, 1), 60)])
+    _building_story(project, org, compound)
+
+
+def _building_story(project, org, compound):
+    """Building 1's timeline as the construction party posted it (issue 19
+    §8); the demo has no photographs of the site, so its steps carry none."""
+    building = next((b for b in compound.buildings if b.number == "1"), None)
+    if building is None:
+        return
+    poster = db.session.scalar(db.select(RoleAssignment.user_id).where(
+        RoleAssignment.kind == RoleKind.staff, RoleAssignment.organisation_id == org.id)
+        .order_by(RoleAssignment.id).limit(1))
+    for day, stage, title, note in (
+            (date(2024, 4, 8), Stage.before, "开工前：空调支架老化生锈，空调罩缺失",
+             "开工前逐户拍照留底，共 52 套空调支架需更换。"),
+            (date(2024, 7, 1), Stage.during, "外墙保温层施工，拆除旧空调支架", ""),
+            (date(2024, 10, 25), Stage.after, "外立面完工，空调支架和空调罩统一更换",
+             "已通过竣工验收，保修协议见项目页。")):
+        db.session.add(Milestone(project_id=project.id, building_id=building.id,
+                                 happened_on=day, stage=stage, title=title, note=note,
+                                 recorded_by_id=poster))
 
 
 def _changqingyuan(ctx, compound, shoukai):

@@ -23,7 +23,7 @@ from .timeline import Milestone, Stage
 OBSERVATION_PHOTOS = "renovation_observation"
 
 KINDS = {
-    "milestone": _l("Step with photos"),
+    "milestone": _l("Work step posted"),
     "progress": _l("Progress reading"),
     "step": _l("Supervised work step"),
     "observation": _l("Supervisor's observation"),

@@ -1,9 +1,11 @@
 """Demo renovation data: the district report's figures, idempotent."""
 from datetime import date
 
+from residentvoice.auth.models import User
 from residentvoice.directory.models import Household
 from residentvoice.renovation.models import RenovationProject, WarrantyAgreement
 from residentvoice.renovation.models_household import HouseholdPlan
+from residentvoice.renovation import timeline_entries
 from residentvoice.renovation.warranties import active_warranty_for
 
 
@@ -32,5 +34,15 @@ def test_demo_projects_figures_and_warranty_routing(runner, db):
     found = active_warranty_for(household.compound_id, "facade_ac",
                                 household_id=household.id, at=date(2026, 1, 1))
     assert found.organisation.name == "北京城建建设工程有限公司"
+    # building 1's story: before, during and after the work, posted by the construction party
+    resident = db.session.scalar(db.select(User).where(User.phone == "13800000001"))
+    dongsi = db.session.scalar(db.select(RenovationProject).where(
+        RenovationProject.compound_id == household.compound_id))
+    story = timeline_entries.entries_for(resident, dongsi, household.building)
+    steps = [e for e in story if e.kind == "milestone"]
+    assert [e.phase.name for e in steps] == ["before", "during", "after"]
+    assert {e.who for e in steps} == {"北京城建建设工程有限公司"}
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert _counts(db) == first
+    again = timeline_entries.entries_for(resident, dongsi, household.building)
+    assert len(again) == len(story)

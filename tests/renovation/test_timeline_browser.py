@@ -55,6 +55,8 @@ def test_a_step_with_a_photo_shows_on_the_buildings_timeline(new_page, live, log
     assert "施工前" in step.inner_text() and "2026" in step.inner_text()
     image = step.locator("img")
     assert image.count() == 1
+    image.scroll_into_view_if_needed()     # below the demo's steps: photos load lazily
+    image.evaluate("img => img.decode()")
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     assert layout_problems(resident) == []
     shoot(resident, "timeline-zh")

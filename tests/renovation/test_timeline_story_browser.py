@@ -92,6 +92,8 @@ def test_the_resident_reads_their_buildings_story(new_page, live, login, shoot, 
     assert "施工中" in text and f"发布：{party}" in text and "2026年11月28日" in text
     assert "本楼" in text and not re.search(r"\d:\d\d:\d\d", text)
     image = step.locator("img")
+    image.scroll_into_view_if_needed()             # photos load lazily, as they come into view
+    image.evaluate("img => img.decode()")
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     assert image.bounding_box()["width"] >= 300        # readable on the phone
     _entries_stack_down(resident)
