@@ -109,8 +109,13 @@ def new_project():
 def project(project_id):
     item = access.load(RenovationProject, project_id)
     user = current_user
+    homes = [r.household_id for r in user.resident_roles()
+             if r.household.compound_id == item.compound_id] if user.is_authenticated else []
+    my_plans = [p for p in plans.plans_for_households(homes) if p.project_id == item.id] \
+        if homes else None
     return render_template(
         "renovation/project.html", project=item, notices=projects.latest_notices(item),
+        my_plans=my_plans,
         steps=supervision.steps_of_project(item) if item.compound.is_member(user) else [],
         can_manage=item.can_manage(user), can_progress=item.can_record_progress(user),
         can_see_plans=item.can_see_plans(user),
