@@ -129,3 +129,18 @@ def test_pages_in_chinese_date_without_seconds_and_posting_rules(client, w):
                        content_type="multipart/form-data", follow_redirects=True)
     assert done.status_code == 200 and "完工" in done.get_data(as_text=True)
     assert "施工后" in done.get_data(as_text=True)
+
+
+def test_a_late_evening_notice_is_dated_by_beijing_time_to_the_minute(client, w):
+    from datetime import datetime
+    notice = projects.post_notice(w.secretary, w.rv_project, title="夜间施工告知", body="")
+    notice.created_at = datetime(2026, 12, 4, 17, 30, 45)      # UTC: 5 December in Beijing
+    db.session.flush()
+    [entry] = [e for e in timeline_entries.entries_for(w.resident, w.rv_project, w.building_a)
+               if e.kind == "notice"]
+    assert entry.day == date(2026, 12, 5)
+    sign_in(client, w.resident)
+    page = client.get(f"/renovation/projects/{w.rv_project.id}/buildings/{w.building_a.id}"
+                      "/timeline").get_data(as_text=True)
+    shown = page.split("夜间施工告知")[0].rsplit("<time", 1)[1]
+    assert "2026年12月5日" in shown and "01:30" in shown and "01:30:45" not in shown
