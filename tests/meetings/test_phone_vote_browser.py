@@ -1,7 +1,8 @@
 """Votes on phones, in Chromium at 390×844 in Chinese (issue 19 §7): a
-resident votes from the live screen on her phone, changes her mind, and the
-chair's screen — open beside it, never reloaded — counts it live; the chair
-adds the hands of those without phones and both screens show the result."""
+resident votes from the live screen on her phone, changes her mind, a
+neighbour in elder mode votes too, and the chair's screen — open beside
+them, never reloaded — counts them live; the chair adds the hand of the one
+without a phone and both screens show the result."""
 from datetime import timedelta
 
 import pytest
@@ -45,7 +46,7 @@ def _meeting_voting(live):
         moderation.second(others[1], meeting, motion.id)
         moderation.accept_for_debate(secretary, meeting, motion.id)
         moderation.call_vote(secretary, meeting, motion.id)
-        return meeting.id
+        return meeting.id, others[0].phone
 
 
 def _tally(page):
@@ -54,7 +55,7 @@ def _tally(page):
 
 def test_a_resident_votes_on_her_phone_and_the_chair_screen_counts_it(
         live, new_page, login, shoot, layout_problems, a11y):
-    meeting_id = _meeting_voting(live)
+    meeting_id, mover_phone = _meeting_voting(live)
     resident = new_page()
     chair = new_page()
     login(resident, "13800000001")
@@ -80,15 +81,27 @@ def test_a_resident_votes_on_her_phone_and_the_chair_screen_counts_it(
     resident.wait_for_load_state()
     assert "您的投票：弃权" in resident.inner_text(".my-vote")
     expect(chair.locator(".tally dd")).to_have_text(["0", "0", "1"], timeout=10_000)
+    # The mover, in elder mode (长辈版), votes against.
+    elder = new_page()
+    elder.context.add_cookies([{"name": "rv_large", "value": "1", "url": live.base}])
+    login(elder, mover_phone)
+    elder.goto(f"/meetings/{meeting_id}/live")
+    assert "elder" in (elder.get_attribute("html", "class") or "")
+    elder.get_by_role("button", name="反对").click()
+    elder.wait_for_load_state()
+    assert "您的投票：反对" in elder.inner_text(".my-vote")
+    shoot(elder, "meetings-phone-vote-elder")
+    expect(chair.locator(".tally dd")).to_have_text(["0", "1", "1"], timeout=10_000)
     shoot(chair, "meetings-phone-vote-chair")
     assert layout_problems(resident) + a11y(resident) == []
+    assert layout_problems(elder) + a11y(elder) == []
     assert layout_problems(chair) + a11y(chair) == []
 
-    # Two neighbours without phones raise their hands for it.
-    chair.fill("#votes_for", "2")
+    # The third neighbour has no phone with her and raises her hand for it.
+    chair.fill("#votes_for", "1")
     chair.get_by_role("button", name="记录表决结果").click()
     chair.wait_for_load_state()
-    assert "通过" in chair.inner_text("main")
-    expect(resident.locator("#live")).to_contain_text("赞成 2，反对 0，弃权 1", timeout=10_000)
+    assert "未通过" in chair.inner_text("main")                      # a tie fails
+    expect(resident.locator("#live")).to_contain_text("赞成 1，反对 1，弃权 1", timeout=10_000)
     assert resident.locator(".phone-vote").count() == 0             # the vote is closed
     shoot(resident, "meetings-phone-vote-result")
