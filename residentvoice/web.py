@@ -48,6 +48,13 @@ def _given(value, result):
     return value(result) if callable(value) else value
 
 
+def _tell(done, result):
+    """Flash what was done (a message, or one made from the result; none if empty)."""
+    message = _given(done, result) if done else None
+    if message:
+        flash(message, "success")
+
+
 def refused(error, form=None):
     """A service said no: nothing it did is kept, and the person is told why
     — beside the field it names, above the form, or (no form) on top of the
@@ -72,8 +79,7 @@ def submitted(form, action, done=None, to=None, then=None):
     except DomainError as error:
         refused(error, form)
         return None
-    if done:
-        flash(_given(done, result), "success")
+    _tell(done, result)
     return then(result) if then else redirect(_given(to, result))
 
 
@@ -87,8 +93,7 @@ def attempted(action, done=None, to=None, back=None, then=None):
     except DomainError as error:
         refused(error)
         return redirect(back or to)
-    if done:
-        flash(_given(done, result), "success")
+    _tell(done, result)
     return then(result) if then else redirect(_given(to, result))
 
 

@@ -1,26 +1,23 @@
 """Secretaries' proxy entry page, the public receipt check and the exports
 (paper ballots: paper_views)."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
-from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import show_domain_error
 from . import bp, exports
 from .casting import enter_proxy_vote
 from .forms import ProxyVoteForm, option_choices
 from .models import Ballot, BallotStatus, Cast, Proxy
 from .presenters import option_label
 from .views import _load
+from ..web import submitted
 
 
 def _secretary_ballot(ballot_id):
-    ballot = _load(ballot_id, can="can_manage")
-    if not ballot.is_secretary(current_user):
-        abort(403)
-    return ballot
+    """Paper and proxy entry: the compound's own secretaries (not the street office)."""
+    return _load(ballot_id, can="is_secretary")
 
 
 @bp.route("/<int:ballot_id>/proxy", methods=["GET", "POST"])
@@ -29,19 +26,18 @@ def proxy(ballot_id):
     ballot = _secretary_ballot(ballot_id)
     form = ProxyVoteForm()
     form.option.choices = option_choices(ballot)
-    if form.validate_on_submit():
-        try:
-            record, casts = enter_proxy_vote(
-                current_user, ballot, proxy_name=form.proxy_name.data,
-                proxy_phone=form.proxy_phone.data, proxy_id_tail=form.proxy_id_tail.data,
-                household_codes=form.households.data.split(),
-                option_id=int(form.option.data), authorisation=form.authorisation.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Proxy vote recorded for %(n)d principal(s). Receipts: %(receipts)s",
-                    n=len(casts), receipts=", ".join(c.receipt for c in casts)), "success")
-            return redirect(url_for("voting.proxy", ballot_id=ballot.id))
+    done = submitted(
+        form, lambda: enter_proxy_vote(
+            current_user, ballot, proxy_name=form.proxy_name.data,
+            proxy_phone=form.proxy_phone.data, proxy_id_tail=form.proxy_id_tail.data,
+            household_codes=form.households.data.split(),
+            option_id=int(form.option.data), authorisation=form.authorisation.data),
+        done=lambda entered: _("Proxy vote recorded for %(n)d principal(s). Receipts: "
+                               "%(receipts)s", n=len(entered[1]),
+                               receipts=", ".join(c.receipt for c in entered[1])),
+        to=url_for("voting.proxy", ballot_id=ballot.id))
+    if done:
+        return done
     proxies = db.session.scalars(db.select(Proxy).where(Proxy.ballot_id == ballot.id)
                                  .order_by(Proxy.id.desc())).all()
     return render_template("voting/proxy.html", ballot=ballot, form=form, proxies=proxies)
@@ -58,14 +54,12 @@ def verify():
                            option_label=option_label)
 
 
-@bp.route("/<int:ballot_id>/export/<what>.<fmt>")
+@bp.route("/<int:ballot_id>/export/<any(results, voters):what>.<any(csv, xlsx):fmt>")
 @access.role("secretary", "street_admin")
 def export(ballot_id, what, fmt):
     """Results (once counts are visible) and who has voted (``voter_rows``: no
     choice before closing, none ever in a secret ballot)."""
     ballot = _load(ballot_id, can="can_manage")
-    if what not in ("results", "voters") or fmt not in ("csv", "xlsx"):
-        abort(404)
     if ballot.status in (BallotStatus.draft, BallotStatus.announced) or (
             what == "results" and not ballot.counts_visible):
         flash(_("Nothing to export yet."), "error")

@@ -130,6 +130,10 @@ class Ballot(TimestampMixin, db.Model):
         return bool(user) and user.is_authenticated and user.is_secretary_of(
             self.compound.community_id)
 
+    def can_see_result(self, user):
+        """A result page exists once the ballot is announced (drafts have none)."""
+        return self.status is not BallotStatus.draft and self.can_view(user)
+
     def can_view(self, user):
         """Managers always; once announced, members of the compound and (owners'
         ballots) whoever acts for a registered owner of one of its units — an

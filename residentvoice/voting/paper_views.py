@@ -21,6 +21,7 @@ from .models import BallotStatus, Cast, Channel, PaperBallot, Vote
 from .paper_entry import enter_paper_vote
 from .presenters import option_label, rule_text
 from .views import _load
+from ..web import attempted, form_status, submitted
 
 
 def _recent(ballot):
@@ -171,15 +172,12 @@ def paper_issue(ballot_id):
     show them ready to print."""
     ballot = _secretary_ballot(ballot_id)
     household_id = request.form.get("household", type=int)
-    try:
-        with db.session.begin_nested():
-            _papers, issued = issuing.issue_paper_ballots(current_user, ballot, household_id)
-    except DomainError as error:
-        flash(str(error.message), "error")
-        return redirect(url_for("voting.paper_ballots", ballot_id=ballot.id))
-    if issued:
-        flash(_("%(n)d new serial(s) issued. Print them now.", n=issued), "success")
-    return redirect(url_for("voting.paper_print", ballot_id=ballot.id, household=household_id))
+    return attempted(
+        lambda: issuing.issue_paper_ballots(current_user, ballot, household_id),
+        done=lambda result: result[1] and _("%(n)d new serial(s) issued. Print them now.",
+                                            n=result[1]),
+        to=url_for("voting.paper_print", ballot_id=ballot.id, household=household_id),
+        back=url_for("voting.paper_ballots", ballot_id=ballot.id))
 
 
 @bp.route("/<int:ballot_id>/paper-ballots/print")
@@ -212,24 +210,18 @@ def paper_replace(ballot_id, paper_id):
     """Replace a lost or spoilt paper ballot: the old serial is voided (with
     the reason, in the audit log) and a new one printed."""
     ballot = _secretary_ballot(ballot_id)
-    old = db.session.get(PaperBallot, paper_id)
-    if old is None or old.ballot_id != ballot.id:
-        abort(404)
+    old = access.load(PaperBallot, paper_id,
+                      can_view=lambda _user, paper: paper.ballot_id == ballot.id)
     form = PaperReplaceForm()
-    if form.validate_on_submit():
-        try:
-            with db.session.begin_nested():
-                new = issuing.replace_paper_ballot(current_user, ballot, old, form.reason.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Paper ballot %(old)s is void. Print the new one, %(new)s, for the "
-                    "household.", old=format_code(old.serial), new=format_code(new.serial)),
-                  "success")
-            return redirect(url_for("voting.paper_print", ballot_id=ballot.id,
-                                    household=new.household_id))
-    return render_template("voting/paper_replace.html", ballot=ballot, paper=old, form=form,
-                           format_code=format_code)
+    return submitted(
+        form, lambda: issuing.replace_paper_ballot(current_user, ballot, old, form.reason.data),
+        done=lambda new: _("Paper ballot %(old)s is void. Print the new one, %(new)s, for the "
+                           "household.", old=format_code(old.serial),
+                           new=format_code(new.serial)),
+        to=lambda new: url_for("voting.paper_print", ballot_id=ballot.id,
+                               household=new.household_id),
+    ) or (render_template("voting/paper_replace.html", ballot=ballot, paper=old, form=form,
+                          format_code=format_code), form_status())
 
 
 @bp.route("/<int:ballot_id>/announcement")

@@ -1,6 +1,6 @@
 """Ballot pages: list, create/edit, the ballot with its options, voting with
 a confirmation, state transitions and the result (DESIGN §4)."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,9 +9,8 @@ from .. import access, signals
 from ..directory.letters import qr_svg
 from ..directory.models import Building, Compound, Household, OwnerLink
 from ..directory.owner_links import acting_compound_ids
-from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import choices, show_domain_error
+from ..forms import choices
 from ..main.sections import home_section, nav_item
 from . import bp, services
 from .casting import cast_phone_vote
@@ -22,6 +21,7 @@ from .closing import close_by_hand, is_early, not_voted
 from .presenters import chart, my_households, option_label, result_rows
 from .overview import compounds_in_scope, participation, streets_of
 from .receipts import receipts_of
+from ..web import attempted, form_status, submitted
 
 nav_item(30, "voting.index", _l("Ballots"))
 
@@ -73,8 +73,9 @@ def receipts():
     return render_template("voting/receipts.html", rows=receipts_of(current_user))
 
 
-def _load(ballot_id, can=None):
-    ballot = access.load(Ballot, ballot_id, can=can, options=Ballot.in_full())
+def _load(ballot_id, can=None, can_view="can_view"):
+    ballot = access.load(Ballot, ballot_id, can_view=can_view, can=can,
+                         options=Ballot.in_full())
     if services.close_if_due(ballot):
         db.session.flush()
     return ballot
@@ -103,16 +104,12 @@ def new(compound_id):
     compound = access.load(Compound, compound_id, can_view="can_manage")
     form = BallotForm()
     _prepare_form(form, compound)
-    if form.validate_on_submit():
-        data = form.service_data()
-        try:
-            ballot = services.create_ballot(current_user, compound, **data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Draft ballot saved. Announce it when the notice is up."), "success")
-            return redirect(url_for("voting.show", ballot_id=ballot.id))
-    return render_template("voting/edit.html", form=form, compound=compound, ballot=None)
+    return submitted(
+        form, lambda: services.create_ballot(current_user, compound, **form.service_data()),
+        done=_("Draft ballot saved. Announce it when the notice is up."),
+        to=lambda ballot: url_for("voting.show", ballot_id=ballot.id),
+    ) or (render_template("voting/edit.html", form=form, compound=compound, ballot=None),
+          form_status())
 
 
 @bp.route("/<int:ballot_id>/edit", methods=["GET", "POST"])
@@ -132,17 +129,11 @@ def edit(ballot_id):
             getattr(form, name).data = utc_to_local(getattr(ballot, name))
         form.basis.data, form.matter.data = ballot.basis.name, ballot.matter.name
         form.count_per.data = ballot.count_per.name
-    if form.validate_on_submit():
-        try:
-            with db.session.begin_nested():
-                services.update_ballot(current_user, ballot, **form.service_data())
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Ballot saved."), "success")
-            return redirect(url_for("voting.show", ballot_id=ballot.id))
-    return render_template("voting/edit.html", form=form, compound=ballot.compound,
-                           ballot=ballot)
+    return submitted(
+        form, lambda: services.update_ballot(current_user, ballot, **form.service_data()),
+        done=_("Ballot saved."), to=url_for("voting.show", ballot_id=ballot.id),
+    ) or (render_template("voting/edit.html", form=form, compound=ballot.compound,
+                          ballot=ballot), form_status())
 
 
 def _linked(ballot, user):
@@ -201,37 +192,28 @@ def vote(ballot_id):
         return redirect(url_for("voting.show", ballot_id=ballot.id))
     form = ConfirmVoteForm(data={"household": household_id, "option": option.id})
     if request.method == "POST" and form.validate():
-        try:
-            cast = cast_phone_vote(current_user, ballot, household_id, option.id)
-        except DomainError as error:
-            flash(str(error.message), "error")
-            return redirect(url_for("voting.show", ballot_id=ballot.id))
-        flash(_("Your vote is recorded. Your receipt code is %(receipt)s — keep it to check "
-                "that your vote is counted.", receipt=cast.receipt), "success")
-        return redirect(url_for("voting.show", ballot_id=ballot.id))
+        return attempted(
+            lambda: cast_phone_vote(current_user, ballot, household_id, option.id),
+            done=lambda cast: _("Your vote is recorded. Your receipt code is %(receipt)s — keep "
+                                "it to check that your vote is counted.", receipt=cast.receipt),
+            to=url_for("voting.show", ballot_id=ballot.id))
     return render_template("voting/confirm.html", ballot=ballot, status=status, option=option,
                            label=option_label(option), form=form)
 
 
-@bp.route("/<int:ballot_id>/do/<action>", methods=["POST"])
+@bp.route(f"/<int:ballot_id>/do/<any({', '.join(services.ACTIONS)}):action>",
+          methods=["POST"])
 @access.role("secretary", "street_admin")
 def transition(ballot_id, action):
     ballot = _load(ballot_id, can="can_manage")
-    if action not in services.ACTIONS:
-        abort(404)
     if action == "close":
         return redirect(url_for("voting.close", ballot_id=ballot.id))
-    try:
-        with db.session.begin_nested():
-            services.apply(current_user, ballot, action)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        flash({"announce": _("The ballot is announced and the electorate notified."),
-               "open": _("Voting is open. The electorate is frozen and the rules locked."),
-               "close": _("Voting is closed."),
-               "publish": _("The results notice is published.")}[action], "success")
-    return redirect(url_for("voting.show", ballot_id=ballot.id))
+    return attempted(
+        lambda: services.apply(current_user, ballot, action),
+        done={"announce": _("The ballot is announced and the electorate notified."),
+              "open": _("Voting is open. The electorate is frozen and the rules locked."),
+              "publish": _("The results notice is published.")}[action],
+        to=url_for("voting.show", ballot_id=ballot.id))
 
 
 @bp.route("/<int:ballot_id>/close", methods=["GET", "POST"])
@@ -244,18 +226,13 @@ def close(ballot_id):
         flash(_("Voting is not open."), "error")
         return redirect(url_for("voting.show", ballot_id=ballot.id))
     form = CloseForm()
-    if form.validate_on_submit():
-        try:
-            with db.session.begin_nested():
-                close_by_hand(current_user, ballot, form.reason.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Voting is closed."), "success")
-            return redirect(url_for("voting.show", ballot_id=ballot.id))
+    done = submitted(form, lambda: close_by_hand(current_user, ballot, form.reason.data),
+                     done=_("Voting is closed."), to=url_for("voting.show", ballot_id=ballot.id))
+    if done:
+        return done
     missing, total = not_voted(ballot)
     return render_template("voting/close.html", ballot=ballot, form=form, early=is_early(ballot),
-                           missing=missing, total=total), 422 if form.errors else 200
+                           missing=missing, total=total), form_status()
 
 
 def result_context(ballot):
@@ -270,9 +247,7 @@ def result_context(ballot):
 @bp.route("/<int:ballot_id>/result")
 @access.login
 def result(ballot_id):
-    ballot = _load(ballot_id)
-    if ballot.status is BallotStatus.draft:
-        abort(404)
+    ballot = _load(ballot_id, can_view="can_see_result")
     return render_template("voting/result.html", **result_context(ballot))
 
 

@@ -98,7 +98,7 @@ def test_secretary_creates_a_ballot_and_bad_input_keeps_values(client, auth, wor
     url = f"/ballots/new/{world.compound_a.id}"
     assert client.get(url).status_code == 200
     dup = client.post(url, data=form_data(options="方案甲\n方案甲"))
-    assert dup.status_code == 200
+    assert dup.status_code == 422
     page = text(dup)
     assert 'class="error" id="options-error"' in page and "垃圾桶站选址" in page
     early = client.post(url, data=form_data(
