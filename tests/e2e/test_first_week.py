@@ -273,3 +273,24 @@ def test_a_moved_meeting_sends_an_updated_notice(live, new_page, login, shoot, s
     resident.goto("/notifications/")
     assert "有变更：改为" in main_text(resident) and "原定" in main_text(resident)
     shoot(resident, "week-08-resident-told")
+
+
+def test_the_project_page_shows_the_household_plan_or_why_there_is_none(live, new_page, login,
+                                                                         shoot):
+    """§5: 张桂芳 (ground floor, building 1 of 北官厅) finds her plan on the
+    pipe project; the 长青园 tenant, with no plan, reads why and what to do."""
+    from residentvoice.renovation.models import RenovationProject
+    with live.session() as s:
+        pipes = s.scalar(s.query(RenovationProject.id).filter_by(
+            name="北官厅胡同2号院上下水改造").statement)
+        drains = s.scalar(s.query(RenovationProject.id).filter_by(
+            name="长青园22、24号楼雨污分流改造").statement)
+    owner = new_page()
+    login(owner, ZHANG)
+    owner.goto(f"/renovation/projects/{pipes}")
+    assert owner.locator("#my-plan ~ p a[href^='/renovation/plans/']").count() == 1
+    tenant = new_page()
+    login(tenant, LI)
+    tenant.goto(f"/renovation/projects/{drains}")
+    assert "这个项目还没有为您家制定一户一策" in main_text(tenant)
+    shoot(tenant, "week-05-no-plan-yet")
