@@ -284,7 +284,7 @@ def test_home_shows_a_residents_household_and_compound(client, auth, factory):
     w = factory.world()
     auth.login(w.resident)
     response = client.get("/")
-    assert shows(response, w.compound_a.name) and shows(response, w.household_a.code)
+    assert shows(response, w.compound_a.name) and shows(response, w.household_a.label)
     assert shows(response, "80.50")
     assert not shows(response, w.household_b.code)
 
