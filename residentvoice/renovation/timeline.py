@@ -2,11 +2,12 @@
 steps, each with its photos and whether it shows the building before, during
 or after the work — what residents can check, not only counters."""
 import enum
-from datetime import date
+from datetime import date, datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
+from ..dates import SHANGHAI, shift
 from ..errors_domain import InvalidInput, NotAllowed
 from ..extensions import db
 from ..models import TimestampMixin
@@ -52,6 +53,12 @@ def _visible(object_id, user):
 register_view_check(PHOTO_TYPE, _visible)
 
 
+def beijing_today():
+    """The day it is in Beijing (a step posted at 7 a.m. there is still
+    yesterday in UTC, and must not be refused as in the future)."""
+    return shift(datetime.now(timezone.utc), SHANGHAI).date()
+
+
 def add_milestone(actor, project, building, *, happened_on, stage, title, note="", photos=(),
                   today=None):
     """Managers and the construction party record a step of one building of
@@ -65,7 +72,7 @@ def add_milestone(actor, project, building, *, happened_on, stage, title, note="
         raise InvalidInput(_l("Say in a few words what was done."), "title")
     if stage not in Stage.__members__:
         raise InvalidInput(_l("Choose before, during or after."), "stage")
-    if not isinstance(happened_on, date) or happened_on > (today or date.today()):
+    if not isinstance(happened_on, date) or happened_on > (today or beijing_today()):
         raise InvalidInput(_l("Enter the date it happened (not in the future)."), "happened_on")
     photos = [p for p in photos if p and getattr(p, "filename", None)]
     if len(photos) > MAX_PHOTOS:

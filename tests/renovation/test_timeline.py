@@ -75,3 +75,20 @@ def test_the_page_shows_the_story_and_the_form_adds_to_it(client, w):
     assert client.get(f"/uploads/{upload}").status_code == 200
     project_page = client.get(f"/renovation/projects/{project.id}").get_data(as_text=True)
     assert url in project_page
+
+
+def test_a_step_dated_today_in_beijing_is_not_in_the_future(w, monkeypatch):
+    from datetime import datetime, timezone
+    early = datetime(2030, 6, 1, 23, 30, tzinfo=timezone.utc)     # 07:30 on 2 June in Beijing
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return early.astimezone(tz) if tz else early.replace(tzinfo=None)
+    monkeypatch.setattr(timeline, "datetime", Clock)
+    step = timeline.add_milestone(w.staff, w.rv_project, w.building_a,
+                                  happened_on=date(2030, 6, 2), stage="during", title="早班施工")
+    assert step.happened_on == date(2030, 6, 2)
+    with pytest.raises(InvalidInput):
+        timeline.add_milestone(w.staff, w.rv_project, w.building_a,
+                               happened_on=date(2030, 6, 3), stage="during", title="明天")
