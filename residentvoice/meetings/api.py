@@ -140,14 +140,24 @@ def meeting_minutes(meeting_id):
         approved_at=iso(meeting.minutes_approved_at),
         published_at=iso(meeting.minutes_published_at),
         comments_until=iso(meeting.comments_until),
-        motions=[{"id": m.id, "item_id": m.item_id, "text": m.text, "status": m.status.name,
-                  "mover": _person(m.mover), "seconder": _person(m.seconder),
-                  "votes_for": m.votes_for, "votes_against": m.votes_against,
-                  "votes_abstain": m.votes_abstain, "ballot_id": m.ballot_id}
-                 for m in minutes.motions_of(meeting)],
+        motions=_motions(minutes.motions_of(meeting)),
         action_items=[{"id": a.id, "text": a.text, "owner": _person(a.owner),
                        "due_on": a.due_on.isoformat(), "done_at": iso(a.done_at)}
                       for a in minutes.actions_of(meeting)])
+
+
+def _motions(motions):
+    """Each motion with its count; when some voted on phones (issue 19 §7),
+    the two parts of that count (else both null)."""
+    parts = minutes.vote_breakdown(motions)
+    return [{"id": m.id, "item_id": m.item_id, "text": m.text, "status": m.status.name,
+             "mover": _person(m.mover), "seconder": _person(m.seconder),
+             "votes_for": m.votes_for, "votes_against": m.votes_against,
+             "votes_abstain": m.votes_abstain,
+             "on_phones": parts[m.id]["phone"] if m.id in parts else None,
+             "show_of_hands": parts[m.id]["hands"] if m.id in parts else None,
+             "advisory": m.advisory.name if m.advisory else None, "ballot_id": m.ballot_id}
+            for m in motions]
 
 
 @bp.route("/meetings/<int:meeting_id>/checkin", methods=["POST"])

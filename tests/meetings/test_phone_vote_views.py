@@ -134,3 +134,22 @@ def test_the_screens_speak_english_to_an_english_reader(mt, client, auth, db):
     page = client.get(f"/meetings/{meeting.id}/chair").get_data(as_text=True)
     assert "Votes on phones, counting live" in page
     assert "Hands raised by those who did not vote on a phone" in page
+
+
+def test_the_minutes_api_gives_the_count_and_its_two_parts(mt, api, db):
+    from residentvoice.meetings import minutes
+    meeting, motion = _voting(mt)
+    phone_votes.cast(mt.resident, meeting, motion.id, VoteChoice.yes)
+    phone_votes.cast(mt.neighbour, meeting, motion.id, VoteChoice.yes)
+    moderation.record_vote(mt.secretary, meeting, motion.id, votes_for=0, votes_against=1,
+                           votes_abstain=0)
+    services.transition(mt.chair, meeting, "adjourn")
+    services.transition(mt.secretary, meeting, "draft_minutes")
+    minutes.approve(mt.chair, meeting)
+    services.transition(mt.secretary, meeting, "publish")
+    api.login(mt.resident)
+    [entry] = api.get(f"/api/v1/meetings/{meeting.id}/minutes").json["motions"]
+    assert (entry["votes_for"], entry["votes_against"], entry["votes_abstain"]) == (2, 1, 0)
+    assert entry["on_phones"] == {"votes_for": 2, "votes_against": 0, "votes_abstain": 0}
+    assert entry["show_of_hands"] == {"votes_for": 0, "votes_against": 1, "votes_abstain": 0}
+    assert entry["status"] == "passed" and entry["advisory"] is None
