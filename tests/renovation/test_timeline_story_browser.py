@@ -10,8 +10,8 @@ from itertools import pairwise
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import (browser, layout_problems, live, login, new_page,  # noqa: F401
-                                shoot, submit)
+from tests.e2e.conftest import (a11y, axe, browser, layout_problems, live,  # noqa: F401
+                                login, new_page, shoot, submit)
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +58,7 @@ def _entries_stack_down(page):
     assert all(right <= 390 for _top, right in boxes)
 
 
-def test_the_resident_reads_their_buildings_story(new_page, live, login, shoot, submit,
+def test_the_resident_reads_their_buildings_story(new_page, live, login, shoot, submit, a11y,
                                                  layout_problems, elder_resident, tmp_path):
     project_id, building_id, party = _ids(live)
     assert building_id, "the demo resident lives in building 1 of DSST34"
@@ -82,7 +82,7 @@ def test_the_resident_reads_their_buildings_story(new_page, live, login, shoot, 
     assert "elder" in (resident.get_attribute("html", "class") or "")
     first = resident.locator(".rv-building-list > li").first
     assert "（您的楼）" in first.inner_text() and "施工中" in first.inner_text()
-    assert layout_problems(resident) == []
+    assert layout_problems(resident) == [] and a11y(resident) == []
     first.scroll_into_view_if_needed()
     shoot(resident, "timeline-project-summary-elder-zh")
     submit(resident, f".rv-building-list a[href='{timeline}']")
@@ -97,7 +97,7 @@ def test_the_resident_reads_their_buildings_story(new_page, live, login, shoot, 
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     assert image.bounding_box()["width"] >= 300        # readable on the phone
     _entries_stack_down(resident)
-    assert layout_problems(resident) == []
+    assert layout_problems(resident) == [] and a11y(resident) == []
     step.scroll_into_view_if_needed()
     shoot(resident, "timeline-story-elder-zh")
 
@@ -109,3 +109,31 @@ def test_the_resident_reads_their_buildings_story(new_page, live, login, shoot, 
     assert "This building" in text
     assert layout_problems(resident) == []
     shoot(resident, "timeline-story-elder-en")
+
+
+def test_supervised_work_and_notices_on_the_timeline(new_page, live, login, shoot, a11y,
+                                                     layout_problems):
+    """北官厅胡同2号院, standard mode: building 1's timeline carries the
+    supervised excavation in one of its flats (a link to the step), the
+    riser readings and the project's notices, in date order."""
+    from residentvoice.directory.models import Building, Compound
+    from residentvoice.renovation.models import RenovationProject
+    with live.session() as s:
+        compound = s.query(Compound).filter_by(code="BGT2").one()
+        project = s.query(RenovationProject).filter_by(compound_id=compound.id).first()
+        building = s.query(Building).filter_by(compound_id=compound.id, number="1").one()
+        timeline = f"/renovation/projects/{project.id}/buildings/{building.id}/timeline"
+    resident = new_page()
+    login(resident, "13800000003")      # 张桂芳, BGT2-1-0101
+    resident.goto(timeline)
+    step = resident.locator("li.rv-kind-step", has_text="1号楼0105室地面开挖")
+    assert "居民监督的施工环节" in step.inner_text() and "施工中" in step.inner_text()
+    assert "本楼" in step.inner_text()
+    assert resident.locator("li.rv-kind-notice").count() >= 1
+    days = resident.locator("li.rv-step time").evaluate_all(
+        "times => times.map(t => t.getAttribute('datetime').slice(0, 10))")
+    assert days == sorted(days)
+    _entries_stack_down(resident)
+    assert layout_problems(resident) == [] and a11y(resident) == []
+    step.scroll_into_view_if_needed()
+    shoot(resident, "timeline-supervision-zh")
