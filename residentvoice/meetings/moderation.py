@@ -290,6 +290,9 @@ def record_vote(actor, meeting, motion_id, *, votes_for, votes_against, votes_ab
                            _l("With the %(phones)d votes cast on phones, the counts add up "
                               "to more than the %(n)d people present.",
                               phones=sum(phone.values()), n=present), "votes_for")
+    if not any(counts.values()):  # the form starts at 0: recorded before anyone voted
+        raise InvalidInput(_l("Nobody has voted yet: wait for the votes on phones or enter "
+                              "the hands counted."), "votes_for")
     for field, value in counts.items():
         setattr(motion, field, value)
     passed = counts["votes_for"] > counts["votes_against"]

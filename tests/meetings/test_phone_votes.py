@@ -161,3 +161,15 @@ def test_a_count_by_hand_alone_is_recorded_as_a_show_of_hands(mt, db):
     assert minutes.vote_breakdown([motion]) == {}
     assert "Show of hands: for 3, against 1, abstain 0 — Passed." in \
         minutes.generate_text(meeting)
+
+
+def test_a_count_before_anyone_voted_is_refused(mt, db):
+    """The hands start at 0 on the chair's form: recording them before any
+    phone vote came in, or any hand was counted, is a slip, not a result."""
+    meeting, motion = _voting(mt)
+    with pytest.raises(InvalidInput, match="Nobody has voted yet"):
+        _hands(mt, meeting, motion)
+    assert motion.status is MotionStatus.voting
+    phone_votes.cast(mt.third, meeting, motion.id, NO)
+    _hands(mt, meeting, motion)
+    assert motion.status is MotionStatus.failed and motion.votes_against == 1
