@@ -44,6 +44,7 @@ class Entry:
     text: str = ""
     moment: datetime | None = None
     whole_compound: bool = False
+    problem: bool = False
     photos: list = field(default_factory=list)
     record: object = None
 
@@ -129,7 +130,7 @@ def _steps(project, building, user):
                              poster(project, o.author) or str(RESIDENT_SUPERVISOR),
                              phase=Stage.during, text=o.text, moment=o.created_at,
                              whole_compound=o.step.household_id is None,
-                             photos=photos.get(o.id, []), record=o))
+                             problem=o.is_problem, photos=photos.get(o.id, []), record=o))
     return entries
 
 

@@ -61,9 +61,21 @@ def test_entries_from_every_record_come_oldest_first_with_who_and_phase(w):
     # a resident's observation names no resident
     assert observation.who == str(timeline_entries.RESIDENT_SUPERVISOR)
     assert w.resident.name not in observation.who and len(observation.photos) == 1
+    assert not observation.problem
     assert notice.who == w.community_a.name and notice.phase is None and notice.moment
     titles = [e.title for e in entries]
     assert "全院路面" in titles and "2号楼开挖" not in titles   # another building's flat
+
+
+def test_a_problem_seen_on_site_says_so_in_words(client, w):
+    supervision.sign_up(w.resident, w.rv_step)
+    supervision.record_observation(w.resident, w.rv_step, text="管道接口渗水", is_problem=True,
+                                   category="water_drainage")
+    sign_in(client, w.resident)
+    page = client.get(f"/renovation/projects/{w.rv_project.id}/buildings/{w.building_a.id}"
+                      "/timeline").get_data(as_text=True)
+    entry = page.split("管道接口渗水")[0].rsplit('<li class="rv-step', 1)[1]
+    assert "问题" in entry
 
 
 def test_a_finished_measure_reads_after_the_work(w):
