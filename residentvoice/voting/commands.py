@@ -25,7 +25,7 @@ def verify_cmd(ballot_id, heads):
     """Recompute the hash chain and the count from the chain alone and compare them
     with the stored votes, the sealed result and every recorded checkpoint; exit 1
     on any mismatch."""
-    from .chain import check
+    from .verification import check
     from .counting import Totals, tally
     from .models import Ballot, Cast
     ballot = db.session.get(Ballot, ballot_id)

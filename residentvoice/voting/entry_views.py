@@ -7,7 +7,7 @@ from flask_login import current_user
 from .. import access
 from ..extensions import db
 from . import bp, exports
-from .casting import enter_proxy_vote
+from .proxy_entry import enter_proxy_vote
 from .forms import ProxyVoteForm, option_choices
 from .models import Ballot, BallotStatus, Cast, Proxy
 from .presenters import option_label

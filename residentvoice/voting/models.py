@@ -93,7 +93,7 @@ class Ballot(TimestampMixin, db.Model):
     # the last link and the count (``chain.close``).
     chain_head = db.Column(db.String(64))
     # How the links are hashed: 1 — ballots opened before the chain committed to
-    # the units, weights and supersession (``chain.verify`` checks them as they
+    # the units, weights and supersession (``verification.check`` checks them as they
     # were); 2 — everything that determines the count (chain.py).
     chain_version = db.Column(db.Integer, nullable=False, default=2, server_default="1")
     compound = db.relationship("Compound")

@@ -39,7 +39,7 @@ def fifty_concurrent_votes_for_one_household(app):
 
     from residentvoice.auth.models import ApiToken
     from residentvoice.extensions import db
-    from residentvoice.voting.chain import verify
+    from residentvoice.voting.verification import verify
     from residentvoice.voting.models import Ballot, Cast, Vote
 
     from ..factories import Factory

@@ -8,7 +8,7 @@ import pytest
 
 from residentvoice.voting import casting
 from residentvoice.voting.casting import AlreadyVoted, cast_phone_vote
-from residentvoice.voting.chain import verify
+from residentvoice.voting.verification import verify
 from residentvoice.voting.models import Ballot, Cast, Vote
 from residentvoice.voting.paper_entry import enter_paper_vote
 

@@ -231,7 +231,7 @@ def test_an_authorised_proxy_may_vote_from_their_own_account(db, world, factory)
 def test_per_person_paper_ballots_name_the_voter(db, world, factory):
     """Per-person ballots print one paper per adult resident on the roll: its
     serial names the voter.  Without it, the voter's mobile number does."""
-    from residentvoice.voting.chain import verify
+    from residentvoice.voting.verification import verify
     spouse = factory.resident(world.household_a, relation=Relation.family, phone="13922223333")
     ballot = make_ballot(world.secretary, world.compound_a, basis="residents",
                          matter="consultative", count_per="person")

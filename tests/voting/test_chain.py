@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from residentvoice.models import utcnow
-from residentvoice.voting import chain, services
+from residentvoice.voting import chain, services, verification
 from residentvoice.voting.casting import cast_phone_vote
 from residentvoice.voting.counting import Totals, tally
 from residentvoice.voting.models import Ballot, Cast, Checkpoint, ElectorateUnit, Vote
@@ -44,7 +44,7 @@ def casts(db, ballot):
 
 def problems(db, ballot):
     db.session.expire_all()
-    return chain.verify(db.session.get(Ballot, ballot.id))[0]
+    return verification.verify(db.session.get(Ballot, ballot.id))[0]
 
 
 def reported(found, *fragments):
@@ -62,7 +62,7 @@ def test_each_record_covers_the_previous_hash_from_the_frozen_electorate(db, vot
         Checkpoint.ballot_id == ballot.id, Checkpoint.kind == "close"))
     assert ballot.chain_head == seal.head == chain.seal_hash(ballot.id, 2, second.hash,
                                                              seal.totals)
-    assert chain.verify(ballot) == ([], ballot.chain_head)
+    assert verification.verify(ballot) == ([], ballot.chain_head)
 
 
 def test_a_record_hashes_its_units_and_weights(db, world):
@@ -346,4 +346,4 @@ def test_the_ballot_page_and_the_notice_publish_the_head_and_what_it_is_for(
 
 def test_a_ballot_not_yet_open_has_no_chain_to_check(db, world):
     ballot = make_ballot(world.secretary, world.compound_a, state="announced")
-    assert chain.verify(ballot) == ([], ballot.chain_tip)
+    assert verification.verify(ballot) == ([], ballot.chain_tip)

@@ -59,7 +59,7 @@ def test_entries_referring_to_the_ballot_do_not_deadlock_on_the_chain_lock(race_
     the one an UPDATE takes (FOR NO KEY UPDATE): with FOR UPDATE two such
     entries wait for each other and PostgreSQL aborts one as a deadlock."""
     from residentvoice.voting.casting import _store
-    from residentvoice.voting.chain import verify
+    from residentvoice.voting.verification import verify
     from residentvoice.voting.models import Ballot, Channel, Proxy
     with race_app.app_context():
         world = Factory(_db).world()

@@ -7,7 +7,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from residentvoice.errors_domain import Conflict, InvalidInput
-from residentvoice.voting.casting import enter_proxy_vote
+from residentvoice.voting.proxy_entry import enter_proxy_vote
 from residentvoice.voting.models import ProxyPrincipal, Vote
 
 from .helpers import make_ballot, option

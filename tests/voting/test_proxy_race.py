@@ -30,7 +30,7 @@ def _scan():
 
 
 def test_six_concurrent_entries_for_one_proxy_record_exactly_the_cap(tmp_path):
-    from residentvoice.voting.casting import enter_proxy_vote
+    from residentvoice.voting.proxy_entry import enter_proxy_vote
     from residentvoice.voting.models import Ballot, Proxy, ProxyPrincipal, Vote
     with private_pg_database() as (_name, url), private_app(
             url, TESTING=True, UPLOAD_FOLDER=str(tmp_path),

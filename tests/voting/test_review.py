@@ -7,7 +7,8 @@ from werkzeug.datastructures import FileStorage
 
 from residentvoice.errors_domain import Conflict, NotEligible
 from residentvoice.voting import services
-from residentvoice.voting.casting import NotOpen, cast_phone_vote, enter_proxy_vote
+from residentvoice.voting.casting import NotOpen, cast_phone_vote
+from residentvoice.voting.proxy_entry import enter_proxy_vote
 from residentvoice.voting.counting import HALF, THREE_QUARTERS, TWO_THIRDS, _test, tally
 from residentvoice.voting.models import (Ballot, BallotStatus, OptionKind, ProxyPrincipal,
                                          Vote)

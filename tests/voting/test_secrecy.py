@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from residentvoice.audit.models import AuditEntry
 from residentvoice.extensions import db as _db
-from residentvoice.voting import chain, services
+from residentvoice.voting import services, verification
 from residentvoice.directory.letters import format_code
 from residentvoice.voting.casting import cast_phone_vote
 from residentvoice.voting.counting import tally
@@ -140,7 +140,7 @@ def test_after_closing_a_secret_ballot_no_row_joins_a_voter_to_a_choice(db, worl
     after = tally(ballot)
     assert [o.totals for o in after.options] == [o.totals for o in before.options]
     assert after.participation == before.participation and after.passed == before.passed
-    assert chain.verify(ballot) == ([], ballot.chain_head)
+    assert verification.verify(ballot) == ([], ballot.chain_head)
 
 
 def test_a_secret_per_person_ballot_with_a_changed_vote_forgets_too(db, world, runner):
@@ -149,7 +149,7 @@ def test_a_secret_per_person_ballot_with_a_changed_vote_forgets_too(db, world, r
                          allow_change=True)
     cast_phone_vote(world.resident, ballot, world.household_a.id, option(ballot, "同意").id)
     cast_phone_vote(world.resident, ballot, world.household_a.id, option(ballot, "反对").id)
-    assert chain.verify(ballot)[0] == []
+    assert verification.verify(ballot)[0] == []
     services.close_ballot(world.secretary, ballot)
     db.session.flush()
     assert_no_row_links_a_voter_to_a_choice(db, ballot.id)
@@ -198,7 +198,7 @@ def test_a_copy_of_the_sqlite_file_after_closing_holds_no_link(tmp_path):
         _db.session.execute(_db.text("PRAGMA secure_delete = OFF"))   # this connection's
         services.close_ballot(world.secretary, _db.session.get(Ballot, ballot.id))
         _db.session.commit()
-        assert chain.verify(_db.session.get(Ballot, ballot.id))[0] == []
+        assert verification.verify(_db.session.get(Ballot, ballot.id))[0] == []
         _db.session.remove()
         checkpoint(path)
     assert not [s for s in salts if s.encode() in path.read_bytes()]

@@ -23,7 +23,7 @@ def race_app():
 @pytest.mark.parametrize("action", ["open", "close"])
 def test_concurrent_transitions_apply_once(race_app, action):
     from residentvoice.auth.models import User
-    from residentvoice.voting import chain, services
+    from residentvoice.voting import services, verification
     from residentvoice.voting.models import Ballot
     with race_app.app_context():
         world = Factory(db).world()
@@ -41,5 +41,5 @@ def test_concurrent_transitions_apply_once(race_app, action):
     outcomes = at_once(race_app, [job] * RACERS)
     assert sorted(outcomes) == ["TransitionNotAllowed"] * (RACERS - 1) + ["ok"], outcomes
     with race_app.app_context():
-        problems, _head = chain.verify(db.session.get(Ballot, ballot_id))
+        problems, _head = verification.verify(db.session.get(Ballot, ballot_id))
         assert problems == []
