@@ -122,7 +122,8 @@ def test_supervised_work_and_notices_on_the_timeline(new_page, live, login, shoo
         compound = s.query(Compound).filter_by(code="BGT2").one()
         project = s.query(RenovationProject).filter_by(compound_id=compound.id).first()
         building = s.query(Building).filter_by(compound_id=compound.id, number="1").one()
-        timeline = f"/renovation/projects/{project.id}/buildings/{building.id}/timeline"
+        project_id = project.id
+        timeline = f"/renovation/projects/{project_id}/buildings/{building.id}/timeline"
     resident = new_page()
     login(resident, "13800000003")      # 张桂芳, BGT2-1-0101
     resident.goto(timeline)
@@ -137,3 +138,7 @@ def test_supervised_work_and_notices_on_the_timeline(new_page, live, login, shoo
     assert layout_problems(resident) == [] and a11y(resident) == []
     step.scroll_into_view_if_needed()
     shoot(resident, "timeline-supervision-zh")
+    resident.goto(f"/renovation/projects/{project_id}")
+    mine = resident.locator(".rv-building-list > li").first
+    assert "（您的楼）" in mine.inner_text() and mine.locator(f"a[href='{timeline}']").count()
+    assert layout_problems(resident) == [] and a11y(resident) == []
