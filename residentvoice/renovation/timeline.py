@@ -5,6 +5,7 @@ import enum
 from datetime import date, datetime, timezone
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
 from ..dates import SHANGHAI, shift
@@ -93,7 +94,8 @@ def timeline(project, building):
     """``[(milestone, [photos])]`` oldest first: the building's story."""
     milestones = db.session.scalars(db.select(Milestone).where(
         Milestone.project_id == project.id, Milestone.building_id == building.id)
-        .order_by(Milestone.happened_on, Milestone.id)).all()
+        .order_by(Milestone.happened_on, Milestone.id)
+        .options(selectinload(Milestone.recorded_by))).all()
     photos = {}
     if milestones:
         rows = db.session.scalars(db.select(Upload).where(

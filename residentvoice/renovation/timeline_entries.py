@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..dates import SHANGHAI, shift
@@ -94,7 +95,9 @@ def _milestones(project, building):
 
 def _progress(project):
     rows = db.session.scalars(db.select(ProgressEntry).join(ProgressMeasure).where(
-        ProgressMeasure.project_id == project.id)).all()
+        ProgressMeasure.project_id == project.id)
+        .options(selectinload(ProgressEntry.measure), selectinload(ProgressEntry.recorded_by))
+    ).all()
     entries = []
     for reading in rows:
         measure = reading.measure
@@ -123,7 +126,8 @@ def _steps(project, building, user):
                      phase=Stage.during, whole_compound=s.household_id is None, record=s)
                for s in steps]
     observations = db.session.scalars(db.select(Observation).where(
-        Observation.step_id.in_([s.id for s in steps] or [-1]))).all()
+        Observation.step_id.in_([s.id for s in steps] or [-1]))
+        .options(selectinload(Observation.step), selectinload(Observation.author))).all()
     photos = _photos(OBSERVATION_PHOTOS, [o.id for o in observations])
     for o in observations:
         entries.append(Entry("observation", _beijing_day(o.created_at), o.step.title,
@@ -136,7 +140,8 @@ def _steps(project, building, user):
 
 def _notices(project):
     rows = db.session.scalars(db.select(ProjectNotice).where(
-        ProjectNotice.project_id == project.id)).all()
+        ProjectNotice.project_id == project.id)
+        .options(selectinload(ProjectNotice.posted_by))).all()
     return [Entry("notice", _beijing_day(n.created_at), n.title, poster(project, n.posted_by),
                   text=n.body, moment=n.created_at, whole_compound=True, record=n)
             for n in rows]

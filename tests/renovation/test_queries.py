@@ -54,3 +54,33 @@ def test_pages_do_not_grow_with_households(factory, client, auth, db):
                        option_ids=[w.rv_survey.options[0].id], visited_on=date.today())
     after = {u: _measure(client, db, w, u) for u in urls}
     assert after == before
+
+
+def test_a_buildings_timeline_does_not_grow_with_its_entries(factory, client, auth, db):
+    """More posted steps (with photos), readings, observations and notices:
+    the same number of queries for the building's timeline."""
+    from datetime import timedelta
+
+    from residentvoice.renovation import projects, supervision, timeline
+
+    from .test_timeline import photo
+
+    w = renovation_world(factory.world())
+    auth.login(w.resident)
+    supervision.sign_up(w.resident, w.rv_step)
+    url = f"/renovation/projects/{w.rv_project.id}/buildings/{w.building_a.id}/timeline"
+
+    def add_round(n):
+        day = date.today() - timedelta(days=30 - n)
+        timeline.add_milestone(w.staff if n % 2 else w.secretary, w.rv_project, w.building_a,
+                               happened_on=day, stage="during", title=f"第{n}步",
+                               photos=[photo()])
+        projects.record_progress(w.staff, w.rv_project.measures[0], done=n, recorded_on=day)
+        supervision.record_observation(w.resident, w.rv_step, text=f"观察{n}", photos=[photo()])
+        projects.post_notice(w.secretary, w.rv_project, title=f"通知{n}", body="")
+    add_round(1)
+    add_round(2)
+    before = _measure(client, db, w, url)
+    for n in range(3, 9):
+        add_round(n)
+    assert _measure(client, db, w, url) == before
