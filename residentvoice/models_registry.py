@@ -20,3 +20,4 @@ from .follow import models as follow_models  # noqa: F401
 from .spaces import progress as space_progress  # noqa: F401
 from .renovation import timeline as renovation_timeline  # noqa: F401
 from .meetings import phone_vote_models as meeting_phone_vote_models  # noqa: F401
+from .siteplan import models as siteplan_models  # noqa: F401
