@@ -3,6 +3,7 @@ sees on it, and which marked building a tap on it is nearest to."""
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..directory.models import Building, Compound
@@ -111,9 +112,11 @@ class Pin:
     y: float
     glyph: str = ""
     offset: int = 0    # pins at one place sit side by side, this many steps right
+    on_plan: bool = True   # False: in the list only (its building's pin leads to it)
+    anchor: str = ""       # the list item's id, where a pin leads to it
 
 
-GLYPHS = {"space": "□", "ticket": "!", "proposal": "★"}
+GLYPHS = {"space": "□", "reports": "!", "proposal": "★"}
 
 
 def pins(user, plan):
@@ -125,17 +128,30 @@ def pins(user, plan):
     out = []
     for m in by_building.values():
         out.append(Pin("building", str(_l("Building %(n)s", n=m.building.number)),
-                       f"#building-{m.building_id}", m.x, m.y, glyph=m.building.number))
+                       f"#building-{m.building_id}", m.x, m.y, glyph=m.building.number,
+                       anchor=f"building-{m.building_id}"))
     for m in by_space.values():
         out.append(Pin("space", m.space.name, m.space.path, m.x, m.y))
     open_tickets, _closed = board_tickets(user, plan.compound_id)
+    at_building = {}
     for t in open_tickets:
         m = by_building.get(t.building_id)
         if m is not None:
-            out.append(Pin("ticket", str(_l("Report %(number)s: %(what)s (building %(n)s)",
-                                            number=t.number, what=t.category.value,
-                                            n=m.building.number)),
-                           f"/tickets/{t.id}", m.x, m.y))
+            at_building.setdefault(m.building_id, []).append(
+                Pin("ticket", str(_l("Report %(number)s: %(what)s (building %(n)s)",
+                                     number=t.number, what=t.category.value,
+                                     n=m.building.number)),
+                    f"/tickets/{t.id}", m.x, m.y, on_plan=False))
+    for building_id, reports in at_building.items():
+        # One pin per building for its open reports, leading to them in the list.
+        m = by_building[building_id]
+        reports[0].anchor = f"reports-{building_id}"
+        out.append(Pin("reports", ngettext("Building %(n)s: %(num)d open report",
+                                           "Building %(n)s: %(num)d open reports",
+                                           len(reports), n=m.building.number),
+                       f"#reports-{building_id}", m.x, m.y,
+                       glyph=str(len(reports)) if len(reports) > 1 else "!"))
+        out.extend(reports)
     proposals = db.session.scalars(
         db.select(Proposal).where(Proposal.compound_id == plan.compound_id,
                                   Proposal.status.in_(ACTIVE_PROPOSALS),
@@ -148,7 +164,7 @@ def pins(user, plan):
                                               title=p.title, space=p.space.name)),
                            p.path, m.x, m.y))
     taken = {}
-    for pin in out:
+    for pin in (p for p in out if p.on_plan):
         pin.glyph = pin.glyph or GLYPHS.get(pin.kind, "")
         pin.offset = taken.get((pin.x, pin.y), 0)
         taken[(pin.x, pin.y)] = pin.offset + 1
