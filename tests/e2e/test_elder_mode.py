@@ -61,6 +61,7 @@ def ids(live):
         ticket = _one(s, select(Ticket).filter_by(reporter_id=resident.id).order_by(Ticket.id))
         tickets.add_update(secretary, ticket, UPDATE)
         shed = _one(s, select(Proposal).filter_by(title=SHED))
+        _site_plan(secretary, compound, shed.space_id)
         return {
             "ballot": _one(s, select(Ballot.id).filter_by(title=OPEN_BALLOT)),
             "published": _one(s, select(Ballot.id).filter_by(title=PUBLISHED_BALLOT)),
@@ -106,6 +107,7 @@ def _pages(ids):
         (RESIDENT, "search", "/search/?q=%E8%87%AA%E8%A1%8C%E8%BD%A6"),
         (RESIDENT, "board", "/tickets/board"), (RESIDENT, "following", "/follow/"),
         (RESIDENT, "calendar", "/calendar/"), (RESIDENT, "channels", "/notifications/channels"),
+        (RESIDENT, "site-plan", f"/plan/compounds/{ids['compound']}"),
         (CQY_RESIDENT, "published-ballot", f"/ballots/{p}"),
         (CQY_RESIDENT, "published-result", f"/ballots/{p}/result"),
         (CQY_RESIDENT, "results-notice", f"/ballots/{p}/notice"),
@@ -120,6 +122,22 @@ def _set_mode(live, phone, on):
         before = (user.large_text, user.elder_offer_answered)
         user.large_text, user.elder_offer_answered = on, True
         return before
+
+
+def _site_plan(secretary, compound, space_id):
+    """The compound's plan (a picture drawn here) with building 1 and the shed's space."""
+    import io
+
+    from PIL import Image
+    from werkzeug.datastructures import FileStorage
+
+    from residentvoice.siteplan import services
+    out = io.BytesIO()
+    Image.new("RGB", (800, 600), (236, 234, 224)).save(out, "PNG")
+    plan = services.upload_plan(secretary, compound,
+                                FileStorage(io.BytesIO(out.getvalue()), filename="plan.png"))
+    services.mark(secretary, plan, f"b:{compound.buildings[0].id}", 0.3, 0.3)
+    services.mark(secretary, plan, f"s:{space_id}", 0.6, 0.7)
 
 
 @pytest.fixture
