@@ -91,3 +91,26 @@ def test_secretary_marks_the_plan_and_a_resident_uses_it(new_page, live, login, 
     resident.select_option("select[name=category]", index=1)
     submit(resident, "main form button[type=submit]")
     assert f"where=b%3A{buildings['3']}" in resident.url
+
+
+def test_the_plan_page_in_english_at_phone_width(new_page, live, login, shoot, layout_problems):
+    from werkzeug.datastructures import FileStorage
+
+    from residentvoice.auth.models import User
+    from residentvoice.directory.models import Compound
+    from residentvoice.siteplan import services
+    compound_id, buildings = _compound(live)
+    with live.app.test_request_context(), live.session() as s:
+        secretary = s.query(User).filter_by(phone=SECRETARY).one()
+        compound = s.get(Compound, compound_id)
+        plan = services.upload_plan(secretary, compound,
+                                    FileStorage(io.BytesIO(_plan_png()), filename="plan.png"))
+        services.mark(secretary, plan, f"b:{buildings['1']}", 0.275, 0.3)
+    page = new_page(width=360, height=740, locale="en-GB")
+    page.context.add_cookies([{"name": "rv_lang", "value": "en", "url": live.base}])
+    login(page, RESIDENT)
+    page.goto(f"/plan/compounds/{compound_id}")
+    assert page.locator("svg.site-plan a[aria-label='Building 1']").count() == 1
+    assert "Site plan of" in page.inner_text("h1") and "Buildings" in page.inner_text(".plan-list")
+    assert layout_problems(page) == []
+    shoot(page, "siteplan-resident-en")
