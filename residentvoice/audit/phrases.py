@@ -16,6 +16,7 @@ SHOWS_SUMMARY = frozenset({
     "renovation.observation_recorded", "renovation.notice_posted", "space.progress",
     "proposal.return", "proposal.reject", "proposal.withdraw", "proposal.set_aside",
     "space.back_to_vacated", "space.photo_added", "proposal.photo_added",
+    "siteplan.marked", "siteplan.unmarked",
 })
 
 SENTENCES = {
@@ -99,6 +100,9 @@ SENTENCES = {
     "proposal.withdraw": _l("%(actor)s withdrew %(object)s"),
     "spaces.support_threshold": _l("%(actor)s set how many households must support a "
                                    "proposal in %(object)s"),
+    "siteplan.uploaded": _l("%(actor)s put up the site plan of %(object)s"),
+    "siteplan.marked": _l("%(actor)s marked a place on the site plan of %(object)s"),
+    "siteplan.unmarked": _l("%(actor)s took a mark off the site plan of %(object)s"),
     "comment.created": _l("%(actor)s commented on %(object)s"),
     "comment.edited": _l("%(actor)s edited a comment on %(object)s"),
     "comment.deleted": _l("%(actor)s deleted a comment on %(object)s"),

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..audit.services import record as audit_record
 from ..directory.models import Building, Compound
 from ..errors_domain import InvalidInput
 from ..extensions import db
@@ -40,6 +41,7 @@ def upload_plan(actor, compound, file_storage):
     plan.updated_by_id = actor.id
     plan.updated_at = utcnow()
     db.session.add(plan)
+    _audit(actor, "siteplan.uploaded", plan.compound_id, compound.name)
     db.session.commit()
     return plan
 
@@ -80,6 +82,7 @@ def mark(actor, plan, target, x, y):
                                  space_id=record.id if kind == "s" else None)
     entry.x, entry.y = x, y
     db.session.add(entry)
+    _audit(actor, "siteplan.marked", plan.compound_id, _target_name(record))
     db.session.commit()
     return entry
 
@@ -88,8 +91,21 @@ def unmark(actor, plan, mark_id):
     entry = db.session.get(PlanMark, mark_id)
     if entry is None or plan is None or entry.plan_id != plan.id:
         raise InvalidInput(_l("That mark is not on this plan."))
+    _audit(actor, "siteplan.unmarked", plan.compound_id,
+           _target_name(entry.building or entry.space))
     db.session.delete(entry)
     db.session.commit()
+
+
+def _target_name(record):
+    number = getattr(record, "number", None)
+    return str(_l("Building %(n)s", n=number)) if number is not None else record.name
+
+
+def _audit(actor, action, compound_id, summary):
+    """Recorded against the compound (the plan is part of it), with what was marked."""
+    compound = db.session.get(Compound, compound_id)
+    audit_record(actor, action, compound, summary=summary, community_id=compound.community_id)
 
 
 def nearest_building(plan, x, y):

@@ -139,3 +139,14 @@ def test_the_filing_page_offers_the_plan_to_tap(client, factory):
     services.mark(w.secretary, plan, f"b:{w.building_a.id}", 0.3, 0.4)
     page = client.get("/tickets/new").get_data(as_text=True)
     assert 'data-plan-nearest="where"' in page and f'data-building="{w.building_a.id}"' in page
+
+
+def test_the_history_says_who_put_up_and_marked_the_plan(client, factory):
+    w = factory.world()
+    plan = upload(w)
+    services.mark(w.secretary, plan, f"b:{w.building_a.id}", 0.5, 0.5)
+    sign_in(client, w.secretary)
+    page = client.get(f"/audit/?type=Compound&id={w.compound_a.id}").get_data(as_text=True)
+    name = w.compound_a.name
+    assert f"刘书记上传了小区“{name}”的平面图" in page
+    assert f"刘书记在小区“{name}”的平面图上标注了位置：“1 号楼”" in page
