@@ -25,8 +25,10 @@ def show(compound_id):
     compound = access.load(Compound, compound_id, can_view="is_member")
     plan = services.plan_of(compound.id)
     pins = services.pins(current_user, plan) if plan else []
+    can_manage = compound.can_manage(current_user)
     return render_template("siteplan/show.html", compound=compound, plan=plan, pins=pins,
-                           can_manage=compound.can_manage(current_user))
+                           can_manage=can_manage,
+                           can_propose=can_manage or compound.id in current_user.compound_ids())
 
 
 @bp.route("/compounds/<int:compound_id>/edit", methods=["GET", "POST"])

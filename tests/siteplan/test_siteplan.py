@@ -85,6 +85,7 @@ def test_residents_see_pins_with_names_and_the_same_list(client, factory):
     assert f'id="reports-{w.building_a.id}"' in page
     assert f'href="{proposal.path}"' in page and draft.path not in page
     assert f'href="{space.path}"' in page and space.name in page
+    assert f'href="{space.path}/proposals/new"' in page       # a neighbour may propose there
     # The list beside the plan names the same things.
     listed = page.split('class="plan-list"')[1]
     assert f'href="/tickets/{public.id}"' in listed and f'href="{proposal.path}"' in listed
