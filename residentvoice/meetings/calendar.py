@@ -12,6 +12,7 @@ from datetime import timedelta, timezone
 from flask_babel import gettext
 from icalendar import Calendar, Event
 
+from .. import dates
 from ..extensions import db
 from ..models import utcnow
 from ..voting.models import Ballot, BallotStatus
@@ -58,7 +59,8 @@ def meeting_event(meeting, sequence, base_url, now):
     ev.add("sequence", sequence)
     ev.add("dtstamp", _utc(now))
     ev.add("dtstart", _utc(meeting.starts_at))
-    ev.add("dtend", _utc(meeting.starts_at + timedelta(minutes=meeting.duration_minutes)))
+    length = timedelta(minutes=meeting.duration_minutes)
+    ev.add("dtend", _utc(dates.shift(meeting.starts_at, length)))   # 9999-12-31 stops there
     ev.add("summary", meeting.title)
     ev.add("location", " · ".join(p for p in (meeting.place_name, meeting.place) if p))
     ev.add("url", f"{base_url}/meetings/{meeting.id}")
