@@ -91,6 +91,10 @@ def test_secretary_marks_the_plan_and_a_resident_uses_it(new_page, live, login, 
     resident.select_option("select[name=category]", index=1)
     submit(resident, "main form button[type=submit]")
     assert f"where=b%3A{buildings['3']}" in resident.url
+    # The second step offers the plan too: a tap near building 1 changes the choice.
+    _tap(resident, plan, 0.3, 0.33)
+    assert resident.input_value("select[name=where]") == f"b:{buildings['1']}"
+    assert "1号楼附近" in resident.inner_text(".plan-place")
 
 
 def test_the_plan_page_in_english_at_phone_width(new_page, live, login, shoot, layout_problems):

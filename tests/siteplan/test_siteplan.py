@@ -140,6 +140,8 @@ def test_the_filing_page_offers_the_plan_to_tap(client, factory):
     services.mark(w.secretary, plan, f"b:{w.building_a.id}", 0.3, 0.4)
     page = client.get("/tickets/new").get_data(as_text=True)
     assert 'data-plan-nearest="where"' in page and f'data-building="{w.building_a.id}"' in page
+    second_step = client.get(f"/tickets/new?category=roads&where=b:{w.building_a.id}")
+    assert 'data-plan-nearest="where"' in second_step.get_data(as_text=True)
 
 
 def test_the_history_says_who_put_up_and_marked_the_plan(client, factory):
