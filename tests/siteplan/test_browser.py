@@ -8,8 +8,8 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.e2e.conftest import (browser, layout_problems, live, login, new_page,  # noqa: F401
-                                shoot, submit)
+from tests.e2e.conftest import (a11y, axe, browser, layout_problems, live, login,  # noqa: F401
+                                new_page, shoot, submit)
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def _tap(page, svg, fx, fy):
 
 
 def test_secretary_marks_the_plan_and_a_resident_uses_it(new_page, live, login, shoot, submit,
-                                                         layout_problems):
+                                                         layout_problems, a11y):
     compound_id, buildings = _compound(live)
     page = new_page()
     login(page, SECRETARY)
@@ -60,6 +60,7 @@ def test_secretary_marks_the_plan_and_a_resident_uses_it(new_page, live, login, 
         submit(page, "form[action$='/marks'] button[type=submit]")
         assert "平面图上的位置已保存" in page.inner_text("main")
     assert layout_problems(page) == []
+    assert a11y(page) == []
     shoot(page, "siteplan-edit-zh")
 
     resident = new_page()
@@ -78,6 +79,7 @@ def test_secretary_marks_the_plan_and_a_resident_uses_it(new_page, live, login, 
             break
     assert resident.evaluate("document.activeElement.getAttribute('aria-label')").endswith("号楼")
     assert layout_problems(resident) == []
+    assert a11y(resident) == []
     shoot(resident, "siteplan-resident-zh")
 
     resident.goto("/tickets/new")
