@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.services import record as audit_record
 from ..directory.models import Building, Compound
-from ..errors_domain import InvalidInput
+from ..errors_domain import InvalidInput, NotAllowed
 from ..extensions import db
 from ..models import utcnow
 from ..spaces.models import Proposal, ProposalStatus, Space
@@ -29,9 +29,15 @@ def plan_of(compound_id):
                  selectinload(SitePlan.marks).joinedload(PlanMark.space)))
 
 
+def _may_manage(actor, compound):
+    if not compound.can_manage(actor):
+        raise NotAllowed(_l("Only the compound's secretaries put up and mark its site plan."))
+
+
 def upload_plan(actor, compound, file_storage):
     """Store the plan picture (checked and shrunk like every photo) as the
     compound's plan, replacing an earlier one; marks are kept."""
+    _may_manage(actor, compound)
     if file_storage is None or not file_storage.filename:
         raise InvalidInput(_l("Choose the picture of the site plan."), "picture")
     upload = store(file_storage, actor=actor, object_type=UPLOAD_KIND, object_id=compound.id)
@@ -69,6 +75,7 @@ def mark(actor, plan, target, x, y):
     compound at ``x``, ``y`` (fractions); marking it again moves it."""
     if plan is None:
         raise InvalidInput(_l("Upload the site plan first."))
+    _may_manage(actor, plan.compound)
     kind, _sep, ident = (target or "").partition(":")
     model = {"b": Building, "s": Space}.get(kind)
     record = db.session.get(model, int(ident)) if model and ident.isdigit() else None
@@ -91,6 +98,7 @@ def unmark(actor, plan, mark_id):
     entry = db.session.get(PlanMark, mark_id)
     if entry is None or plan is None or entry.plan_id != plan.id:
         raise InvalidInput(_l("That mark is not on this plan."))
+    _may_manage(actor, plan.compound)
     _audit(actor, "siteplan.unmarked", plan.compound_id,
            _target_name(entry.building or entry.space))
     db.session.delete(entry)

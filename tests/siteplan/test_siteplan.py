@@ -5,8 +5,9 @@ import io
 import re
 
 import pytest
+from werkzeug.datastructures import FileStorage
 
-from residentvoice.errors_domain import InvalidInput
+from residentvoice.errors_domain import InvalidInput, NotAllowed
 from residentvoice.siteplan import services
 from residentvoice.tickets import services as tickets
 
@@ -40,6 +41,22 @@ def test_marks_are_fractions_of_the_picture_and_of_this_compound(factory):
     services.mark(w.secretary, plan, f"b:{w.building_a.id}", 0.1, 0.1)
     services.mark(w.secretary, plan, f"b:{w.building_a.id}", 0.9, 0.2)   # moves it
     assert [(m.x, m.y) for m in services.plan_of(w.compound_a.id).marks] == [(0.9, 0.2)]
+
+
+def test_only_the_compounds_managers_put_up_and_mark_the_plan(factory):
+    w = factory.world()
+    for outsider in (w.resident, w.other_secretary, w.staff):
+        with pytest.raises(NotAllowed):
+            services.upload_plan(outsider, w.compound_a,
+                                 FileStorage(io.BytesIO(plan_png()), filename="plan.png"))
+    plan = upload(w)
+    for outsider in (w.resident, w.other_secretary, w.staff):
+        with pytest.raises(NotAllowed):
+            services.mark(outsider, plan, f"b:{w.building_a.id}", 0.5, 0.5)
+    entry = services.mark(w.street_admin, plan, f"b:{w.building_a.id}", 0.5, 0.5)
+    with pytest.raises(NotAllowed):
+        services.unmark(w.resident, plan, entry.id)
+    services.unmark(w.secretary, plan, entry.id)
 
 
 def test_the_nearest_marked_building_answers_a_tap(factory):
