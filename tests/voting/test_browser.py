@@ -116,3 +116,5 @@ def test_owners_ballot_from_notice_to_result(new_page, live, login, shoot, layou
     assert "Not passed" in english and "Participation by area" in english
     assert "Not enough owners took part" in english
     shoot(secretary, "voting-result-en")
+    with secretary.expect_navigation():     # the choice is kept on the (shared) demo account
+        secretary.get_by_role("button", name="中文").click()
