@@ -1,10 +1,10 @@
 """Two screens at once: the chair's (tablet) and a resident's (phone).  The
 resident asks for the floor on her phone; the chair calls the next speaker;
 the resident's page shows her speaking without being reloaded."""
-from datetime import timedelta
 
 import pytest
 
+from tests.meetings.live_meeting import meeting_in_session
 from tests.e2e.conftest import (a11y, axe, browser, layout_problems, live, login,  # noqa: F401
                                new_page, shoot)
 
@@ -13,34 +13,9 @@ pytestmark = pytest.mark.browser
 
 def _meeting_in_debate(live):
     """A council meeting in 东四十条甲34号院, in session, with a motion in debate."""
-    from residentvoice.auth.models import RoleAssignment, RoleKind, User
-    from residentvoice.directory.models import Compound, Household
-    from residentvoice.meetings import agenda, attendance, moderation, services
-    from residentvoice.meetings.models import InviteeScope, MeetingKind
-    from residentvoice.models import utcnow
-    with live.session() as s:
-        compound = s.scalar(s.query(Compound).filter_by(code="DSST34").statement)
-        secretary = s.scalar(s.query(User).filter_by(phone="13900000001").statement)
-        wang = s.scalar(s.query(User).filter_by(phone="13800000001").statement)
-        others = s.scalars(
-            s.query(User).join(RoleAssignment).join(Household)
-            .filter(RoleAssignment.kind == RoleKind.resident,
-                    Household.compound_id == compound.id, User.phone.like("151%"))
-            .order_by(User.id).limit(2).statement).all()
-        meeting = services.create_meeting(
-            secretary, compound_id=compound.id, title="浏览器测试议事会",
-            kind=MeetingKind.council, place="群众接待室",
-            starts_at=utcnow() + timedelta(minutes=30), chair_id=secretary.id,
-            recorder_id=secretary.id, invitees=InviteeScope.all_residents)
-        agenda.add_item(secretary, meeting, title="花箱摆放", time_box_minutes=20)
-        services.transition(secretary, meeting, "announce")
-        services.transition(secretary, meeting, "open")
-        for person in [wang, *others]:
-            attendance.check_in_other(secretary, meeting, person.id)
-        motion = moderation.move(others[0], meeting, "沿主路摆放12个花箱")
-        moderation.second(others[1], meeting, motion.id)
-        moderation.accept_for_debate(secretary, meeting, motion.id)
-        return meeting.id, wang.name
+    meeting_id, wang_name, _mover = meeting_in_session(
+        live, title="浏览器测试议事会", item="花箱摆放", motion="沿主路摆放12个花箱")
+    return meeting_id, wang_name
 
 
 def test_the_resident_page_updates_when_the_chair_calls_the_next_speaker(

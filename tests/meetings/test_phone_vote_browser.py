@@ -3,10 +3,10 @@ resident votes from the live screen on her phone, changes her mind, a
 neighbour in elder mode votes too, and the chair's screen — open beside
 them, never reloaded — counts them live; the chair adds the hand of the one
 without a phone and both screens show the result."""
-from datetime import timedelta
 
 import pytest
 
+from tests.meetings.live_meeting import meeting_in_session
 from tests.e2e.conftest import (a11y, axe, browser, layout_problems, live, login,  # noqa: F401
                                new_page, shoot)
 
@@ -18,35 +18,10 @@ pytestmark = pytest.mark.browser
 def _meeting_voting(live):
     """A council meeting in 东四十条甲34号院, in session, its motion put to the
     vote; 王 (13800000001) and two neighbours checked in; the secretary chairs."""
-    from residentvoice.auth.models import RoleAssignment, RoleKind, User
-    from residentvoice.directory.models import Compound, Household
-    from residentvoice.meetings import agenda, attendance, moderation, services
-    from residentvoice.meetings.models import InviteeScope, MeetingKind
-    from residentvoice.models import utcnow
-    with live.session() as s:
-        compound = s.scalar(s.query(Compound).filter_by(code="DSST34").statement)
-        secretary = s.scalar(s.query(User).filter_by(phone="13900000001").statement)
-        wang = s.scalar(s.query(User).filter_by(phone="13800000001").statement)
-        others = s.scalars(
-            s.query(User).join(RoleAssignment).join(Household)
-            .filter(RoleAssignment.kind == RoleKind.resident,
-                    Household.compound_id == compound.id, User.phone.like("151%"))
-            .order_by(User.id).limit(2).statement).all()
-        meeting = services.create_meeting(
-            secretary, compound_id=compound.id, title="手机表决议事会",
-            kind=MeetingKind.council, place="群众接待室",
-            starts_at=utcnow() + timedelta(minutes=30), chair_id=secretary.id,
-            recorder_id=secretary.id, invitees=InviteeScope.all_residents)
-        agenda.add_item(secretary, meeting, title="车棚选址", time_box_minutes=20)
-        services.transition(secretary, meeting, "announce")
-        services.transition(secretary, meeting, "open")
-        for person in [wang, *others]:
-            attendance.check_in_other(secretary, meeting, person.id)
-        motion = moderation.move(others[0], meeting, "在3号楼东侧建非机动车棚")
-        moderation.second(others[1], meeting, motion.id)
-        moderation.accept_for_debate(secretary, meeting, motion.id)
-        moderation.call_vote(secretary, meeting, motion.id)
-        return meeting.id, others[0].phone
+    meeting_id, _wang, mover_phone = meeting_in_session(
+        live, title="手机表决议事会", item="车棚选址", motion="在3号楼东侧建非机动车棚",
+        call_vote=True)
+    return meeting_id, mover_phone
 
 
 def _tally(page):

@@ -1,25 +1,14 @@
 """Meeting pages run a fixed number of queries however many people are
 invited, present, waiting to speak or commenting (DESIGN §8)."""
 import pytest
-from sqlalchemy import event
 
 from residentvoice.meetings import attendance, minutes, moderation, services
 from residentvoice.meetings.models import Side
+from tests.querycount import page_statements
 
 
-def _queries(db, client, url):
-    db.session.commit()  # the setup's writes (and their page-cache token) are not the page's
-    count = []
-
-    def listener(*args):
-        count.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(count)
+def _queries(_db, client, url):
+    return page_statements(client, url, commit=True)
 
 
 def _grow(mt, meeting, n):

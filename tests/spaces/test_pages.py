@@ -3,12 +3,11 @@ errors beside the field, nothing answers 500, HTML is escaped."""
 import io
 
 import pytest
-from sqlalchemy import event
 
-from residentvoice.extensions import db as _db
 from residentvoice.spaces import discussion
 from residentvoice.spaces.discussion_models import Comment, Support
 from residentvoice.spaces.models import Proposal, ProposalStatus as P, Space
+from tests.querycount import page_statements
 
 from .helpers import make_proposal, make_space, png_bytes
 
@@ -259,16 +258,7 @@ def test_handoff_sections_for_the_secretary(w, auth, client, monkeypatch):
 
 
 def _count_queries(client, url):
-    statements = []
-
-    def listener(*args):
-        statements.append(args[2])
-    event.listen(_db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", listener)
-    return len(statements)
+    return page_statements(client, url)
 
 
 def test_query_counts_do_not_grow_with_proposals_and_comments(w, auth, client, factory):

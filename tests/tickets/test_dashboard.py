@@ -2,11 +2,11 @@
 "closed, not fixed" never counted as resolved."""
 from datetime import timedelta
 
-from sqlalchemy import event
 
 from residentvoice.models import utcnow
 from residentvoice.tickets import actions, dashboard, stats
 from residentvoice.tickets.models import Status
+from tests.querycount import page_statements
 
 
 def _resolve_and(world, ticket, outcome, rating=None, late=False):
@@ -78,19 +78,8 @@ def test_exports(world, file_ticket, auth, client):
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
 
 
-def _statements(db, client, url):
-    db.session.commit()     # the setup's writes are not the page's
-    count = []
-
-    def listener(*_args):
-        count.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(count)
+def _statements(_db, client, url):
+    return page_statements(client, url, commit=True)
 
 
 def test_the_dashboard_and_summary_do_not_grow_with_the_tickets(world, file_ticket, auth,

@@ -5,12 +5,12 @@ import io
 import re
 from datetime import timedelta
 
-from sqlalchemy import event
 
 from residentvoice.extensions import db as _db
 from residentvoice.models import utcnow
 from residentvoice.tickets import actions, services
 from residentvoice.tickets.models import Closure, EventKind, Status, Ticket, TicketEvent
+from tests.querycount import page_statements
 
 from .conftest import png_bytes
 
@@ -124,14 +124,7 @@ def test_illegal_transition_through_the_page(world, file_ticket, auth, client):
 
 
 def _statements(client, url):
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(_db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(_db.engine, "before_cursor_execute", listener)
-    return len(statements)
+    return page_statements(client, url)
 
 
 QUEUE_URLS = ["/tickets/queue", "/tickets/queue?status=&overdue=y",
