@@ -30,6 +30,13 @@ def today_utc():
     return datetime.now(timezone.utc).date()
 
 
+def beijing_today():
+    """The day it is in Beijing, the app's zone: a visit recorded at 7 a.m.
+    there is still yesterday in UTC (the server's clock), and must not be
+    refused as in the future."""
+    return shift(datetime.now(timezone.utc), SHANGHAI).date()
+
+
 def latest(today=None):
     """The last day a date may name: five years from today."""
     today = today or today_utc()

@@ -80,7 +80,7 @@ def extract():
 
 
 def update():
-    from babel.messages.pofile import read_po, write_po
+    from babel.messages.pofile import read_po
     for locale in current_app.config["LANGUAGES"]:
         po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
         if not po.exists():
@@ -112,7 +112,7 @@ def _translated(message):
 
 def fill(locale, mapping):
     """Set translations from ``{msgid: text}`` (plural ids: ``{msgid: [text]}``)."""
-    from babel.messages.pofile import read_po, write_po
+    from babel.messages.pofile import read_po
     po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
     with open(po, "rb") as fh:
         catalog = read_po(fh, locale=locale)

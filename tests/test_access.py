@@ -2,7 +2,6 @@
 each role (anonymous, resident, resident of another compound, secretary,
 secretary of another community, organisation staff, street admin)."""
 import importlib
-import pkgutil
 from pathlib import Path
 
 import pytest

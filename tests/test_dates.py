@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms.fields.datetime import DateTimeField
 
 from residentvoice import dates
+from residentvoice.dates import beijing_today
 from residentvoice.extensions import db as _db
 from residentvoice.forms import BaseForm
 from residentvoice.models import utcnow
@@ -106,7 +107,7 @@ def test_every_date_field_of_every_form_refuses_dates_outside_the_window(app):
 def test_a_date_inside_the_window_is_still_accepted(app):
     from residentvoice.meetings.forms import ActionForm
     with app.test_request_context():
-        form = ActionForm(formdata=MultiDict({"due_on": (date.today() + timedelta(days=30))
+        form = ActionForm(formdata=MultiDict({"due_on": (beijing_today() + timedelta(days=30))
                                               .isoformat()}), meta={"csrf": False})
         form.due_on.validate(form)
         assert form.due_on.errors == []

@@ -8,10 +8,10 @@ A gunicorn worker killed with SIGKILL in the middle of vote POSTs leaves no
 partial vote, every acknowledged vote present, and a verifiable chain."""
 import random
 import threading
-from datetime import date
 
 import pytest
 
+from residentvoice.dates import beijing_today
 from residentvoice.extensions import db
 
 from .ops.apps import private_app, private_pg_database
@@ -61,12 +61,11 @@ def tokens_for(users):
 # ---- supports, paper ballots and phone votes --------------------------------
 
 def setup_votes_and_supports(app):
+    from residentvoice.directory.models import LinkCapacity
+    from residentvoice.voting.paper import issue_paper_ballots
     from tests.factories import Factory
     from tests.spaces.helpers import make_proposal, make_space
     from tests.voting.helpers import make_ballot
-
-    from residentvoice.directory.models import LinkCapacity
-    from residentvoice.voting.paper import issue_paper_ballots
     with app.app_context():
         factory = Factory(db)
         w = factory.world()
@@ -176,7 +175,7 @@ def test_burst_of_ticket_transitions_keeps_one_timeline(race_app):
     no_server_errors(first)
     assert sorted(s for _l, s, _b in first) == [200] + [409] * 7
     second = [("start", "POST", url, tokens["staff"],
-               {"action": "start", "planned_for": f"{date.today().year + 1}-01-01"})] * 4 + \
+               {"action": "start", "planned_for": f"{beijing_today().year + 1}-01-01"})] * 4 + \
              [("hand_back", "POST", url, tokens["staff"],
                {"action": "hand_back", "comment": "不属于我们"})] * 4 + \
              [("refuse", "POST", url, tokens["secretary"],

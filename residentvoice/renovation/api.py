@@ -1,6 +1,5 @@
 """JSON API: projects with progress, household plans (staff only) and
 warranties (staff, and a household's own for its residents)."""
-from datetime import date
 
 from flask import jsonify
 from flask_babel import gettext as _
@@ -12,6 +11,7 @@ from ..api.helpers import (PAGE_PARAMS, fail, json_body, load,
 from ..api.serializers import iso
 from ..api.spec import add_schemas, documented, page_of, ref
 from ..api.spec import COUNT, ID
+from ..dates import beijing_today
 from ..extensions import db
 from . import plans, projects, services, warranties  # noqa: F401
 from .models import ProgressMeasure, RenovationProject, WarrantyAgreement
@@ -115,7 +115,7 @@ def renovation_progress(project_id):
     if measure is None or measure.project_id != item.id:
         fail(422, "invalid", _("measure_id is not a measure of this project."), "measure_id")
     projects.record_progress(user(), measure, done=data["done"],
-                             recorded_on=data.get("recorded_on") or date.today(),
+                             recorded_on=data.get("recorded_on") or beijing_today(),
                              note=data.get("note", ""))
     db.session.refresh(measure)
     return jsonify(project_json(item)), 201

@@ -1,7 +1,6 @@
 """Household plans (一户一策): needs, schedule window, relocation,
 restoration standard, visits and the plan's status."""
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +10,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from ..audit.services import diff, record
 from ..auth.models import RoleAssignment, RoleKind
+from ..dates import beijing_today
 from ..directory.models import Building, Household
 from ..errors_domain import Conflict, InvalidInput, NotAllowed
 from ..extensions import db
@@ -151,7 +151,7 @@ def record_visit(actor, plan, *, visited_on, note=""):
     lock(plan)
     if visited_on is None:
         raise InvalidInput(_l("Enter a date."), "visited_on")
-    if visited_on > date.today():
+    if visited_on > beijing_today():
         raise InvalidInput(_l("A visit cannot be in the future."), "visited_on")
     visit = PlanVisit(plan=plan, visited_by_id=actor.id, visited_on=visited_on,
                       note=(note or "").strip())

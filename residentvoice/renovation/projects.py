@@ -1,9 +1,9 @@
 """Renovation projects: creation, status, scope, progress and notices."""
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import diff, record
+from ..dates import beijing_today
 from ..directory.models import Compound, Organisation
 from ..errors_domain import InvalidInput, NotAllowed
 from ..extensions import db
@@ -92,7 +92,7 @@ def transition_project(actor, project, action, today=None):
     _require(project.can_manage(actor))
     lock(project)
     old, new = PROJECT_MACHINE.apply(project, action)
-    today = today or date.today()
+    today = today or beijing_today()
     if action == "start" and project.actual_start is None:
         project.actual_start = today
     if action == "complete":

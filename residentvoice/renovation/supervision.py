@@ -1,13 +1,13 @@
 """On-site supervision (旁站监督): residents sign up to watch a work step and
 record what they see; a problem becomes a ticket routed to the construction
 party through the tickets feature's "create_ticket" provider."""
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import signals
 from ..audit.services import record
+from ..dates import beijing_today
 from ..directory.models import Household
 from ..errors_domain import Conflict, InvalidInput, NotAllowed
 from ..extensions import db
@@ -114,7 +114,7 @@ def upcoming_steps_for(user, today=None, limit=5):
     from .models import RenovationProject
     return db.session.scalars(db.select(SupervisionStep).join(RenovationProject).where(
         RenovationProject.compound_id.in_(ids),
-        SupervisionStep.scheduled_on >= (today or date.today()))
+        SupervisionStep.scheduled_on >= (today or beijing_today()))
         .order_by(SupervisionStep.scheduled_on).limit(limit)).all()
 
 

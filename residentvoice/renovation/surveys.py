@@ -1,12 +1,12 @@
 """Needs surveys (改造意愿征集): which scope items each household wants and
 its most pressing problems, answered on a phone or on a door-to-door visit."""
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
+from ..dates import beijing_today
 from ..directory.models import Building, Household
 from ..errors_domain import Conflict, InvalidInput, NotAllowed
 from ..extensions import db
@@ -79,7 +79,7 @@ def answer(actor, survey, household, *, option_ids=(), problems="", absent=False
     if by_staff:
         if visited_on is None:
             raise InvalidInput(_l("Enter the date of the visit."), "visited_on")
-        if visited_on > date.today():
+        if visited_on > beijing_today():
             raise InvalidInput(_l("A visit cannot be in the future."), "visited_on")
     elif absent:
         raise NotAllowed(_l("You may not do this."))

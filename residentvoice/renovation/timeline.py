@@ -2,13 +2,13 @@
 steps, each with its photos and whether it shows the building before, during
 or after the work — what residents can check, not only counters."""
 import enum
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..audit.services import record
-from ..dates import SHANGHAI, shift
+from ..dates import beijing_today
 from ..errors_domain import InvalidInput, NotAllowed
 from ..extensions import db
 from ..models import TimestampMixin
@@ -53,11 +53,6 @@ def _visible(object_id, user):
 
 register_view_check(PHOTO_TYPE, _visible)
 
-
-def beijing_today():
-    """The day it is in Beijing (a step posted at 7 a.m. there is still
-    yesterday in UTC, and must not be refused as in the future)."""
-    return shift(datetime.now(timezone.utc), SHANGHAI).date()
 
 
 def add_milestone(actor, project, building, *, happened_on, stage, title, note="", photos=(),

@@ -1,6 +1,5 @@
 """Needs surveys, household plans, the building view, the demand-analysis
 report and on-site supervision."""
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import access
+from ..dates import beijing_today
 from ..directory.models import Building, Compound, Household
 from ..extensions import db
 from ..forms import choices
@@ -79,7 +79,7 @@ def survey_answer(survey_id, household_id):
             form.option_ids.data = [o.id for o in existing.choices]
             form.problems.data = existing.problems
         if staff:
-            form.visited_on.data = date.today()
+            form.visited_on.data = beijing_today()
     done = submitted(form, lambda: surveys.answer(
         current_user, item, household, option_ids=form.option_ids.data or [],
         problems=form.problems.data, absent=staff and form.absent.data,
@@ -133,12 +133,12 @@ def demand_report(project_id):
     item = access.load(RenovationProject, project_id, can="can_see_plans")
     return render_template("renovation/report.html", project=item,
                            rows=report.demand_report(item), kind_label=kind_label,
-                           today=date.today())
+                           today=beijing_today())
 
 
 def _plan_page(plan, status=200, **forms):
     user = current_user
-    forms.setdefault("visit_form", VisitForm(formdata=None, data={"visited_on": date.today()}))
+    forms.setdefault("visit_form", VisitForm(formdata=None, data={"visited_on": beijing_today()}))
     return render_template(
         "renovation/plan.html", plan=plan, can_edit=plan.can_edit(user),
         transitions=plans.PLAN_MACHINE.allowed(plan),

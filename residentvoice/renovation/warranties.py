@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..audit.services import record
+from ..dates import beijing_today
 from ..directory.models import Building, Household, Organisation
 from ..errors_domain import InvalidInput, NotAllowed
 from ..extensions import db
@@ -116,7 +117,7 @@ def active_warranty_for(compound_id, category_code, *, building_id=None, househo
     day ``at`` (default today), inclusive of the last day; None otherwise."""
     if household_id is None and building_id is None:
         return None
-    day = at.date() if hasattr(at, "date") else (at or date.today())
+    day = at.date() if hasattr(at, "date") else (at or beijing_today())
     if building_id is None:     # a household's common parts are its building's
         building_id = db.select(Household.building_id).where(
             Household.id == household_id).scalar_subquery()
@@ -152,7 +153,7 @@ def household_has_warranty(project_id, household_id):
 
 def expiring_parts(compound_ids, today=None, days=EXPIRY_NOTICE_DAYS):
     """Warranty parts ending within ``days`` days (today included), soonest first."""
-    today = today or date.today()
+    today = today or beijing_today()
     if not compound_ids:
         return []
     return db.session.scalars(

@@ -5,10 +5,11 @@ date (a date in the past is refused beside the field, with the comment kept),
 posts an update the resident can see, and resolves it.  The resident's page
 then shows the update and the resolution; axe runs on every page."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from residentvoice.dates import beijing_today
 from tests.e2e.conftest import a11y, axe, browser, journey, live, new_page  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -50,12 +51,12 @@ def test_contractor_journey(journey, live, lang):
     me.locator(f"details:has({start}) summary").click()
     comment = j.t("需要搭脚手架，先约住户。", "Scaffolding needed; booking a visit first.")
     me.fill(f"{start} input[name='start-planned_for']",
-            (date.today() - timedelta(days=3)).isoformat())
+            (beijing_today() - timedelta(days=3)).isoformat())
     me.fill(f"{start} textarea[name='start-comment']", comment)
     j.submit(me, f"{start} button[type=submit]", shot="start-refused")
     assert me.locator(f"{start} .error").count() >= 1, "a past planned date is refused"
     assert me.input_value(f"{start} textarea[name='start-comment']") == comment
-    planned = date.today() + timedelta(days=3)
+    planned = beijing_today() + timedelta(days=3)
     me.fill(f"{start} input[name='start-planned_for']", planned.isoformat())
     j.submit(me, f"{start} button[type=submit]", shot="in-progress")
     assert me.locator(f"form[action='{ticket}/act/start']").count() == 0
@@ -82,5 +83,5 @@ def test_contractor_journey(journey, live, lang):
     j.goto(resident, ticket, shot="resident-sees-resolution")
     seen = j.main_text(resident)
     assert update in seen and note in seen and str(number) in seen
-    assert resident.locator(f"form:has(input[name='confirm-rating'])").count() == 1
+    assert resident.locator("form:has(input[name='confirm-rating'])").count() == 1
     j.done()

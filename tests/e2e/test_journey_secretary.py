@@ -12,8 +12,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.e2e.conftest import (LAPTOP, a11y, axe, browser, journey, live,  # noqa: F401
-                               new_page)
+from tests.e2e.conftest import LAPTOP, a11y, axe, browser, journey, live, new_page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +50,8 @@ def _setup(live, lang):
     from residentvoice.models import utcnow
     from residentvoice.spaces import proposals
     from residentvoice.spaces.models import Proposal
-    from residentvoice.tickets import actions, services as tickets
+    from residentvoice.tickets import actions
+    from residentvoice.tickets import services as tickets
     from residentvoice.voting import services as voting
     tag = f"（{lang}）"
     with live.app.test_request_context(), live.session() as s:
@@ -171,7 +171,7 @@ def test_secretary_journey(journey, live, lang):
     _motion_and_floor(live, ids["meeting"])
     chair = j.person(SECRETARY, **LAPTOP)
     j.goto(chair, f"{meeting}/chair", shot="chair-motion-laptop")
-    j.submit(chair, f"form[action$='/debate'] button")
+    j.submit(chair, "form[action$='/debate'] button")
     name = _ask_for_floor(live, ids["meeting"])
     chair.reload()
     assert name in chair.locator(".queue-list").inner_text()

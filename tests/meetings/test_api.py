@@ -1,10 +1,10 @@
 """The meetings JSON API: list, detail, agenda, attendance, minutes, check-in.
 Every status answered must be in the OpenAPI document (the ApiClient checks)."""
-from datetime import date
 
+from residentvoice.dates import beijing_today
 from residentvoice.meetings import minutes, services
 
-NEXT_YEAR = date.today().year + 1   # inside the window dates must lie in (2000 to +5 years)
+NEXT_YEAR = beijing_today().year + 1   # inside the window dates must lie in (2000 to +5 years)
 
 
 def test_list_and_detail(mt, api, db):

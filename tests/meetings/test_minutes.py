@@ -1,9 +1,10 @@
 """Minutes drafted from the record, edited, approved by the chair, published
 for a 公示 period of comments; action items."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from residentvoice.dates import beijing_today
 from residentvoice.errors_domain import InvalidInput, NotAllowed, TransitionNotAllowed
 from residentvoice.meetings import minutes, moderation, services
 from residentvoice.meetings.models import MeetingStatus
@@ -20,7 +21,7 @@ def drafted(mt, db):
     moderation.record_vote(mt.chair, meeting, motion.id, votes_for=3, votes_against=1,
                            votes_abstain=0)
     minutes.add_action(mt.secretary, meeting, text="请施工方出图", owner_id=mt.resident.id,
-                       due_on=date.today() + timedelta(days=7))
+                       due_on=beijing_today() + timedelta(days=7))
     services.transition(mt.chair, meeting, "adjourn")
     services.transition(mt.secretary, meeting, "draft_minutes")
     return meeting
@@ -89,7 +90,7 @@ def test_comments_only_during_the_publicity_period(mt, drafted):
 def test_action_items_need_an_owner_from_the_list_and_a_future_date(mt, drafted):
     with pytest.raises(InvalidInput) as error:
         minutes.add_action(mt.secretary, drafted, text="x", owner_id=mt.outsider.id,
-                           due_on=date.today())
+                           due_on=beijing_today())
     assert error.value.field == "owner_id"
     with pytest.raises(InvalidInput) as error:
         minutes.add_action(mt.secretary, drafted, text="x", owner_id=mt.third.id,
@@ -97,7 +98,7 @@ def test_action_items_need_an_owner_from_the_list_and_a_future_date(mt, drafted)
     assert error.value.field == "due_on"
     with pytest.raises(NotAllowed):
         minutes.add_action(mt.resident, drafted, text="x", owner_id=mt.third.id,
-                           due_on=date.today())
+                           due_on=beijing_today())
 
 
 def test_action_items_stay_open_for_their_owner_until_done(mt, drafted):

@@ -1,13 +1,22 @@
 """Renovation objects on top of ``factory.world()``: a project in compound A
 whose construction party is the world's organisation, plans, a survey,
 supervision steps and a warranty."""
-from datetime import date, timedelta
+from datetime import timedelta
 
+from residentvoice.dates import beijing_today
 from residentvoice.extensions import db
-from residentvoice.renovation.models import (ProgressMeasure, RenovationProject, WarrantyAgreement,
-                                             WarrantyPart)
-from residentvoice.renovation.models_household import (HouseholdPlan, NeedsSurvey, SurveyOption,
-                                                       SupervisionStep)
+from residentvoice.renovation.models import (
+    ProgressMeasure,
+    RenovationProject,
+    WarrantyAgreement,
+    WarrantyPart,
+)
+from residentvoice.renovation.models_household import (
+    HouseholdPlan,
+    NeedsSurvey,
+    SupervisionStep,
+    SurveyOption,
+)
 from residentvoice.renovation.warranties import period_end
 
 
@@ -26,7 +35,7 @@ def project(compound, party=None, name="上下水改造"):
 
 def warranty(project, *, household=None, building=None, kind="water_drainage",
              starts_on=None, months=24, organisation=None):
-    starts_on = starts_on or date.today() - timedelta(days=10)
+    starts_on = starts_on or beijing_today() - timedelta(days=10)
     w = add(WarrantyAgreement(
         project_id=project.id, compound_id=project.compound_id,
         organisation_id=(organisation or project.construction_party).id,
@@ -48,8 +57,8 @@ def renovation_world(w):
     w.rv_survey = add(NeedsSurvey(compound_id=w.compound_a.id, title="改造意愿征集"))
     add(SurveyOption(survey_id=w.rv_survey.id, kind="water_drainage", title="上下水"))
     w.rv_step = add(SupervisionStep(project_id=w.rv_project.id, title="开挖 1-0301",
-                                    scheduled_on=date.today(), household_id=w.household_a.id))
+                                    scheduled_on=beijing_today(), household_id=w.household_a.id))
     w.rv_step2 = add(SupervisionStep(project_id=w.rv_project.id, title="回填 1-0301",
-                                     scheduled_on=date.today(), household_id=w.household_a.id))
+                                     scheduled_on=beijing_today(), household_id=w.household_a.id))
     w.rv_warranty = warranty(w.rv_project, household=w.household_a)
     return w

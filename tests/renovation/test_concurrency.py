@@ -1,18 +1,24 @@
 """Renovation caps that must hold when requests race (PostgreSQL, DESIGN §8):
 one survey answer per household, one sign-up per supervisor and step, one
 plan per household and project, a plan step taken once."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from residentvoice.auth.models import User
+from residentvoice.dates import beijing_today
 from residentvoice.directory.models import Household
 from residentvoice.extensions import db
 from residentvoice.renovation import plans, supervision, surveys
 from residentvoice.renovation.models import RenovationProject
-from residentvoice.renovation.models_household import (HouseholdPlan, NeedsSurvey, PlanStatus,
-                                                       SupervisionSignup, SupervisionStep,
-                                                       SurveyResponse)
+from residentvoice.renovation.models_household import (
+    HouseholdPlan,
+    NeedsSurvey,
+    PlanStatus,
+    SupervisionSignup,
+    SupervisionStep,
+    SurveyResponse,
+)
 
 from ..factories import Factory
 from ..races import at_once, count, racing_app
@@ -95,7 +101,7 @@ def test_a_plan_scheduled_eight_times_at_once_is_scheduled_once(race_app):
         w = _world()
         plan = w.rv_plan
         plan.status = PlanStatus.agreed
-        plan.window_start, plan.window_end = date.today(), date.today() + timedelta(days=5)
+        plan.window_start, plan.window_end = beijing_today(), beijing_today() + timedelta(days=5)
         plan_id, secretary = plan.id, w.secretary.id
         db.session.commit()
 

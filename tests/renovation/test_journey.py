@@ -2,9 +2,9 @@
 relocation for an elderly ground-floor household, schedule, supervision with
 an observation that becomes a ticket, restoration, warranty, and what the
 building view and the public page then show."""
-from datetime import date
 from types import SimpleNamespace
 
+from residentvoice.dates import beijing_today
 from residentvoice.notifications.models import Notification
 from residentvoice.renovation.models_household import (
     HouseholdPlan,
@@ -28,7 +28,7 @@ def test_one_household_from_visit_to_warranty(factory, client, auth, db, monkeyp
     tickets = []
     monkeypatch.setattr(tickets_providers, "create_ticket",
                         lambda actor, **kw: tickets.append(kw) or SimpleNamespace(id=901))
-    today = date.today().isoformat()
+    today = beijing_today().isoformat()
 
     auth.login(w.secretary)
     assert client.post(f"/renovation/plans/{plan.id}/visits",

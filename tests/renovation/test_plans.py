@@ -1,15 +1,25 @@
 """Household plans (一户一策): rules, the status table per role, the building
 view, the demand-analysis report and who may see or edit a plan."""
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
-from residentvoice import signals
-from residentvoice.errors_domain import Conflict, InvalidInput, NotAllowed, TransitionNotAllowed
+from residentvoice import dates, signals
+from residentvoice.dates import beijing_today
+from residentvoice.errors_domain import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    TransitionNotAllowed,
+)
 from residentvoice.notifications.models import Notification
 from residentvoice.renovation import plans
-from residentvoice.renovation.models_household import HouseholdPlan, PlanStatus, Restoration
+from residentvoice.renovation.models_household import (
+    HouseholdPlan,
+    PlanStatus,
+    Restoration,
+)
 from residentvoice.renovation.report import demand_report
 
 from .helpers import renovation_world, warranty
@@ -149,15 +159,30 @@ def test_contractor_cannot_edit_a_plan(w):
     with pytest.raises(NotAllowed):
         plans.update_plan(w.staff, w.rv_plan, {"needs": "x"})
     with pytest.raises(NotAllowed):
-        plans.record_visit(w.staff, w.rv_plan, visited_on=date.today())
+        plans.record_visit(w.staff, w.rv_plan, visited_on=beijing_today())
 
 
 def test_visit_moves_to_visited_and_is_listed(w):
-    plans.record_visit(w.secretary, w.rv_plan, visited_on=date.today(), note="老人在家")
+    plans.record_visit(w.secretary, w.rv_plan, visited_on=beijing_today(), note="老人在家")
     assert w.rv_plan.status is PlanStatus.visited
     assert w.rv_plan.visits[0].visited_by_id == w.secretary.id
     with pytest.raises(InvalidInput):
-        plans.record_visit(w.secretary, w.rv_plan, visited_on=date.today() + timedelta(days=1))
+        plans.record_visit(w.secretary, w.rv_plan, visited_on=beijing_today() + timedelta(days=1))
+
+
+def test_a_visit_at_dawn_in_beijing_is_today_not_tomorrow(w, monkeypatch):
+    """The server keeps UTC: 07:30 on 2 June in Beijing is still 1 June there."""
+    early = datetime(2030, 6, 1, 23, 30, tzinfo=timezone.utc)
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return early.astimezone(tz) if tz else early.replace(tzinfo=None)
+    monkeypatch.setattr(dates, "datetime", Clock)
+    plans.record_visit(w.secretary, w.rv_plan, visited_on=date(2030, 6, 2))
+    assert w.rv_plan.visits[0].visited_on == date(2030, 6, 2)
+    with pytest.raises(InvalidInput):
+        plans.record_visit(w.secretary, w.rv_plan, visited_on=date(2030, 6, 3))
 
 
 def test_scheduling_notifies_the_household(w, db):
@@ -247,7 +272,7 @@ def test_bad_plan_input_keeps_what_was_typed(w, client, auth, db):
 
 def test_staff_journey_visit_agree_schedule(w, client, auth, db):
     auth.login(w.secretary)
-    today = date.today().isoformat()
+    today = beijing_today().isoformat()
     assert client.post(f"/renovation/plans/{w.rv_plan.id}/visits",
                        data={"visited_on": today, "note": "上门"}).status_code == 302
     response = client.post(f"/renovation/plans/{w.rv_plan.id}/edit", data={

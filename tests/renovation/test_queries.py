@@ -1,9 +1,9 @@
 """Query counts per page do not grow with the data (DESIGN §8)."""
 from contextlib import contextmanager
-from datetime import date
 
 from sqlalchemy import event
 
+from residentvoice.dates import beijing_today
 from residentvoice.renovation import plans, surveys
 
 from .helpers import renovation_world, warranty
@@ -40,7 +40,7 @@ def test_pages_do_not_grow_with_households(factory, client, auth, db):
     w = renovation_world(factory.world())
     auth.login(w.secretary)
     surveys.answer(w.secretary, w.rv_survey, w.household_a,
-                   option_ids=[w.rv_survey.options[0].id], visited_on=date.today())
+                   option_ids=[w.rv_survey.options[0].id], visited_on=beijing_today())
     plans.update_plan(w.secretary, w.rv_plan, {"concerns": "担心地面", "concern_category": "noise"})
     urls = _pages(w)
     before = {u: _measure(client, db, w, u) for u in urls}
@@ -51,7 +51,7 @@ def test_pages_do_not_grow_with_households(factory, client, auth, db):
     for household in more:
         warranty(w.rv_project, household=household)
         surveys.answer(w.secretary, w.rv_survey, household,
-                       option_ids=[w.rv_survey.options[0].id], visited_on=date.today())
+                       option_ids=[w.rv_survey.options[0].id], visited_on=beijing_today())
     after = {u: _measure(client, db, w, u) for u in urls}
     assert after == before
 
@@ -71,7 +71,7 @@ def test_a_buildings_timeline_does_not_grow_with_its_entries(factory, client, au
     url = f"/renovation/projects/{w.rv_project.id}/buildings/{w.building_a.id}/timeline"
 
     def add_round(n):
-        day = date.today() - timedelta(days=30 - n)
+        day = beijing_today() - timedelta(days=30 - n)
         timeline.add_milestone(w.staff if n % 2 else w.secretary, w.rv_project, w.building_a,
                                happened_on=day, stage="during", title=f"第{n}步",
                                photos=[photo()])

@@ -1,10 +1,11 @@
 """Needs surveys (改造意愿征集): answers, door-to-door visits, results per
 item with area, and visit coverage."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
+from residentvoice.dates import beijing_today
 from residentvoice.errors_domain import Conflict, InvalidInput, NotAllowed
 from residentvoice.renovation import surveys
 from residentvoice.renovation.models_household import ResponseStatus
@@ -33,8 +34,8 @@ def test_results_per_item_count_households_and_area(w, factory):
     surveys.answer(w.resident, w.survey, w.household_a, option_ids=[w.water.id, w.roads.id],
                    problems="水管锈蚀")
     surveys.answer(w.secretary, w.survey, w.household_a2, option_ids=[w.water.id],
-                   visited_on=date.today())
-    surveys.answer(w.secretary, w.survey, third, absent=True, visited_on=date.today())
+                   visited_on=beijing_today())
+    surveys.answer(w.secretary, w.survey, third, absent=True, visited_on=beijing_today())
     results = {o.kind: (count, area) for o, count, area in surveys.results(w.survey)}
     assert results == {"water_drainage": (2, Decimal("135.75")),
                        "roads": (1, Decimal("80.50")), "elevator": (0, Decimal("0.00"))}
@@ -43,7 +44,7 @@ def test_results_per_item_count_households_and_area(w, factory):
 def test_coverage_by_building_and_floor(w, factory):
     unreached = factory.household(w.building_a, floor=5, unit="0502")
     surveys.answer(w.resident, w.survey, w.household_a, option_ids=[w.water.id])
-    surveys.answer(w.secretary, w.survey, w.household_a2, absent=True, visited_on=date.today())
+    surveys.answer(w.secretary, w.survey, w.household_a2, absent=True, visited_on=beijing_today())
     grid, totals = surveys.coverage(w.survey)
     assert totals == {"answered": 1, "absent": 1, "unreached": 1}
     building, floors = grid[0]
@@ -55,16 +56,16 @@ def test_coverage_by_building_and_floor(w, factory):
 
 
 def test_visit_records_who_and_when_and_answer_replaces_absent(w):
-    day = date.today() - timedelta(days=1)
+    day = beijing_today() - timedelta(days=1)
     first = surveys.answer(w.secretary, w.survey, w.household_a2, absent=True, visited_on=day)
     assert (first.visited_by_id, first.visited_on, first.status) == \
         (w.secretary.id, day, ResponseStatus.absent)
     again = surveys.answer(w.secretary, w.survey, w.household_a2, option_ids=[w.roads.id],
-                           visited_on=date.today())
+                           visited_on=beijing_today())
     assert again.id == first.id and again.status is ResponseStatus.answered
     with pytest.raises(Conflict):
         surveys.answer(w.secretary, w.survey, w.household_a2, absent=True,
-                       visited_on=date.today())
+                       visited_on=beijing_today())
 
 
 def test_answer_rules(w):

@@ -7,6 +7,8 @@ import pytest
 from PIL import Image
 from werkzeug.datastructures import FileStorage
 
+from residentvoice import dates
+from residentvoice.dates import beijing_today
 from residentvoice.errors_domain import InvalidInput, NotAllowed
 from residentvoice.renovation import timeline
 
@@ -28,7 +30,7 @@ def w(factory):
 
 def test_steps_come_back_in_date_order_with_their_photos(w):
     project, building = w.rv_project, w.building_a
-    today = date.today()
+    today = beijing_today()
     after = timeline.add_milestone(w.staff, project, building, happened_on=today,
                                    stage="after", title="立管更换完成", photos=[photo()])
     before = timeline.add_milestone(w.secretary, project, building,
@@ -42,7 +44,7 @@ def test_steps_come_back_in_date_order_with_their_photos(w):
 
 
 def test_who_records_and_what_is_refused(w):
-    project, today = w.rv_project, date.today()
+    project, today = w.rv_project, beijing_today()
     with pytest.raises(NotAllowed):
         timeline.add_milestone(w.resident, project, w.building_a, happened_on=today,
                                stage="during", title="施工")
@@ -63,7 +65,7 @@ def test_the_page_shows_the_story_and_the_form_adds_to_it(client, w):
     url = f"/renovation/projects/{project.id}/buildings/{building.id}/timeline"
     sign_in(client, w.staff)
     response = client.post(url + "/new", data={
-        "happened_on": date.today().isoformat(), "stage": "during", "title": "开挖管沟",
+        "happened_on": beijing_today().isoformat(), "stage": "during", "title": "开挖管沟",
         "note": "", "photos": [photo()]}, content_type="multipart/form-data")
     assert response.status_code == 302
     bad = client.post(url + "/new", data={"happened_on": "", "stage": "during", "title": "回填"})
@@ -85,7 +87,7 @@ def test_a_step_dated_today_in_beijing_is_not_in_the_future(w, monkeypatch):
         @classmethod
         def now(cls, tz=None):
             return early.astimezone(tz) if tz else early.replace(tzinfo=None)
-    monkeypatch.setattr(timeline, "datetime", Clock)
+    monkeypatch.setattr(dates, "datetime", Clock)
     step = timeline.add_milestone(w.staff, w.rv_project, w.building_a,
                                   happened_on=date(2030, 6, 2), stage="during", title="早班施工")
     assert step.happened_on == date(2030, 6, 2)

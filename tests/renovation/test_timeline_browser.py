@@ -1,13 +1,19 @@
 """A building's renovation timeline on a phone, in Chinese (issue 19 §8): the
 secretary of 东四十条 records a step of building 1 with a photo taken before
 the work; a resident opens the project, then the building's timeline."""
-import io
 
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import (browser, layout_problems, live, login, new_page,  # noqa: F401
-                                shoot, submit)
+from tests.e2e.conftest import (  # noqa: F401
+    browser,
+    layout_problems,
+    live,
+    login,
+    new_page,
+    shoot,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from residentvoice.dates import beijing_today
 from residentvoice.extensions import db
 from residentvoice.renovation import projects, supervision, timeline, timeline_entries
 from residentvoice.renovation.models_household import SupervisionStep
@@ -27,7 +28,7 @@ def w(factory):
 
 def _story(w):
     """One of each, on different days: returns today."""
-    today = date.today()
+    today = beijing_today()
     project = w.rv_project
     timeline.add_milestone(w.staff, project, w.building_a, happened_on=today - timedelta(days=20),
                            stage="before", title="改造前的旧立管", photos=[photo()])
@@ -80,7 +81,7 @@ def test_a_problem_seen_on_site_says_so_in_words(client, w):
 
 def test_a_finished_measure_reads_after_the_work(w):
     projects.record_progress(w.secretary, w.rv_project.measures[0], done=49,
-                             recorded_on=date.today())
+                             recorded_on=beijing_today())
     [entry] = [e for e in timeline_entries.entries_for(w.resident, w.rv_project, w.building_a)
                if e.kind == "progress"]
     assert entry.phase is Stage.after and entry.who == w.community_a.name
@@ -95,7 +96,7 @@ def test_supervision_is_for_members_of_the_compound_only(w):
 
 
 def test_project_page_summary_counts_each_buildings_steps_and_the_latest(w, factory):
-    today = date.today()
+    today = beijing_today()
     for days, stage in ((9, "before"), (2, "during")):
         timeline.add_milestone(w.secretary, w.rv_project, w.building_a, stage=stage,
                                happened_on=today - timedelta(days=days), title=f"第{days}天")

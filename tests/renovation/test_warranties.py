@@ -4,6 +4,7 @@ from io import BytesIO
 
 import pytest
 
+from residentvoice.dates import beijing_today
 from residentvoice.errors_domain import InvalidInput, NotAllowed
 from residentvoice.renovation import warranties
 from residentvoice.renovation.warranties import active_warranty_for, period_end
@@ -158,7 +159,7 @@ def test_warranty_with_signed_copy_and_who_sees_it(w, client, auth):
 
 
 def test_expiring_list_on_the_secretarys_page(w, client, auth):
-    soon = date.today() + timedelta(days=5)
+    soon = beijing_today() + timedelta(days=5)
     starts = warranties.add_months(soon + timedelta(days=1), -12)
     warranty(w.project, household=w.household_a, starts_on=starts, months=12)
     auth.login(w.secretary)

@@ -3,7 +3,7 @@ import pytest
 
 from residentvoice.extensions import db
 from residentvoice.search.models import SearchDocument
-from residentvoice.search.services import Filters, matching, search_query, words_of
+from residentvoice.search.services import matching, words_of
 
 from ..factories import sign_in
 

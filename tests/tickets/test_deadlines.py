@@ -5,13 +5,14 @@ while waiting for acknowledgement, else resolve deadline) and the old overdue
 clause (late to acknowledge or late to resolve).  The old expressions are
 written out here as the reference."""
 import importlib.util
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 
 from residentvoice.config import ROOT
+from residentvoice.dates import beijing_today
 from residentvoice.models import utcnow
 from residentvoice.tickets import actions, queries, workflow
 from residentvoice.tickets.models import Status, Ticket, deadlines
@@ -91,7 +92,7 @@ def test_due_at_follows_the_whole_flow(world, file_ticket, db):
 
     actions.acknowledge(world.staff, ticket, now=start + timedelta(hours=1))
     assert check(db, ticket) == ticket.resolve_due_at
-    actions.start(world.staff, ticket, date.today() + timedelta(days=1),
+    actions.start(world.staff, ticket, beijing_today() + timedelta(days=1),
                   now=start + timedelta(hours=2))
     assert ticket.status is S.in_progress and check(db, ticket) == ticket.resolve_due_at
     actions.resolve(world.staff, ticket, "修好了", now=start + timedelta(days=1))
@@ -192,7 +193,7 @@ def _spread(world, file_ticket):
         if stage >= 1:
             actions.acknowledge(handler, t, now=at)
         if stage >= 2:
-            actions.start(handler, t, date.today() + timedelta(days=1), now=at)
+            actions.start(handler, t, beijing_today() + timedelta(days=1), now=at)
         if stage >= 3:
             actions.resolve(handler, t, "修好了", now=at)
         if stage == 4:

@@ -7,7 +7,7 @@ from residentvoice.audit.models import AuditEntry
 from residentvoice.models import utcnow
 from residentvoice.open311.models import ApiKey
 from residentvoice.tickets import actions
-from residentvoice.tickets.models import Status, Ticket
+from residentvoice.tickets.models import Ticket
 
 
 def test_open_tickets_answered_for_the_demand_report(world, file_ticket):

@@ -1,5 +1,5 @@
 """Rules found broken in the review of DESIGN §5 — each test fails when the rule breaks."""
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 import pytest
 

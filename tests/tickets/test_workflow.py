@@ -1,14 +1,15 @@
 """The transition table (DESIGN §5): each transition for each role, inputs
 each one needs, reopening, handing back and rerouting."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from residentvoice.dates import beijing_today
 from residentvoice.errors_domain import InvalidInput, NotAllowed, TransitionNotAllowed
 from residentvoice.tickets import actions, workflow
 from residentvoice.tickets.models import Closure, Status
 
-VALID = {"start": {"planned_for": date.today() + timedelta(days=2)},
+VALID = {"start": {"planned_for": beijing_today() + timedelta(days=2)},
          "resolve": {"note": "修好了"}, "confirm": {"rating": 5}, "reopen": {"comment": "没修好"},
          "hand_back": {"comment": "不归我们管"}, "reroute": {"organisation_id": None},
          "refuse": {"comment": "不予处理"}}
@@ -103,7 +104,7 @@ def test_start_needs_a_planned_date_not_in_the_past(world, file_ticket):
     with pytest.raises(InvalidInput):
         actions.start(world.staff, ticket, None)
     with pytest.raises(InvalidInput):
-        actions.start(world.staff, ticket, date.today() - timedelta(days=3))
+        actions.start(world.staff, ticket, beijing_today() - timedelta(days=3))
     assert ticket.status is Status.acknowledged
 
 
