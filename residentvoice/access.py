@@ -1,17 +1,37 @@
 """Route permissions: every view declares who may use it (STYLE §7).
 
-``@access.public``, ``@access.login``, ``@access.role("secretary", ...)``,
-``@access.api(...)`` mark the view and enforce the coarse rule. Object-level
-rules are model methods (``ticket.can_view(user)``) applied by ``load()``, which
-answers 404 for what the user may not know exists and 403 for what they may
-see but not change.  ``tests/test_access.py`` walks ``app.url_map`` and fails
-on any view without a declaration.
+Who may do what to which object is declared in one place per object: its
+model's permission methods (``Ticket.can_view``, ``Space.can_manage``…), or a
+rule ``(user, obj)`` in the feature's services where it needs more than the
+object.  A route names them in its declaration:
+
+    @bp.route("/spaces/<int:space_id>/edit", methods=["GET", "POST"])
+    @access.role("secretary", "street_admin")      # who may use the route
+    @access.guard(Space, "space_id", can="can_manage")   # what it does to which object
+    def edit(space): ...
+
+``@access.public``, ``@access.login``, ``@access.role(...)`` and
+``@access.api(...)`` enforce the coarse rule (anonymous people are sent to log
+in, the API answers 401; other roles 403).  ``@access.guard`` loads the object
+the URL names and passes it to the view in place of its id: 404 when it does
+not exist or the user may not know it exists (``can_view``), 403 when they may
+see it but not do this (``can``).  ``load()`` is the same check for an object
+the request names elsewhere (a form field, a query argument), and
+``require()`` a permission that depends on another part of the URL (the
+action a button takes).  All three answer the API's JSON error under
+``/api/``.  ``tests/test_access.py`` walks ``app.url_map``: every route has a
+declaration, every object id in a URL has its guard, and each route is tried
+for each role.
 """
 from functools import wraps
 
 from flask import abort, g, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 
+from .audit.phrases import TYPE_NAMES
 from .extensions import db
 
 PUBLIC = "public"
@@ -82,6 +102,77 @@ def acting_user():
     return current_user if current_user.is_authenticated else None
 
 
+class Guard:
+    """The object a route acts on, declared with ``guard()``."""
+
+    def __init__(self, model, arg, *, can_view=..., can=None, by=None, within=None,
+                 options=None, then=None, into=None):
+        if can_view is ...:     # a part of an object is seen by who sees the object
+            can_view = None if within else "can_view"
+        self.model, self.arg = model, arg
+        self.can_view, self.can, self.by, self.within = can_view, can, by, within
+        self.options, self.then = options, then
+        self.into = into or arg.removesuffix("_id")
+
+    def permission(self, url_args):
+        """The ``can`` this request needs: one, or one by the request's method
+        or by the URL argument ``by``."""
+        if not isinstance(self.can, dict):
+            return self.can
+        return self.can.get(url_args[self.by] if self.by else request.method)
+
+    def load(self, url_args):
+        options = self.options() if callable(self.options) else self.options
+        ident = url_args.pop(self.arg)
+        obj = load(self.model, ident, self.can_view, self.permission(url_args), options=options)
+        if self.within:
+            parent = url_args[self.within]
+            if getattr(obj, f"{self.within}_id") != parent.id:
+                raise _not_found(self.model, ident)
+        if self.then:
+            self.then(obj)
+        url_args[self.into] = obj
+
+    def __repr__(self):
+        return f"<Guard {self.model.__name__}({self.arg}) view={self.can_view} can={self.can}>"
+
+
+def guard(model, arg, **declared):
+    """Declare (and enforce) the object a route acts on: ``model`` by the URL
+    argument ``arg``, passed to the view as ``into`` (``arg`` without ``_id``
+    unless named).
+
+    ``can_view``: the permission to know it exists (404 without it; by
+    default ``can_view``, or, with ``within``, the guard of what it belongs to);
+    ``can``: the one the route needs (403 without it) — or a mapping by the
+    request's method (``{"POST": "can_manage"}``: a page readers see with a
+    form only managers send) or by the URL argument ``by`` (the action a
+    button takes: ``can=ACTION_PERMISSION, by="action"``);
+    ``within``: the object, guarded above, that this one must belong to (an
+    agenda item of that meeting), else 404;
+    ``options``: loader options, or a function making them, for what the view
+    and the permission read; ``then``: a step every request for it takes
+    first (a ballot whose time is up is closed before it is shown).
+
+    It goes below the route's access rule, so that anonymous people are asked
+    to log in before anything is looked up; guards run top to bottom."""
+    rule = Guard(model, arg, **declared)
+
+    def decorator(view):
+        if hasattr(view, "access_rule"):
+            raise TypeError(f"{view.__name__}: put @access.guard below the route's access rule")
+
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            rule.load(kwargs)
+            return view(*args, **kwargs)
+
+        wrapped.access_guards = (rule,) + getattr(view, "access_guards", ())
+        return wrapped
+
+    return decorator
+
+
 def load(model, ident, can_view="can_view", can=None, user=None, options=None):
     """Load ``model`` by primary key for ``user`` or answer 404/403.
 
@@ -94,13 +185,29 @@ def load(model, ident, can_view="can_view", can=None, user=None, options=None):
     """
     user = user if user is not None else acting_user()
     obj = db.session.get(model, ident, options=options)
-    if obj is None:
-        abort(404)
-    if can_view and not allows(obj, can_view, user):
-        abort(404)
-    if can and not allows(obj, can, user):
+    if obj is None or (can_view and not allows(obj, can_view, user)):
+        raise _not_found(model, ident)
+    if can:
+        require(obj, can, user)
+    return obj
+
+
+def require(obj, permission, user=None):
+    """403 unless ``user`` (default: the acting user) has ``permission`` on
+    ``obj``: for a permission chosen by another part of the URL."""
+    if not allows(obj, permission, user if user is not None else acting_user()):
         abort(403)
     return obj
+
+
+def _not_found(model, ident):
+    """404; the API names what it could not find, in words ("找不到 999 号表决"),
+    never by its class name ("Ballot 999")."""
+    error = NotFound()
+    if request.path.startswith("/api/"):
+        kind = TYPE_NAMES.get(model.__name__, _l("record"))
+        error.rv_message = _("There is no %(kind)s number %(id)s.", kind=kind, id=ident)
+    return error
 
 
 def allows(obj, permission, user):

@@ -10,7 +10,7 @@ from ..directory.models import Compound, Household
 from ..extensions import db
 from ..forms import normalise_phone
 from . import bp, serializers
-from .helpers import PAGE_PARAMS, fail, json_body, load, paginate, user
+from .helpers import PAGE_PARAMS, fail, json_body, paginate, user
 from .spec import documented, page_of, ref
 
 
@@ -71,8 +71,8 @@ def compounds():
 @documented("Households of a compound (secretaries and street office: all; residents: "
             "their own)", statuses=[200, 404, 422], success=page_of("Household"),
             params=PAGE_PARAMS, tag="directory")
-def compound_households(compound_id):
-    compound = load(Compound, compound_id, can_view="is_member")
+@access.guard(Compound, "compound_id", can_view="is_member")
+def compound_households(compound):
     query = db.select(Household).where(Household.compound_id == compound.id)
     if not compound.can_manage(user()):
         query = query.where(Household.id.in_(user().household_ids() or {-1}))

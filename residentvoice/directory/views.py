@@ -60,8 +60,8 @@ def compound_new():
 
 @bp.route("/compounds/<int:compound_id>")
 @access.role(*MANAGERS)
-def compound(compound_id):
-    item = access.load(Compound, compound_id, can_view="can_manage")
+@access.guard(Compound, "compound_id", can_view="can_manage", into="item")
+def compound(item):
     return render_template("directory/compound.html", compound=item,
                            search=SearchForm(request.args),
                            buildings=services.buildings_with_counts(item))
@@ -69,8 +69,8 @@ def compound(compound_id):
 
 @bp.route("/compounds/<int:compound_id>/edit", methods=["GET", "POST"])
 @access.role(*MANAGERS)
-def compound_edit(compound_id):
-    item = access.load(Compound, compound_id, can_view="can_manage")
+@access.guard(Compound, "compound_id", can_view="can_manage", into="item")
+def compound_edit(item):
     form = CompoundForm(obj=item if request.method == "GET" else None)
     del form.community_id
     back = url_for("directory.compound", compound_id=item.id)
@@ -81,8 +81,8 @@ def compound_edit(compound_id):
 
 @bp.route("/compounds/<int:compound_id>/buildings/new", methods=["GET", "POST"])
 @access.role(*MANAGERS)
-def building_new(compound_id):
-    item = access.load(Compound, compound_id, can_view="can_manage")
+@access.guard(Compound, "compound_id", can_view="can_manage", into="item")
+def building_new(item):
     form = BuildingForm()
 
     def done(building):
@@ -97,8 +97,8 @@ def building_new(compound_id):
 
 @bp.route("/buildings/<int:building_id>")
 @access.role(*MANAGERS)
-def building(building_id):
-    item = access.load(Building, building_id, can_view="can_manage")
+@access.guard(Building, "building_id", can_view="can_manage", into="item")
+def building(item):
     households = db.session.scalars(services.households_query(item.compound,
                                                               building=item)).all()
     residents = services.residents_by_household([h.id for h in households])
@@ -108,8 +108,8 @@ def building(building_id):
 
 @bp.route("/buildings/<int:building_id>/edit", methods=["GET", "POST"])
 @access.role(*MANAGERS)
-def building_edit(building_id):
-    item = access.load(Building, building_id, can_view="can_manage")
+@access.guard(Building, "building_id", can_view="can_manage", into="item")
+def building_edit(item):
     form = BuildingForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.kind.data = item.kind.name

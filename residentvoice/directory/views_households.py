@@ -20,8 +20,8 @@ from .views_people import may_print_reset_code
 
 @bp.route("/compounds/<int:compound_id>/households")
 @access.role(*MANAGERS)
-def compound_households(compound_id):
-    compound = access.load(Compound, compound_id, can_view="can_manage")
+@access.guard(Compound, "compound_id", can_view="can_manage")
+def compound_households(compound):
     search = SearchForm(request.args)
     q = search.q.data if search.validate() else ""
     page = db.paginate(services.households_query(compound, q=q), per_page=PER_PAGE,
@@ -33,8 +33,8 @@ def compound_households(compound_id):
 
 @bp.route("/buildings/<int:building_id>/households/new", methods=["GET", "POST"])
 @access.role(*MANAGERS)
-def household_new(building_id):
-    building = access.load(Building, building_id, can_view="can_manage")
+@access.guard(Building, "building_id", can_view="can_manage")
+def household_new(building):
     form = HouseholdForm()
     form.building_id.choices = building_choices(building.compound)
     if request.method == "GET":
@@ -61,8 +61,8 @@ def _building_of(compound, building_id):
 
 @bp.route("/households/<int:household_id>")
 @access.role(*MANAGERS)
-def household(household_id):
-    item = access.load(Household, household_id, can_view="can_manage")
+@access.guard(Household, "household_id", can_view="can_manage", into="item")
+def household(item):
     roles = services.residents_by_household([item.id])[item.id]
     forms = {}
     for role in roles:
@@ -77,8 +77,8 @@ def household(household_id):
 
 @bp.route("/households/<int:household_id>/edit", methods=["GET", "POST"])
 @access.role(*MANAGERS)
-def household_edit(household_id):
-    item = access.load(Household, household_id, can_view="can_manage")
+@access.guard(Household, "household_id", can_view="can_manage", into="item")
+def household_edit(item):
     form = HouseholdForm(obj=item if request.method == "GET" else None)
     form.building_id.choices = building_choices(item.compound)
     if request.method == "GET":
@@ -97,10 +97,10 @@ def household_edit(household_id):
 
 @bp.route("/households/<int:household_id>/owner", methods=["GET", "POST"])
 @access.role(*MANAGERS)
-def household_owner(household_id):
+@access.guard(Household, "household_id", can_view="can_manage", into="item")
+def household_owner(item):
     """Pick the registered owner among the community's owners, create a new
     one for this household, or clear it."""
-    item = access.load(Household, household_id, can_view="can_manage")
     community = item.compound.community
     search = SearchForm(request.args)
     q = search.q.data if search.validate() else ""
@@ -172,9 +172,9 @@ def resident_remove(household_id, role_id):
 
 @bp.route("/households/<int:household_id>/register", methods=["GET", "POST"])
 @access.role(*MANAGERS)
-def household_register(household_id):
+@access.guard(Household, "household_id", can_view="can_manage", into="item")
+def household_register(item):
     """In-person registration by a secretary (DESIGN §3)."""
-    item = access.load(Household, household_id, can_view="can_manage")
     form = InPersonForm()
 
     def done(result):
@@ -190,9 +190,9 @@ def household_register(household_id):
 
 @bp.route("/households/<int:household_id>/letter", methods=["POST"])
 @access.role(*MANAGERS)
-def household_letter(household_id):
+@access.guard(Household, "household_id", can_view="can_manage", into="item")
+def household_letter(item):
     """A new letter for one household (e.g. the first one was lost)."""
-    item = access.load(Household, household_id, can_view="can_manage")
     codes = auth_services.issue_invitations(current_user, [item],
                                             days=current_app.config["INVITATION_DAYS"])
     return redirect(url_for("directory.letters", compound_id=item.compound_id,

@@ -18,8 +18,8 @@ SHOWN_ROWS = 30
 
 @bp.route("/compounds/<int:compound_id>/import", methods=["GET", "POST"])
 @access.role(*MANAGERS)
-def import_upload(compound_id):
-    compound = access.load(Compound, compound_id, can_view="can_manage")
+@access.guard(Compound, "compound_id", can_view="can_manage")
+def import_upload(compound):
     form = ImportForm()
 
     def read():
@@ -43,10 +43,10 @@ def _preview(compound, plan, token, filename):
 
 @bp.route("/compounds/<int:compound_id>/import/<token>", methods=["GET", "POST"])
 @access.role(*MANAGERS)
-def import_confirm(compound_id, token):
+@access.guard(Compound, "compound_id", can_view="can_manage")
+def import_confirm(compound, token):
     """GET shows the dry run again; POST imports the stashed file after
     checking it once more against the directory as it is now."""
-    compound = access.load(Compound, compound_id, can_view="can_manage")
     stashed = spreadsheet.unstash(token, user_id=current_user.id, compound_id=compound.id)
     if stashed is None:
         abort(404)

@@ -19,8 +19,8 @@ from .pages import MANAGERS, PER_PAGE, form_page, row_id
 
 @bp.route("/compounds/<int:compound_id>/invitations")
 @access.role(*MANAGERS)
-def invitations(compound_id):
-    compound = access.load(Compound, compound_id, can_view="can_manage")
+@access.guard(Compound, "compound_id", can_view="can_manage")
+def invitations(compound):
     search = SearchForm(request.args)
     q = search.q.data if search.validate() else ""
     status = request.args.get("status")
@@ -35,8 +35,8 @@ def invitations(compound_id):
 
 @bp.route("/compounds/<int:compound_id>/invitations/new", methods=["GET", "POST"])
 @access.role(*MANAGERS)
-def invitation_new(compound_id):
-    compound = access.load(Compound, compound_id, can_view="can_manage")
+@access.guard(Compound, "compound_id", can_view="can_manage")
+def invitation_new(compound):
     form = InvitationForm()
     form.building_id.choices = building_choices(compound, _("The whole compound"))
     if request.method == "GET":
@@ -63,11 +63,11 @@ def invitation_new(compound_id):
 
 @bp.route("/compounds/<int:compound_id>/letters", endpoint="letters")
 @access.role(*MANAGERS)
-def letters_page(compound_id):
+@access.guard(Compound, "compound_id", can_view="can_manage")
+def letters_page(compound):
     """One A4 letter per household, in Chinese (English below on request),
     with the code in large type, the expiry date, steps for elderly
     residents and a QR code of the registration URL."""
-    compound = access.load(Compound, compound_id, can_view="can_manage")
     building = None
     if request.args.get("building"):
         building = access.load(Building, row_id(request.args["building"]) or 0,

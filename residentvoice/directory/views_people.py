@@ -63,8 +63,8 @@ def owner_new():
 
 @bp.route("/owners/<int:owner_id>", methods=["GET", "POST"])
 @access.role(*MANAGERS)
-def owner_edit(owner_id):
-    owner = access.load(Owner, owner_id)
+@access.guard(Owner, "owner_id")
+def owner_edit(owner):
     form = OwnerForm(obj=owner if request.method == "GET" else None)
     del form.community_id
     if request.method == "GET":

@@ -10,7 +10,8 @@ from ..extensions import db
 from . import agenda, bp, core
 from .forms import AgendaItemForm, DeclineForm, SuggestionForm
 from ..web import attempted, form_status, submitted
-from .helpers import back_url, load_meeting
+from .helpers import back_url
+from .models import Meeting
 from .views import render_detail
 
 
@@ -38,8 +39,8 @@ def _item_form(meeting, obj=None):
 
 @bp.route("/<int:meeting_id>/items/new", methods=["GET", "POST"])
 @access.login
-def add_item(meeting_id):
-    meeting = load_meeting(meeting_id, can="can_manage")
+@access.guard(Meeting, "meeting_id", can="can_manage")
+def add_item(meeting):
     form = _item_form(meeting)
     done = submitted(form, lambda: agenda.add_item(current_user, meeting, refs=form.refs(),
                                                    **_item_data(form)),
@@ -51,8 +52,8 @@ def add_item(meeting_id):
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
 @access.login
-def edit_item(meeting_id, item_id):
-    meeting = load_meeting(meeting_id, can="can_manage")
+@access.guard(Meeting, "meeting_id", can="can_manage")
+def edit_item(meeting, item_id):
     item = _load_item(meeting, item_id)
     form = _item_form(meeting, obj=item if request.method == "GET" else None)
     if request.method == "GET" and item.refs:
@@ -67,8 +68,8 @@ def edit_item(meeting_id, item_id):
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/delete", methods=["POST"])
 @access.login
-def delete_item(meeting_id, item_id):
-    meeting = load_meeting(meeting_id, can="can_manage")
+@access.guard(Meeting, "meeting_id", can="can_manage")
+def delete_item(meeting, item_id):
     item = _load_item(meeting, item_id)
     return attempted(lambda: agenda.remove_item(current_user, meeting, item),
                      done=_("Agenda item removed."), to=back_url(meeting))
@@ -76,9 +77,9 @@ def delete_item(meeting_id, item_id):
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/move", methods=["POST"])
 @access.login
-def move_item(meeting_id, item_id):
+@access.guard(Meeting, "meeting_id", can="can_manage")
+def move_item(meeting, item_id):
     """Up/down buttons: reordering works without JavaScript."""
-    meeting = load_meeting(meeting_id, can="can_manage")
     item = _load_item(meeting, item_id)
     return attempted(lambda: agenda.move_item(current_user, meeting, item,
                                               request.form.get("direction")),
@@ -87,8 +88,8 @@ def move_item(meeting_id, item_id):
 
 @bp.route("/<int:meeting_id>/suggestions", methods=["POST"])
 @access.login
-def suggest(meeting_id):
-    meeting = load_meeting(meeting_id)
+@access.guard(Meeting, "meeting_id")
+def suggest(meeting):
     form = SuggestionForm()
     return submitted(
         form, lambda: agenda.suggest(current_user, meeting, title=form.title.data,
@@ -100,16 +101,16 @@ def suggest(meeting_id):
 
 @bp.route("/<int:meeting_id>/suggestions/<int:suggestion_id>/accept", methods=["POST"])
 @access.login
-def accept_suggestion(meeting_id, suggestion_id):
-    meeting = load_meeting(meeting_id, can="can_manage")
+@access.guard(Meeting, "meeting_id", can="can_manage")
+def accept_suggestion(meeting, suggestion_id):
     return attempted(lambda: agenda.accept_suggestion(current_user, meeting, suggestion_id),
                      done=_("The suggestion is on the agenda."), to=back_url(meeting))
 
 
 @bp.route("/<int:meeting_id>/suggestions/<int:suggestion_id>/decline", methods=["GET", "POST"])
 @access.login
-def decline_suggestion(meeting_id, suggestion_id):
-    meeting = load_meeting(meeting_id, can="can_manage")
+@access.guard(Meeting, "meeting_id", can="can_manage")
+def decline_suggestion(meeting, suggestion_id):
     suggestion = agenda.get_suggestion(meeting, suggestion_id)
     form = DeclineForm()
     done = submitted(form, lambda: agenda.decline_suggestion(current_user, meeting, suggestion_id,

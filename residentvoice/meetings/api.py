@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from .. import access
 from ..api import bp
-from ..api.helpers import PAGE_PARAMS, fail, json_body, load, paginate, user
+from ..api.helpers import PAGE_PARAMS, fail, json_body, paginate, user
 from ..api.serializers import iso
 from ..api.spec import add_schemas, documented, page_of, ref
 from ..api.spec import ID
@@ -91,16 +91,17 @@ def meetings_list():
 @access.api()
 @documented("A meeting with its agenda", statuses=[200, 404], success=ref("Meeting"),
             tag="meetings")
-def meeting_detail(meeting_id):
-    return jsonify(meeting_json(load(Meeting, meeting_id), with_agenda=True))
+@access.guard(Meeting, "meeting_id")
+def meeting_detail(meeting):
+    return jsonify(meeting_json(meeting, with_agenda=True))
 
 
 @bp.route("/meetings/<int:meeting_id>/agenda")
 @access.api()
 @documented("The ordered agenda of a meeting", statuses=[200, 404], success=ref("Agenda"),
             tag="meetings")
-def meeting_agenda(meeting_id):
-    meeting = load(Meeting, meeting_id)
+@access.guard(Meeting, "meeting_id")
+def meeting_agenda(meeting):
     found = agenda.resolved_refs(meeting, user())
     return jsonify(items=[_item(i, found) for i in meeting.items])
 
@@ -109,8 +110,8 @@ def meeting_agenda(meeting_id):
 @access.api()
 @documented("Present / invited and quorum; the list of people for the secretary and "
             "recorder", statuses=[200, 404], success=ref("Attendance"), tag="meetings")
-def meeting_attendance(meeting_id):
-    meeting = load(Meeting, meeting_id)
+@access.guard(Meeting, "meeting_id")
+def meeting_attendance(meeting):
     data = attendance.summary(meeting)
     data.pop("by_households", None)
     if data.get("owners"):
@@ -128,8 +129,8 @@ def meeting_attendance(meeting_id):
 @access.api()
 @documented("The minutes, once drafted (officers) or published (everyone)",
             statuses=[200, 404], success=ref("Minutes"), tag="meetings")
-def meeting_minutes(meeting_id):
-    meeting = load(Meeting, meeting_id)
+@access.guard(Meeting, "meeting_id")
+def meeting_minutes(meeting):
     readable = meeting.status is MeetingStatus.minutes_published or (
         meeting.status is MeetingStatus.minutes_draft and
         (meeting.can_record(user()) or meeting.can_chair(user())))
@@ -168,8 +169,8 @@ def _motions(motions):
             body={"type": "object", "properties": {"token": {"type": "string"},
                                                    "user_id": ID}},
             tag="meetings")
-def meeting_checkin(meeting_id):
-    meeting = load(Meeting, meeting_id)
+@access.guard(Meeting, "meeting_id")
+def meeting_checkin(meeting):
     data = json_body()
     if "user_id" in data:
         entry = attendance.check_in_other(user(), meeting, data["user_id"])

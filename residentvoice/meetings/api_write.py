@@ -4,7 +4,7 @@ from flask import jsonify
 
 from .. import access
 from ..api import bp
-from ..api.helpers import json_body, load, user
+from ..api.helpers import json_body, user
 from ..api.spec import documented, ref
 from ..api.spec import COUNT, ID
 from . import agenda, services
@@ -53,8 +53,8 @@ def meeting_create():
 @documented("Add an agenda item (before the meeting starts)",
             statuses=[201, 400, 403, 404, 409, 422], success=ref("AgendaItem"),
             body=ITEM_BODY, tag="meetings")
-def meeting_agenda_add(meeting_id):
-    meeting = load(Meeting, meeting_id, can="can_manage")
+@access.guard(Meeting, "meeting_id", can="can_manage")
+def meeting_agenda_add(meeting):
     data = json_body()
     item = agenda.add_item(user(), meeting, title=data["title"],
                            description=data.get("description", ""),
@@ -69,7 +69,7 @@ def meeting_agenda_add(meeting_id):
 @access.api()
 @documented("Move the meeting on: announce, open, adjourn, draft_minutes, publish",
             statuses=[200, 403, 404, 409, 422], success=ref("Meeting"), tag="meetings")
-def meeting_transition(meeting_id, action):
-    meeting = load(Meeting, meeting_id)
+@access.guard(Meeting, "meeting_id")
+def meeting_transition(meeting, action):
     services.transition(user(), meeting, action)
     return jsonify(meeting_json(meeting, with_agenda=True))

@@ -7,7 +7,7 @@ from flask_login import current_user
 from .. import access
 from ..web import attempted
 from . import attendance, bp
-from .helpers import back_url, load_meeting, qr_svg
+from .helpers import back_url, qr_svg
 from .models import Meeting
 
 
@@ -29,8 +29,8 @@ def checkin(meeting_id, token):
 
 @bp.route("/<int:meeting_id>/attendance")
 @access.login
-def attendance_page(meeting_id):
-    meeting = load_meeting(meeting_id)
+@access.guard(Meeting, "meeting_id")
+def attendance_page(meeting):
     recording = meeting.can_record(current_user)
     query = request.args.get("q", "")[:60]
     rows = attendance.invitee_list(meeting, query) if recording else []
@@ -47,8 +47,8 @@ def attendance_page(meeting_id):
 
 @bp.route("/<int:meeting_id>/attendance/<int:user_id>", methods=["POST"])
 @access.login
-def check_in_person(meeting_id, user_id):
-    meeting = load_meeting(meeting_id, can="can_record")
+@access.guard(Meeting, "meeting_id", can="can_record")
+def check_in_person(meeting, user_id):
     return attempted(lambda: attendance.check_in_other(current_user, meeting, user_id),
                      done=lambda entry: _("%(name)s is checked in.", name=entry.user.name),
                      to=back_url(meeting, "meetings.attendance_page"))

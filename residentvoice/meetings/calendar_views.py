@@ -8,7 +8,7 @@ from flask_login import current_user
 from .. import access
 from ..voting.models import Ballot
 from . import calendar
-from .helpers import load_meeting
+from .models import Meeting
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -26,15 +26,15 @@ def _ics(body, filename):
 
 @bp.route("/meetings/<int:meeting_id>.ics")
 @access.login
-def meeting_file(meeting_id):
-    meeting = load_meeting(meeting_id)
+@access.guard(Meeting, "meeting_id")
+def meeting_file(meeting):
     return _ics(calendar.meeting_ics(meeting, _base_url()), f"meeting-{meeting.id}.ics")
 
 
 @bp.route("/ballots/<int:ballot_id>.ics")
 @access.login
-def ballot_file(ballot_id):
-    ballot = access.load(Ballot, ballot_id)
+@access.guard(Ballot, "ballot_id")
+def ballot_file(ballot):
     return _ics(calendar.ballot_ics(ballot, _base_url()), f"ballot-{ballot.id}.ics")
 
 

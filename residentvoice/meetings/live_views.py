@@ -9,7 +9,7 @@ from ..web import attempted, submitted
 from . import attendance, bp, moderation, phone_votes
 from .forms import FloorForm, MotionForm, VoteForm
 from .helpers import back, back_url, load_meeting, qr_svg
-from .models import Side
+from .models import Meeting, Side
 from .phone_vote_models import VoteChoice
 
 # A motion's steps the chair or a manager takes; anyone present seconds or
@@ -46,14 +46,16 @@ def _page(meeting, screen, status=200, **forms):
 
 @bp.route("/<int:meeting_id>/live")
 @access.login
-def live(meeting_id):
-    return _page(load_meeting(meeting_id), "live")
+@access.guard(Meeting, "meeting_id")
+def live(meeting):
+    return _page(meeting, "live")
 
 
 @bp.route("/<int:meeting_id>/chair")
 @access.login
-def chair(meeting_id):
-    return _page(load_meeting(meeting_id, can="can_chair"), "chair")
+@access.guard(Meeting, "meeting_id", can="can_chair")
+def chair(meeting):
+    return _page(meeting, "chair")
 
 
 @bp.route("/<int:meeting_id>/<any(live, chair):screen>/state")
@@ -85,8 +87,8 @@ def _act(meeting, fn, *args, done=None, **kwargs):
 
 @bp.route("/<int:meeting_id>/motions", methods=["POST"])
 @access.login
-def move(meeting_id):
-    meeting = load_meeting(meeting_id)
+@access.guard(Meeting, "meeting_id")
+def move(meeting):
     form = MotionForm()
     return submitted(form, lambda: moderation.move(current_user, meeting, form.text.data),
                      done=_("Your motion is on the floor. It needs a seconder."),
@@ -114,8 +116,8 @@ def motion_step(meeting_id, motion_id, step):
 
 @bp.route("/<int:meeting_id>/motions/<int:motion_id>/count", methods=["POST"])
 @access.login
-def count(meeting_id, motion_id):
-    meeting = load_meeting(meeting_id, can="can_count")
+@access.guard(Meeting, "meeting_id", can="can_count")
+def count(meeting, motion_id):
     form = VoteForm()
     return submitted(
         form, lambda: moderation.record_vote(current_user, meeting, motion_id,
@@ -129,9 +131,9 @@ def count(meeting_id, motion_id):
 
 @bp.route("/<int:meeting_id>/motions/<int:motion_id>/phone-vote", methods=["POST"])
 @access.login
-def phone_vote(meeting_id, motion_id):
+@access.guard(Meeting, "meeting_id")
+def phone_vote(meeting, motion_id):
     """An attendee's vote from the live screen on their phone (issue 19 §7)."""
-    meeting = load_meeting(meeting_id)
     choice = VoteChoice.__members__.get(request.form.get("choice", ""))
     return _act(meeting, phone_votes.cast, motion_id, choice,
                 done=lambda vote: _("Your vote is counted: %(choice)s. You can change it until "
@@ -140,8 +142,8 @@ def phone_vote(meeting_id, motion_id):
 
 @bp.route("/<int:meeting_id>/floor", methods=["POST"])
 @access.login
-def request_floor(meeting_id):
-    meeting = load_meeting(meeting_id)
+@access.guard(Meeting, "meeting_id")
+def request_floor(meeting):
     side = Side.__members__.get(request.form.get("side", ""))
     return _act(meeting, moderation.request_floor, side,
                 done=_("You are in the queue. The chair will call you."))
@@ -149,16 +151,16 @@ def request_floor(meeting_id):
 
 @bp.route("/<int:meeting_id>/floor/<int:request_id>/cancel", methods=["POST"])
 @access.login
-def cancel_floor(meeting_id, request_id):
-    meeting = load_meeting(meeting_id)
+@access.guard(Meeting, "meeting_id")
+def cancel_floor(meeting, request_id):
     return _act(meeting, moderation.cancel_request, request_id,
                 done=_("Your request to speak is withdrawn."))
 
 
 @bp.route("/<int:meeting_id>/speakers/<any(next, end):step>", methods=["POST"])
 @access.login
-def speakers(meeting_id, step):
-    meeting = load_meeting(meeting_id, can="can_chair")
+@access.guard(Meeting, "meeting_id", can="can_chair")
+def speakers(meeting, step):
     if step == "end":
         return _act(meeting, moderation.end_speech)
 
@@ -171,8 +173,8 @@ def speakers(meeting_id, step):
 
 @bp.route("/<int:meeting_id>/current", methods=["POST"])
 @access.login
-def current_item(meeting_id):
-    meeting = load_meeting(meeting_id, can="can_chair")
+@access.guard(Meeting, "meeting_id", can="can_chair")
+def current_item(meeting):
     item_id = request.form.get("item_id", type=int)
     if item_id is None:
         flash(_("Choose an agenda item."), "error")

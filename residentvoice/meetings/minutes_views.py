@@ -8,8 +8,8 @@ from .. import access
 from . import attendance, bp, minutes
 from .forms import ActionForm, CommentForm, MinutesForm
 from ..web import attempted, form_status, safe_next, submitted
-from .helpers import back_url, load_meeting
-from .models import ActionItem, MeetingStatus
+from .helpers import back_url
+from .models import ActionItem, Meeting, MeetingStatus
 
 WITH_MINUTES = (MeetingStatus.minutes_draft, MeetingStatus.minutes_published)
 
@@ -33,9 +33,9 @@ def _render(meeting, minutes_form=None, comment_form=None, action_form=None, sta
 
 @bp.route("/<int:meeting_id>/minutes", methods=["GET", "POST"])
 @access.login
-def minutes_page(meeting_id):
-    meeting = load_meeting(meeting_id, can_view="can_read_minutes",
-                           can="can_record" if request.method == "POST" else None)
+@access.guard(Meeting, "meeting_id", can_view="can_read_minutes",
+              can={"POST": "can_record"})
+def minutes_page(meeting):
     if request.method == "GET":
         return _render(meeting)
     form = MinutesForm()
@@ -47,8 +47,8 @@ def minutes_page(meeting_id):
 
 @bp.route("/<int:meeting_id>/minutes/approve", methods=["POST"])
 @access.login
-def approve_minutes(meeting_id):
-    meeting = load_meeting(meeting_id, can="can_approve_minutes")
+@access.guard(Meeting, "meeting_id", can="can_approve_minutes")
+def approve_minutes(meeting):
     return attempted(lambda: minutes.approve(current_user, meeting),
                      done=_("You approved the minutes."),
                      to=back_url(meeting, "meetings.minutes_page"))
@@ -56,16 +56,16 @@ def approve_minutes(meeting_id):
 
 @bp.route("/<int:meeting_id>/minutes/print")
 @access.login
-def print_minutes(meeting_id):
-    meeting = load_meeting(meeting_id, can_view="can_read_minutes")
+@access.guard(Meeting, "meeting_id", can_view="can_read_minutes")
+def print_minutes(meeting):
     return render_template("meetings/minutes_print.html", meeting=meeting,
                            actions=minutes.actions_of(meeting))
 
 
 @bp.route("/<int:meeting_id>/minutes/comments", methods=["POST"])
 @access.login
-def comment(meeting_id):
-    meeting = load_meeting(meeting_id, can_view="can_read_published_minutes")
+@access.guard(Meeting, "meeting_id", can_view="can_read_published_minutes")
+def comment(meeting):
     form = CommentForm()
     done = submitted(form, lambda: minutes.comment(current_user, meeting, form.body.data),
                      done=_("Thank you for your comment."),
@@ -75,8 +75,8 @@ def comment(meeting_id):
 
 @bp.route("/<int:meeting_id>/actions", methods=["GET", "POST"])
 @access.login
-def add_action(meeting_id):
-    meeting = load_meeting(meeting_id, can="can_record")
+@access.guard(Meeting, "meeting_id", can="can_record")
+def add_action(meeting):
     form = ActionForm()
     form.owner_id.choices = minutes.owner_choices(meeting)
     done = submitted(form, lambda: minutes.add_action(current_user, meeting, text=form.text.data,
@@ -90,8 +90,9 @@ def add_action(meeting_id):
 
 @bp.route("/actions/<int:action_id>/done", methods=["POST"])
 @access.login
-def action_done(action_id):
-    access.load(ActionItem, action_id, can="can_complete")
-    return attempted(lambda: minutes.complete_action(current_user, action_id),
+@access.guard(ActionItem, "action_id", can="can_complete")
+def action_done(action):
+    action
+    return attempted(lambda: minutes.complete_action(current_user, action.id),
                      done=_("Marked as done."),
                      to=safe_next(request.form.get("next")) or url_for("main.home"))

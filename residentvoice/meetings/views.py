@@ -117,8 +117,8 @@ def create():
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @access.role("secretary", "street_admin")
-def edit(meeting_id):
-    meeting = load_meeting(meeting_id, can="can_manage")
+@access.guard(Meeting, "meeting_id", can="can_manage")
+def edit(meeting):
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
     form.compound_id.choices = [(meeting.compound_id or 0, meeting.place_name)]
     form.compound_id.data = meeting.compound_id or 0
@@ -153,8 +153,9 @@ def render_detail(meeting, suggestion_form=None, status=200):
 
 @bp.route("/<int:meeting_id>")
 @access.login
-def detail(meeting_id):
-    return render_detail(load_meeting(meeting_id))
+@access.guard(Meeting, "meeting_id")
+def detail(meeting):
+    return render_detail(meeting)
 
 
 @bp.route("/<int:meeting_id>/<any(announce, open, adjourn, draft_minutes, publish):action>",
@@ -169,9 +170,9 @@ def transition(meeting_id, action):
 
 @bp.route("/<int:meeting_id>/notice")
 @access.login
-def notice(meeting_id):
+@access.guard(Meeting, "meeting_id")
+def notice(meeting):
     """The printable A4 notice for the wall: agenda and a QR code to the meeting page."""
-    meeting = load_meeting(meeting_id)
     url = url_for("meetings.detail", meeting_id=meeting.id, _external=True)
     return render_template("meetings/notice.html", meeting=meeting, qr=qr_svg(url, 5), url=url,
                            links=agenda.resolved_refs(meeting, current_user))

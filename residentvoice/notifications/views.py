@@ -37,8 +37,8 @@ def mark_read():
 
 @bp.route("/<int:notification_id>")
 @access.login
-def open(notification_id):
+@access.guard(Notification, "notification_id")
+def open(notification):
     """Follow a notification's link, marking it read."""
-    notification = access.load(Notification, notification_id)
     target = services.open_notification(current_user, notification)
     return redirect(target or url_for("notifications.inbox"))

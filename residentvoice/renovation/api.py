@@ -6,8 +6,7 @@ from flask_babel import gettext as _
 
 from .. import access
 from ..api import bp
-from ..api.helpers import (PAGE_PARAMS, fail, json_body, load,
-                           paginate, user)
+from ..api.helpers import (PAGE_PARAMS, fail, json_body, paginate, user)
 from ..api.serializers import iso
 from ..api.spec import add_schemas, documented, page_of, ref
 from ..api.spec import COUNT, ID
@@ -96,8 +95,9 @@ def renovation_projects():
 @access.api()
 @documented("One renovation project with its scope and progress (public)",
             statuses=[200, 404], success=ref("RenovationProject"), tag="renovation")
-def renovation_project(project_id):
-    return jsonify(project_json(load(RenovationProject, project_id)))
+@access.guard(RenovationProject, "project_id")
+def renovation_project(project):
+    return jsonify(project_json(project))
 
 
 @bp.route("/renovation/projects/<int:project_id>/progress", methods=["POST"])
@@ -108,8 +108,8 @@ def renovation_project(project_id):
                 "measure_id": ID, "done": COUNT,
                 "recorded_on": {"type": "string", "format": "date"},
                 "note": {"type": "string", "maxLength": 300}}}, tag="renovation")
-def renovation_progress(project_id):
-    item = load(RenovationProject, project_id, can="can_record_progress")
+@access.guard(RenovationProject, "project_id", can="can_record_progress", into="item")
+def renovation_progress(item):
     data = json_body()
     measure = db.session.get(ProgressMeasure, data["measure_id"])
     if measure is None or measure.project_id != item.id:
@@ -126,8 +126,8 @@ def renovation_progress(project_id):
 @documented("Household plans of a project (community staff and the construction party)",
             statuses=[200, 403, 404, 422], success=page_of("HouseholdPlan"),
             params=PAGE_PARAMS, tag="renovation")
-def renovation_plans(project_id):
-    item = load(RenovationProject, project_id, can="can_see_plans")
+@access.guard(RenovationProject, "project_id", can="can_see_plans", into="item")
+def renovation_plans(item):
     return paginate(plans.plans_of_project_query(item), plan_json, "api.renovation_plans",
                     project_id=item.id)
 
@@ -136,8 +136,8 @@ def renovation_plans(project_id):
 @access.api()
 @documented("One household plan (staff only)", statuses=[200, 403, 404],
             success=ref("HouseholdPlan"), tag="renovation")
-def renovation_plan(plan_id):
-    item = load(HouseholdPlan, plan_id)
+@access.guard(HouseholdPlan, "plan_id", into="item")
+def renovation_plan(item):
     if not item.project.can_see_plans(user()):
         fail(403, "forbidden", _("Household plans are for staff."))
     return jsonify(plan_json(item))
@@ -150,8 +150,8 @@ def renovation_plan(plan_id):
             body={"type": "object", "required": ["action"], "properties": {
                 "action": {"type": "string", "enum": sorted(
                     plans.PLAN_MACHINE.actions)}}}, tag="renovation")
-def renovation_plan_transition(plan_id):
-    item = load(HouseholdPlan, plan_id, can="can_edit")
+@access.guard(HouseholdPlan, "plan_id", can="can_edit", into="item")
+def renovation_plan_transition(item):
     plans.transition_plan(user(), item, json_body()["action"])
     return jsonify(plan_json(item))
 
@@ -170,5 +170,6 @@ def renovation_warranties():
 @access.api()
 @documented("One warranty agreement", statuses=[200, 404], success=ref("Warranty"),
             tag="renovation")
-def renovation_warranty(warranty_id):
-    return jsonify(warranty_json(load(WarrantyAgreement, warranty_id)))
+@access.guard(WarrantyAgreement, "warranty_id")
+def renovation_warranty(warranty):
+    return jsonify(warranty_json(warranty))

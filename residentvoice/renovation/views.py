@@ -75,8 +75,8 @@ def index():
 
 @bp.route("/compounds/<int:compound_id>")
 @access.public
-def compound_page(compound_id):
-    compound = access.load(Compound, compound_id, can_view=None)
+@access.guard(Compound, "compound_id", can_view=None)
+def compound_page(compound):
     items = projects.projects_of_compound(compound.id)
     return render_template("renovation/compound.html", compound=compound, projects=items,
                            notices={p.id: projects.latest_notices(p, 3) for p in items})
@@ -106,8 +106,8 @@ def new_project():
 
 @bp.route("/projects/<int:project_id>")
 @access.public
-def project(project_id):
-    item = access.load(RenovationProject, project_id)
+@access.guard(RenovationProject, "project_id", into="item")
+def project(item):
     user = current_user
     homes = [r.household_id for r in user.resident_roles()
              if r.household.compound_id == item.compound_id] if user.is_authenticated else []
@@ -136,8 +136,8 @@ def _manage_page(item, status=200, **forms):
 
 @bp.route("/projects/<int:project_id>/manage", methods=["GET", "POST"])
 @access.login
-def manage(project_id):
-    item = access.load(RenovationProject, project_id, can="can_manage")
+@access.guard(RenovationProject, "project_id", can="can_manage", into="item")
+def manage(item):
     if request.method == "GET":
         return _manage_page(item)
     form = _project_form(ProjectForm())
@@ -149,8 +149,8 @@ def manage(project_id):
 
 @bp.route("/projects/<int:project_id>/status", methods=["POST"])
 @access.login
-def project_status(project_id):
-    item = access.load(RenovationProject, project_id, can="can_manage")
+@access.guard(RenovationProject, "project_id", can="can_manage", into="item")
+def project_status(item):
     return attempted(lambda: projects.transition_project(current_user, item,
                                                    request.form.get("action", "")),
         done=lambda _result: _("Status changed to %(status)s.", status=item.status.value),
@@ -159,8 +159,8 @@ def project_status(project_id):
 
 @bp.route("/projects/<int:project_id>/scope", methods=["POST"])
 @access.login
-def add_scope(project_id):
-    item = access.load(RenovationProject, project_id, can="can_manage")
+@access.guard(RenovationProject, "project_id", can="can_manage", into="item")
+def add_scope(item):
     form = ScopeItemForm()
     done = submitted(form, lambda: projects.add_scope_item(
         current_user, item, scope_class=form.scope_class.data, kind=form.kind.data,
@@ -172,8 +172,8 @@ def add_scope(project_id):
 
 @bp.route("/projects/<int:project_id>/measures", methods=["POST"])
 @access.login
-def add_measure(project_id):
-    item = access.load(RenovationProject, project_id, can="can_manage")
+@access.guard(RenovationProject, "project_id", can="can_manage", into="item")
+def add_measure(item):
     form = MeasureForm()
     done = submitted(form, lambda: projects.add_measure(current_user, item, name=form.name.data,
                                                      total=form.total.data),
@@ -184,8 +184,8 @@ def add_measure(project_id):
 
 @bp.route("/projects/<int:project_id>/notices", methods=["POST"])
 @access.login
-def post_notice(project_id):
-    item = access.load(RenovationProject, project_id, can="can_manage")
+@access.guard(RenovationProject, "project_id", can="can_manage", into="item")
+def post_notice(item):
     form = NoticeForm()
     done = submitted(form, lambda: projects.post_notice(current_user, item, title=form.title.data,
                                                      body=form.body.data),
@@ -196,8 +196,8 @@ def post_notice(project_id):
 
 @bp.route("/projects/<int:project_id>/progress", methods=["GET", "POST"])
 @access.login
-def progress(project_id):
-    item = access.load(RenovationProject, project_id, can="can_record_progress")
+@access.guard(RenovationProject, "project_id", can="can_record_progress", into="item")
+def progress(item):
     form = ProgressForm()
     form.measure_id.choices = choices([(m.id, f"{m.name} ({m.done}/{m.total})")
                                        for m in item.measures])
@@ -240,8 +240,8 @@ def _households(item):
 
 @bp.route("/projects/<int:project_id>/warranties/new", methods=["GET", "POST"])
 @access.login
-def new_warranty(project_id):
-    item = access.load(RenovationProject, project_id, can="can_record_progress")
+@access.guard(RenovationProject, "project_id", can="can_record_progress", into="item")
+def new_warranty(item):
     form = _warranty_form(item)
     if request.method == "GET" and request.args.get("household_id", type=int):
         form.household_id.data = request.args.get("household_id", type=int)
@@ -261,7 +261,7 @@ def new_warranty(project_id):
 
 @bp.route("/warranties/<int:warranty_id>")
 @access.login
-def warranty(warranty_id):
-    item = access.load(WarrantyAgreement, warranty_id)
+@access.guard(WarrantyAgreement, "warranty_id", into="item")
+def warranty(item):
     return render_template("renovation/warranty.html", warranty=item,
                            files=uploads_for("renovation_warranty", item.id))

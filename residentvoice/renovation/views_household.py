@@ -22,8 +22,8 @@ from .models_household import HouseholdPlan, NeedsSurvey, Restoration, Supervisi
 
 @bp.route("/compounds/<int:compound_id>/surveys/new", methods=["GET", "POST"])
 @access.role("secretary", "street_admin")
-def new_survey(compound_id):
-    compound = access.load(Compound, compound_id, can_view="can_manage")
+@access.guard(Compound, "compound_id", can_view="can_manage")
+def new_survey(compound):
     form = SurveyForm()
     if request.method == "GET":
         form.kinds.data = ["water_drainage", "facade_ac", "insulation", "roads", "rain_sewage"]
@@ -42,8 +42,8 @@ def new_survey(compound_id):
 
 @bp.route("/surveys/<int:survey_id>")
 @access.login
-def survey(survey_id):
-    item = access.load(NeedsSurvey, survey_id)
+@access.guard(NeedsSurvey, "survey_id", into="item")
+def survey(item):
     if not item.can_manage(current_user):
         own = [r.household for r in current_user.resident_roles()
                if r.household.compound_id == item.compound_id]
@@ -56,8 +56,8 @@ def survey(survey_id):
 
 @bp.route("/surveys/<int:survey_id>/close", methods=["POST"])
 @access.login
-def close_survey(survey_id):
-    item = access.load(NeedsSurvey, survey_id, can="can_manage")
+@access.guard(NeedsSurvey, "survey_id", can="can_manage", into="item")
+def close_survey(item):
     return attempted(lambda: surveys.close_survey(current_user, item),
         done=_("Survey closed."),
         to=url_for("renovation.survey", survey_id=item.id))
@@ -65,8 +65,8 @@ def close_survey(survey_id):
 
 @bp.route("/surveys/<int:survey_id>/households/<int:household_id>", methods=["GET", "POST"])
 @access.login
-def survey_answer(survey_id, household_id):
-    item = access.load(NeedsSurvey, survey_id)
+@access.guard(NeedsSurvey, "survey_id", into="item")
+def survey_answer(item, household_id):
     household = access.load(Household, household_id,
                             can_view=lambda user, household: surveys.can_answer(user, item,
                                                                                 household))
@@ -95,9 +95,9 @@ def survey_answer(survey_id, household_id):
 
 @bp.route("/projects/<int:project_id>/plans", methods=["GET", "POST"])
 @access.login
-def plans_overview(project_id):
-    item = access.load(RenovationProject, project_id,
-                       can="can_manage" if request.method == "POST" else "can_see_plans")
+@access.guard(RenovationProject, "project_id", into="item",
+              can={"GET": "can_see_plans", "POST": "can_manage"})
+def plans_overview(item):
     status = 200
     if request.method == "POST":
         building = db.session.get(Building, request.form.get("building_id", type=int) or 0)
@@ -118,8 +118,8 @@ def plans_overview(project_id):
 
 @bp.route("/projects/<int:project_id>/buildings/<int:building_id>")
 @access.login
-def building(project_id, building_id):
-    item = access.load(RenovationProject, project_id, can="can_see_plans")
+@access.guard(RenovationProject, "project_id", can="can_see_plans", into="item")
+def building(item, building_id):
     place = access.load(Building, building_id,
                         can_view=lambda _user, building: building.compound_id == item.compound_id)
     floors, counts = plans.building_view(item, place)
@@ -129,8 +129,8 @@ def building(project_id, building_id):
 
 @bp.route("/projects/<int:project_id>/report")
 @access.login
-def demand_report(project_id):
-    item = access.load(RenovationProject, project_id, can="can_see_plans")
+@access.guard(RenovationProject, "project_id", can="can_see_plans", into="item")
+def demand_report(item):
     return render_template("renovation/report.html", project=item,
                            rows=report.demand_report(item), kind_label=kind_label,
                            today=beijing_today())
@@ -149,8 +149,9 @@ def _plan_page(plan, status=200, **forms):
 
 @bp.route("/plans/<int:plan_id>")
 @access.login
-def plan(plan_id):
-    return _plan_page(access.load(HouseholdPlan, plan_id))
+@access.guard(HouseholdPlan, "plan_id")
+def plan(plan):
+    return _plan_page(plan)
 
 
 def _plan_data(form):
@@ -166,8 +167,8 @@ def _plan_data(form):
 
 @bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
 @access.login
-def edit_plan(plan_id):
-    item = access.load(HouseholdPlan, plan_id, can="can_edit")
+@access.guard(HouseholdPlan, "plan_id", can="can_edit", into="item")
+def edit_plan(item):
     if request.method == "GET":
         form = PlanForm(obj=item)
         form.restoration.data = item.restoration.name
@@ -182,8 +183,8 @@ def edit_plan(plan_id):
 
 @bp.route("/plans/<int:plan_id>/visits", methods=["POST"])
 @access.login
-def plan_visit(plan_id):
-    item = access.load(HouseholdPlan, plan_id, can="can_edit")
+@access.guard(HouseholdPlan, "plan_id", can="can_edit", into="item")
+def plan_visit(item):
     form = VisitForm()
     done = submitted(form, lambda: plans.record_visit(current_user, item,
                                                    visited_on=form.visited_on.data,
@@ -195,8 +196,8 @@ def plan_visit(plan_id):
 
 @bp.route("/plans/<int:plan_id>/status", methods=["POST"])
 @access.login
-def plan_status(plan_id):
-    item = access.load(HouseholdPlan, plan_id, can="can_edit")
+@access.guard(HouseholdPlan, "plan_id", can="can_edit", into="item")
+def plan_status(item):
     return attempted(lambda: plans.transition_plan(current_user, item,
                                                    request.form.get("action", "")),
         done=lambda _result: _("Status changed to %(status)s.", status=item.status.value),
@@ -213,8 +214,8 @@ def _step_form(item):
 
 @bp.route("/projects/<int:project_id>/steps/new", methods=["GET", "POST"])
 @access.login
-def new_step(project_id):
-    item = access.load(RenovationProject, project_id, can="can_record_progress")
+@access.guard(RenovationProject, "project_id", can="can_record_progress", into="item")
+def new_step(item):
     form = _step_form(item)
     if request.method == "GET" and request.args.get("household_id", type=int):
         form.household_id.data = request.args.get("household_id", type=int)
@@ -241,14 +242,15 @@ def _step_page(step, status=200, form=None):
 
 @bp.route("/steps/<int:step_id>")
 @access.login
-def step(step_id):
-    return _step_page(access.load(SupervisionStep, step_id))
+@access.guard(SupervisionStep, "step_id")
+def step(step):
+    return _step_page(step)
 
 
 @bp.route("/steps/<int:step_id>/signup", methods=["POST"])
 @access.login
-def step_signup(step_id):
-    item = access.load(SupervisionStep, step_id, can=supervision.can_sign_up)
+@access.guard(SupervisionStep, "step_id", can=supervision.can_sign_up, into="item")
+def step_signup(item):
     return attempted(lambda: supervision.sign_up(current_user, item),
                      done=_("You are signed up to supervise this step."),
                      to=url_for("renovation.step", step_id=item.id))
@@ -256,8 +258,8 @@ def step_signup(step_id):
 
 @bp.route("/steps/<int:step_id>/observations", methods=["POST"])
 @access.login
-def observe(step_id):
-    item = access.load(SupervisionStep, step_id, can="can_observe")
+@access.guard(SupervisionStep, "step_id", can="can_observe", into="item")
+def observe(item):
     form = ObservationForm()
     return submitted(
         form, lambda: supervision.record_observation(

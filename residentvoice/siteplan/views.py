@@ -21,8 +21,8 @@ def _target_label(record):
 
 @bp.route("/compounds/<int:compound_id>")
 @access.login
-def show(compound_id):
-    compound = access.load(Compound, compound_id, can_view="is_member")
+@access.guard(Compound, "compound_id", can_view="is_member")
+def show(compound):
     plan = services.plan_of(compound.id)
     pins = services.pins(current_user, plan) if plan else []
     can_manage = compound.can_manage(current_user)
@@ -33,8 +33,8 @@ def show(compound_id):
 
 @bp.route("/compounds/<int:compound_id>/edit", methods=["GET", "POST"])
 @access.login
-def edit(compound_id):
-    compound = access.load(Compound, compound_id, can_view="is_member", can="can_manage")
+@access.guard(Compound, "compound_id", can_view="is_member", can="can_manage")
+def edit(compound):
     form = PlanUploadForm()
     here = url_for("siteplan.edit", compound_id=compound.id)
     done = submitted(form, lambda: services.upload_plan(current_user, compound,
@@ -55,8 +55,8 @@ def _edit_page(compound, upload_form, mark_form):
 
 @bp.route("/compounds/<int:compound_id>/marks", methods=["POST"])
 @access.login
-def mark(compound_id):
-    compound = access.load(Compound, compound_id, can_view="is_member", can="can_manage")
+@access.guard(Compound, "compound_id", can_view="is_member", can="can_manage")
+def mark(compound):
     plan = services.plan_of(compound.id)
     form = MarkForm()
     done = submitted(form, lambda: services.mark(current_user, plan, form.target.data,
@@ -68,8 +68,8 @@ def mark(compound_id):
 
 @bp.route("/compounds/<int:compound_id>/marks/<int:mark_id>/delete", methods=["POST"])
 @access.login
-def unmark(compound_id, mark_id):
-    compound = access.load(Compound, compound_id, can_view="is_member", can="can_manage")
+@access.guard(Compound, "compound_id", can_view="is_member", can="can_manage")
+def unmark(compound, mark_id):
     plan = services.plan_of(compound.id)
     here = url_for("siteplan.edit", compound_id=compound.id)
     return attempted(lambda: services.unmark(current_user, plan, mark_id),

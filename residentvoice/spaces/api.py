@@ -157,8 +157,9 @@ def spaces_create():
 @access.api()
 @documented("A space with its status history and progress", statuses=[200, 404],
             success=ref("Space"), tag=TAG)
-def space_detail(space_id):
-    return jsonify(space_json(load(Space, space_id), detail=True))
+@access.guard(Space, "space_id")
+def space_detail(space):
+    return jsonify(space_json(space, detail=True))
 
 
 @bp.route("/spaces/<int:space_id>", methods=["PATCH"])
@@ -166,8 +167,8 @@ def space_detail(space_id):
 @documented("Change a space's details (secretaries); fields left out keep their value",
             statuses=[200, 400, 403, 404, 422], success=ref("Space"), tag=TAG,
             body={k: v for k, v in SPACE_BODY.items() if k != "required"})
-def space_update(space_id):
-    space = load(Space, space_id, can="can_manage")
+@access.guard(Space, "space_id", can="can_manage")
+def space_update(space):
     data = json_body()
     current = space_json(space)
     merged = {name: data.get(name, current[name]) for name in services.SPACE_FIELDS}
@@ -183,8 +184,8 @@ def space_update(space_id):
                                                  "properties": {"action": {
                                                      "type": "string", "enum": SPACE_ACTIONS},
                                                      "reason": STR}})
-def space_transition(space_id):
-    space = load(Space, space_id, can="can_manage")
+@access.guard(Space, "space_id", can="can_manage")
+def space_transition(space):
     data = json_body()
     services.change_space_status(user(), space, data["action"], data.get("reason"))
     return jsonify(space_json(space, detail=True))
@@ -229,16 +230,17 @@ def proposals_create():
 @access.api()
 @documented("A proposal with its latest review and support count", statuses=[200, 404],
             success=ref("Proposal"), tag=TAG)
-def proposal_detail(proposal_id):
-    return jsonify(proposal_json(load(Proposal, proposal_id)))
+@access.guard(Proposal, "proposal_id")
+def proposal_detail(proposal):
+    return jsonify(proposal_json(proposal))
 
 
 @bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])
 @access.api()
 @documented("Submit (or resubmit after a return) for the compliance review (proposer)",
             statuses=[200, 403, 404, 409, 422], success=ref("Proposal"), tag=TAG)
-def proposal_submit(proposal_id):
-    proposal = load(Proposal, proposal_id, can="can_edit")
+@access.guard(Proposal, "proposal_id", can="can_edit")
+def proposal_submit(proposal):
     proposal_services.submit_proposal(user(), proposal)
     return jsonify(proposal_json(proposal))
 
@@ -248,8 +250,8 @@ def proposal_submit(proposal_id):
 @documented("Compliance review (secretaries): the checklist, then open or return with "
             "a reason", statuses=[200, 400, 403, 404, 409, 422], success=ref("Proposal"),
             body=REVIEW_BODY, tag=TAG)
-def proposal_review(proposal_id):
-    proposal = load(Proposal, proposal_id, can="can_manage")
+@access.guard(Proposal, "proposal_id", can="can_manage")
+def proposal_review(proposal):
     data = json_body()
     if proposal.status not in (ProposalStatus.submitted, ProposalStatus.under_review):
         fail(409, "transition_not_allowed", _("Only submitted proposals are reviewed."))
@@ -262,8 +264,8 @@ def proposal_review(proposal_id):
 @documented("Withdraw a proposal (proposer)", statuses=[200, 403, 404, 409, 422],
             success=ref("Proposal"), tag=TAG,
             body={"type": "object", "properties": {"reason": STR}})
-def proposal_withdraw(proposal_id):
-    proposal = load(Proposal, proposal_id, can="can_edit")
+@access.guard(Proposal, "proposal_id", can="can_edit")
+def proposal_withdraw(proposal):
     proposal_services.withdraw_proposal(user(), proposal, json_body().get("reason", ""))
     return jsonify(proposal_json(proposal))
 
@@ -273,8 +275,8 @@ def proposal_withdraw(proposal_id):
 @documented("Support a reviewed proposal for the user's household (one per household)",
             statuses=[201, 403, 404, 409, 422], success=ref("Proposal"), tag=TAG,
             body=HOUSEHOLD_BODY)
-def proposal_support(proposal_id):
-    proposal = load(Proposal, proposal_id, can="can_support")
+@access.guard(Proposal, "proposal_id", can="can_support")
+def proposal_support(proposal):
     discussion.support(user(), proposal, json_body().get("household_id"))
     return jsonify(proposal_json(proposal)), 201
 
@@ -283,8 +285,8 @@ def proposal_support(proposal_id):
 @access.api()
 @documented("Withdraw the household's support", statuses=[200, 403, 404, 409, 422],
             success=ref("Proposal"), tag=TAG, body=HOUSEHOLD_BODY)
-def proposal_unsupport(proposal_id):
-    proposal = load(Proposal, proposal_id, can="can_support")
+@access.guard(Proposal, "proposal_id", can="can_support")
+def proposal_unsupport(proposal):
     discussion.withdraw_support(user(), proposal, json_body().get("household_id"))
     return jsonify(proposal_json(proposal))
 
@@ -294,8 +296,8 @@ def proposal_unsupport(proposal_id):
 @documented("Comments on a proposal (hidden ones show the moderator's reason)",
             statuses=[200, 404, 422], success=page_of("ProposalComment"), tag=TAG,
             params=PAGE_PARAMS)
-def proposal_comments(proposal_id):
-    proposal = load(Proposal, proposal_id)
+@access.guard(Proposal, "proposal_id")
+def proposal_comments(proposal):
     query = db.select(Comment).where(Comment.proposal_id == proposal.id).order_by(Comment.id)
     return paginate(query, comment_json, "api.proposal_comments", proposal_id=proposal.id)
 
@@ -306,8 +308,8 @@ def proposal_comments(proposal_id):
             statuses=[201, 400, 403, 404, 422], success=ref("ProposalComment"), tag=TAG,
             body={"type": "object", "required": ["body"], "properties": {
                 "body": STR, "parent_id": {**ID, "nullable": True}}})
-def proposal_comment_create(proposal_id):
-    proposal = load(Proposal, proposal_id, can="can_comment")
+@access.guard(Proposal, "proposal_id", can="can_comment")
+def proposal_comment_create(proposal):
     data = json_body()
     comment = discussion.add_comment(user(), proposal, data["body"],
                     data.get("parent_id"))

@@ -4,7 +4,7 @@ from flask import jsonify
 
 from .. import access
 from ..api import bp
-from ..api.helpers import json_body, load, user
+from ..api.helpers import json_body, user
 from ..api.spec import documented, ref
 from . import discussion
 from .api import STR, TAG, comment_json
@@ -16,8 +16,8 @@ from .discussion_models import Comment
 @documented("Edit one's own comment within 15 minutes", statuses=[200, 400, 403, 404, 422],
             success=ref("ProposalComment"), tag=TAG,
             body={"type": "object", "required": ["body"], "properties": {"body": STR}})
-def comment_edit(comment_id):
-    comment = load(Comment, comment_id, can="is_author")
+@access.guard(Comment, "comment_id", can="is_author")
+def comment_edit(comment):
     discussion.edit_comment(user(), comment, json_body()["body"])
     return jsonify(comment_json(comment))
 
@@ -26,8 +26,8 @@ def comment_edit(comment_id):
 @access.api()
 @documented("Delete one's own comment within 15 minutes", statuses=[200, 403, 404, 422],
             success=ref("ProposalComment"), tag=TAG)
-def comment_delete(comment_id):
-    comment = load(Comment, comment_id, can="is_author")
+@access.guard(Comment, "comment_id", can="is_author")
+def comment_delete(comment):
     discussion.delete_comment(user(), comment)
     return jsonify(comment_json(comment))
 
@@ -37,8 +37,8 @@ def comment_delete(comment_id):
 @documented("Flag a comment for the moderators (once per person)",
             statuses=[201, 404, 409, 422], success=ref("ProposalComment"), tag=TAG,
             body={"type": "object", "properties": {"reason": STR}})
-def comment_flag(comment_id):
-    comment = load(Comment, comment_id)
+@access.guard(Comment, "comment_id")
+def comment_flag(comment):
     discussion.flag_comment(user(), comment, json_body().get("reason", ""))
     return jsonify(comment_json(comment)), 201
 
@@ -48,7 +48,7 @@ def comment_flag(comment_id):
 @documented("Hide a comment with the reason shown in its place (secretaries)",
             statuses=[200, 400, 403, 404, 409, 422], success=ref("ProposalComment"), tag=TAG,
             body={"type": "object", "required": ["reason"], "properties": {"reason": STR}})
-def comment_hide(comment_id):
-    comment = load(Comment, comment_id, can="can_moderate")
+@access.guard(Comment, "comment_id", can="can_moderate")
+def comment_hide(comment):
     discussion.hide_comment(user(), comment, json_body()["reason"])
     return jsonify(comment_json(comment))

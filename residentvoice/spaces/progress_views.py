@@ -12,8 +12,8 @@ from .forms import SupportThresholdForm
 
 @bp.route("/compounds/<int:compound_id>/support-needed", methods=["GET", "POST"])
 @access.login
-def support_threshold(compound_id):
-    compound = access.load(Compound, compound_id, can_view="is_member", can="can_manage")
+@access.guard(Compound, "compound_id", can_view="is_member", can="can_manage")
+def support_threshold(compound):
     threshold = progress.threshold_of(compound.id)
     form = SupportThresholdForm()
     if request.method == "GET":

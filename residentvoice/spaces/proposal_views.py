@@ -81,8 +81,8 @@ def proposal_page(proposal, status=200, **forms):
 
 @bp.route("/<int:space_id>/proposals/new", methods=["GET", "POST"])
 @access.login
-def new_proposal(space_id):
-    space = access.load(Space, space_id, can="can_propose")
+@access.guard(Space, "space_id", can="can_propose")
+def new_proposal(space):
     form = _proposal_form(space.can_manage(current_user))
     submit = request.form.get("action") == "submit"
     return submitted(
@@ -96,14 +96,15 @@ def new_proposal(space_id):
 
 @bp.route("/proposals/<int:proposal_id>")
 @access.login
-def proposal(proposal_id):
-    return proposal_page(access.load(Proposal, proposal_id))
+@access.guard(Proposal, "proposal_id")
+def proposal(proposal):
+    return proposal_page(proposal)
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @access.login
-def edit_proposal(proposal_id):
-    proposal = access.load(Proposal, proposal_id, can="can_edit")
+@access.guard(Proposal, "proposal_id", can="can_edit")
+def edit_proposal(proposal):
     manages = proposal.can_manage(current_user)
     if request.method == "GET":
         form = _proposal_form(manages, obj=proposal)
@@ -131,8 +132,8 @@ def edit_proposal(proposal_id):
 
 @bp.route("/proposals/<int:proposal_id>/photos", methods=["POST"])
 @access.login
-def proposal_photo(proposal_id):
-    proposal = access.load(Proposal, proposal_id, can="can_edit")
+@access.guard(Proposal, "proposal_id", can="can_edit")
+def proposal_photo(proposal):
     form = PhotoForm()
     return submitted(form, lambda: service.add_proposal_photo(current_user, proposal,
                                                               photo_of(form)),
@@ -142,16 +143,16 @@ def proposal_photo(proposal_id):
 
 @bp.route("/proposals/<int:proposal_id>/submit", methods=["POST"])
 @access.login
-def submit_proposal(proposal_id):
-    proposal = access.load(Proposal, proposal_id, can="can_edit")
+@access.guard(Proposal, "proposal_id", can="can_edit")
+def submit_proposal(proposal):
     return attempted(lambda: service.submit_proposal(current_user, proposal),
                      done=_("Proposal submitted for the compliance review."), to=_url(proposal))
 
 
 @bp.route("/proposals/<int:proposal_id>/withdraw", methods=["POST"])
 @access.login
-def withdraw_proposal(proposal_id):
-    proposal = access.load(Proposal, proposal_id, can="can_edit")
+@access.guard(Proposal, "proposal_id", can="can_edit")
+def withdraw_proposal(proposal):
     form = WithdrawForm(prefix="withdraw")
     if not form.validate():
         return proposal_page(proposal, 422, withdraw_form=form)
@@ -161,8 +162,8 @@ def withdraw_proposal(proposal_id):
 
 @bp.route("/proposals/<int:proposal_id>/review", methods=["GET", "POST"])
 @access.login
-def review_proposal(proposal_id):
-    proposal = access.load(Proposal, proposal_id, can="can_manage")
+@access.guard(Proposal, "proposal_id", can="can_manage")
+def review_proposal(proposal):
     if proposal.status not in (ProposalStatus.submitted, ProposalStatus.under_review):
         flash(_("Only submitted proposals are reviewed."), "error")
         return _to_proposal(proposal)
@@ -179,8 +180,8 @@ def review_proposal(proposal_id):
 
 @bp.route("/proposals/<int:proposal_id>/decision", methods=["POST"])
 @access.login
-def decide_proposal(proposal_id):
-    proposal = access.load(Proposal, proposal_id, can="can_manage")
+@access.guard(Proposal, "proposal_id", can="can_manage")
+def decide_proposal(proposal):
     form = DecisionForm(prefix="decision")
     return submitted(
         form, lambda: service.record_council_decision(current_user, proposal,
@@ -191,8 +192,8 @@ def decide_proposal(proposal_id):
 
 @bp.route("/proposals/<int:proposal_id>/support", methods=["POST"])
 @access.login
-def support(proposal_id):
-    proposal = access.load(Proposal, proposal_id, can="can_support")
+@access.guard(Proposal, "proposal_id", can="can_support")
+def support(proposal):
     household_id = request.form.get("household_id", type=int)
     return attempted(lambda: discussion.support(current_user, proposal, household_id),
                      done=_("Your household supports this proposal."),
@@ -201,8 +202,8 @@ def support(proposal_id):
 
 @bp.route("/proposals/<int:proposal_id>/unsupport", methods=["POST"])
 @access.login
-def unsupport(proposal_id):
-    proposal = access.load(Proposal, proposal_id, can="can_support")
+@access.guard(Proposal, "proposal_id", can="can_support")
+def unsupport(proposal):
     household_id = request.form.get("household_id", type=int)
     return attempted(lambda: discussion.withdraw_support(current_user, proposal, household_id),
                      done=_("Your household's support is withdrawn."),
@@ -211,8 +212,8 @@ def unsupport(proposal_id):
 
 @bp.route("/proposals/<int:proposal_id>/comments", methods=["POST"])
 @access.login
-def add_comment(proposal_id):
-    proposal = access.load(Proposal, proposal_id, can="can_comment")
+@access.guard(Proposal, "proposal_id", can="can_comment")
+def add_comment(proposal):
     form = CommentForm()
     parent_id = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
     return submitted(
@@ -223,8 +224,8 @@ def add_comment(proposal_id):
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @access.login
-def edit_comment(comment_id):
-    comment = access.load(Comment, comment_id, can="is_author")
+@access.guard(Comment, "comment_id", can="is_author")
+def edit_comment(comment):
     form = EditCommentForm(obj=comment if request.method == "GET" else None)
     return submitted(
         form, lambda: discussion.edit_comment(current_user, comment, form.body.data),
@@ -235,8 +236,8 @@ def edit_comment(comment_id):
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
 @access.login
-def delete_comment(comment_id):
-    comment = access.load(Comment, comment_id, can="is_author")
+@access.guard(Comment, "comment_id", can="is_author")
+def delete_comment(comment):
     return attempted(lambda: discussion.delete_comment(current_user, comment),
                      done=_("Comment deleted."),
                      to=_url(comment.proposal, f"#comment-{comment.id}"))
@@ -244,8 +245,8 @@ def delete_comment(comment_id):
 
 @bp.route("/comments/<int:comment_id>/flag", methods=["POST"])
 @access.login
-def flag_comment(comment_id):
-    comment = access.load(Comment, comment_id)
+@access.guard(Comment, "comment_id")
+def flag_comment(comment):
     form = FlagForm()
     if not form.validate():
         flash(_("At most %(max)d characters.", max=500), "error")
@@ -257,8 +258,8 @@ def flag_comment(comment_id):
 
 @bp.route("/comments/<int:comment_id>/hide", methods=["GET", "POST"])
 @access.login
-def hide_comment(comment_id):
-    comment = access.load(Comment, comment_id, can="can_moderate")
+@access.guard(Comment, "comment_id", can="can_moderate")
+def hide_comment(comment):
     form = HideForm()
     return submitted(
         form, lambda: discussion.hide_comment(current_user, comment, form.reason.data),

@@ -101,8 +101,8 @@ def new_space():
 
 @bp.route("/<int:space_id>/edit", methods=["GET", "POST"])
 @access.login
-def edit_space(space_id):
-    space = access.load(Space, space_id, can="can_manage")
+@access.guard(Space, "space_id", can="can_manage")
+def edit_space(space):
     form = EditSpaceForm(obj=space if request.method == "GET" else None)
     if request.method == "GET":
         form.origin.data = space.origin.name
@@ -165,14 +165,15 @@ def space_page(space, status=200, **forms):
 
 @bp.route("/<int:space_id>")
 @access.login
-def space(space_id):
-    return space_page(access.load(Space, space_id))
+@access.guard(Space, "space_id")
+def space(space):
+    return space_page(space)
 
 
 @bp.route("/<int:space_id>/photos", methods=["POST"])
 @access.login
-def space_photo(space_id):
-    space = access.load(Space, space_id, can="can_manage")
+@access.guard(Space, "space_id", can="can_manage")
+def space_photo(space):
     form = PhotoForm()
     return submitted(form, lambda: services.add_space_photo(current_user, space, photo_of(form)),
                      done=_("Photo added."), to=url_for("spaces.space", space_id=space.id)) or \
@@ -181,8 +182,8 @@ def space_photo(space_id):
 
 @bp.route("/<int:space_id>/status", methods=["POST"])
 @access.login
-def space_status(space_id):
-    space = access.load(Space, space_id, can="can_manage")
+@access.guard(Space, "space_id", can="can_manage")
+def space_status(space):
     form = StatusForm()
     action = form.action.data
     if not form.validate() or action not in MANUAL_SPACE_ACTIONS:
@@ -196,8 +197,8 @@ def space_status(space_id):
 
 @bp.route("/<int:space_id>/progress", methods=["POST"])
 @access.login
-def space_progress(space_id):
-    space = access.load(Space, space_id, can="can_manage")
+@access.guard(Space, "space_id", can="can_manage")
+def space_progress(space):
     form = ProgressForm()
     return submitted(
         form, lambda: services.record_progress(current_user, space, form.data, photo_of(form)),
@@ -208,8 +209,8 @@ def space_progress(space_id):
 
 @bp.route("/<int:space_id>/compare")
 @access.login
-def compare(space_id):
-    space = access.load(Space, space_id)
+@access.guard(Space, "space_id")
+def compare(space):
     proposals = queries.comparable(space, current_user)
     return render_template("spaces/compare.html", space=space, proposals=proposals,
                            counts=queries.support_counts([p.id for p in proposals]))
@@ -217,8 +218,8 @@ def compare(space_id):
 
 @bp.route("/<int:space_id>/agenda", methods=["POST"])
 @access.login
-def handoff_agenda(space_id):
-    space = access.load(Space, space_id, can="can_manage")
+@access.guard(Space, "space_id", can="can_manage")
+def handoff_agenda(space):
     open_proposals = [p for p in space.proposals if p.status is ProposalStatus.open]
     form = _agenda_form(space, open_proposals, AgendaForm())
     return submitted(
@@ -231,8 +232,8 @@ def handoff_agenda(space_id):
 
 @bp.route("/<int:space_id>/ballot", methods=["GET", "POST"])
 @access.login
-def handoff_ballot(space_id):
-    space = access.load(Space, space_id, can="can_manage")
+@access.guard(Space, "space_id", can="can_manage")
+def handoff_ballot(space):
     candidates = [p for p in space.proposals
                   if p.status in (ProposalStatus.open, ProposalStatus.on_agenda)]
     form = BallotForm()

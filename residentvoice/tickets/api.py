@@ -5,8 +5,7 @@ from flask_babel import gettext as _
 
 from .. import access
 from ..api import bp
-from ..api.helpers import (PAGE_PARAMS, fail, json_body, load,
-                           paginate, user)
+from ..api.helpers import (PAGE_PARAMS, fail, json_body, paginate, user)
 from ..api.serializers import iso
 from ..api.spec import add_schemas, documented, page_of, ref
 from ..api.spec import ID
@@ -148,8 +147,8 @@ def tickets_create():
 @access.api()
 @documented("A ticket with its timeline", statuses=[200, 404], success=ref("TicketDetail"),
             tag="tickets")
-def tickets_detail(ticket_id):
-    ticket = load(Ticket, ticket_id)
+@access.guard(Ticket, "ticket_id")
+def tickets_detail(ticket):
     return jsonify(serialize(ticket, user(), detail=True))
 
 
@@ -158,8 +157,8 @@ def tickets_detail(ticket_id):
 @documented("Move a ticket along its flow (acknowledge, start, resolve, confirm, reopen, "
             "hand_back, reroute, refuse, mark_duplicate)", statuses=[200, 400, 403, 404, 409, 422],
             body=TRANSITION_BODY, success=ref("TicketDetail"), tag="tickets")
-def tickets_transition(ticket_id):
-    ticket = load(Ticket, ticket_id)
+@access.guard(Ticket, "ticket_id")
+def tickets_transition(ticket):
     data = json_body()
     actions.perform(user(), ticket, data["action"], data)
     return jsonify(serialize(ticket, user(), detail=True))
@@ -172,8 +171,8 @@ def tickets_transition(ticket_id):
             success=ref("TicketEvent"),
             body={"type": "object", "required": ["body"], "properties": {
                 "body": {"type": "string"}, "public": {"type": "boolean"}}})
-def tickets_update(ticket_id):
-    ticket = load(Ticket, ticket_id)
+@access.guard(Ticket, "ticket_id")
+def tickets_update(ticket):
     data = json_body()
     event = services.add_update(user(), ticket, data["body"], data.get("public", True))
     return jsonify(id=event.id, kind=event.kind.name, action=event.action, status=None,
@@ -189,8 +188,8 @@ def tickets_update(ticket_id):
                 "fixed": {"type": "boolean"},
                 "rating": {"type": "integer", "minimum": 1, "maximum": 5},
                 "comment": {"type": "string"}}})
-def tickets_confirmation(ticket_id):
-    ticket = load(Ticket, ticket_id)
+@access.guard(Ticket, "ticket_id")
+def tickets_confirmation(ticket):
     data = json_body()
     if data["fixed"]:
         actions.confirm(user(), ticket, data.get("rating"), data.get("comment", ""))

@@ -165,8 +165,8 @@ def render_ticket(ticket, forms=None, status=200):
 
 @bp.route("/<int:ticket_id>")
 @access.login
-def show(ticket_id):
-    ticket = access.load(Ticket, ticket_id)
+@access.guard(Ticket, "ticket_id")
+def show(ticket):
     if ticket.duplicate_of_id and request.args.get("follow"):
         return redirect(url_for("tickets.show", ticket_id=ticket.duplicate_of_id))
     return render_ticket(ticket)

@@ -26,8 +26,8 @@ def _rule_form(compound, formdata=None):
 
 @bp.route("/compounds/<int:compound_id>/rules", methods=["GET", "POST"])
 @access.role("secretary", "street_admin")
-def rules(compound_id):
-    compound = access.load(Compound, compound_id, can_view="can_manage")
+@access.guard(Compound, "compound_id", can_view="can_manage")
+def rules(compound):
     form = _rule_form(compound, request.form if request.method == "POST" else None)
     done = submitted(form, lambda: services.set_rule(current_user, compound, form.category.data,
                                                       form.organisation_id.data,
@@ -44,8 +44,8 @@ def rules(compound_id):
 
 @bp.route("/rules/<int:rule_id>/delete", methods=["POST"])
 @access.role("secretary", "street_admin")
-def delete_rule(rule_id):
-    rule = access.load(RoutingRule, rule_id)
+@access.guard(RoutingRule, "rule_id")
+def delete_rule(rule):
     compound_id = rule.compound_id
     services.delete_rule(current_user, rule)
     flash(_("Routing rule removed: such tickets now go to the secretaries unless a "
@@ -139,9 +139,9 @@ def dashboard_xlsx():
 
 @bp.route("/compounds/<int:compound_id>/summary")
 @access.public
-def public_summary(compound_id):
+@access.guard(Compound, "compound_id", can_view=None)
+def public_summary(compound):
     """Per-compound figures anyone may see: no names, no descriptions."""
-    compound = access.load(Compound, compound_id, can_view=None)
     data = dashboard.summary({compound.community_id}, compound.id)
     return render_template("tickets/summary.html", compound=compound, data=data,
                            chart=dashboard.chart(data["weekly"]))

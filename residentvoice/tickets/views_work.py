@@ -48,8 +48,8 @@ def act(ticket_id, action):
 
 @bp.route("/<int:ticket_id>/updates", methods=["POST"])
 @access.login
-def add_update(ticket_id):
-    ticket = access.load(Ticket, ticket_id, can="can_post_update")
+@access.guard(Ticket, "ticket_id", can="can_post_update")
+def add_update(ticket):
     form = UpdateForm(prefix="update")
     return submitted(
         form, lambda: services.add_update(current_user, ticket, form.body.data, form.public.data),
@@ -59,8 +59,8 @@ def add_update(ticket_id):
 
 @bp.route("/<int:ticket_id>/me-too", methods=["POST"])
 @access.role("resident")
-def me_too(ticket_id):
-    ticket = access.load(Ticket, ticket_id)
+@access.guard(Ticket, "ticket_id")
+def me_too(ticket):
     form = MeTooForm()
     form.household_id.choices = [(hid, str(hid)) for hid in current_user.household_ids()]
     done = submitted(form, lambda: services.me_too(current_user, ticket, form.household_id.data),
@@ -76,9 +76,9 @@ def me_too(ticket_id):
 
 @bp.route("/<int:ticket_id>/chase", methods=["POST"])
 @access.role("resident")
-def chase_ticket(ticket_id):
+@access.guard(Ticket, "ticket_id")
+def chase_ticket(ticket):
     """催办: the resident chases an overdue ticket (issue 17 §7)."""
-    ticket = access.load(Ticket, ticket_id)
     try:
         chase.chase(current_user, ticket)
     except DomainError as error:
@@ -91,8 +91,8 @@ def chase_ticket(ticket_id):
 
 @bp.route("/<int:ticket_id>/redact", methods=["POST"])
 @access.login
-def redact(ticket_id):
-    ticket = access.load(Ticket, ticket_id, can="can_see_internal")
+@access.guard(Ticket, "ticket_id", can="can_see_internal")
+def redact(ticket):
     form = RedactForm(prefix="redact")
     return submitted(
         form, lambda: services.redact(current_user, ticket, form.text.data,

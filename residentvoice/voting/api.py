@@ -10,11 +10,11 @@ from ..api.helpers import (PAGE_PARAMS, fail, json_body, load,
 from ..api.serializers import iso
 from ..api.spec import COUNT, ID, add_schemas, documented, page_of, ref
 from ..directory.models import Compound
-from . import services
+from . import guards, services
 from .casting import cast_phone_vote
 from .closing import close_by_hand
 from .counting import tally
-from .models import Ballot, BallotStatus
+from .models import BallotStatus
 from .paper_entry import enter_paper_vote
 
 BALLOT_PROPS = {
@@ -94,17 +94,6 @@ def _ints(data, *names):
             fail(422, "invalid", f"{name} must be a positive integer id.")
 
 
-def _fetch_ballot(ballot_id, can=None):
-    """``load`` (404/403) of a ballot read in one query (``Ballot.in_full``)."""
-    return load(Ballot, ballot_id, can=can, options=Ballot.in_full())
-
-
-def _load_ballot(ballot_id):
-    ballot = _fetch_ballot(ballot_id)
-    services.close_if_due(ballot)
-    return ballot
-
-
 @bp.route("/ballots", methods=["POST"])
 @access.api("secretary", "street_admin")
 @documented("Create a ballot (draft; announced at once if announced_at is past)",
@@ -139,12 +128,12 @@ def ballots_list():
 @access.api()
 @documented("One ballot with its options", statuses=[200, 404], success=ref("Ballot"),
             tag="ballots")
-def ballot_detail(ballot_id):
-    return jsonify(serialize(_load_ballot(ballot_id)))
+@guards.ballot()
+def ballot_detail(ballot):
+    return jsonify(serialize(ballot))
 
 
-def _transition(ballot_id, action):
-    ballot = _fetch_ballot(ballot_id, can="can_manage")
+def _transition(ballot, action):
     services.apply(user(), ballot, action)
     return jsonify(serialize(ballot))
 
@@ -153,8 +142,9 @@ def _transition(ballot_id, action):
 @access.api("secretary", "street_admin")
 @documented("Open voting (freezes the electorate, locks the rules)",
             statuses=[200, 403, 404, 409], success=ref("Ballot"), tag="ballots")
-def ballot_open(ballot_id):
-    return _transition(ballot_id, "open")
+@guards.ballot(up_to_date=False, can="can_manage")
+def ballot_open(ballot):
+    return _transition(ballot, "open")
 
 
 @bp.route("/ballots/<int:ballot_id>/close", methods=["POST"])
@@ -164,8 +154,8 @@ def ballot_open(ballot_id):
             statuses=[200, 403, 404, 409, 422], success=ref("Ballot"), tag="ballots",
             body={"type": "object", "properties": {
                 "reason": {"type": "string", "maxLength": 500}}})
-def ballot_close(ballot_id):
-    ballot = _fetch_ballot(ballot_id, can="can_manage")
+@guards.ballot(up_to_date=False, can="can_manage")
+def ballot_close(ballot):
     reason = json_body().get("reason", "")
     close_by_hand(user(), ballot, reason)
     return jsonify(serialize(ballot))
@@ -178,10 +168,10 @@ def ballot_close(ballot_id):
             statuses=[201, 400, 403, 404, 409, 422], success=ref("Receipt"), tag="ballots",
             body={"type": "object", "required": ["household_id", "option_id"], "properties": {
                 "household_id": ID, "option_id": ID}})
-def ballot_vote(ballot_id):
+@guards.ballot()
+def ballot_vote(ballot):
     # The ballot first (404 for whoever may not see it, whatever the body), read
     # with its options (the vote's is then found without a query).
-    ballot = _load_ballot(ballot_id)
     data = json_body()
     cast = cast_phone_vote(user(), ballot, data["household_id"], data["option_id"])
     return jsonify(receipt=cast.receipt), 201
@@ -215,8 +205,8 @@ def _text(data, name):
             "409), or for a household without its serial, with a reason",
             statuses=[201, 400, 403, 404, 409, 422], success=ref("Receipt"), tag="ballots",
             body=PAPER_BODY)
-def ballot_paper_vote(ballot_id):
-    ballot = _fetch_ballot(ballot_id, can="can_manage")
+@guards.ballot(up_to_date=False, can="can_manage")
+def ballot_paper_vote(ballot):
     data = json_body()
     _ints(data, "option_id")
     serial = _text(data, "serial")
@@ -238,8 +228,8 @@ def _totals(t):
 @documented("The count; secret ballots (and ballots without live counts) show only "
             "turnout until closed", statuses=[200, 404], success=ref("BallotResult"),
             tag="ballots")
-def ballot_result(ballot_id):
-    ballot = _load_ballot(ballot_id)
+@guards.ballot()
+def ballot_result(ballot):
     result = tally(ballot)
     visible = ballot.counts_visible
     participation = {**_totals(result.participation),

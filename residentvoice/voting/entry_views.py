@@ -6,24 +6,18 @@ from flask_login import current_user
 
 from .. import access
 from ..extensions import db
-from . import bp, exports
+from . import bp, exports, guards
 from .proxy_entry import enter_proxy_vote
 from .forms import ProxyVoteForm, option_choices
 from .models import Ballot, BallotStatus, Cast, Proxy
 from .presenters import option_label
-from .views import _load
 from ..web import submitted
-
-
-def _secretary_ballot(ballot_id):
-    """Paper and proxy entry: the compound's own secretaries (not the street office)."""
-    return _load(ballot_id, can="is_secretary")
 
 
 @bp.route("/<int:ballot_id>/proxy", methods=["GET", "POST"])
 @access.role("secretary")
-def proxy(ballot_id):
-    ballot = _secretary_ballot(ballot_id)
+@guards.ballot(can="is_secretary")
+def proxy(ballot):
     form = ProxyVoteForm()
     form.option.choices = option_choices(ballot)
     done = submitted(
@@ -56,10 +50,10 @@ def verify():
 
 @bp.route("/<int:ballot_id>/export/<any(results, voters):what>.<any(csv, xlsx):fmt>")
 @access.role("secretary", "street_admin")
-def export(ballot_id, what, fmt):
+@guards.ballot(can="can_manage")
+def export(ballot, what, fmt):
     """Results (once counts are visible) and who has voted (``voter_rows``: no
     choice before closing, none ever in a secret ballot)."""
-    ballot = _load(ballot_id, can="can_manage")
     if ballot.status in (BallotStatus.draft, BallotStatus.announced) or (
             what == "results" and not ballot.counts_visible):
         flash(_("Nothing to export yet."), "error")

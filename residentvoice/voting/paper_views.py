@@ -2,7 +2,7 @@
 them (all households at once, one to an A4 page, or one household's),
 replaces a lost one, and enters them back one screen per ballot — the serial
 scanned or typed, or the household found by room or owner's name."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,15 +12,13 @@ from ..errors_domain import DomainError
 from ..extensions import db
 from ..forms import choices, show_domain_error
 from ..directory.models import Household
-from . import bp
+from . import bp, guards
 from . import paper as issuing
 from .casting import describe_vote
-from .entry_views import _secretary_ballot
 from .forms import PaperFindForm, PaperReplaceForm, PaperVoteForm
-from .models import BallotStatus, Cast, Channel, PaperBallot, Vote
+from .models import Ballot, BallotStatus, Cast, Channel, PaperBallot, Vote
 from .paper_entry import enter_paper_vote
 from .presenters import option_label, rule_text
-from .views import _load
 from ..web import attempted, form_status, submitted
 
 
@@ -78,12 +76,12 @@ def _with_owners(ballot, households):
 
 @bp.route("/<int:ballot_id>/paper", methods=["GET", "POST"])
 @access.role("secretary")
-def paper(ballot_id):
+@guards.ballot(can="is_secretary")
+def paper(ballot):
     """One screen per paper ballot: scan or type the serial (or, when it is
     lost, find the household by room or owner's name), see whose ballot it
     is, pick the option marked and the witness, enter — and the screen is
     ready for the next one, with the witness kept."""
-    ballot = _secretary_ballot(ballot_id)
     find = PaperFindForm(request.args)
     form = PaperVoteForm(data={"witness": request.args.get("witness", "")}
                          if request.method == "GET" else None)
@@ -131,11 +129,9 @@ def paper_scan(serial):
     """Where the QR code of a printed paper ballot leads: a secretary of the
     ballot to its entry screen with the serial looked up; anyone else to the
     ballot's page (to vote on the phone instead)."""
-    found = db.session.scalar(db.select(PaperBallot).where(
+    found = db.first_or_404(db.select(PaperBallot).where(
         PaperBallot.serial == issuing.normalise_serial(serial)))
-    if found is None:
-        abort(404)
-    ballot = _load(found.ballot_id)
+    ballot = access.load(Ballot, found.ballot_id)
     if ballot.is_secretary(current_user):
         return redirect(url_for("voting.paper", ballot_id=ballot.id, q=found.serial))
     return redirect(url_for("voting.show", ballot_id=ballot.id))
@@ -143,10 +139,10 @@ def paper_scan(serial):
 
 @bp.route("/<int:ballot_id>/paper-ballots")
 @access.role("secretary")
-def paper_ballots(ballot_id):
+@guards.ballot(can="is_secretary")
+def paper_ballots(ballot):
     """Every household's paper ballot: its serial, whether it has voted, and
     the actions — print all, print one, replace a lost one."""
-    ballot = _secretary_ballot(ballot_id)
     rows = []
     if ballot.status is BallotStatus.open:
         holders = issuing.holders_of(ballot)
@@ -167,10 +163,10 @@ def paper_ballots(ballot_id):
 
 @bp.route("/<int:ballot_id>/paper-ballots/issue", methods=["POST"])
 @access.role("secretary")
-def paper_issue(ballot_id):
+@guards.ballot(can="is_secretary")
+def paper_issue(ballot):
     """Issue the serials still missing (all households, or the one posted) and
     show them ready to print."""
-    ballot = _secretary_ballot(ballot_id)
     household_id = request.form.get("household", type=int)
     return attempted(
         lambda: issuing.issue_paper_ballots(current_user, ballot, household_id),
@@ -182,11 +178,11 @@ def paper_issue(ballot_id):
 
 @bp.route("/<int:ballot_id>/paper-ballots/print")
 @access.role("secretary")
-def paper_print(ballot_id):
+@guards.ballot(can="is_secretary")
+def paper_print(ballot):
     """The issued paper ballots as A4 pages, one household (or resident) to a
     page, with the serial and its QR code; households that have voted are
     left out of the whole stack.  Printing again prints the same serials."""
-    ballot = _secretary_ballot(ballot_id)
     household_id = request.args.get("household", type=int)
     live = issuing.live_papers(ballot, household_id)
     holders = issuing.holders_of(ballot, household_id) if ballot.status is BallotStatus.open else []
@@ -206,12 +202,11 @@ def paper_print(ballot_id):
 
 @bp.route("/<int:ballot_id>/paper-ballots/<int:paper_id>/replace", methods=["GET", "POST"])
 @access.role("secretary")
-def paper_replace(ballot_id, paper_id):
+@guards.ballot(can="is_secretary")
+@access.guard(PaperBallot, "paper_id", within="ballot", into="old")
+def paper_replace(ballot, old):
     """Replace a lost or spoilt paper ballot: the old serial is voided (with
     the reason, in the audit log) and a new one printed."""
-    ballot = _secretary_ballot(ballot_id)
-    old = access.load(PaperBallot, paper_id,
-                      can_view=lambda _user, paper: paper.ballot_id == ballot.id)
     form = PaperReplaceForm()
     return submitted(
         form, lambda: issuing.replace_paper_ballot(current_user, ballot, old, form.reason.data),
@@ -226,11 +221,11 @@ def paper_replace(ballot_id, paper_id):
 
 @bp.route("/<int:ballot_id>/announcement")
 @access.login
-def announcement(ballot_id):
+@guards.ballot()
+def announcement(ballot):
     """The printable ballot notice (投票公告) to post in the stairwells: the
     question, the rule, the options, the dates, how to vote on the phone (the
     QR code leads to the ballot) or on paper."""
-    ballot = _load(ballot_id)
     if ballot.status is BallotStatus.draft:
         flash(_("The notice can be printed once the ballot is announced."), "error")
         return redirect(url_for("voting.show", ballot_id=ballot.id))

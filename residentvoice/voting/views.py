@@ -12,7 +12,7 @@ from ..directory.owner_links import acting_compound_ids
 from ..extensions import db
 from ..forms import choices
 from ..main.sections import home_section, nav_item
-from . import bp, services
+from . import bp, guards, services
 from .casting import cast_phone_vote
 from .counting import tally
 from .forms import BallotForm, CloseForm, ConfirmVoteForm, utc_to_local
@@ -73,14 +73,6 @@ def receipts():
     return render_template("voting/receipts.html", rows=receipts_of(current_user))
 
 
-def _load(ballot_id, can=None, can_view="can_view"):
-    ballot = access.load(Ballot, ballot_id, can_view=can_view, can=can,
-                         options=Ballot.in_full())
-    if services.close_if_due(ballot):
-        db.session.flush()
-    return ballot
-
-
 @bp.route("/")
 @access.login
 def index():
@@ -100,8 +92,8 @@ def _prepare_form(form, compound):
 
 @bp.route("/new/<int:compound_id>", methods=["GET", "POST"])
 @access.role("secretary", "street_admin")
-def new(compound_id):
-    compound = access.load(Compound, compound_id, can_view="can_manage")
+@access.guard(Compound, "compound_id", can_view="can_manage")
+def new(compound):
     form = BallotForm()
     _prepare_form(form, compound)
     return submitted(
@@ -114,8 +106,8 @@ def new(compound_id):
 
 @bp.route("/<int:ballot_id>/edit", methods=["GET", "POST"])
 @access.role("secretary", "street_admin")
-def edit(ballot_id):
-    ballot = _load(ballot_id, can="can_manage")
+@guards.ballot(can="can_manage")
+def edit(ballot):
     if ballot.rules_locked:
         flash(_("The ballot is open or finished: its rules are locked and cannot be edited."),
               "error")
@@ -151,8 +143,8 @@ def _turnout(ballot):
 
 @bp.route("/<int:ballot_id>")
 @access.login
-def show(ballot_id):
-    ballot = _load(ballot_id)
+@guards.ballot()
+def show(ballot):
     return render_template(
         "voting/show.html", ballot=ballot, households=my_households(ballot, current_user),
         linked=_linked(ballot, current_user), option_label=option_label,
@@ -180,9 +172,9 @@ def _household_and_option(ballot, source):
 
 @bp.route("/<int:ballot_id>/vote", methods=["GET", "POST"])
 @access.login
-def vote(ballot_id):
+@guards.ballot()
+def vote(ballot):
     """Confirmation page (GET) and the vote itself (POST)."""
-    ballot = _load(ballot_id)
     source = request.form if request.method == "POST" else request.args
     household_id, option = _household_and_option(ballot, source)
     mine = {s.household.id: s for s in my_households(ballot, current_user)}
@@ -204,8 +196,8 @@ def vote(ballot_id):
 @bp.route(f"/<int:ballot_id>/do/<any({', '.join(services.ACTIONS)}):action>",
           methods=["POST"])
 @access.role("secretary", "street_admin")
-def transition(ballot_id, action):
-    ballot = _load(ballot_id, can="can_manage")
+@guards.ballot(can="can_manage")
+def transition(ballot, action):
     if action == "close":
         return redirect(url_for("voting.close", ballot_id=ballot.id))
     return attempted(
@@ -218,10 +210,10 @@ def transition(ballot_id, action):
 
 @bp.route("/<int:ballot_id>/close", methods=["GET", "POST"])
 @access.role("secretary", "street_admin")
-def close(ballot_id):
+@guards.ballot(can="can_manage")
+def close(ballot):
     """Close voting by hand: how many households have not voted, and before
     the closing time a reason for the results notice (issue 17 §10)."""
-    ballot = _load(ballot_id, can="can_manage")
     if ballot.status is not BallotStatus.open:
         flash(_("Voting is not open."), "error")
         return redirect(url_for("voting.show", ballot_id=ballot.id))
@@ -246,16 +238,16 @@ def result_context(ballot):
 
 @bp.route("/<int:ballot_id>/result")
 @access.login
-def result(ballot_id):
-    ballot = _load(ballot_id, can_view="can_see_result")
+@guards.ballot(can_view="can_see_result")
+def result(ballot):
     return render_template("voting/result.html", **result_context(ballot))
 
 
 @bp.route("/<int:ballot_id>/notice")
 @access.login
-def notice(ballot_id):
+@guards.ballot()
+def notice(ballot):
     """The printable results notice (公示) with the chain head."""
-    ballot = _load(ballot_id)
     if ballot.status not in (BallotStatus.closed, BallotStatus.published):
         flash(_("The results notice exists once voting has closed."), "error")
         return redirect(url_for("voting.show", ballot_id=ballot.id))
