@@ -116,25 +116,37 @@ class Guard:
 
     def permission(self, url_args):
         """The ``can`` this request needs: one, or one by the request's method
-        or by the URL argument ``by``."""
+        or by the URL argument ``by`` (each named, None where none is needed:
+        ``tests/test_access.py`` checks that every method and value is)."""
         if not isinstance(self.can, dict):
             return self.can
-        return self.can.get(url_args[self.by] if self.by else request.method)
+        if self.by:
+            return self.can[url_args[self.by]]
+        return self.can["GET" if request.method == "HEAD" else request.method]
 
     def load(self, url_args):
         options = self.options() if callable(self.options) else self.options
         ident = url_args.pop(self.arg)
-        obj = load(self.model, ident, self.can_view, self.permission(url_args), options=options)
-        if self.within:
-            parent = url_args[self.within]
-            if getattr(obj, f"{self.within}_id") != parent.id:
-                raise _not_found(self.model, ident)
+        model = self.model[url_args[self.by]] if isinstance(self.model, dict) else self.model
+        obj = load(model, ident, self.can_view, self.permission(url_args), options=options)
+        if self.within and not self.belongs(obj, url_args):
+            raise _not_found(self.model, ident)
         if self.then:
             self.then(obj)
         url_args[self.into] = obj
 
+    def belongs(self, obj, url_args):
+        name, test = self.within if isinstance(self.within, tuple) else (self.within, None)
+        parent = url_args[name]
+        if test is None:                        # an agenda item of that meeting
+            return getattr(obj, f"{name}_id") == parent.id
+        if callable(test):                      # a rule of the two
+            return test(acting_user(), parent, obj)
+        value = getattr(obj, test)              # the same compound, owner…: a shared key
+        return value is not None and value == getattr(parent, test)
+
     def __repr__(self):
-        return f"<Guard {self.model.__name__}({self.arg}) view={self.can_view} can={self.can}>"
+        return f"<Guard {self.model!r}({self.arg}) view={self.can_view} can={self.can}>"
 
 
 def guard(model, arg, **declared):
@@ -148,8 +160,13 @@ def guard(model, arg, **declared):
     request's method (``{"POST": "can_manage"}``: a page readers see with a
     form only managers send) or by the URL argument ``by`` (the action a
     button takes: ``can=ACTION_PERMISSION, by="action"``);
-    ``within``: the object, guarded above, that this one must belong to (an
-    agenda item of that meeting), else 404;
+    ``within``: the object, guarded above, that this one must belong to, else
+    404 — ``"meeting"`` (an agenda item of that meeting: ``item.meeting_id ==
+    meeting.id``), ``("project", "compound_id")`` (a building of the
+    project's compound: the same key on both) or ``("survey", rule)`` (a rule
+    ``(user, survey, household)``);
+    ``model`` may be a mapping by the URL argument ``by`` (a follow button's
+    ``kind``: a ticket, a proposal…);
     ``options``: loader options, or a function making them, for what the view
     and the permission read; ``then``: a step every request for it takes
     first (a ballot whose time is up is closed before it is shown).
@@ -170,6 +187,18 @@ def guard(model, arg, **declared):
         wrapped.access_guards = (rule,) + getattr(view, "access_guards", ())
         return wrapped
 
+    return decorator
+
+
+def passes(*args):
+    """Declare URL ids a route hands to its service as they are: the service
+    looks them up itself within the object guarded above — under that
+    object's lock where it matters (the motion on the floor, a pending
+    suggestion, a floor request: loading them first would read them before
+    the lock) — and refuses, with its reason, one that is not there."""
+    def decorator(view):
+        view.access_passes = tuple(args) + getattr(view, "access_passes", ())
+        return view
     return decorator
 
 

@@ -2,6 +2,7 @@
 each role (anonymous, resident, resident of another compound, secretary,
 secretary of another community, organisation staff, street admin)."""
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,66 @@ def test_every_route_declares_its_access(app):
                   if rule.endpoint not in UNDECLARED_OK
                   and not hasattr(app.view_functions[rule.endpoint], "access_rule")]
     assert undeclared == []
+
+
+def _ids_declared(view):
+    return ({guard.arg for guard in getattr(view, "access_guards", ())}
+            | set(getattr(view, "access_passes", ())))
+
+
+def test_every_object_a_url_names_is_guarded(app):
+    """An id in a URL is loaded by the route's ``@access.guard``, with the
+    permissions it declares, or handed to a service that looks it up within
+    the guarded object (``@access.passes``): no route loads an object by hand."""
+    missing = [f"{rule.rule} ({rule.endpoint}): {arg}"
+               for rule in app.url_map.iter_rules() if rule.endpoint not in UNDECLARED_OK
+               for arg in sorted(rule.arguments)
+               if arg.endswith("_id") and arg not in _ids_declared(app.view_functions[rule.endpoint])]
+    assert missing == []
+
+
+def _choices(rule, arg):
+    """The values ``<any(a, b):arg>`` allows in the rule's URL."""
+    found = re.search(r"<any\(([^)]*)\):" + arg + ">", rule.rule)
+    assert found, f"{rule.endpoint}: {arg} is not an any(...) part of {rule.rule}"
+    return {value.strip() for value in found.group(1).split(",")}
+
+
+def test_guards_name_permissions_their_models_have(app):
+    """Each permission a guard names is a method of its model, and one chosen
+    by method or by a part of the URL is named (or None) for every method and
+    every value the URL allows: a typo or a forgotten action fails here, not
+    on a resident's request."""
+    problems = []
+    for rule in app.url_map.iter_rules():
+        for guard in getattr(app.view_functions[rule.endpoint], "access_guards", ()):
+            models = list(guard.model.values()) if isinstance(guard.model, dict) else [guard.model]
+            cans = guard.can if isinstance(guard.can, dict) else {None: guard.can}
+            for permission in [guard.can_view, *cans.values()]:
+                for model in models:
+                    if isinstance(permission, str) and not callable(getattr(model, permission,
+                                                                            None)):
+                        problems.append(f"{rule.endpoint}: {model.__name__}.{permission}")
+            if guard.by:
+                wanted = _choices(rule, guard.by)
+                for chosen in ([guard.can] if isinstance(guard.can, dict) else []) + \
+                        ([guard.model] if isinstance(guard.model, dict) else []):
+                    if set(chosen) != wanted:
+                        problems.append(f"{rule.endpoint}: {sorted(chosen)} for {sorted(wanted)}")
+            elif isinstance(guard.can, dict) and set(guard.can) != rule.methods - {"HEAD",
+                                                                                   "OPTIONS"}:
+                problems.append(f"{rule.endpoint}: {sorted(guard.can)} for {sorted(rule.methods)}")
+    assert problems == []
+
+
+def test_a_guard_goes_below_the_access_rule():
+    """Above it, the object would be looked up (and its existence told by a
+    404) before an anonymous visitor is asked to log in."""
+    from residentvoice import access
+    from residentvoice.spaces.models import Space
+
+    with pytest.raises(TypeError):
+        access.guard(Space, "space_id")(access.login(lambda space: "x"))
 
 
 def test_every_route_with_arguments_has_an_example(app):

@@ -133,14 +133,15 @@ def live_sessions(user, now=None):
         UserSession.expires_at > now).order_by(UserSession.last_seen_at.desc())))
 
 
-def end_one(user, session_id, now=None):
-    """The user ends one of their own sessions; False if it is not theirs."""
-    row = db.session.get(UserSession, session_id)
-    if row is None or row.user_id != user.id or row.ended_at is not None:
-        return False
+def is_own_and_open(user, row):
+    """For the route that ends one session: the user's own, not yet ended."""
+    return row.user_id == user.id and row.ended_at is None
+
+
+def end_one(user, row, now=None):
+    """The user ends one of their own sessions (a lost phone, say)."""
     end(row, now)
     record(user, "session.ended", user, summary=f"session {row.id}")
-    return True
 
 
 def device_label(user_agent):

@@ -1,5 +1,5 @@
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from ..main.elder import remember_on_this_browser, visitor_asked_for_it
 from . import bp, cookies, services, sessions
 from .forms import (ChangePasswordForm, ClaimHouseholdForm, LoginForm, PreferencesForm,
                     RegisterForm, ResetForm)
-from .models import NotifyMode
+from .models import NotifyMode, UserSession
 
 
 def phone_key():
@@ -129,11 +129,11 @@ def account():
 
 @bp.route("/account/sessions/<int:session_id>/end", methods=["POST"])
 @access.login
-def end_session(session_id):
+@access.guard(UserSession, "session_id", can_view=sessions.is_own_and_open, into="row")
+def end_session(row):
     """End one signed-in browser of the user's own (a lost phone, say)."""
-    if not sessions.end_one(current_user, session_id):
-        abort(404)
-    if current_user.session_row is not None and current_user.session_row.id == session_id:
+    sessions.end_one(current_user, row)
+    if current_user.session_row is not None and current_user.session_row.id == row.id:
         cookies.finish()
         flash(_("You have logged out."), "info")
         return redirect(url_for("auth.login"))

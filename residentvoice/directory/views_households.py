@@ -1,11 +1,12 @@
 """Household pages: search, add, edit, owner, residents and in-person
 registration (群众接待室)."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
 from ..auth import services as auth_services
+from ..auth.models import RoleAssignment, RoleKind
 from ..extensions import db
 from . import bp, owner_links, people, services
 from .forms import (HouseholdForm, InPersonForm, OwnerForm, RelationForm, SearchForm,
@@ -136,19 +137,13 @@ def _owner_saved(household):
     return redirect(url_for("directory.household", household_id=household.id))
 
 
-def _resident_role(household_id, role_id):
-    item = access.load(Household, household_id, can_view="can_manage")
-    role = people.resident_role(item, role_id)
-    if role is None:
-        abort(404)
-    return item, role
-
-
 @bp.route("/households/<int:household_id>/residents/<int:role_id>/relation",
           methods=["POST"])
 @access.role(*MANAGERS)
-def resident_relation(household_id, role_id):
-    item, role = _resident_role(household_id, role_id)
+@access.guard(Household, "household_id", can_view="can_manage")
+@access.guard(RoleAssignment, "role_id", within="household",
+              can_view=lambda _user, role: role.kind is RoleKind.resident)
+def resident_relation(household, role):
     form = RelationForm(prefix=f"r{role.id}")
     if form.validate_on_submit():
         people.change_relation(current_user, role, form.relation.data)
@@ -156,18 +151,20 @@ def resident_relation(household_id, role_id):
                 relation=role.relation.value), "success")
     else:
         flash(_("Choose the relation from the list."), "error")
-    return redirect(url_for("directory.household", household_id=item.id))
+    return redirect(url_for("directory.household", household_id=household.id))
 
 
 @bp.route("/households/<int:household_id>/residents/<int:role_id>/remove", methods=["POST"])
 @access.role(*MANAGERS)
-def resident_remove(household_id, role_id):
-    item, role = _resident_role(household_id, role_id)
+@access.guard(Household, "household_id", can_view="can_manage")
+@access.guard(RoleAssignment, "role_id", within="household",
+              can_view=lambda _user, role: role.kind is RoleKind.resident)
+def resident_remove(household, role):
     name = role.user.name
     people.unbind_resident(current_user, role)
-    flash(_("%(name)s is no longer a resident of %(code)s.", name=name, code=item.label),
+    flash(_("%(name)s is no longer a resident of %(code)s.", name=name, code=household.label),
           "success")
-    return redirect(url_for("directory.household", household_id=item.id))
+    return redirect(url_for("directory.household", household_id=household.id))
 
 
 @bp.route("/households/<int:household_id>/register", methods=["GET", "POST"])

@@ -16,16 +16,12 @@ from ..web import submitted
 from .pages import MANAGERS, row_id
 
 
-def _household(household_id):
-    return access.load(Household, household_id, can_view="can_manage")
-
-
 @bp.route("/households/<int:household_id>/owner-links/new", methods=["GET", "POST"])
 @access.role(*MANAGERS)
-def owner_link_new(household_id):
+@access.guard(Household, "household_id", can_view="can_manage", into="item")
+def owner_link_new(item):
     """Confirm a declared owner (``?role=`` a resident of this household) or
     link any account by mobile number to the household's registered owner."""
-    item = _household(household_id)
     role = None
     role_value = request.values.get("role")
     if role_value:
@@ -65,10 +61,9 @@ def owner_link_new(household_id):
 @bp.route("/households/<int:household_id>/owner-links/<int:link_id>/remove",
           methods=["POST"])
 @access.role(*MANAGERS)
-def owner_link_remove(household_id, link_id):
-    item = _household(household_id)
-    entry = access.load(OwnerLink, link_id, can_view=lambda _user, link: (
-        item.owner_id is not None and link.owner_id == item.owner_id))
+@access.guard(Household, "household_id", can_view="can_manage", into="item")
+@access.guard(OwnerLink, "link_id", within=("item", "owner_id"), into="entry")
+def owner_link_remove(item, entry):
     name, owner = entry.user.name, entry.owner.name
     owner_links.unlink(current_user, entry)
     flash(_("%(name)s no longer acts for %(owner)s.", name=name, owner=owner), "success")

@@ -90,11 +90,11 @@ def residents():
 
 @bp.route("/residents/<int:user_id>/reset-code", methods=["POST"])
 @access.role(*MANAGERS)
-def reset_code(user_id):
+@access.guard(User, "user_id", can_view=lambda me, user: people.is_resident_of(
+    user, me.managed_community_ids()))
+def reset_code(user):
     """Print a one-time code for a resident who forgot the password; the
     resident sets a new one at /reset.  The code is shown only here, once."""
-    user = access.load(User, user_id, can_view=lambda me, user: people.is_resident_of(
-        user, me.managed_community_ids()))
     return attempted(
         lambda: auth_services.issue_reset_code(current_user, user),
         then=lambda code: render_template("directory/reset_slip.html", user=user, code=code,

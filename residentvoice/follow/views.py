@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, request
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,13 +17,6 @@ def follow_state(kind, ref_id):
     return services.is_following(current_user, kind, ref_id)
 
 
-def _load(kind, ref_id):
-    model = services.MODELS.get(kind)
-    if model is None:
-        abort(404)
-    return access.load(model, ref_id)
-
-
 def _back(kind, ref_id):
     target = request.form.get("next") or ""
     if target.startswith("/") and not target.startswith("//"):
@@ -38,19 +31,22 @@ def index():
                            labels=services.KIND_LABELS, paths=services.PATHS)
 
 
-@bp.route("/<kind>/<int:ref_id>", methods=["POST"])
+KINDS = ", ".join(services.MODELS)
+
+
+@bp.route(f"/<any({KINDS}):kind>/<int:ref_id>", methods=["POST"])
 @access.login
-def follow(kind, ref_id):
-    record = _load(kind, ref_id)
+@access.guard(services.MODELS, "ref_id", by="kind", into="record")
+def follow(kind, record):
     services.follow(current_user, kind, record)
     flash(_("You follow it now: you are notified when it changes."), "success")
-    return _back(kind, ref_id)
+    return _back(kind, record.id)
 
 
-@bp.route("/<kind>/<int:ref_id>/stop", methods=["POST"])
+@bp.route(f"/<any({KINDS}):kind>/<int:ref_id>/stop", methods=["POST"])
 @access.login
-def unfollow(kind, ref_id):
-    record = _load(kind, ref_id)
+@access.guard(services.MODELS, "ref_id", by="kind", into="record")
+def unfollow(kind, record):
     services.unfollow(current_user, kind, record)
     flash(_("You no longer follow it."), "success")
-    return _back(kind, ref_id)
+    return _back(kind, record.id)

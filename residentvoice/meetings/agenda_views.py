@@ -7,17 +7,12 @@ from .. import access
 from .. import signals
 from ..directory.models import Compound
 from ..extensions import db
-from . import agenda, bp, core
+from . import agenda, bp
 from .forms import AgendaItemForm, DeclineForm, SuggestionForm
 from ..web import attempted, form_status, submitted
 from .helpers import back_url
-from .models import Meeting
+from .models import AgendaItem, Meeting
 from .views import render_detail
-
-
-def _load_item(meeting, item_id):
-    """The meeting's agenda item (``core.get_item`` refuses with 404 otherwise)."""
-    return core.get_item(meeting, item_id)
 
 
 def _item_data(form):
@@ -53,8 +48,8 @@ def add_item(meeting):
 @bp.route("/<int:meeting_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
 @access.login
 @access.guard(Meeting, "meeting_id", can="can_manage")
-def edit_item(meeting, item_id):
-    item = _load_item(meeting, item_id)
+@access.guard(AgendaItem, "item_id", within="meeting")
+def edit_item(meeting, item):
     form = _item_form(meeting, obj=item if request.method == "GET" else None)
     if request.method == "GET" and item.refs:
         form.ref.data = f"{item.refs[0].ref_kind}:{item.refs[0].ref_id}"
@@ -69,8 +64,8 @@ def edit_item(meeting, item_id):
 @bp.route("/<int:meeting_id>/items/<int:item_id>/delete", methods=["POST"])
 @access.login
 @access.guard(Meeting, "meeting_id", can="can_manage")
-def delete_item(meeting, item_id):
-    item = _load_item(meeting, item_id)
+@access.guard(AgendaItem, "item_id", within="meeting")
+def delete_item(meeting, item):
     return attempted(lambda: agenda.remove_item(current_user, meeting, item),
                      done=_("Agenda item removed."), to=back_url(meeting))
 
@@ -78,9 +73,9 @@ def delete_item(meeting, item_id):
 @bp.route("/<int:meeting_id>/items/<int:item_id>/move", methods=["POST"])
 @access.login
 @access.guard(Meeting, "meeting_id", can="can_manage")
-def move_item(meeting, item_id):
+@access.guard(AgendaItem, "item_id", within="meeting")
+def move_item(meeting, item):
     """Up/down buttons: reordering works without JavaScript."""
-    item = _load_item(meeting, item_id)
     return attempted(lambda: agenda.move_item(current_user, meeting, item,
                                               request.form.get("direction")),
                      to=back_url(meeting))
@@ -102,6 +97,7 @@ def suggest(meeting):
 @bp.route("/<int:meeting_id>/suggestions/<int:suggestion_id>/accept", methods=["POST"])
 @access.login
 @access.guard(Meeting, "meeting_id", can="can_manage")
+@access.passes("suggestion_id")
 def accept_suggestion(meeting, suggestion_id):
     return attempted(lambda: agenda.accept_suggestion(current_user, meeting, suggestion_id),
                      done=_("The suggestion is on the agenda."), to=back_url(meeting))
@@ -110,6 +106,7 @@ def accept_suggestion(meeting, suggestion_id):
 @bp.route("/<int:meeting_id>/suggestions/<int:suggestion_id>/decline", methods=["GET", "POST"])
 @access.login
 @access.guard(Meeting, "meeting_id", can="can_manage")
+@access.passes("suggestion_id")
 def decline_suggestion(meeting, suggestion_id):
     suggestion = agenda.get_suggestion(meeting, suggestion_id)
     form = DeclineForm()

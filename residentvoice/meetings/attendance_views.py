@@ -13,10 +13,10 @@ from .models import Meeting
 
 @bp.route("/<int:meeting_id>/checkin/<token>", methods=["GET", "POST"])
 @access.login
-def checkin(meeting_id, token):
+@access.guard(Meeting, "meeting_id", can_view=lambda _user, meeting: meeting.checkin_token_is(
+    request.view_args["token"]))
+def checkin(meeting, token):
     """The QR code's secret URL: only its holders (people in the room) reach it."""
-    meeting = access.load(Meeting, meeting_id,
-                          can_view=lambda _user, meeting: meeting.checkin_token_is(token))
     if request.method == "POST":
         return attempted(lambda: attendance.check_in_self(current_user, meeting, token),
                          done=_("You are checked in. Welcome!"),
@@ -48,6 +48,7 @@ def attendance_page(meeting):
 @bp.route("/<int:meeting_id>/attendance/<int:user_id>", methods=["POST"])
 @access.login
 @access.guard(Meeting, "meeting_id", can="can_record")
+@access.passes("user_id")
 def check_in_person(meeting, user_id):
     return attempted(lambda: attendance.check_in_other(current_user, meeting, user_id),
                      done=lambda entry: _("%(name)s is checked in.", name=entry.user.name),

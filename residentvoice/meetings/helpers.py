@@ -6,16 +6,8 @@ from flask import redirect, request, url_for
 from flask_babel import get_timezone, to_utc
 from markupsafe import Markup
 
-from .. import access
 from ..dates import to_zone
 from ..web import safe_next
-from .models import Meeting
-
-
-def load_meeting(meeting_id, can=None, can_view="can_view"):
-    """404 if the user may not know the meeting exists (``can_view``), 403
-    if ``can`` is refused — each a ``Meeting`` permission."""
-    return access.load(Meeting, meeting_id, can_view=can_view, can=can)
 
 
 def back_url(meeting, endpoint="meetings.detail"):

@@ -8,16 +8,19 @@ from .. import access
 from ..web import attempted, submitted
 from . import attendance, bp, moderation, phone_votes
 from .forms import FloorForm, MotionForm, VoteForm
-from .helpers import back, back_url, load_meeting, qr_svg
+from .helpers import back, back_url, qr_svg
 from .models import Meeting, Side
 from .phone_vote_models import VoteChoice
 
 # A motion's steps the chair or a manager takes; anyone present seconds or
 # withdraws (moderation checks who may, and when).
-STEP_PERMISSION = {"debate": "can_chair", "vote": "can_chair", "ballot": "can_manage"}
+# Seconding and withdrawing: anyone who sees the meeting asks; the service checks who
+# may (an attendee seconds, the mover withdraws) under the meeting's lock.
+STEP_PERMISSION = {"second": None, "withdraw": None, "debate": "can_chair", "vote": "can_chair",
+                   "ballot": "can_manage"}
 
-SCREENS = {"live": ("meetings/_live_panel.html", None),
-           "chair": ("meetings/_chair_panel.html", "can_chair")}
+SCREENS = {"live": "meetings/_live_panel.html", "chair": "meetings/_chair_panel.html"}
+SCREEN_PERMISSION = {"live": None, "chair": "can_chair"}   # who sees the meeting sees it live
 
 
 def _context(meeting, motion_form=None, vote_form=None, screen="live"):
@@ -60,10 +63,10 @@ def chair(meeting):
 
 @bp.route("/<int:meeting_id>/<any(live, chair):screen>/state")
 @access.login
-def state(meeting_id, screen):
+@access.guard(Meeting, "meeting_id", can=SCREEN_PERMISSION, by="screen")
+def state(meeting, screen):
     """The polled fragment: 204 when nothing changed since ``?since=<version>``."""
-    template, permission = SCREENS[screen]
-    meeting = load_meeting(meeting_id, can=permission)
+    template = SCREENS[screen]
     since = request.args.get("since", type=int)
     if since is not None and since == meeting.live_version:
         response = make_response("", 204)
@@ -99,8 +102,9 @@ def move(meeting):
 @bp.route("/<int:meeting_id>/motions/<int:motion_id>/"
           "<any(second, debate, withdraw, vote, ballot):step>", methods=["POST"])
 @access.login
-def motion_step(meeting_id, motion_id, step):
-    meeting = load_meeting(meeting_id, can=STEP_PERMISSION.get(step))
+@access.guard(Meeting, "meeting_id", can=STEP_PERMISSION, by="step")
+@access.passes("motion_id")
+def motion_step(meeting, motion_id, step):
     fn = {"second": moderation.second, "debate": moderation.accept_for_debate,
           "withdraw": moderation.withdraw, "vote": moderation.call_vote,
           "ballot": moderation.refer_to_ballot}[step]
@@ -117,6 +121,7 @@ def motion_step(meeting_id, motion_id, step):
 @bp.route("/<int:meeting_id>/motions/<int:motion_id>/count", methods=["POST"])
 @access.login
 @access.guard(Meeting, "meeting_id", can="can_count")
+@access.passes("motion_id")
 def count(meeting, motion_id):
     form = VoteForm()
     return submitted(
@@ -132,6 +137,7 @@ def count(meeting, motion_id):
 @bp.route("/<int:meeting_id>/motions/<int:motion_id>/phone-vote", methods=["POST"])
 @access.login
 @access.guard(Meeting, "meeting_id")
+@access.passes("motion_id")
 def phone_vote(meeting, motion_id):
     """An attendee's vote from the live screen on their phone (issue 19 §7)."""
     choice = VoteChoice.__members__.get(request.form.get("choice", ""))
@@ -152,6 +158,7 @@ def request_floor(meeting):
 @bp.route("/<int:meeting_id>/floor/<int:request_id>/cancel", methods=["POST"])
 @access.login
 @access.guard(Meeting, "meeting_id")
+@access.passes("request_id")
 def cancel_floor(meeting, request_id):
     return _act(meeting, moderation.cancel_request, request_id,
                 done=_("Your request to speak is withdrawn."))

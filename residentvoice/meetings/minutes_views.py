@@ -34,7 +34,7 @@ def _render(meeting, minutes_form=None, comment_form=None, action_form=None, sta
 @bp.route("/<int:meeting_id>/minutes", methods=["GET", "POST"])
 @access.login
 @access.guard(Meeting, "meeting_id", can_view="can_read_minutes",
-              can={"POST": "can_record"})
+              can={"GET": None, "POST": "can_record"})
 def minutes_page(meeting):
     if request.method == "GET":
         return _render(meeting)

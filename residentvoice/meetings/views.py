@@ -12,7 +12,7 @@ from ..models import utcnow
 from . import agenda, bp, core, minutes, services
 from .forms import DeclineForm, MeetingForm, SuggestionForm
 from ..web import attempted, form_status, submitted
-from .helpers import back_url, from_local, load_meeting, local_input, qr_svg
+from .helpers import back_url, from_local, local_input, qr_svg
 from .models import InviteeScope, MeetingKind, MeetingStatus
 from .models import Meeting
 
@@ -161,8 +161,8 @@ def detail(meeting):
 @bp.route("/<int:meeting_id>/<any(announce, open, adjourn, draft_minutes, publish):action>",
           methods=["POST"])
 @access.login
-def transition(meeting_id, action):
-    meeting = load_meeting(meeting_id, can=services.ACTION_PERMISSION[action])
+@access.guard(Meeting, "meeting_id", can=services.ACTION_PERMISSION, by="action")
+def transition(meeting, action):
     return attempted(lambda: services.transition(current_user, meeting, action),
                      done=_("Done: %(action)s.", action=services.ACTION_LABELS[action]),
                      to=back_url(meeting))

@@ -11,17 +11,11 @@ from .forms import MilestoneForm
 from .models import RenovationProject
 
 
-def _load(project_id, building_id, can=None):
-    project = access.load(RenovationProject, project_id, can=can)
-    building = access.load(Building, building_id,
-                           can_view=lambda _user, b: b.compound_id == project.compound_id)
-    return project, building
-
-
 @bp.route("/projects/<int:project_id>/buildings/<int:building_id>/timeline")
 @access.login
-def building_timeline(project_id, building_id):
-    project, building = _load(project_id, building_id)
+@access.guard(RenovationProject, "project_id")
+@access.guard(Building, "building_id", within=("project", "compound_id"))
+def building_timeline(project, building):
     return render_template("renovation/timeline.html", project=project, building=building,
                            entries=timeline_entries.entries_for(current_user, project, building),
                            can_record=project.can_record_progress(current_user))
@@ -30,8 +24,9 @@ def building_timeline(project_id, building_id):
 @bp.route("/projects/<int:project_id>/buildings/<int:building_id>/timeline/new",
           methods=["GET", "POST"])
 @access.login
-def new_milestone(project_id, building_id):
-    project, building = _load(project_id, building_id, can="can_record_progress")
+@access.guard(RenovationProject, "project_id", can="can_record_progress")
+@access.guard(Building, "building_id", within=("project", "compound_id"))
+def new_milestone(project, building):
     form = MilestoneForm()
     answer = submitted(
         form, lambda: timeline.add_milestone(

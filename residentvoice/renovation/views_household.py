@@ -66,10 +66,8 @@ def close_survey(item):
 @bp.route("/surveys/<int:survey_id>/households/<int:household_id>", methods=["GET", "POST"])
 @access.login
 @access.guard(NeedsSurvey, "survey_id", into="item")
-def survey_answer(item, household_id):
-    household = access.load(Household, household_id,
-                            can_view=lambda user, household: surveys.can_answer(user, item,
-                                                                                household))
+@access.guard(Household, "household_id", within=("item", surveys.can_answer))
+def survey_answer(item, household):
     staff = item.can_manage(current_user)
     existing = surveys.response_of(item, household)
     form = (SurveyVisitForm if staff else SurveyAnswerForm)()
@@ -119,9 +117,8 @@ def plans_overview(item):
 @bp.route("/projects/<int:project_id>/buildings/<int:building_id>")
 @access.login
 @access.guard(RenovationProject, "project_id", can="can_see_plans", into="item")
-def building(item, building_id):
-    place = access.load(Building, building_id,
-                        can_view=lambda _user, building: building.compound_id == item.compound_id)
+@access.guard(Building, "building_id", within=("item", "compound_id"), into="place")
+def building(item, place):
     floors, counts = plans.building_view(item, place)
     return render_template("renovation/building.html", project=item, building=place,
                            floors=floors, counts=counts, statuses=list(plans.PlanStatus))

@@ -69,6 +69,7 @@ def mark(compound):
 @bp.route("/compounds/<int:compound_id>/marks/<int:mark_id>/delete", methods=["POST"])
 @access.login
 @access.guard(Compound, "compound_id", can_view="is_member", can="can_manage")
+@access.passes("mark_id")
 def unmark(compound, mark_id):
     plan = services.plan_of(compound.id)
     here = url_for("siteplan.edit", compound_id=compound.id)

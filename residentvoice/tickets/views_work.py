@@ -15,6 +15,9 @@ from .sla import is_overdue
 from ..web import refusal_status, submitted
 from .views import render_ticket
 
+# The permission each action's button needs (workflow.may: a role its transition names).
+ACTION_RULES = {action: workflow.may(action) for action in ACTION_FORMS}
+
 def _done_message(action):
     return {
         "acknowledge": _("Acknowledged."), "start": _("Marked in progress."),
@@ -28,8 +31,8 @@ def _done_message(action):
 
 @bp.route(f"/<int:ticket_id>/act/<any({', '.join(ACTION_FORMS)}):action>", methods=["POST"])
 @access.login
-def act(ticket_id, action):
-    ticket = access.load(Ticket, ticket_id, can=workflow.may(action))
+@access.guard(Ticket, "ticket_id", can=ACTION_RULES, by="action")
+def act(ticket, action):
     form = ACTION_FORMS[action](prefix=action)
     if action == "reroute":
         form.organisation_id.choices = [(0, "")] + [

@@ -87,7 +87,7 @@ def roles_of(ticket, user):
 
 
 def may(action):
-    """The permission to take ``action`` on a ticket, for ``access.load``:
+    """The permission to take ``action`` on a ticket, for ``access.guard``:
     the user holds one of the roles its transition from the ticket's status
     names (a step not possible from this status is refused by the service,
     with its reason)."""

@@ -7,10 +7,9 @@ from .models import Upload
 
 @bp.route("/<int:upload_id>")
 @access.login
-def show(upload_id):
+@access.guard(Upload, "upload_id", can_view=lambda user, upload: services.can_view(upload, user))
+def show(upload):
     """Serve an upload to whoever may see the record it belongs to (else 404)."""
-    upload = access.load(Upload, upload_id,
-                         can_view=lambda user, upload: services.can_view(upload, user))
     try:
         response = send_file(services.path_of(upload), mimetype=upload.content_type,
                              max_age=3600, conditional=True)

@@ -11,12 +11,14 @@ from residentvoice.meetings.models import (ActionItem, AgendaItem, AgendaSuggest
                                            Motion, MotionStatus)
 from residentvoice.models import utcnow
 
-from ..access_matrix import FORBIDDEN, HIDDEN, expect, only
+from ..access_matrix import FORBIDDEN, HIDDEN, OK, expect, only
 
 VIEWERS = expect(other_resident=HIDDEN, other_secretary=HIDDEN)
 MANAGERS = only("secretary", "street_admin", other_secretary=HIDDEN, other_resident=HIDDEN)
 MANAGERS_BY_ROLE = only("secretary", "street_admin", other_secretary=HIDDEN)
 DRAFT_MANAGERS = only("secretary", "street_admin", others=HIDDEN)
+# an agenda item of another meeting, through this one: not found, even by its managers
+ITEM_ELSEWHERE = {role: (HIDDEN if seen == OK else seen) for role, seen in MANAGERS.items()}
 
 
 def meeting(w, key, status=MeetingStatus.announced):
@@ -84,7 +86,9 @@ EXAMPLES = {
     "meetings.add_item": lambda w: [("GET", _base(w, "add") + "/items/new", MANAGERS)],
     "meetings.edit_item": lambda w: [
         ("GET", f"{_base(w, 'edit_item')}/items/{meeting(w, 'edit_item').items[0].id}/edit",
-         MANAGERS)],
+         MANAGERS),
+        ("GET", f"{_base(w, 'edit_item')}/items/{meeting(w, 'del').items[0].id}/edit",
+         ITEM_ELSEWHERE)],
     "meetings.delete_item": lambda w: [
         ("POST", f"{_base(w, 'del')}/items/{meeting(w, 'del').items[0].id}/delete", MANAGERS)],
     "meetings.move_item": lambda w: [

@@ -57,7 +57,10 @@ EXAMPLES = {
                                       SECRETARY)],
     "voting.paper_replace": lambda w: [
         (method, f"/ballots/{ballot(w)}/paper-ballots/{paper(w).id}/replace", SECRETARY)
-        for method in ("GET", "POST")],
+        for method in ("GET", "POST")] + [
+        # a paper ballot of another ballot, through this one: not found
+        ("GET", f"/ballots/{ballot(w, 'voting_other')}/paper-ballots/{paper(w).id}/replace",
+         only(secretary=HIDDEN, other_secretary=HIDDEN))],
     "voting.paper_scan": lambda w: [("GET", f"/ballots/paper/{paper(w).serial}", MEMBERS)],
     "voting.announcement": lambda w: [("GET", f"/ballots/{ballot(w)}/announcement", MEMBERS)],
     "voting.proxy": lambda w: [("GET", f"/ballots/{ballot(w)}/proxy", SECRETARY),
