@@ -202,6 +202,14 @@ def passes(*args):
     return decorator
 
 
+def found(thing):
+    """What a secret or a code in the request names, or 404: a wrong, spent
+    or expired code tells no more than an address that does not exist."""
+    if thing is None:
+        raise NotFound()
+    return thing
+
+
 def load(model, ident, can_view="can_view", can=None, user=None, options=None):
     """Load ``model`` by primary key for ``user`` or answer 404/403.
 

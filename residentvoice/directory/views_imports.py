@@ -1,6 +1,6 @@
 """Spreadsheet import: upload → dry-run preview (every bad row listed,
 nothing imported) → confirm (all rows in one transaction)."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -47,10 +47,8 @@ def _preview(compound, plan, token, filename):
 def import_confirm(compound, token):
     """GET shows the dry run again; POST imports the stashed file after
     checking it once more against the directory as it is now."""
-    stashed = spreadsheet.unstash(token, user_id=current_user.id, compound_id=compound.id)
-    if stashed is None:
-        abort(404)
-    data, meta = stashed
+    data, meta = access.found(spreadsheet.unstash(token, user_id=current_user.id,
+                                                  compound_id=compound.id))
     if request.method == "GET" and request.args.get("create_buildings") == "1":
         meta = spreadsheet.set_stash_option(token, True)
     try:

@@ -1,6 +1,6 @@
 """Invitation codes: issue for a building or compound, print one letter per
 household, list issued codes with their status, revoke."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -75,9 +75,7 @@ def letters_page(compound):
                                    building.compound_id == compound.id))
     batch = None
     if request.args.get("batch"):
-        batch = letters.parse_batch(request.args["batch"])
-        if batch is None:
-            abort(404)
+        batch = access.found(letters.parse_batch(request.args["batch"]))
     english = request.args.get("en") == "1"
     items = letters.letter_invitations(compound, building=building, batch=batch)
     rendered = [_letter(compound, invitation, english) for invitation in items]

@@ -2,7 +2,7 @@
 secretary links an account to the owner — a resident who declared ownership,
 once the property certificate is checked, or an agent or an institution's
 representative with a written authorisation — or removes a link."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,9 +25,7 @@ def owner_link_new(item):
     role = None
     role_value = request.values.get("role")
     if role_value:
-        role = owner_links.resident_for_link(item, row_id(role_value))
-        if role is None:
-            abort(404)
+        role = access.found(owner_links.resident_for_link(item, row_id(role_value)))
     owner = item.owner
     if owner is None:
         flash(_("Record the registered owner of this household first: accounts are linked "

@@ -1,7 +1,7 @@
 """Calendar routes (issue 19 §6): ``.ics`` files for one meeting and one
 ballot window, and each user's subscription feed behind a secret address
 (phone calendars fetch it without a session)."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -68,7 +68,5 @@ def revoke_feed():
 @access.public
 def feed(token):
     """The feed itself: the secret in the address stands for the user."""
-    user = calendar.feed_user(token)
-    if user is None:
-        abort(404)
+    user = access.found(calendar.feed_user(token))
     return _ics(calendar.feed_ics(user, _base_url()), "residentvoice.ics")

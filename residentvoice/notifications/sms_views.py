@@ -90,7 +90,4 @@ def _masked(phone):
 def go(code):
     """The short link an SMS carries (``/notifications/go/b1c``): on to the
     ballot, meeting or ticket, whose page decides who may read it."""
-    target = link_target(code)
-    if target is None:
-        abort(404)
-    return redirect(target)
+    return redirect(access.found(link_target(code)))

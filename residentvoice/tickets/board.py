@@ -5,7 +5,7 @@ own me-too, ``services.me_too``)."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import format_timedelta
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -81,9 +81,7 @@ def board():
     compounds = db.session.scalars(db.select(Compound).where(Compound.id.in_(compound_ids))
                                    .order_by(Compound.name)).all()
     chosen = request.args.get("compound_id", type=int) or compounds[0].id
-    compound = next((c for c in compounds if c.id == chosen), None)
-    if compound is None:
-        abort(404)
+    compound = access.found(next((c for c in compounds if c.id == chosen), None))
     now = utcnow()
     households = [r.household for r in current_user.resident_roles()
                   if r.household.compound_id == compound.id]

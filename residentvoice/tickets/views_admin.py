@@ -1,7 +1,7 @@
 """Routing rules (secretaries), SLA (street office), dashboard and the public
 per-compound summary."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -59,20 +59,30 @@ def _sla_rows():
     return [(key, labels[key], ack, resolve) for key, (ack, resolve) in sla.policies().items()]
 
 
-@bp.route("/sla", methods=["GET", "POST"])
+def _sla_page(form, status=200):
+    return render_template("tickets/sla.html", rows=_sla_rows(), form=form,
+                           editable=current_user.has_any_role("street_admin"),
+                           failed_key=form.key.data), status
+
+
+@bp.route("/sla")
 @access.role("street_admin", "secretary")
 def sla_settings():
-    editable = current_user.has_any_role("street_admin")
-    form = SlaForm(formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and not editable:
-        abort(403)
+    """Secretaries read the service levels their tickets are held to."""
+    return _sla_page(SlaForm(formdata=None))
+
+
+@bp.route("/sla", methods=["POST"])
+@access.role("street_admin")
+def sla_save():
+    """Only the street office sets them."""
+    form = SlaForm()
     return submitted(
         form, lambda: sla.set_policy(current_user, form.key.data, form.ack_hours.data,
                                      form.resolve_hours.data),
         done=_("Service level saved. It applies to tickets filed from now on."),
         to=url_for("tickets.sla_settings"),
-    ) or (render_template("tickets/sla.html", rows=_sla_rows(), form=form, editable=editable,
-                          failed_key=form.key.data), form_status())
+    ) or _sla_page(form, form_status())
 
 
 def _streets():

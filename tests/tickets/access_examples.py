@@ -75,6 +75,8 @@ EXAMPLES = {
 
 EXAMPLES["tickets.sla_settings"] = lambda w: [
     ("GET", "/tickets/sla", only("secretary", "other_secretary", "street_admin")),
+]
+EXAMPLES["tickets.sla_save"] = lambda w: [
     # Only the street office edits service levels (an empty form answers 422).
     ("POST", "/tickets/sla", only("street_admin")),
 ]
