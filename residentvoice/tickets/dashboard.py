@@ -134,7 +134,7 @@ def _live_keys():
 def _live(community_ids, compound_id, before, counters):
     """{name: {key: counts}} of the tickets in the scope not counted in
     ``ticket_stats``: on PostgreSQL in one pass (GROUPING SETS), elsewhere
-    one statement per group."""
+    one statement of six GROUP BYs (UNION ALL)."""
     keys = _live_keys()
     where = (_scope(community_ids, compound_id), stats.unsettled(before))
     out = {name: {} for name in keys}
@@ -150,10 +150,21 @@ def _live(community_ids, compound_id, before, counters):
             i = mask[row[0]]
             out[names[i]][row[1 + i]] = row[1 + len(columns):]
         return out
-    for name, key in keys.items():
-        out[name] = {row[0]: row[1:] for row in db.session.execute(
-            db.select(key, *counters).where(*where).group_by(key))}
+    # Elsewhere (SQLite) the six GROUP BYs in one statement, their keys as text.
+    groups = [db.select(db.literal(name), db.cast(key, db.String), *counters)
+              .where(*where).group_by(key) for name, key in keys.items()]
+    for row in db.session.execute(db.union_all(*groups)):
+        out[row[0]][_read_key(row[0], row[1])] = row[2:]
     return out
+
+
+_KEY_READERS = {"compound": int, "organisation": int, "category": Category.__getitem__}
+
+
+def _read_key(name, text):
+    """A group's key read back from text (None stays None: no organisation,
+    not closed)."""
+    return None if text is None else _KEY_READERS.get(name, str)(text)
 
 
 def counts(community_ids, compound_id=None, now=None):
@@ -187,42 +198,37 @@ def rates(community_ids, compound_id=None, now=None):
     return _rates(total)
 
 
-def _median(scope, start, end, condition, n):
-    """The median of the hours from ``start`` to ``end`` over ``n`` tickets:
-    the middle one (or the mean of the middle two) in order."""
-    if not n:
-        return None
+def _median(scope, start, end, condition):
+    """SQL: the median of the hours from ``start`` to ``end`` over the tickets
+    of ``scope`` meeting ``condition`` — the middle one (or the mean of the
+    middle two) in order, NULL when there are none."""
     hours = _hours(start, end)
-    values = db.session.scalars(db.select(hours).where(scope, condition)
-                                .order_by(hours).limit(2 - n % 2).offset((n - 1) // 2)).all()
-    return round(sum(values) / len(values), 1) if values else None
+    n = db.select(db.func.count()).where(scope, condition).scalar_subquery()
+    middle = (db.select(hours.label("hours")).where(scope, condition).order_by(hours)
+              .limit(2 - n % 2).offset((n - 1) // 2).subquery())
+    return db.select(db.func.avg(middle.c.hours)).scalar_subquery()
 
 
 def medians(community_ids, compound_id=None, now=None, since=None):
     """Median hours to acknowledge and to resolve (closed as fixed), over the
-    tickets filed since ``since`` (default: ``MEDIAN_WEEKS`` ago)."""
+    tickets filed since ``since`` (default: ``MEDIAN_WEEKS`` ago): one statement."""
     now = now or utcnow()
     since = since or now - timedelta(weeks=MEDIAN_WEEKS)
     scope = db.and_(_scope(community_ids, compound_id), Ticket.created_at >= since)
     fixed = stats.flags(now)["fixed"]
     acknowledged = Ticket.first_acknowledged_at.is_not(None)
     resolved = db.and_(fixed, Ticket.resolved_at.is_not(None))
+    kinds = ((Ticket.first_acknowledged_at, acknowledged), (Ticket.resolved_at, resolved))
     if stats.dialect() == "postgresql":      # the database's own median, both in one pass
         ack, res = db.session.execute(db.select(*[
             db.func.percentile_cont(0.5).within_group(_hours(Ticket.created_at, end))
-            .filter(condition)
-            for end, condition in ((Ticket.first_acknowledged_at, acknowledged),
-                                   (Ticket.resolved_at, resolved))]).where(scope)).one()
-        return {"acknowledge": None if ack is None else round(ack, 1),
-                "resolve": None if res is None else round(res, 1)}
-    n_ack, n_resolved = db.session.execute(db.select(
-        stats.count_if(acknowledged), stats.count_if(resolved)).where(scope)).one()
-    return {
-        "acknowledge": _median(scope, Ticket.created_at, Ticket.first_acknowledged_at,
-                               acknowledged, int(n_ack)),
-        "resolve": _median(scope, Ticket.created_at, Ticket.resolved_at, resolved,
-                           int(n_resolved)),
-    }
+            .filter(condition) for end, condition in kinds]).where(scope)).one()
+    else:
+        ack, res = db.session.execute(db.select(*[
+            _median(scope, Ticket.created_at, end, condition)
+            for end, condition in kinds])).one()
+    return {"acknowledge": None if ack is None else round(ack, 1),
+            "resolve": None if res is None else round(res, 1)}
 
 
 def _named(groups, by):

@@ -1,7 +1,7 @@
 """Which tickets a user sees, loaded with what their pages need in a fixed
 number of queries (DESIGN §8: queries per page do not grow with the data)."""
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from ..extensions import db
 from ..models import utcnow
@@ -38,11 +38,23 @@ def visible_to(user):
                           Ticket.compound_id.in_(user.compound_ids() or {-1})))
 
 
+def _places():
+    return (joinedload(Ticket.compound), joinedload(Ticket.community),
+            joinedload(Ticket.organisation), joinedload(Ticket.building),
+            joinedload(Ticket.household))
+
+
 def with_details(query):
-    return query.options(joinedload(Ticket.compound), joinedload(Ticket.community),
-                         joinedload(Ticket.organisation),
-                         joinedload(Ticket.building), joinedload(Ticket.household),
-                         selectinload(Ticket.affected))
+    """Tickets with their places, organisation and "me too" households (the
+    API's list reads them for each ticket's actions)."""
+    return query.options(*_places(), selectinload(Ticket.affected))
+
+
+def for_list(query):
+    """Tickets with what a list item (``tickets/_macros.html``) shows: their
+    places and organisation.  Not their "me too" households, which no list
+    item reads (loaded if something does)."""
+    return query.options(*_places(), lazyload(Ticket.affected))
 
 
 def queue(user, status=None, compound_id=None, category=None, overdue=False, now=None):
@@ -64,7 +76,7 @@ def with_details_of(limited):
     ORDER BY and LIMIT on every request (which took longer the more data its
     statistics describe)."""
     page = limited.with_only_columns(Ticket.id).subquery("page")
-    return by_deadline(with_details(db.select(Ticket).join(page, page.c.id == Ticket.id)))
+    return by_deadline(for_list(db.select(Ticket).join(page, page.c.id == Ticket.id)))
 
 
 class QueuePagination(SelectPagination):
@@ -74,6 +86,13 @@ class QueuePagination(SelectPagination):
     def _query_items(self):
         limited = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
         return list(db.session.scalars(with_details_of(limited)).unique())
+
+    def _query_count(self):
+        # count(ticket.id) under the queue's conditions, not count(*) over a
+        # derived table of every column of every ticket in it.
+        select = self._query_args["select"]
+        return db.session.scalar(select.with_only_columns(db.func.count(Ticket.id))
+                                 .order_by(None))
 
 
 def _queue_filtered(query, scope, status, category, overdue, now):
@@ -125,18 +144,18 @@ def mine(user):
     # every ticket backwards, filtering (2.2× slower with 100× the data).
     ids = db.union(db.select(Ticket.id).where(Ticket.reporter_id == user.id),
                    db.select(Affected.ticket_id).where(Affected.user_id == user.id))
-    return with_details(db.select(Ticket).where(Ticket.id.in_(ids.scalar_subquery()))
-                        ).order_by(Ticket.id.desc())
+    return for_list(db.select(Ticket).where(Ticket.id.in_(ids.scalar_subquery()))
+                    ).order_by(Ticket.id.desc())
 
 
 def awaiting_confirmation(user):
-    return db.session.scalars(with_details(db.select(Ticket).where(
+    return db.session.scalars(for_list(db.select(Ticket).where(
         Ticket.reporter_id == user.id, Ticket.status == Status.resolved))
         .order_by(Ticket.resolved_at)).all()
 
 
 def open_reported(user):
-    return db.session.scalars(with_details(db.select(Ticket).where(
+    return db.session.scalars(for_list(db.select(Ticket).where(
         Ticket.reporter_id == user.id, Ticket.status.in_(OPEN_STATUSES)))
         .order_by(Ticket.id.desc()).limit(20)).all()
 
