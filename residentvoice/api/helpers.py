@@ -1,10 +1,8 @@
 """Shared helpers for API views: JSON bodies, errors, pagination, loading."""
 from flask import g, jsonify, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from ..audit.phrases import TYPE_NAMES
 from ..extensions import db
 from . import validation
 
@@ -52,16 +50,6 @@ def json_body():
 def user():
     return g.api_user
 
-
-def load(model, ident, can_view="can_view", can=None, options=None):
-    obj = db.session.get(model, ident, options=options)
-    if obj is None or (can_view and not getattr(obj, can_view)(g.api_user)):
-        # The kind in words ("找不到 999 号表决"), never the class name ("Ballot 999").
-        kind = TYPE_NAMES.get(model.__name__, _l("record"))
-        fail(404, "not_found", _("There is no %(kind)s number %(id)s.", kind=kind, id=ident))
-    if can and not getattr(obj, can)(g.api_user):
-        fail(403, "forbidden", _("You do not have permission to do this."))
-    return obj
 
 
 PAGE_PARAMS = [

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from .. import access
 from ..api import bp
-from ..api.helpers import PAGE_PARAMS, fail, json_body, load, paginate, user
+from ..api.helpers import PAGE_PARAMS, fail, json_body, paginate, user
 from ..api.serializers import iso
 from ..api.spec import ID, add_schemas, documented, page_of, ref
 from ..directory.models import Compound
@@ -148,7 +148,7 @@ def spaces_list():
             success=ref("Space"), body=SPACE_BODY, tag=TAG)
 def spaces_create():
     data = json_body()
-    compound = load(Compound, data["compound_id"], can_view="is_member", can="can_manage")
+    compound = access.load(Compound, data["compound_id"], can_view="is_member", can="can_manage")
     space = services.create_space(user(), compound, data)
     return jsonify(space_json(space, detail=True)), 201
 
@@ -220,7 +220,7 @@ def proposals_list():
             tag=TAG)
 def proposals_create():
     data = json_body()
-    space = load(Space, data["space_id"], can="can_propose")
+    space = access.load(Space, data["space_id"], can="can_propose")
     proposal = proposal_services.create_proposal(user(), space, data,
                      submit=bool(data.get("submit")))
     return jsonify(proposal_json(proposal)), 201

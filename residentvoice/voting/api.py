@@ -5,8 +5,7 @@ from flask import jsonify
 
 from .. import access
 from ..api import bp
-from ..api.helpers import (PAGE_PARAMS, fail, json_body, load,
-                           paginate, user)
+from ..api.helpers import PAGE_PARAMS, fail, json_body, paginate, user
 from ..api.serializers import iso
 from ..api.spec import COUNT, ID, add_schemas, documented, page_of, ref
 from ..directory.models import Compound
@@ -101,7 +100,7 @@ def _ints(data, *names):
             tag="ballots")
 def ballots_create():
     data = json_body()
-    compound = load(Compound, data["compound_id"], can_view="is_member", can="can_manage")
+    compound = access.load(Compound, data["compound_id"], can_view="is_member", can="can_manage")
     values = {"title": data["title"], "description": data.get("description", ""),
               "basis": data["basis"], "matter": data["matter"],
               "count_per": data.get("count_per", "household"),
