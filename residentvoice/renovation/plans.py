@@ -246,13 +246,20 @@ def plans_for_households(household_ids):
 
 
 def plans_awaiting_visit(compound_ids, limit=20):
+    """The first ``limit`` plans awaiting a visit in the compounds, by unit,
+    with their households and buildings (the list names each flat), and how
+    many there are."""
     if not compound_ids:
         return [], 0
-    query = (db.select(HouseholdPlan).join(Household)
-             .where(Household.compound_id.in_(compound_ids),
-                    HouseholdPlan.status == PlanStatus.to_visit))
-    total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
-    return db.session.scalars(query.order_by(Household.code).limit(limit)).all(), total
+    awaiting = (Household.compound_id.in_(compound_ids),
+                HouseholdPlan.status == PlanStatus.to_visit)
+    total = db.session.scalar(db.select(db.func.count(HouseholdPlan.id))
+                              .select_from(HouseholdPlan).join(Household).where(*awaiting))
+    plans = db.session.scalars(
+        db.select(HouseholdPlan).join(Household).where(*awaiting)
+        .options(contains_eager(HouseholdPlan.household).joinedload(Household.building))
+        .order_by(Household.code).limit(limit)).all()
+    return plans, total
 
 
 
