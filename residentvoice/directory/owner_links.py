@@ -20,7 +20,7 @@ from ..extensions import db
 from ..forms import normalise_phone
 from ..i18n import N_
 from ..notifications.services import notify
-from .models import CAPACITIES_FOR, NEEDS_AUTHORISATION, Household, LinkCapacity, OwnerLink
+from .models import CAPACITIES_FOR, NEEDS_AUTHORISATION, Household, LinkCapacity, Owner, OwnerLink
 
 DECLARED_OWNER = (Relation.owner, Relation.co_owner)
 MAX_AUTHORISATION = 200
@@ -87,10 +87,17 @@ def owner_standing(user):
     registered owner (None: not in the register yet)."""
     roles = [r for r in user.resident_roles() if r.relation in DECLARED_OWNER]
     owner_ids = {r.household.owner_id for r in roles} - {None}
-    links = {} if not owner_ids else {l.owner_id: l for l in db.session.scalars(
-        db.select(OwnerLink).where(OwnerLink.user_id == user.id,
-                                   OwnerLink.owner_id.in_(owner_ids)))}
-    return [(r, r.household.owner, links.get(r.household.owner_id)) for r in roles]
+    owners, links = {}, {}
+    if owner_ids:       # the owners, each with the user's link to it if any: one query
+        for owner, link in db.session.execute(
+                db.select(Owner, OwnerLink).outerjoin(OwnerLink, db.and_(
+                    OwnerLink.owner_id == Owner.id, OwnerLink.user_id == user.id))
+                .where(Owner.id.in_(owner_ids))):
+            owners[owner.id] = owner
+            if link is not None:
+                links[owner.id] = link
+    return [(r, owners.get(r.household.owner_id), links.get(r.household.owner_id))
+            for r in roles]
 
 
 # ---- changes ---------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, lazyload
 
 from ..errors_domain import InvalidInput, NotAllowed, NotFound, TransitionNotAllowed
 from ..extensions import db
@@ -174,8 +175,11 @@ def complete_action(actor, action_id, now=None):
 
 
 def open_actions_for(user):
+    """The user's open action items, with their meetings (the list names
+    each); not their owner, who is ``user``."""
     return db.session.scalars(db.select(ActionItem).where(
         ActionItem.owner_id == user.id, ActionItem.done_at.is_(None))
+        .options(lazyload(ActionItem.owner), joinedload(ActionItem.meeting))
         .order_by(ActionItem.due_on, ActionItem.id)).all()
 
 

@@ -53,16 +53,17 @@ FIELDS = ("title", "kind", "place", "starts_at", "duration_minutes", "chair_id",
 def meetings_for(user, *, upcoming=None):
     """Meetings the user may see, newest first."""
     managed = user.managed_community_ids()
-    compounds = set(user.compound_ids())
+    homes = user.compound_ids()
+    compounds = set(homes)
     compounds |= {c.id for r in user.roles if r.organisation_id for c in r.organisation.compounds}
-    communities = {r.household.compound.community_id for r in user.resident_roles()}
+    communities = db.select(Compound.community_id).where(Compound.id.in_(homes or {-1}))
     named = db.select(MeetingInvitee.meeting_id).where(MeetingInvitee.user_id == user.id)
     visible = db.or_(
         Meeting.community_id.in_(managed or {-1}),
         Meeting.chair_id == user.id, Meeting.recorder_id == user.id,
         db.and_(Meeting.status != MeetingStatus.draft, db.or_(
             Meeting.compound_id.in_(compounds or {-1}),
-            db.and_(Meeting.compound_id.is_(None), Meeting.community_id.in_(communities or {-1})),
+            db.and_(Meeting.compound_id.is_(None), Meeting.community_id.in_(communities)),
             Meeting.id.in_(named))))
     query = db.select(Meeting).where(visible)
     if upcoming is True:
