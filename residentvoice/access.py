@@ -252,3 +252,40 @@ def allows(obj, permission, user):
     if callable(permission):
         return permission(user, obj)
     return getattr(obj, permission)(user)
+
+
+def _name(permission):
+    if permission is None:
+        return "-"
+    if isinstance(permission, str):
+        return permission
+    if isinstance(permission, dict):
+        return "{" + ", ".join(f"{key}: {_name(value)}" for key, value in permission.items()) + "}"
+    return getattr(permission, "__qualname__", repr(permission)).replace(".<locals>", "")
+
+
+def declared(app):
+    """Each route's declaration in words, for ``flask access`` (a table a
+    newcomer reads to see who may do what to which object): the URL, its
+    methods, who may use it and each object it acts on."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        view = app.view_functions[rule.endpoint]
+        access_rule = getattr(view, "access_rule", None)
+        if access_rule is None:
+            continue
+        who = access_rule.kind + (" " + "|".join(access_rule.roles) if access_rule.roles else "")
+        objects = []
+        for guard in getattr(view, "access_guards", ()):
+            model = (_name({k: m.__name__ for k, m in guard.model.items()})
+                     if isinstance(guard.model, dict) else guard.model.__name__)
+            part = f"{model}({guard.arg}) view={_name(guard.can_view)} can={_name(guard.can)}"
+            if guard.by:
+                part += f" by={guard.by}"
+            if guard.within:
+                within = guard.within if isinstance(guard.within, str) else \
+                    f"{guard.within[0]}:{_name(guard.within[1])}"
+                part += f" within={within}"
+            objects.append(part)
+        objects += [f"{arg} (its service)" for arg in getattr(view, "access_passes", ())]
+        methods = ",".join(sorted(rule.methods - {"HEAD", "OPTIONS"}))
+        yield rule.rule, methods, ("api " if access_rule.api else "") + who, "; ".join(objects)

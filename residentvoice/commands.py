@@ -10,6 +10,17 @@ def register(app):
     register_translate(app)
     app.cli.add_command(demo)
     app.cli.add_command(users)
+    app.cli.add_command(access_table)
+
+
+@click.command("access")
+@with_appcontext
+def access_table():
+    """Who may use each route, and what it does to which object (one line a route)."""
+    from flask import current_app
+    from .access import declared
+    for rule, methods, who, objects in declared(current_app):
+        click.echo(f"{rule}  [{methods}]  {who}" + (f"  {objects}" if objects else ""))
 
 
 @click.command("demo")

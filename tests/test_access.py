@@ -165,3 +165,22 @@ def test_each_route_for_each_role(app, factory, role):
             failures.append(f"{method} {url} ({endpoint}): expected {expectation[role]}, "
                             f"got {got} [{response.status_code}]")
     assert failures == [], "\n".join(failures)
+
+
+def test_flask_access_prints_each_route_with_its_declaration(app, runner):
+    """``flask access``: one line a route — who may use it and what it does
+    to which object — read from the same declarations the routes enforce."""
+    result = runner.invoke(args=["access"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    routed = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert {line.split("  ")[0] for line in lines} == routed
+    assert ("/spaces/<int:space_id>/edit  [GET,POST]  login  "
+            "Space(space_id) view=can_view can=can_manage") in lines
+    paper = next(line for line in lines if line.startswith(
+        "/ballots/<int:ballot_id>/paper-ballots/<int:paper_id>/replace  "))
+    assert paper.endswith("role secretary  Ballot(ballot_id) view=can_view can=is_secretary; "
+                          "PaperBallot(paper_id) view=- can=- within=ballot")
+    motion = next(line for line in lines if "/motions/<int:motion_id>/<any" in line)
+    assert "can={second: -, withdraw: -, debate: can_chair, vote: can_chair, " \
+           "ballot: can_manage} by=step; motion_id (its service)" in motion

@@ -209,6 +209,10 @@ class InvitationCode(TimestampMixin, db.Model):
         now = now or utcnow()
         return self.used_at is None and self.revoked_at is None and self.expires_at > now
 
+    def can_manage(self, user):
+        """Revoked by whoever manages its household."""
+        return self.household.can_manage(user)
+
 
 class PasswordResetCode(TimestampMixin, db.Model):
     """One-time code a secretary prints for a resident who forgot the password."""

@@ -155,6 +155,16 @@ def residents_query(community_ids, q=None):
     return query.order_by(User.name, User.id)
 
 
+def manages_resident(me, user):
+    """A secretary's residents: people living in a compound of a community they manage."""
+    return is_resident_of(user, me.managed_community_ids())
+
+
+def is_resident_role(_user, role):
+    """A role that makes its holder a resident of a household (not a secretary's, say)."""
+    return role.kind is RoleKind.resident
+
+
 def is_resident_of(user, community_ids):
     return any(r.household.compound.community_id in community_ids
                for r in user.resident_roles())

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from .. import access
 from ..auth import services as auth_services
-from ..auth.models import RoleAssignment, RoleKind
+from ..auth.models import RoleAssignment
 from ..extensions import db
 from . import bp, owner_links, people, services
 from .forms import (HouseholdForm, InPersonForm, OwnerForm, RelationForm, SearchForm,
@@ -142,7 +142,7 @@ def _owner_saved(household):
 @access.role(*MANAGERS)
 @access.guard(Household, "household_id", can_view="can_manage")
 @access.guard(RoleAssignment, "role_id", within="household",
-              can_view=lambda _user, role: role.kind is RoleKind.resident)
+              can_view=people.is_resident_role)
 def resident_relation(household, role):
     form = RelationForm(prefix=f"r{role.id}")
     if form.validate_on_submit():
@@ -158,7 +158,7 @@ def resident_relation(household, role):
 @access.role(*MANAGERS)
 @access.guard(Household, "household_id", can_view="can_manage")
 @access.guard(RoleAssignment, "role_id", within="household",
-              can_view=lambda _user, role: role.kind is RoleKind.resident)
+              can_view=people.is_resident_role)
 def resident_remove(household, role):
     name = role.user.name
     people.unbind_resident(current_user, role)

@@ -105,7 +105,7 @@ def _letter(compound, invitation, english):
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
 @access.role(*MANAGERS)
 @access.guard(InvitationCode, "invitation_id",
-              can_view=lambda user, invitation: invitation.household.can_manage(user))
+              can_view="can_manage")
 def invitation_revoke(invitation):
     return attempted(lambda: letters.revoke_invitation(current_user, invitation),
                      done=_("The code for %(code)s is revoked; its letter no longer works.",

@@ -90,8 +90,7 @@ def residents():
 
 @bp.route("/residents/<int:user_id>/reset-code", methods=["POST"])
 @access.role(*MANAGERS)
-@access.guard(User, "user_id", can_view=lambda me, user: people.is_resident_of(
-    user, me.managed_community_ids()))
+@access.guard(User, "user_id", can_view=people.manages_resident)
 def reset_code(user):
     """Print a one-time code for a resident who forgot the password; the
     resident sets a new one at /reset.  The code is shown only here, once."""

@@ -69,7 +69,7 @@ def meeting_agenda_add(meeting):
 @access.api()
 @documented("Move the meeting on: announce, open, adjourn, draft_minutes, publish",
             statuses=[200, 403, 404, 409, 422], success=ref("Meeting"), tag="meetings")
-@access.guard(Meeting, "meeting_id")
+@access.guard(Meeting, "meeting_id", can=services.ACTION_PERMISSION, by="action")
 def meeting_transition(meeting, action):
     services.transition(user(), meeting, action)
     return jsonify(meeting_json(meeting, with_agenda=True))

@@ -11,10 +11,15 @@ from .helpers import back_url, qr_svg
 from .models import Meeting
 
 
+def holds_the_code(_user, meeting):
+    """Who holds the check-in code in the address (people in the room) may
+    know the meeting by it."""
+    return meeting.checkin_token_is(request.view_args["token"])
+
+
 @bp.route("/<int:meeting_id>/checkin/<token>", methods=["GET", "POST"])
 @access.login
-@access.guard(Meeting, "meeting_id", can_view=lambda _user, meeting: meeting.checkin_token_is(
-    request.view_args["token"]))
+@access.guard(Meeting, "meeting_id", can_view=holds_the_code)
 def checkin(meeting, token):
     """The QR code's secret URL: only its holders (people in the room) reach it."""
     if request.method == "POST":

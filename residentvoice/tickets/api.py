@@ -171,7 +171,7 @@ def tickets_transition(ticket):
             success=ref("TicketEvent"),
             body={"type": "object", "required": ["body"], "properties": {
                 "body": {"type": "string"}, "public": {"type": "boolean"}}})
-@access.guard(Ticket, "ticket_id")
+@access.guard(Ticket, "ticket_id", can="can_post_update")
 def tickets_update(ticket):
     data = json_body()
     event = services.add_update(user(), ticket, data["body"], data.get("public", True))
@@ -188,7 +188,7 @@ def tickets_update(ticket):
                 "fixed": {"type": "boolean"},
                 "rating": {"type": "integer", "minimum": 1, "maximum": 5},
                 "comment": {"type": "string"}}})
-@access.guard(Ticket, "ticket_id")
+@access.guard(Ticket, "ticket_id", can="can_confirm")
 def tickets_confirmation(ticket):
     data = json_body()
     if data["fixed"]:

@@ -209,6 +209,11 @@ def uploads_for(object_type, object_id):
         .order_by(Upload.id)).all()
 
 
+def may_see(user, upload):
+    """The route's rule (``access.guard``): who may see the record it belongs to."""
+    return can_view(upload, user)
+
+
 def can_view(upload, user):
     check = VIEW_CHECKS.get(upload.object_type)
     return bool(check and user and user.is_authenticated and check(upload.object_id, user))

@@ -7,7 +7,7 @@ from .models import Upload
 
 @bp.route("/<int:upload_id>")
 @access.login
-@access.guard(Upload, "upload_id", can_view=lambda user, upload: services.can_view(upload, user))
+@access.guard(Upload, "upload_id", can_view=services.may_see)
 def show(upload):
     """Serve an upload to whoever may see the record it belongs to (else 404)."""
     try:

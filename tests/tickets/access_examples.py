@@ -68,8 +68,11 @@ EXAMPLES = {
     "api.tickets_update": lambda w: [
         ("POST", f"/api/v1/tickets/{_ticket(w).id}/updates", expect(OK, **VIEWERS)),
     ],
+    # The reporter confirms, or a secretary on their behalf: the contractor and the
+    # street office are refused before the body is read
     "api.tickets_confirmation": lambda w: [
-        ("POST", f"/api/v1/tickets/{_ticket(w).id}/confirmation", expect(OK, **VIEWERS)),
+        ("POST", f"/api/v1/tickets/{_ticket(w).id}/confirmation",
+         expect(OK, **VIEWERS, staff=FORBIDDEN, street_admin=FORBIDDEN)),
     ],
 }
 
