@@ -59,8 +59,10 @@ class Compound(TimestampMixin, db.Model):
         return bool(user) and user.is_authenticated
 
     def can_manage(self, user):
-        """Secretaries of its community and the street office that oversees it."""
-        return self.community.can_manage(user)
+        """Secretaries of its community and the street office that oversees it
+        (the community is read only for someone who is either)."""
+        return bool(user) and user.is_authenticated and \
+            user.has_any_role("secretary", "street_admin") and self.community.can_manage(user)
 
     def is_member(self, user):
         """Residents, secretaries, street admins and working organisations."""

@@ -2,8 +2,9 @@
 page, whatever the number of proposals or comments)."""
 from dataclasses import dataclass
 
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
+from ..auth.models import User
 from ..directory.models import Compound
 from ..extensions import db
 from .discussion_models import Comment, Support
@@ -117,7 +118,7 @@ def comment_threads(proposal, page=1, per_page=None):
         db.select(Comment)
         .where(Comment.proposal_id == proposal.id,
                db.func.coalesce(Comment.parent_id, Comment.id).in_(latest))
-        .options(joinedload(Comment.author), selectinload(Comment.flags))
+        .options(joinedload(Comment.author).lazyload(User.roles), selectinload(Comment.flags))
         .order_by(Comment.id)).unique().all()
     tops = [c for c in comments if c.parent_id is None]
     earlier = len(tops) > per_page

@@ -195,7 +195,9 @@ class Ticket(TimestampMixin, db.Model):
         """Secretaries of the community and admins of its street office."""
         return bool(user and user.is_authenticated) and (
             user.is_secretary_of(self.community_id)
-            or user.is_street_admin_of(self.street_office_id))
+            # (the community, for its street office, is read only for a street admin)
+            or (bool(user.street_office_ids())
+                and user.is_street_admin_of(self.street_office_id)))
 
     def is_secretary(self, user):
         """Secretaries of the ticket's community (not the street office)."""
