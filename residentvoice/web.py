@@ -83,16 +83,18 @@ def submitted(form, action, done=None, to=None, then=None):
     return then(result) if then else redirect(_given(to, result))
 
 
-def attempted(action, done=None, to=None, back=None, then=None):
+def attempted(action, done=None, to=None, back=None, then=None, again=None):
     """Run a one-click ``action()``; flash its outcome or its refusal.  After
     success the browser goes to ``to`` (a URL, or a callable given the
     result) or is shown ``then(result)``; after a refusal it goes to ``back``
-    (default: ``to``, when a URL)."""
+    (default: ``to``, when a URL), or is shown ``again(status)``, the page
+    the button was on, answered with the refusal's status (409 for "already
+    done")."""
     try:
         result = action()
     except DomainError as error:
         refused(error)
-        return redirect(back or to)
+        return again(error.status) if again else redirect(back or to)
     _tell(done, result)
     return then(result) if then else redirect(_given(to, result))
 

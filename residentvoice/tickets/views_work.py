@@ -1,18 +1,17 @@
 """Working a ticket: transitions, updates, "me too", redaction, the queue."""
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
 from ..extensions import db
-from ..errors_domain import DomainError
 from ..forms import choices
 from . import actions, bp, queries, services, workflow
 from . import chase
 from .forms import ACTION_FORMS, MeTooForm, QueueFilterForm, RedactForm, UpdateForm
 from .models import Category, Status, Ticket
 from .sla import is_overdue
-from ..web import refusal_status, submitted
+from ..web import attempted, refusal_status, submitted
 from .views import render_ticket
 
 # The permission each action's button needs (workflow.may: a role its transition names).
@@ -82,14 +81,11 @@ def me_too(ticket):
 @access.guard(Ticket, "ticket_id")
 def chase_ticket(ticket):
     """催办: the resident chases an overdue ticket (issue 17 §7)."""
-    try:
-        chase.chase(current_user, ticket)
-    except DomainError as error:
-        flash(str(error.message), "error")
-        return render_ticket(ticket, status=error.status)
-    flash(_("Chased: the organisation handling it and the community's secretaries are "
-            "notified."), "success")
-    return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    return attempted(lambda: chase.chase(current_user, ticket),
+                     done=_("Chased: the organisation handling it and the community's "
+                            "secretaries are notified."),
+                     to=url_for("tickets.show", ticket_id=ticket.id),
+                     again=lambda status: render_ticket(ticket, status=status))
 
 
 @bp.route("/<int:ticket_id>/redact", methods=["POST"])

@@ -10,7 +10,7 @@ from .. import access
 from ..directory.letters import format_code, qr_svg
 from ..errors_domain import DomainError
 from ..extensions import db
-from ..forms import choices, show_domain_error
+from ..forms import choices
 from ..directory.models import Household
 from . import bp, guards
 from . import paper as issuing
@@ -19,7 +19,7 @@ from .forms import PaperFindForm, PaperReplaceForm, PaperVoteForm
 from .models import Ballot, BallotStatus, Cast, Channel, PaperBallot, Vote
 from .paper_entry import enter_paper_vote
 from .presenters import option_label, rule_text
-from ..web import attempted, form_status, submitted
+from ..web import attempted, form_status, refusal_status, submitted
 
 
 def _recent(ballot):
@@ -82,36 +82,42 @@ def paper(ballot):
     lost, find the household by room or owner's name), see whose ballot it
     is, pick the option marked and the witness, enter — and the screen is
     ready for the next one, with the witness kept."""
-    find = PaperFindForm(request.args)
     form = PaperVoteForm(data={"witness": request.args.get("witness", "")}
                          if request.method == "GET" else None)
     form.option.choices = choices((str(o.id), option_label(o)) for o in ballot.options)
-    target, candidates, entered = None, None, None
     if request.method == "GET":
+        find = PaperFindForm(request.args)
         target, candidates = _find(ballot, find) if find.validate() else (None, None)
         if target is not None:
             form.serial.data = target["serial"] or ""
             form.household.data = "" if target["serial"] else str(target["household"].id)
-    elif form.validate_on_submit():
-        try:
-            cast, household = enter_paper_vote(
-                current_user, ballot, serial=form.serial.data,
-                household_id=None if form.serial.data else form.household_id(),
-                option_id=int(form.option.data), witness=form.witness.data,
-                reason=form.reason.data, voter_phone=form.voter_phone.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            entered = {"serial": cast.serial, "flat": household.label,
-                       "receipt": cast.receipt, "option": option_label(cast.option)}
-            find = PaperFindForm(formdata=None)
-    if request.method == "POST" and entered is None:
-        target = _posted_target(ballot, form)
-    witness = form.witness.data if request.method == "POST" else request.args.get("witness", "")
+        return _paper_page(ballot, find, form, target, candidates,
+                           witness=request.args.get("witness", ""))
+
+    def enter():
+        return enter_paper_vote(
+            current_user, ballot, serial=form.serial.data,
+            household_id=None if form.serial.data else form.household_id(),
+            option_id=int(form.option.data), witness=form.witness.data,
+            reason=form.reason.data, voter_phone=form.voter_phone.data)
+
+    def ready_for_the_next(entered):
+        cast, household = entered
+        return _paper_page(ballot, PaperFindForm(formdata=None), form, witness=form.witness.data,
+                           entered={"serial": cast.serial, "flat": household.label,
+                                    "receipt": cast.receipt, "option": option_label(cast.option)})
+
+    return submitted(form, enter, then=ready_for_the_next) or _paper_page(
+        ballot, PaperFindForm(request.args), form, _posted_target(ballot, form),
+        witness=form.witness.data, status=refusal_status())
+
+
+def _paper_page(ballot, find, form, target=None, candidates=None, entered=None, witness="",
+                status=200):
     return render_template(
         "voting/paper.html", ballot=ballot, find=find, form=form, target=target,
         candidates=candidates, entered=entered, witness=witness or "", recent=_recent(ballot),
-        format_code=format_code, open=ballot.status is BallotStatus.open)
+        format_code=format_code, open=ballot.status is BallotStatus.open), status
 
 
 def _posted_target(ballot, form):
