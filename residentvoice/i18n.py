@@ -35,9 +35,9 @@ def select_locale():
     api_user = g.get("api_user")  # a bearer token's user (the API has no session)
     if api_user is not None and api_user.locale in languages:
         return api_user.locale
-    if current_user and getattr(current_user, "is_authenticated", False) and \
-            current_user.locale in languages:
-        return current_user.locale
+    user = _signed_in()
+    if user is not None and user.locale in languages:
+        return user.locale
     cookie = request.cookies.get(LOCALE_COOKIE) if request else None
     if cookie in languages:
         return cookie
@@ -48,9 +48,17 @@ def select_timezone():
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+def _signed_in():
+    """The signed-in user (looked up once, not through the proxy on every
+    read), or None."""
+    user = current_user._get_current_object()
+    return user if user and getattr(user, "is_authenticated", False) else None
+
+
 def large_text_enabled():
-    if current_user and getattr(current_user, "is_authenticated", False):
-        return bool(current_user.large_text)
+    user = _signed_in()
+    if user is not None:
+        return bool(user.large_text)
     return request.cookies.get(TEXT_COOKIE) == "1"
 
 

@@ -27,8 +27,9 @@ def _signed_in(user):
 
 
 def elder_mode_enabled():
-    if _signed_in(current_user):
-        return bool(current_user.large_text)
+    user = current_user._get_current_object()
+    if _signed_in(user):
+        return bool(user.large_text)
     return request.cookies.get(ELDER_COOKIE) == "1"
 
 
@@ -56,7 +57,8 @@ def elder_mode_on():
 
 
 def template_values():
-    return {"elder_mode": elder_mode_enabled(), "elder_offer": offer_due(current_user)}
+    return {"elder_mode": elder_mode_enabled(),
+            "elder_offer": offer_due(current_user._get_current_object())}
 
 
 @home_section(1, "main/_elder.html")
