@@ -26,12 +26,9 @@ for each role.
 from functools import wraps
 
 from flask import abort, g, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
-from .audit.phrases import TYPE_NAMES
 from .extensions import db
 
 PUBLIC = "public"
@@ -238,12 +235,9 @@ def require(obj, permission, user=None):
 
 
 def _not_found(model, ident):
-    """404; the API names what it could not find, in words ("找不到 999 号表决"),
-    never by its class name ("Ballot 999")."""
+    """404, saying what was looked for (the API names it in words)."""
     error = NotFound()
-    if request.path.startswith("/api/"):
-        kind = TYPE_NAMES.get(model.__name__, _l("record"))
-        error.rv_message = _("There is no %(kind)s number %(id)s.", kind=kind, id=ident)
+    error.rv_looked_for = (model.__name__, ident)
     return error
 
 

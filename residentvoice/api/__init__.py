@@ -1,6 +1,9 @@
 """JSON API under /api/v1 (DESIGN §6), token-authenticated, CSRF-exempt."""
 from flask import Blueprint, current_app, g, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import NotFound
 
 from ..extensions import csrf, db
 from ..models import utcnow
@@ -38,6 +41,21 @@ def read_json_body():
                                                                  "DELETE"):
         from .helpers import request_json
         request_json()
+
+
+@bp.errorhandler(NotFound)
+def not_found(error):
+    """What the API could not find, in words ("找不到 999 号表决"), never by
+    its class name ("Ballot 999")."""
+    from ..audit.phrases import TYPE_NAMES
+    from ..errors import error_response
+    db.session.rollback()
+    looked_for = getattr(error, "rv_looked_for", None)
+    if looked_for is None:
+        return error_response(404, getattr(error, "rv_message", None))
+    model, ident = looked_for
+    return error_response(404, _("There is no %(kind)s number %(id)s.",
+                                 kind=TYPE_NAMES.get(model, _l("record")), id=ident))
 
 
 def register(app):
