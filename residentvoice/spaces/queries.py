@@ -72,10 +72,12 @@ def supported_households(user, proposal_ids):
 
 
 def visible_proposals(space, user):
-    """The space's proposals this user may see, oldest first."""
+    """The space's proposals this user may see, oldest first, with their
+    proposers (for their names) and reviews."""
     proposals = db.session.scalars(
         db.select(Proposal).where(Proposal.space_id == space.id)
-        .options(joinedload(Proposal.proposer), selectinload(Proposal.reviews))
+        .options(joinedload(Proposal.proposer).lazyload(User.roles),
+                 selectinload(Proposal.reviews))
         .order_by(Proposal.id)).all()
     return [p for p in proposals if p.can_view(user)]
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from ..directory.models import Household
 from ..extensions import db
@@ -51,20 +52,22 @@ def _scoped(ballot, ids):
 
 def _owner_units(ballot, owner_ids):
     """{owner id: [(household, area)]} of the ballot's units held by these owners
-    (the electorate frozen at opening; before opening, the register now)."""
+    (the electorate frozen at opening; before opening, the register now), the
+    households with their buildings (the cards name each flat)."""
     if not owner_ids:
         return {}
+    building = joinedload(Household.building)
     if ballot.rules_locked:
         rows = db.session.execute(
             db.select(ElectorateUnit.owner_id, Household, ElectorateUnit.area_centi)
             .join(Household, Household.id == ElectorateUnit.household_id)
             .where(ElectorateUnit.ballot_id == ballot.id,
-                   ElectorateUnit.owner_id.in_(owner_ids))).all()
+                   ElectorateUnit.owner_id.in_(owner_ids)).options(building)).all()
         rows = [(o, h, Decimal(a).scaleb(-2)) for o, h, a in rows]
     else:
         rows = [(h.owner_id, h, h.area_m2) for h in db.session.scalars(
             db.select(Household).where(Household.id.in_(scope_households(ballot)),
-                                       Household.owner_id.in_(owner_ids)))]
+                                       Household.owner_id.in_(owner_ids)).options(building))]
     units = {}
     for owner_id, household, area in rows:
         units.setdefault(owner_id, []).append((household, area))
