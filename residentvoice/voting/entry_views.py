@@ -11,7 +11,7 @@ from .proxy_entry import enter_proxy_vote
 from .forms import ProxyVoteForm, option_choices
 from .models import Ballot, BallotStatus, Cast, Proxy
 from .presenters import option_label
-from ..web import submitted
+from ..web import refusal_status, submitted
 
 
 @bp.route("/<int:ballot_id>/proxy", methods=["GET", "POST"])
@@ -24,7 +24,7 @@ def proxy(ballot):
         form, lambda: enter_proxy_vote(
             current_user, ballot, proxy_name=form.proxy_name.data,
             proxy_phone=form.proxy_phone.data, proxy_id_tail=form.proxy_id_tail.data,
-            household_codes=form.households.data.split(),
+            households=form.principal_lines(),
             option_id=int(form.option.data), authorisation=form.authorisation.data),
         done=lambda entered: _("Proxy vote recorded for %(n)d principal(s). Receipts: "
                                "%(receipts)s", n=len(entered[1]),
@@ -34,7 +34,8 @@ def proxy(ballot):
         return done
     proxies = db.session.scalars(db.select(Proxy).where(Proxy.ballot_id == ballot.id)
                                  .order_by(Proxy.id.desc())).all()
-    return render_template("voting/proxy.html", ballot=ballot, form=form, proxies=proxies)
+    return render_template("voting/proxy.html", ballot=ballot, form=form,
+                           proxies=proxies), refusal_status()
 
 
 @bp.route("/verify")

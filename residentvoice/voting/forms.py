@@ -1,4 +1,5 @@
 """Forms of the voting pages."""
+import re
 from datetime import timezone
 from zoneinfo import ZoneInfo
 
@@ -155,9 +156,15 @@ class ProxyVoteForm(BaseForm):
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "maxlength": 8},
         description=_l("Needed without a mobile number: proxies of the same name are told "
                        "apart by it."))
-    households = TextAreaField(_l("Principal households (codes, one per line)"), validators=[
-        DataRequired(message=_l("Enter the code of at least one principal household.")),
-        Length(max=2000, message=TOO_LONG)])
+    households = TextAreaField(_l("Principal households, one a line"), validators=[
+        DataRequired(message=_l("Enter at least one principal household.")),
+        Length(max=2000, message=TOO_LONG)],
+        description=_l("As the signed form has them: the flat (1-2-601 or 1号楼601), the "
+                       "household's code, or the owner's name."))
     option = SelectField(_l("Option chosen by the proxy"), validators=[
         DataRequired(message=_l("Choose an option."))])
     authorisation = FileField(_l("Signed authorisation (photo or PDF)"))
+
+    def principal_lines(self):
+        """One household a line (or separated by commas, 、 or ；)."""
+        return re.split(r"[\r\n,，、;；]+", self.households.data or "")

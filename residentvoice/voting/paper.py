@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
 from ..auth.models import INVITATION_ALPHABET, User
-from ..directory.labels import flat_parts
+from ..directory import finding
 from ..directory.letters import format_code
 from ..directory.models import Building, Household, Owner
 from ..errors_domain import Conflict, InvalidInput, NotAllowed
@@ -246,49 +246,29 @@ def owner_names(ballot, household_ids):
     return dict(db.session.execute(query).all())
 
 
-# "1-2-601", "1 2 601", "1号楼2单元601", "1-601", "1号楼601", "601"
-_ROOM = re.compile(r"^(?:(?P<b>[0-9A-Za-z]+)(?:号楼|楼|号|栋|幢|\s*[-－/\s]\s*))?"
-                   r"(?:(?P<s>[0-9A-Za-z]+)(?:单元|\s*[-－/\s]\s*))?(?P<r>\d+)室?$")
-
-
-def _matches_room(household, wanted):
-    building, stairwell, room = flat_parts(household.building.number, household.unit)
-    b, s, r = wanted
-    return room == r and (b is None or b == building) and (
-        s is None or stairwell is None or s == stairwell)
-
-
 def search_households(ballot, text):
     """Households of the electorate that match what the secretary typed when
     a serial is lost: a room as people say it ("601", "1-2-601", "1号楼601"),
     the register's code, or part of the registered owner's (per-person
     ballots: a listed resident's) name.  At most ``MAX_SEARCH``, in order."""
-    text = " ".join((text or "").split())
-    if not text:
-        return []
-    base = (db.select(Household).join(ElectorateUnit, db.and_(
+    electorate = finding.households_query().join(ElectorateUnit, db.and_(
         ElectorateUnit.household_id == Household.id, ElectorateUnit.ballot_id == ballot.id))
-        .join(Building, Building.id == Household.building_id)
-        .options(db.contains_eager(Household.building)))
-    found = db.session.scalars(base.where(Household.code == text.upper())).all()
-    room = None if found else _ROOM.match(text)
-    if room:
-        number = room.group("r").lstrip("0") or room.group("r")
-        wanted = (room.group("b"), room.group("s"), number)
-        found = [h for h in db.session.scalars(base.where(Household.unit.like(f"%{number}")))
-                 if _matches_room(h, wanted)]
-    elif not found:
-        owner = ElectorateUnit.owner_id if ballot.is_owners else Household.owner_id
-        named = db.exists().where(Owner.id == owner, Owner.name.contains(text, autoescape=True))
-        if ballot.per_person:
-            named = db.or_(named, db.exists().where(
-                ElectoratePerson.ballot_id == ballot.id,
-                ElectoratePerson.household_id == Household.id,
-                User.id == ElectoratePerson.user_id,
-                User.name.contains(text, autoescape=True)))
-        found = db.session.scalars(base.where(named).limit(MAX_SEARCH * 5)).all()
-    found.sort(key=lambda h: (len(h.building.number), h.building.number, len(h.unit), h.unit))
-    return found[:MAX_SEARCH]
+    return finding.find_households(electorate, text, limit=MAX_SEARCH,
+                                   named=lambda name: _owner_named(ballot, name))
+
+
+def _owner_named(ballot, name):
+    """The owner of the ballot's electorate called ``name`` (in part); in a
+    per-person ballot, also a listed resident."""
+    owner = ElectorateUnit.owner_id if ballot.is_owners else Household.owner_id
+    named = db.exists().where(Owner.id == owner, Owner.name.contains(name, autoescape=True))
+    if ballot.per_person:
+        named = db.or_(named, db.exists().where(
+            ElectoratePerson.ballot_id == ballot.id,
+            ElectoratePerson.household_id == Household.id,
+            User.id == ElectoratePerson.user_id,
+            User.name.contains(name, autoescape=True)))
+    return named
 
 
 def household_in_electorate(ballot, household_id):

@@ -7,23 +7,29 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
-from ..directory.models import Household
 from ..errors_domain import Conflict, InvalidInput
 from ..extensions import db
 from ..forms import PHONE_RE, normalise_phone
 from .casting import (_BALLOT, AlreadyVoted, _staff_entry_checks, _store, electorate_unit,
                       option_of)
 from .models import Channel, Proxy, ProxyPrincipal
+from .paper import search_households
 
 
-def household_by_code(ballot, code, field="household"):
-    code = (code or "").strip().upper()
-    household = db.session.scalar(db.select(Household).where(Household.code == code)) \
-        if code else None
-    if household is None or electorate_unit(ballot, household.id) is None:
-        raise InvalidInput(_l("No household with the code “%(code)s” is in this ballot's "
-                              "electorate.", code=code), field)
-    return household
+def principal(ballot, text, field="households"):
+    """The household of the electorate one line of the form names, as the
+    signed authorisation has it: its code, its flat (1-2-601, 1号楼601) or its
+    owner's name — refused, with the flats it could be, when it is not one."""
+    found = search_households(ballot, text)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise InvalidInput(_l("“%(text)s” is not a household of this ballot's electorate. "
+                              "Write its flat (1-2-601), its code or its owner's name, one "
+                              "household a line.", text=text), field)
+    raise InvalidInput(_l("“%(text)s” could be %(flats)s. Write the building and the "
+                          "entrance too (1-2-601), or the household's code.", text=text,
+                          flats="、".join(h.label for h in found[:5])), field)
 
 
 def _proxy_load(ballot, name, phone, id_tail=""):
@@ -76,11 +82,12 @@ def _clean_id_tail(value, phone):
     return tail
 
 
-def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, household_codes, option_id,
+def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, households, option_id,
                      authorisation, proxy_id_tail="", now=None):
     """A secretary records a written proxy (物业管理条例 art. 12) — proxy person
     (name, and mobile number or the last 4 characters of the ID card),
-    principal households, scan of the signed form — and the proxy's vote.
+    principal households (one line each, as ``principal`` reads it), scan of
+    the signed form — and the proxy's vote.
     A proxy represents at most ``ballot.proxy_cap`` principals per ballot,
     counted per person under the ballot's lock (``_lock_proxy_entries``)."""
     from ..uploads.services import store
@@ -96,12 +103,11 @@ def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, household_codes,
         raise InvalidInput(_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."),
                            "proxy_phone")
     proxy_id_tail = _clean_id_tail(proxy_id_tail, proxy_phone)
-    codes = list(dict.fromkeys(c.strip().upper() for c in (household_codes or [])
-                               if c.strip()))
-    if not codes:
-        raise InvalidInput(_l("Enter the code of at least one principal household."),
-                           "households")
-    households = [household_by_code(ballot, c, "households") for c in codes]
+    lines = [" ".join(line.split()) for line in households or ()]
+    lines = list(dict.fromkeys(line for line in lines if line))
+    if not lines:
+        raise InvalidInput(_l("Enter at least one principal household."), "households")
+    households = list({h.id: h for h in (principal(ballot, line) for line in lines)}.values())
     units = [electorate_unit(ballot, h.id) for h in households]
     option = option_of(ballot, option_id)
     if authorisation is None or not getattr(authorisation, "filename", ""):

@@ -58,7 +58,7 @@ def test_six_concurrent_entries_for_one_proxy_record_exactly_the_cap(tmp_path):
                     barrier.wait(30)
                     enter_proxy_vote(secretary, ballot, proxy_name="张代理",
                                      proxy_phone="13912345678", proxy_id_tail="",
-                                     household_codes=[codes[index]], option_id=option_id,
+                                     households=[codes[index]], option_id=option_id,
                                      authorisation=_scan())
                     db.session.commit()
                     outcomes[index] = "ok"

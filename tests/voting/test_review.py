@@ -63,15 +63,15 @@ def test_proxy_phone_is_normalised_so_the_cap_holds(db, world):
     ballot = make_ballot(world.secretary, world.compound_a, proxy_cap=1)
     agree = option(ballot, "同意")
     enter_proxy_vote(world.secretary, ballot, proxy_name="张代理", proxy_phone="13912345678",
-                     household_codes=[world.household_a2.code], option_id=agree.id,
+                     households=[world.household_a2.code], option_id=agree.id,
                      authorisation=scan())
     with pytest.raises(Conflict):
         enter_proxy_vote(world.secretary, ballot, proxy_name="张代理",
-                         proxy_phone="139 1234 5678", household_codes=[world.household_a.code],
+                         proxy_phone="139 1234 5678", households=[world.household_a.code],
                          option_id=agree.id, authorisation=scan())
     with pytest.raises(Conflict):       # the same person entered once without the number
         enter_proxy_vote(world.secretary, ballot, proxy_name="张代理", proxy_phone="",
-                         proxy_id_tail="1234", household_codes=[world.household_a.code],
+                         proxy_id_tail="1234", households=[world.household_a.code],
                          option_id=agree.id, authorisation=scan())
     assert db.session.scalar(db.select(db.func.count(Vote.id)).where(
         Vote.ballot_id == ballot.id)) == 1
@@ -83,7 +83,7 @@ def test_proxy_listing_the_same_household_twice_records_it_once(db, world):
     code = world.household_a2.code
     _proxy, casts = enter_proxy_vote(
         world.secretary, ballot, proxy_name="张代理", proxy_phone="13912345678",
-        household_codes=[code, code.lower()], option_id=agree.id, authorisation=scan())
+        households=[code, code.lower()], option_id=agree.id, authorisation=scan())
     assert len(casts) == 1
     assert db.session.scalar(db.select(db.func.count(ProxyPrincipal.id)).where(
         ProxyPrincipal.ballot_id == ballot.id)) == 1
