@@ -49,15 +49,20 @@ def links_of_user(user, compound_id=None):
     return db.session.scalars(query).all()
 
 
+def acting_compounds(user):
+    """SQL: the ids of the compounds where ``user`` acts for the registered
+    owner of a unit (an owner or representative need not live there), to
+    use inside a query."""
+    return (db.select(Household.compound_id)
+            .join(OwnerLink, OwnerLink.owner_id == Household.owner_id)
+            .where(OwnerLink.user_id == user.id))
+
+
 def acting_compound_ids(user):
-    """Compounds where ``user`` acts for the registered owner of a unit (an
-    owner or representative need not live there)."""
+    """The ids of ``acting_compounds``."""
     if not (user and user.is_authenticated):
         return set()
-    return set(db.session.scalars(
-        db.select(Household.compound_id).distinct()
-        .join(OwnerLink, OwnerLink.owner_id == Household.owner_id)
-        .where(OwnerLink.user_id == user.id)))
+    return set(db.session.scalars(acting_compounds(user).distinct()))
 
 
 def acts_for(user, owner_id):

@@ -374,15 +374,15 @@ def ballots_for(user, statuses=None):
     """Ballots the user may see: of the compounds they manage, or (once
     announced) of the compounds they live or work in, and the owners' ballots
     of compounds where they act for a registered owner."""
-    from ..directory.owner_links import acting_compound_ids
+    from ..directory.owner_links import acting_compounds
     managed = user.managed_compound_ids()
     member = set(user.compound_ids())
     member |= {c.id for r in user.roles if r.organisation_id for c in r.organisation.compounds}
-    acting = acting_compound_ids(user) - member    # owners' ballots where they act for an owner
     query = db.select(Ballot).where(db.or_(
         Ballot.compound_id.in_(managed or {-1}),
         db.and_(Ballot.compound_id.in_(member or {-1}), Ballot.status != S.draft),
-        db.and_(Ballot.compound_id.in_(acting or {-1}), Ballot.basis == Basis.owners,
+        # owners' ballots where they act for an owner
+        db.and_(Ballot.compound_id.in_(acting_compounds(user)), Ballot.basis == Basis.owners,
                 Ballot.status != S.draft)))
     if statuses:
         query = query.where(Ballot.status.in_(statuses))
