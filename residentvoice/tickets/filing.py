@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from ..auth.models import User
+from ..directory import finding
 from ..directory.models import Building, Compound, Household
 from ..errors_domain import InvalidInput
 from ..extensions import db
@@ -21,7 +22,8 @@ class Place:
     compound_id: int | None = None
     household_id: int | None = None
     building_id: int | None = None
-    unknown_code: bool = False
+    flat: str = ""              # what a secretary wrote, when it names no one household
+    could_be: tuple = ()        # …and the flats it could be
 
     @property
     def building_for_similar(self):
@@ -41,16 +43,28 @@ def compounds_for(user):
                               .order_by(Compound.name)).all()
 
 
-def place_of(where, household_code=None):
+def place_of(where, flat=None, compound_ids=()):
     """The place a "where" choice names ("h:<id>" a household, "b:<id>" a
-    building, "c:<id>" a compound's common area); a household code typed by a
-    secretary filing on someone's behalf names the household instead."""
-    if household_code:
-        household = db.session.scalar(db.select(Household).where(
-            Household.code == household_code.strip().upper()))
-        if household is None:
-            return Place(unknown_code=True)
-        return Place(household.compound_id, household.id)
+    building, "c:<id>" a compound's common area).  A secretary filing on
+    someone's behalf may write the resident's flat instead, as the resident
+    says it (1-2-601, 601 with the building chosen, the household's code or
+    the owner's name): it names a household of ``compound_ids``, or the place
+    says what it could be."""
+    chosen = _chosen(where)
+    if not (flat or "").strip():
+        return chosen
+    query = finding.households_query().where(Household.compound_id.in_(compound_ids))
+    if chosen.building_id:
+        query = query.where(Household.building_id == chosen.building_id)
+    found = finding.find_households(query, flat, limit=6)
+    if len(found) == 1:
+        return Place(found[0].compound_id, found[0].id)
+    several = len({h.compound_id for h in found}) > 1
+    return Place(flat=" ".join(flat.split()), could_be=tuple(
+        f"{h.compound.name} {h.label}" if several else h.label for h in found[:5]))
+
+
+def _chosen(where):
     kind, _sep, ident = (where or "").partition(":")
     ident = services.as_id(ident)
     if ident is None:
@@ -90,8 +104,14 @@ def reporter_by_phone(phone):
 
 def file_from_form(actor, place, data, photos, on_behalf):
     """File the ticket the form describes; ``data`` is the form's data."""
-    if place.unknown_code:
-        raise InvalidInput(_l("No household has this code."), "household_code")
+    if place.flat and place.could_be:
+        raise InvalidInput(_l("“%(flat)s” could be %(flats)s. Choose its building above, or "
+                              "write the entrance too (1-2-601).", flat=place.flat,
+                              flats="、".join(place.could_be)), "household_code")
+    if place.flat:
+        raise InvalidInput(_l("No household of your compounds is “%(flat)s”. Write the flat "
+                              "(1-2-601), the household's code or the owner's name.",
+                              flat=place.flat), "household_code")
     reporter = reporter_by_phone(data.get("reporter_phone")) if on_behalf else None
     return services.create_ticket(
         actor, compound_id=place.compound_id, category=data["category"],

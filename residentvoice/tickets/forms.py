@@ -43,8 +43,10 @@ class TicketForm(BaseForm):
     share_phone = BooleanField(_l("Let the organisation handling it call me on my mobile "
                                   "number"))
     # Reception room (群众接待室): a secretary files on behalf of a resident.
-    household_code = StringField(_l("Resident's household code (e.g. DSST34-1-0601)"),
-                                 validators=[Optional(), Length(max=32)])
+    household_code = StringField(_l("Resident's flat"), validators=[Optional(), Length(max=60)],
+                                 description=_l("As the resident says it: 1-2-601, or 601 with "
+                                                "the building chosen above; or the household's "
+                                                "code, or the owner's name."))
     reporter_phone = StringField(_l("Resident's mobile number (if they have an account)"),
                                  validators=[Optional(), Length(max=20)])
     contact_name = StringField(_l("Resident's name"), validators=[Optional(), Length(max=60)])

@@ -90,7 +90,8 @@ def new():
     if not on_behalf:
         for name in ("household_code", "reporter_phone", "contact_name", "contact_phone"):
             del form[name]
-    place = filing.place_of(form.where.data, on_behalf and form.household_code.data)
+    place = filing.place_of(form.where.data, on_behalf and form.household_code.data,
+                            [c.id for c in compounds])
     done = submitted(
         form, lambda: filing.file_from_form(current_user, place, form.data,
                                             request.files.getlist("photos"), on_behalf),

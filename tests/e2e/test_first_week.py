@@ -294,3 +294,28 @@ def test_the_project_page_shows_the_household_plan_or_why_there_is_none(live, ne
     tenant.goto(f"/renovation/projects/{drains}")
     assert "这个项目还没有为您家制定一户一策" in main_text(tenant)
     shoot(tenant, "week-05-no-plan-yet")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_at_the_reception_room_the_secretary_writes_the_flat_as_it_is_said(page, login, shoot,
+                                                                          submit, live, lang):
+    """§2: 王秀兰 comes to the reception room; the secretary writes her flat as
+    she says it (1-601), not the register's code, and the ticket is hers."""
+    if lang == "en":
+        page.context.add_cookies([{"name": "rv_lang", "value": "en", "url": live.base}])
+    login(page, SECRETARY)
+    page.goto("/tickets/new")
+    page.select_option("select[name=category]", index=1)
+    common = page.evaluate("""() => [...document.querySelectorAll('select[name=where] option')]
+        .find(o => o.value.startsWith('c:') && o.textContent.includes('东四十条甲34号院')).value""")
+    page.select_option("select[name=where]", common)
+    submit(page, "main button[type=submit]")
+    page.fill("textarea[name=description]", "楼道灯不亮，老人晚上看不见台阶")
+    page.fill("input[name=household_code]", "1-601")
+    page.fill("input[name=contact_name]", "王秀兰")
+    shoot(page, f"week-02-reception-flat-{lang}")
+    submit(page, "main form[enctype] button[type=submit]")
+    assert "/tickets/" in page.url and "/new" not in page.url, main_text(page)[:400]
+    text = main_text(page)
+    assert ("1号楼601" in text) if lang == "zh" else ("Building 1, flat 601" in text)
+    shoot(page, f"week-02-reception-filed-{lang}")

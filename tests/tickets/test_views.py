@@ -76,6 +76,31 @@ def test_secretary_files_on_behalf_and_it_is_recorded(world, auth, client, db):
     assert bad.status_code == 422 and 'value="NOPE-1"' in bad.get_data(True)
 
 
+def test_at_the_reception_room_the_flat_is_written_as_the_resident_says_it(world, auth, client,
+                                                                         db, factory):
+    """Issue 17 §2: 1-4-401 or 401 with the building chosen, not the register's code; a
+    flat two buildings share is refused with both, one of another community not found."""
+    second = factory.household(factory.building(world.compound_a, number="2"), floor=3,
+                               unit="0301")
+    auth.login(world.secretary)
+    common = f"c:{world.compound_a.id}"
+
+    def filed(where, flat):
+        return client.post("/tickets/new", data=_form(world, where=where, household_code=flat))
+
+    unsure = filed(common, "301")
+    page = html.unescape(unsure.get_data(True))
+    assert unsure.status_code == 422
+    assert world.household_a.label in page and second.label in page and "“301”" in page
+    elsewhere = filed(common, "1-201")             # household B: another community's
+    assert elsewhere.status_code == 422 and "不是您所管小区的户" in elsewhere.get_data(True)
+    assert db.session.scalar(db.select(db.func.count(Ticket.id))) == 0
+    assert filed(f"b:{world.building_a.id}", "301").status_code == 302
+    assert filed(common, "1号楼401").status_code == 302
+    assert [t.household_id for t in db.session.scalars(db.select(Ticket).order_by(Ticket.id))] \
+        == [world.household_a.id, world.household_a2.id]
+
+
 def test_private_ticket_hidden_from_other_household_and_other_org(world, file_ticket, auth,
                                                                    client, factory):
     ticket = file_ticket()
