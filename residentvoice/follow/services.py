@@ -23,18 +23,24 @@ PATHS = {"proposal": "/spaces/proposals/{}", "ticket": "/tickets/{}", "meeting":
          "ballot": "/ballots/{}"}
 
 
-def default_followers(kind, ref_id):
-    """User ids following ``kind``/``ref_id`` without having asked."""
+def _default_followers(kind, ref_id):
+    """SQL: the user ids of ``default_followers`` (None for a kind without)."""
     if kind == "proposal":
         proposer = db.select(Proposal.proposer_id).where(Proposal.id == ref_id)
         supporters = db.select(Support.user_id).where(Support.proposal_id == ref_id)
-        return set(db.session.scalars(db.union(proposer, supporters)))
+        return db.union(proposer, supporters)
     if kind == "ticket":
         reporter = db.select(Ticket.reporter_id).where(Ticket.id == ref_id,
                                                        Ticket.reporter_id.is_not(None))
         joined = db.select(Affected.user_id).where(Affected.ticket_id == ref_id)
-        return set(db.session.scalars(db.union(reporter, joined)))
-    return set()
+        return db.union(reporter, joined)
+    return None
+
+
+def default_followers(kind, ref_id):
+    """User ids following ``kind``/``ref_id`` without having asked."""
+    query = _default_followers(kind, ref_id)
+    return set() if query is None else set(db.session.scalars(query))
 
 
 def choices(kind, ref_id):
@@ -51,11 +57,15 @@ def followers(kind, ref_id):
 
 
 def is_following(user, kind, ref_id):
-    choice = db.session.scalar(db.select(Follow.following).where(
-        Follow.user_id == user.id, Follow.kind == kind, Follow.ref_id == ref_id))
-    if choice is not None:
-        return choice
-    return user.id in default_followers(kind, ref_id)
+    """The user's stored choice, else whether they follow by default: both
+    read in one statement."""
+    choice = db.select(Follow.following).where(
+        Follow.user_id == user.id, Follow.kind == kind, Follow.ref_id == ref_id)
+    defaults = _default_followers(kind, ref_id)
+    by_default = db.false() if defaults is None else db.literal(user.id).in_(defaults)
+    chosen, followed = db.session.execute(
+        db.select(choice.scalar_subquery(), by_default)).one()
+    return chosen if chosen is not None else bool(followed)
 
 
 def _choose(user, record, kind, following):
