@@ -91,6 +91,14 @@ def similar_for(user, place, category):
         return []
 
 
+def joinable(user, similar):
+    """Ids of the ``similar`` tickets ``user`` may say "me too" to: not their
+    own, not their household's, not already joined by all their households."""
+    mine = user.household_ids()
+    return {t.id for t in similar if t.reporter_id != user.id and t.household_id not in mine
+            and not {a.household_id for a in t.affected} >= mine}
+
+
 def reporter_by_phone(phone):
     """On behalf: the resident's account by mobile number, None without one."""
     if not phone:

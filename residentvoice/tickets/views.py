@@ -69,16 +69,39 @@ def _where_choices(user, compounds):
 @bp.route("/new", methods=["GET", "POST"])
 @access.role("resident", "secretary", "street_admin")
 def new():
+    """Step 1 (what and where), then step 2: the details, beside the open
+    tickets about the same thing the resident could join instead."""
     compounds = filing.compounds_for(current_user)
     where, own = _where_choices(current_user, compounds)
-    on_behalf = current_user.has_any_role("secretary", "street_admin")
     if request.method == "GET" and not request.args.get("category"):
-        place = PlaceForm(formdata=None)
-        place.category.choices = category_choices()
-        place.where.choices = where
-        if own:
-            place.where.data = f"h:{own[0].id}"
-        return render_template("tickets/new_place.html", form=place)
+        return _step_one(where, own)
+    on_behalf = current_user.has_any_role("secretary", "street_admin")
+    form = _details_form(where, on_behalf)
+    place = filing.place_of(form.where.data, on_behalf and form.household_code.data,
+                            [c.id for c in compounds])
+    return submitted(
+        form, lambda: filing.file_from_form(current_user, place, form.data,
+                                            request.files.getlist("photos"), on_behalf),
+        done=lambda ticket: _("Ticket %(number)s filed. It went to: %(to)s.",
+                              number=ticket.number,
+                              to=ticket.organisation.name if ticket.organisation
+                              else _("the community's secretaries")),
+        to=lambda ticket: url_for("tickets.show", ticket_id=ticket.id),
+    ) or _step_two(form, place, own, on_behalf)
+
+
+def _step_one(where, own):
+    form = PlaceForm(formdata=None)
+    form.category.choices = category_choices()
+    form.where.choices = where
+    if own:
+        form.where.data = f"h:{own[0].id}"
+    return render_template("tickets/new_place.html", form=form)
+
+
+def _details_form(where, on_behalf):
+    """The details form: sent, or opened from step 1's choices; the reception
+    room's fields only for staff filing on someone's behalf."""
     if request.method == "POST":
         form = TicketForm()
     else:
@@ -90,26 +113,16 @@ def new():
     if not on_behalf:
         for name in ("household_code", "reporter_phone", "contact_name", "contact_phone"):
             del form[name]
-    place = filing.place_of(form.where.data, on_behalf and form.household_code.data,
-                            [c.id for c in compounds])
-    done = submitted(
-        form, lambda: filing.file_from_form(current_user, place, form.data,
-                                            request.files.getlist("photos"), on_behalf),
-        done=lambda ticket: _("Ticket %(number)s filed. It went to: %(to)s.",
-                              number=ticket.number,
-                              to=ticket.organisation.name if ticket.organisation
-                              else _("the community's secretaries")),
-        to=lambda ticket: url_for("tickets.show", ticket_id=ticket.id))
-    if done:
-        return done
+    return form
+
+
+def _step_two(form, place, own, on_behalf):
     similar = filing.similar_for(current_user, place, form.category.data)
     me_too = MeTooForm(formdata=None)
     me_too.household_id.choices = [(h.id, h.label) for h in own]
-    joinable = {t.id for t in similar if t.reporter_id != current_user.id
-                and t.household_id not in current_user.household_ids()
-                and not {a.household_id for a in t.affected} >= current_user.household_ids()}
     return render_template("tickets/new.html", form=form, similar=similar, me_too=me_too,
-                           joinable=joinable, on_behalf=on_behalf), form_status()
+                           joinable=filing.joinable(current_user, similar),
+                           on_behalf=on_behalf), form_status()
 
 
 # ---- reading ---------------------------------------------------------------
