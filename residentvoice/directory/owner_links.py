@@ -222,3 +222,13 @@ def household_panel(household, roles):
     owner's links and the residents awaiting confirmation."""
     return {"links": links_of_owner(household.owner),
             "unconfirmed": declared_unconfirmed(household, roles)}
+
+
+def likely_capacity(owner, role=None):
+    """The capacity a link most likely has, to start the form with: an
+    institution's representative; else what the resident declared (owner,
+    co-owner), or an agent."""
+    if owner.is_institution:
+        return "representative"
+    relation = role.relation.name if role is not None and role.relation else None
+    return relation if relation in ("owner", "co_owner") else "agent"

@@ -12,7 +12,7 @@ from ..main.sections import home_section
 from . import bp, owner_links, people
 from .forms import OwnerLinkForm
 from .models import CAPACITIES_FOR, Household, OwnerLink
-from ..web import submitted
+from ..web import refusal_status, submitted
 from .pages import MANAGERS, row_id
 
 
@@ -34,26 +34,26 @@ def owner_link_new(item):
     form = OwnerLinkForm()
     form.capacity.choices = choices((c.name, c.value) for c in CAPACITIES_FOR[owner.kind])
     if request.method == "GET" and not form.capacity.data:
-        relation = role.relation.name if role and role.relation else None
-        form.capacity.data = ("representative" if owner.is_institution else
-                              "co_owner" if relation == "co_owner" else
-                              "owner" if relation == "owner" else "agent")
+        form.capacity.data = owner_links.likely_capacity(owner, role)
 
     def link():
         user = role.user if role else owner_links.find_account(form.phone.data)
         owner_links.link(current_user, item, user, form.capacity.data, form.authorisation.data)
         return user
 
-    done = submitted(form, link,
+    return submitted(form, link,
                      done=lambda user: _("%(name)s now acts for %(owner)s in owners' ballots.",
                                          name=user.name, owner=owner.name),
-                     to=url_for("directory.household", household_id=item.id))
-    if done:
-        return done
+                     to=url_for("directory.household", household_id=item.id)) or \
+        _owner_link_page(item, owner, role, form)
+
+
+def _owner_link_page(item, owner, role, form):
     units, area = owner_links.owner_units(owner)
     return render_template("directory/owner_link.html", household=item, owner=owner,
                            role=role, form=form, units=units, area=area,
-                           links=owner_links.links_of_owner(owner), mask=people.mask_phone)
+                           links=owner_links.links_of_owner(owner),
+                           mask=people.mask_phone), refusal_status()
 
 
 @bp.route("/households/<int:household_id>/owner-links/<int:link_id>/remove",

@@ -71,7 +71,7 @@ def test_an_agent_needs_the_authorisation_and_is_found_by_mobile_number(client, 
     auth.login(world.secretary)
     refused = client.post(link_url(world.household_a),
                           data={"phone": "13966667777", "capacity": "agent"})
-    assert refused.status_code == 200 and 'id="authorisation-error"' in text(refused)
+    assert refused.status_code == 422 and 'id="authorisation-error"' in text(refused)
     unknown = client.post(link_url(world.household_a), data={
         "phone": "13900009999", "capacity": "agent", "authorisation": "授权书 7 号"})
     assert 'id="phone-error"' in text(unknown)
