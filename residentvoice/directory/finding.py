@@ -5,6 +5,8 @@ staff enter something for a resident: paper ballots, proxy votes, tickets
 filed on someone's behalf."""
 import re
 
+from flask_babel import gettext as _
+
 from .labels import flat_parts
 from .models import Building, Household, Owner
 from ..extensions import db
@@ -14,6 +16,12 @@ MAX_FOUND = 20
 # "1-2-601", "1 2 601", "1号楼2单元601", "1-601", "1号楼601", "601"
 ROOM = re.compile(r"^(?:(?P<b>[0-9A-Za-z]+)(?:号楼|楼|号|栋|幢|\s*[-－/\s]\s*))?"
                   r"(?:(?P<s>[0-9A-Za-z]+)(?:单元|\s*[-－/\s]\s*))?(?P<r>\d+)室?$")
+
+
+def listed(labels):
+    """Flats named one after another for a message ("1号楼601、2号楼601";
+    "Building 1, flat 601; Building 2, flat 601": the English names hold commas)."""
+    return _("; ").join(labels)
 
 
 def households_query():

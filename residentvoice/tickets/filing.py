@@ -115,7 +115,7 @@ def file_from_form(actor, place, data, photos, on_behalf):
     if place.flat and place.could_be:
         raise InvalidInput(_l("“%(flat)s” could be %(flats)s. Choose its building above, or "
                               "write the entrance too (1-2-601).", flat=place.flat,
-                              flats="、".join(place.could_be)), "household_code")
+                              flats=finding.listed(place.could_be)), "household_code")
     if place.flat:
         raise InvalidInput(_l("No household of your compounds is “%(flat)s”. Write the flat "
                               "(1-2-601), the household's code or the owner's name.",

@@ -7,6 +7,7 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from ..audit.services import record
+from ..directory import finding
 from ..errors_domain import Conflict, InvalidInput
 from ..extensions import db
 from ..forms import PHONE_RE, normalise_phone
@@ -29,7 +30,7 @@ def principal(ballot, text, field="households"):
                               "household a line.", text=text), field)
     raise InvalidInput(_l("“%(text)s” could be %(flats)s. Write the building and the "
                           "entrance too (1-2-601), or the household's code.", text=text,
-                          flats="、".join(h.label for h in found[:5])), field)
+                          flats=finding.listed(h.label for h in found[:5])), field)
 
 
 def _proxy_load(ballot, name, phone, id_tail=""):
