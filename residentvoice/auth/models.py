@@ -146,12 +146,15 @@ class User(UserMixin, TimestampMixin, db.Model):
         return ids
 
     def managed_compound_ids(self):
-        from ..directory.models import Compound
-        communities = self.managed_community_ids()
-        if not communities:
+        """Compounds of the communities this user manages (one query)."""
+        from ..directory.models import Community, Compound
+        communities, offices = self.community_ids(), self.street_office_ids()
+        if not communities and not offices:
             return set()
         return set(db.session.scalars(
-            db.select(Compound.id).where(Compound.community_id.in_(communities))))
+            db.select(Compound.id).join(Community, Community.id == Compound.community_id)
+            .where(db.or_(Compound.community_id.in_(communities or {-1}),
+                          Community.street_office_id.in_(offices or {-1})))))
 
 
 class RoleAssignment(TimestampMixin, db.Model):
