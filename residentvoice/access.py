@@ -125,9 +125,12 @@ class Guard:
         options = self.options() if callable(self.options) else self.options
         ident = url_args.pop(self.arg)
         model = self.model[url_args[self.by]] if isinstance(self.model, dict) else self.model
-        obj = load(model, ident, self.can_view, self.permission(url_args), options=options)
+        obj = load(model, ident, self.can_view, options=options)
         if self.within and not self.belongs(obj, url_args):
-            raise _not_found(self.model, ident)
+            raise _not_found(model, ident)      # 404 before any 403: it is not here at all
+        permission = self.permission(url_args)
+        if permission:
+            require(obj, permission)
         if self.then:
             self.then(obj)
         url_args[self.into] = obj
