@@ -4,6 +4,7 @@ it ("601", "1-2-601", "1号楼601"), or part of the owner's name.  Used where
 staff enter something for a resident: paper ballots, proxy votes, tickets
 filed on someone's behalf."""
 import re
+import unicodedata
 
 from flask_babel import gettext as _
 
@@ -43,7 +44,9 @@ def find_households(query, text, named=None, limit=MAX_FOUND):
     the flat as people say it; else part of the owner's name (``named(text)``,
     a condition, when the owner is found another way than the register's, e.g.
     a ballot's frozen electorate).  At most ``limit``, by building and flat."""
-    text = " ".join((text or "").split())
+    # Full-width digits and dashes, as a Chinese input method types them (６０１, １－２－６０１),
+    # are the same flat.
+    text = " ".join(unicodedata.normalize("NFKC", text or "").split())
     if not text:
         return []
     found = db.session.scalars(query.where(Household.code == text.upper())).all()

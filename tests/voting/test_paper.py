@@ -207,6 +207,7 @@ def test_lookup_by_room_code_or_owners_name(db, world, factory):
     assert set(found("601")) == {h601.id, h601b.id}
     assert found("3-2-601") == found("3号楼2单元601") == found("3 2 601") == [h601.id]
     assert found("3/2/601") == [h601.id]
+    assert found("３－２－６０１") == found("３号楼２单元６０１") == [h601.id]   # a Chinese IME's digits
     assert found("张") == found("德明") == [h601.id]
     assert found(world.household_a.code.lower()) == [world.household_a.id]
     assert found("王秀兰") == [world.household_a.id]        # the owner the register names
