@@ -1,5 +1,6 @@
 """The base form and shared fields (STYLE §9)."""
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,7 +11,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from .dates import WITHIN_RANGE
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+PHONE_RE = re.compile(r"^1[3-9][0-9]{9}$")     # ASCII digits only: see normalise_phone
 
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -55,9 +56,12 @@ def _add_validator(unbound_field, validator):
 
 
 def normalise_phone(value):
+    """The number as stored: spaces, dashes and +86 dropped; full-width digits
+    (１３８…, as a Chinese input method types them) made plain, so they reach
+    the same account — and a number that mixes them cannot pass for another."""
     if not value:
         return value
-    digits = re.sub(r"[\s-]", "", value)
+    digits = re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", value))
     if digits.startswith("+86"):
         digits = digits[3:]
     return digits

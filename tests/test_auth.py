@@ -68,7 +68,16 @@ def test_phone_with_spaces_or_country_code_is_accepted(client, factory):
     assert response.status_code == 302
 
 
-@pytest.mark.parametrize("phone", ["12345", "23800138000", "1380013800a", "138001380001"])
+def test_a_phone_typed_with_full_width_digits_is_the_same_account(client, factory):
+    """A Chinese input method types １３８…: the same number, the same account."""
+    w = factory.world()
+    wide = w.resident.phone.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    response = client.post("/login", data={"phone": wide, "password": w.password})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("phone", ["12345", "23800138000", "1380013800a", "138001380001",
+                                   "1380013800٣"])     # an Arabic-Indic digit is no digit here
 def test_malformed_phone_is_refused_beside_the_field(client, factory, phone):
     factory.world()
     response = client.post("/login", data={"phone": phone, "password": "password-123"})
