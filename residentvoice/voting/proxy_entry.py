@@ -3,6 +3,7 @@ holder votes for the households whose owners authorised them, under the
 proxy cap, through the same chain and the same one-vote-per-unit rules as
 every other channel (``casting``)."""
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
@@ -72,7 +73,7 @@ def _lock_proxy_entries(ballot):
 
 
 def _clean_id_tail(value, phone):
-    tail = "".join((value or "").split()).upper()
+    tail = "".join(unicodedata.normalize("NFKC", value or "").split()).upper()   # １２３ｘ
     if tail and not ID_TAIL_RE.match(tail):
         raise InvalidInput(_l("Enter the last 4 characters of the ID card number, e.g. 123X."),
                            "proxy_id_tail")

@@ -70,7 +70,7 @@ def test_the_proxy_page_takes_the_id_tail(client, auth, db, world):
     form = text(client.get(f"/ballots/{ballot.id}/proxy"))
     assert 'name="proxy_id_tail"' in form
     response = client.post(f"/ballots/{ballot.id}/proxy", data={
-        "proxy_name": "王五", "proxy_phone": "", "proxy_id_tail": "123x",
+        "proxy_name": "王五", "proxy_phone": "", "proxy_id_tail": "１２３ｘ",   # as an IME types it
         "households": world.household_a2.code, "option": option(ballot, "同意").id,
         "authorisation": (io.BytesIO(PDF), "form.pdf")}, content_type="multipart/form-data")
     assert response.status_code == 302
