@@ -67,6 +67,12 @@ def normalise_phone(value):
     return digits
 
 
+def normalise_code(value):
+    """A printed code as typed: spaces and dashes dropped, full-width
+    characters (an input method's ２３４５) made plain, letters upper-case."""
+    return re.sub(r"[\s-]", "", unicodedata.normalize("NFKC", value or "")).upper()
+
+
 def validate_mainland_mobile(form, field):
     """Mainland China mobile numbers: 11 digits starting 13–19."""
     field.data = normalise_phone(field.data)

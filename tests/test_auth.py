@@ -420,6 +420,15 @@ def test_reset_code_from_the_secretary_sets_a_new_password(client, auth, factory
     auth.login(w.resident, password="fresh-pass-99")
 
 
+def test_a_reset_code_typed_in_groups_or_full_width_works(client, auth, factory):
+    """Read off the slip as ``2345 6789``, or typed with an input method's digits."""
+    w = factory.world()
+    code = services.issue_reset_code(w.secretary, w.resident)
+    typed = code[:4] + " " + code[4:].translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert reset(client, w.resident.phone, typed).status_code == 302
+    auth.login(w.resident, password="fresh-pass-99")
+
+
 def test_a_reset_code_works_once(client, factory):
     w = factory.world()
     code = services.issue_reset_code(w.secretary, w.resident)

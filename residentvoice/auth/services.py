@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..audit.services import record
 from ..errors_domain import Conflict, InvalidInput, NotAllowed
 from ..extensions import db
+from ..forms import normalise_code
 from ..i18n import N_
 from ..models import utcnow
 from . import sessions
@@ -65,8 +66,7 @@ def find_invitation(code, *, for_use=False):
     """The invitation with this code.  ``for_use``: read under the row's lock
     (PostgreSQL; SQLite serialises write requests), so two people typing one
     letter's code at the same instant cannot both spend it."""
-    code = (code or "").strip().upper().replace(" ", "").replace("-", "")
-    query = db.select(InvitationCode).where(InvitationCode.code == code)
+    query = db.select(InvitationCode).where(InvitationCode.code == normalise_code(code))
     if for_use:
         query = query.with_for_update().execution_options(populate_existing=True)
     return db.session.scalar(query)
@@ -218,7 +218,7 @@ def reset_with_code(phone, code, new_password):
         reset = db.session.scalar(   # under its row lock: a code works once
             db.select(PasswordResetCode).where(
                 PasswordResetCode.user_id == user.id,
-                PasswordResetCode.code_hash == hash_token((code or "").strip()),
+                PasswordResetCode.code_hash == hash_token(normalise_code(code)),
                 PasswordResetCode.used_at.is_(None),
                 PasswordResetCode.expires_at > now)
             .with_for_update().execution_options(populate_existing=True))
