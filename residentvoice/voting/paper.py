@@ -6,6 +6,7 @@ Issuing needs an open ballot: then the question, the options and the
 electorate (the households, their registered owners, the adult residents of
 per-person ballots) are frozen, and what is printed is what is counted."""
 import re
+import unicodedata
 import secrets
 
 from flask_babel import lazy_gettext as _l
@@ -38,10 +39,10 @@ def new_serial():
 def normalise_serial(text):
     """What was typed or scanned → the serial as stored: ``abcd 2345`` and
     ``ABCD-2345`` are ``ABCD2345``; a scanned QR code's address ends with it."""
-    text = (text or "").strip()
+    text = unicodedata.normalize("NFKC", text or "").strip()     # ＡＢＣＤ２３４５ too
     if "/" in text:
         text = text.rstrip("/").rsplit("/", 1)[-1]
-    return re.sub(r"[\s\-－·.]", "", text).upper()
+    return re.sub(r"[\s\-·.]", "", text).upper()
 
 
 def looks_like_serial(text):

@@ -219,6 +219,9 @@ def test_a_scanned_address_or_typed_serial_is_read_the_same(db, world):
     ballot = make_ballot(world.secretary, world.compound_a)
     serial = paper_serial(world.secretary, ballot, world.household_a)
     for typed in (serial.lower(), f"{serial[:4]} {serial[4:]}", f"{serial[:4]}-{serial[4:]}",
-                  f"https://rv.example/ballots/paper/{serial}"):
+                  f"https://rv.example/ballots/paper/{serial}",
+                  serial.lower().translate(str.maketrans(   # an input method's full width
+                      "abcdefghijklmnopqrstuvwxyz0123456789",
+                      "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ０１２３４５６７８９"))):
         assert normalise_serial(typed) == serial
         assert find_issued(world.secretary, ballot, typed).household_id == world.household_a.id
