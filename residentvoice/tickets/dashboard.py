@@ -231,26 +231,36 @@ def medians(community_ids, compound_id=None, now=None, since=None):
             "resolve": None if res is None else round(res, 1)}
 
 
-def _named(groups, by):
-    """[(name, rates)] sorted by name: organisations and compounds named in
-    one query each, categories by their translated label (once per row)."""
+def _names(groups):
+    """{("organisation" or "compound", id): name} of the organisations and
+    compounds in ``groups``, read in one statement."""
+    parts = [db.select(db.literal(by), model.id, model.name)
+             .where(model.id.in_([k for k in groups[by] if k is not None]))
+             for by, model in (("organisation", Organisation), ("compound", Compound))
+             if any(k is not None for k in groups[by])]
+    if not parts:
+        return {}
+    return {(by, id_): name for by, id_, name in db.session.execute(db.union_all(*parts))}
+
+
+def _named(groups, by, names):
+    """[(name, rates)] of ``groups[by]`` sorted by name: organisations and
+    compounds by ``names``, categories by their translated label (once per row)."""
     if by in ("organisation", "compound"):
-        model = Organisation if by == "organisation" else Compound
-        ids = [k for k in groups if k is not None]
-        names = dict(db.session.execute(db.select(model.id, model.name)
-                                        .where(model.id.in_(ids))).all()) if ids else {}
-        named = [(names.get(k, "—") if k is not None else "—", v) for k, v in groups.items()]
+        named = [(names.get((by, k), "—") if k is not None else "—", v)
+                 for k, v in groups[by].items()]
     elif by == "category":
-        named = [(k.value, v) for k, v in groups.items()]
+        named = [(k.value, v) for k, v in groups[by].items()]
     else:
-        named = [(k or "—", v) for k, v in groups.items()]
+        named = [(k or "—", v) for k, v in groups[by].items()]
     return sorted(((name, _rates(v)) for name, v in named), key=lambda item: str(item[0]))
 
 
 def breakdown(community_ids, compound_id, by, now=None):
     """[(name, rates)] grouped ``by`` "organisation", "compound", "category" or
     "month", sorted by name."""
-    return _named(counts(community_ids, compound_id, now)[by], by)
+    groups = counts(community_ids, compound_id, now)
+    return _named(groups, by, _names(groups) if by in ("organisation", "compound") else {})
 
 
 def _weeks_start(now, weeks=WEEKS):
@@ -285,11 +295,12 @@ def summary(community_ids, compound_id=None, now=None):
     total = [0] * len(COUNTERS)
     for values in groups["compound"].values():
         total = _add(total, values)
+    names = _names(groups)
     return {
         "rates": _rates(total),
         "medians": medians(community_ids, compound_id, now),
         "weekly": weekly(community_ids, compound_id, now, groups=groups),
-        **{f"by_{by}": _named(groups[by], by)
+        **{f"by_{by}": _named(groups, by, names)
            for by in ("organisation", "compound", "category", "month")},
     }
 
