@@ -46,9 +46,11 @@ check: translations
 	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 \
 	  -m "not browser and not fuzz and not slow"
 
+# Both passes on the machine's two cores (pytest-xdist: each process has its own database
+# and its own browser server): 9½ minutes instead of 14½ on the CI machine.
 test: translations browser-deps
-	$(BIN)/python -m pytest -q -p no:cacheprovider
-	RV_TEST_DB=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
+	RV_TEST_DB=postgresql $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 -m "not browser"
 
 # Benchmark (not part of the tests; README "make bench"): gunicorn with 2 workers on demo
 # data, SQLite and PostgreSQL — each page's worker CPU against a minimal Flask page, mixed
