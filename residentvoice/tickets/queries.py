@@ -50,6 +50,14 @@ def with_details(query):
     return query.options(*_places(), selectinload(Ticket.affected))
 
 
+def load_places(ticket):
+    """Read the ticket's compound, community, building, household and
+    organisation in one statement (its page names them) rather than each on
+    first use."""
+    db.session.scalars(for_list(db.select(Ticket).where(Ticket.id == ticket.id))).all()
+    return ticket
+
+
 def for_list(query):
     """Tickets with what a list item (``tickets/_macros.html``) shows: their
     places and organisation.  Not their "me too" households, which no list
@@ -66,6 +74,15 @@ def queue(user, status=None, compound_id=None, category=None, overdue=False, now
     if compound_id:
         query = query.where(Ticket.compound_id == compound_id)
     return by_deadline(query)
+
+
+def overdue_in(community_ids, now=None):
+    """The open overdue tickets of these communities, by deadline (the
+    dashboard's list: its viewer manages every one of the communities, so
+    their queue there is exactly this)."""
+    return by_deadline(_queue_filtered(db.select(Ticket),
+                                       Ticket.community_id.in_(community_ids or {-1}),
+                                       "open", None, True, now))
 
 
 def with_details_of(limited):
@@ -148,16 +165,22 @@ def mine(user):
                     ).order_by(Ticket.id.desc())
 
 
-def awaiting_confirmation(user):
-    return db.session.scalars(for_list(db.select(Ticket).where(
-        Ticket.reporter_id == user.id, Ticket.status == Status.resolved))
-        .order_by(Ticket.resolved_at)).all()
-
-
-def open_reported(user):
-    return db.session.scalars(for_list(db.select(Ticket).where(
-        Ticket.reporter_id == user.id, Ticket.status.in_(OPEN_STATUSES)))
-        .order_by(Ticket.id.desc()).limit(20)).all()
+def reported_by(user, latest=20):
+    """For the home page: the user's tickets resolved and awaiting their
+    confirmation (soonest resolved first), and the ``latest`` of those still
+    open (newest first), read in one statement — bare (the lists show
+    number, category and status: nothing is loaded with them, not even their
+    "me too" rows)."""
+    mine = Ticket.reporter_id == user.id
+    awaiting = db.select(Ticket.id).where(mine, Ticket.status == Status.resolved)
+    still_open = (db.select(Ticket.id).where(mine, Ticket.status.in_(OPEN_STATUSES))
+                  .order_by(Ticket.id.desc()).limit(latest).subquery())
+    tickets = db.session.scalars(db.select(Ticket).where(Ticket.id.in_(db.union_all(
+        awaiting, db.select(still_open.c.id)))).options(lazyload(Ticket.affected))).all()
+    resolved = [t for t in tickets if t.status is Status.resolved]
+    return (sorted(resolved, key=lambda t: t.resolved_at),
+            sorted((t for t in tickets if t.status is not Status.resolved),
+                   key=lambda t: t.id, reverse=True))
 
 
 def queue_count(user):

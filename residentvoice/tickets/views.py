@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from .. import access
+from ..auth.models import User
 from ..directory.models import Household
 from ..extensions import db
 from ..forms import choices
@@ -41,8 +42,7 @@ uploads.register_view_check("ticket", _upload_check)
 def tickets_section(user):
     data = {}
     if user.has_any_role("resident"):
-        data["awaiting"] = queries.awaiting_confirmation(user)
-        data["open"] = queries.open_reported(user)
+        data["awaiting"], data["open"] = queries.reported_by(user)
     if user.has_any_role("staff", "secretary", "street_admin"):
         data["queue_count"] = queries.queue_count(user)
     return data or None
@@ -136,7 +136,7 @@ def mine():
 
 def timeline(ticket, user):
     events = db.session.scalars(db.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
-                                .options(joinedload(TicketEvent.actor))
+                                .options(joinedload(TicketEvent.actor).lazyload(User.roles))
                                 .order_by(TicketEvent.created_at, TicketEvent.id)).all()
     if ticket.can_see_internal(user):
         return events
@@ -147,6 +147,7 @@ def render_ticket(ticket, forms=None, status=200):
     """The ticket page with a form for each action the user may take now;
     ``forms`` carries a bound form with errors back to the page."""
     forms = dict(forms or {})
+    queries.load_places(ticket)
     actions = workflow.allowed_actions(ticket, current_user)
     for action in actions:
         if action not in forms:

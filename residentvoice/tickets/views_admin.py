@@ -12,7 +12,7 @@ from ..renovation.services import projects_by_id
 from ..web import form_status, submitted
 from . import bp, dashboard, queries, services, sla
 from .forms import RuleForm, SlaForm, category_choices
-from .models import Category, RoutingRule, Ticket
+from .models import Category, RoutingRule
 from .sla import is_overdue
 
 
@@ -110,8 +110,7 @@ def dashboard_page():
     communities, compound_id = _scope()
     data = dashboard.summary(communities, compound_id)
     overdue = db.session.scalars(queries.with_details_of(
-        queries.queue(current_user, status="open", overdue=True)
-        .where(Ticket.community_id.in_(communities or {-1})).limit(50))).unique().all()
+        queries.overdue_in(communities).limit(50))).unique().all()
     compounds = db.session.scalars(db.select(Compound).where(
         Compound.community_id.in_(communities or {-1})).order_by(Compound.name)).all()
     return render_template("tickets/dashboard.html", data=data,
