@@ -46,16 +46,16 @@ def _references(proposal):
 
 
 def proposal_page(proposal, status=200, **forms):
+    queries.load_details(proposal)
     actions = allowed_proposal_actions(current_user, proposal)
-    counts = queries.support_counts([proposal.id])
+    counts, mine = queries.support_summary(current_user, [proposal.id])
     context = {
         "proposal": proposal, "space": proposal.space,
         "manage": proposal.can_manage(current_user),
         "photos": uploads_for("proposal", proposal.id),
         "support_count": counts.get(proposal.id, 0),
         "progress": progress.progress(proposal, counts.get(proposal.id, 0)),
-        "mine": queries.supported_households(current_user, [proposal.id]).get(proposal.id,
-                                                                             set()),
+        "mine": mine.get(proposal.id, set()),
         "households": _households_here(proposal),
         "supportable": proposal.status in SUPPORTABLE,
         "threads": (queries.comment_threads(proposal, request.args.get("page", 1, type=int))

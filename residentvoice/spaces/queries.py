@@ -2,13 +2,14 @@
 page, whatever the number of proposals or comments)."""
 from dataclasses import dataclass
 
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
 from ..directory.models import Compound
 from ..extensions import db
 from .discussion_models import Comment, Support
-from .models import SUPPORTABLE, Proposal, ProposalStatus, Space
+from .models import (SUPPORTABLE, Proposal, ProposalReview, ProposalStatus,
+                     ProposalStatusChange, Space, SpaceStatusChange)
 
 
 def member_compound_ids(user):
@@ -69,6 +70,49 @@ def supported_households(user, proposal_ids):
     for proposal_id, household_id in rows:
         result.setdefault(proposal_id, set()).add(household_id)
     return result
+
+
+def support_summary(user, proposal_ids):
+    """``(counts, mine)``: ``support_counts`` and ``supported_households``
+    of the proposals in one statement (grouped by proposal and by the user's
+    own households, whose supports each form a group of one)."""
+    households = user.household_ids() if user and user.is_authenticated else set()
+    own = db.case((Support.household_id.in_(households or {-1}), Support.household_id))
+    counts, mine = {}, {}
+    for proposal_id, household_id, n in db.session.execute(
+            db.select(Support.proposal_id, own, db.func.count(Support.id))
+            .where(Support.proposal_id.in_(proposal_ids or [-1]))
+            .group_by(Support.proposal_id, own)):
+        counts[proposal_id] = counts.get(proposal_id, 0) + n
+        if household_id is not None:
+            mine.setdefault(proposal_id, set()).add(household_id)
+    return counts, mine
+
+
+def load_details(proposal):
+    """Read what the proposal's page shows of it — its proposer, reviews with
+    their reviewers, revisions, and status history with who made each change
+    — in four statements, not one for each on first use (the people for
+    their names only: not their roles, which a user brings by default)."""
+    db.session.scalars(db.select(Proposal).where(Proposal.id == proposal.id).options(
+        joinedload(Proposal.proposer).lazyload(User.roles),
+        selectinload(Proposal.reviews).joinedload(ProposalReview.reviewer)
+        .lazyload(User.roles),
+        selectinload(Proposal.revisions),
+        selectinload(Proposal.history).joinedload(ProposalStatusChange.actor)
+        .lazyload(User.roles))).all()
+    return proposal
+
+
+def load_space_details(space):
+    """Read what the space's page shows of it — who recorded it and its
+    status history with who made each change — in two statements, not one
+    for each on first use (the people for their names only)."""
+    db.session.scalars(db.select(Space).where(Space.id == space.id).options(
+        joinedload(Space.created_by).lazyload(User.roles),
+        selectinload(Space.history).joinedload(SpaceStatusChange.actor)
+        .lazyload(User.roles))).all()
+    return space
 
 
 def visible_proposals(space, user):

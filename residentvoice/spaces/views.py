@@ -48,9 +48,8 @@ def open_proposals_section(user):
     proposals = queries.open_for_support(user)
     if not proposals:
         return None
-    return {"proposals": proposals,
-            "counts": queries.support_counts([p.id for p in proposals]),
-            "mine": queries.supported_households(user, [p.id for p in proposals])}
+    counts, mine = queries.support_summary(user, [p.id for p in proposals])
+    return {"proposals": proposals, "counts": counts, "mine": mine}
 
 
 @bp.app_template_filter("yuan")
@@ -136,6 +135,7 @@ def _agenda_form(space, open_proposals, form=None):
 
 
 def space_page(space, status=200, **forms):
+    queries.load_space_details(space)
     proposals = queries.visible_proposals(space, current_user)
     manage = space.can_manage(current_user)
     open_proposals = [p for p in proposals if p.status is ProposalStatus.open]
