@@ -243,25 +243,43 @@ def electorate_totals(ballot):
     return _totals(row)
 
 
-def vote_totals(ballot):
-    """(participation totals, {option_id: totals}) from two aggregate queries."""
-    if ballot.per_person:
-        count = db.func.count(Vote.id)
-        part = _totals(db.session.execute(db.select(count, count, db.literal(0))
-                                          .where(Vote.ballot_id == ballot.id)).one())
-        rows = db.session.execute(db.select(Vote.option_id, count, count, db.literal(0))
-                                  .where(Vote.ballot_id == ballot.id)
-                                  .group_by(Vote.option_id)).all()
-        return part, {r[0]: _totals(r[1:]) for r in rows}
-    joined = (db.select().select_from(Vote).join(ElectorateUnit, db.and_(
+def _votes_joined(ballot):
+    """The ballot's votes with their frozen units (units' ballots)."""
+    return (db.select().select_from(Vote).join(ElectorateUnit, db.and_(
         ElectorateUnit.ballot_id == Vote.ballot_id,
         ElectorateUnit.household_id == Vote.household_id))
         .where(Vote.ballot_id == ballot.id))
-    aggregates = (db.func.count(Vote.id), db.func.count(db.distinct(ElectorateUnit.owner_key)),
-                  db.func.coalesce(db.func.sum(ElectorateUnit.area_centi), 0))
-    part = _totals(db.session.execute(joined.add_columns(*aggregates)).one())
-    rows = db.session.execute(joined.add_columns(Vote.option_id, *aggregates)
-                              .group_by(Vote.option_id)).all()
+
+
+def _vote_aggregates(ballot):
+    if ballot.per_person:
+        count = db.func.count(Vote.id)
+        return count, count, db.literal(0)
+    return (db.func.count(Vote.id), db.func.count(db.distinct(ElectorateUnit.owner_key)),
+            db.func.coalesce(db.func.sum(ElectorateUnit.area_centi), 0))
+
+
+def participation_totals(ballot):
+    """Units, headcount and area that have voted so far, in one aggregate
+    query (nothing per option: the ballot page shows turnout only)."""
+    if ballot.per_person:
+        query = db.select(*_vote_aggregates(ballot)).where(Vote.ballot_id == ballot.id)
+    else:
+        query = _votes_joined(ballot).add_columns(*_vote_aggregates(ballot))
+    return _totals(db.session.execute(query).one())
+
+
+def vote_totals(ballot):
+    """(participation totals, {option_id: totals}) from two aggregate queries."""
+    part = participation_totals(ballot)
+    aggregates = _vote_aggregates(ballot)
+    if ballot.per_person:
+        rows = db.session.execute(db.select(Vote.option_id, *aggregates)
+                                  .where(Vote.ballot_id == ballot.id)
+                                  .group_by(Vote.option_id)).all()
+    else:
+        rows = db.session.execute(_votes_joined(ballot).add_columns(Vote.option_id, *aggregates)
+                                  .group_by(Vote.option_id)).all()
     return part, {r[0]: _totals(r[1:]) for r in rows}
 
 

@@ -6,12 +6,13 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from ..directory.models import Household
+from ..directory.models import Household, OwnerLink
 from ..extensions import db
-from ..directory.owner_links import links_of_user
+from ..directory.owner_links import acting_compounds, links_of_user
 from .casting import UNCONFIRMED_OWNER, describe_vote, may_vote_for, owners_refusal
 from .counting import percent
-from .models import QUALIFIED_MATTERS, BallotStatus, ElectorateUnit, OptionKind, Vote
+from .models import (QUALIFIED_MATTERS, Ballot, BallotStatus, Basis, ElectorateUnit, OptionKind,
+                     Vote)
 from .services import scope_households
 
 DEFAULT_LABELS = {"同意": OptionKind.agree, "反对": OptionKind.against,
@@ -72,6 +73,31 @@ def _owner_units(ballot, owner_ids):
     for owner_id, household, area in rows:
         units.setdefault(owner_id, []).append((household, area))
     return units
+
+
+def home_ballots(user):
+    """For the home page: the open and announced ballots of the user's
+    households' compounds — and the owners' ballots where they act for a
+    registered owner (an institution's representative need not live there) —
+    soonest closing first, and the ids of those a household or owner they
+    vote for has voted in: ``{"ballots", "voted"}``, or None when there are
+    none.  Two statements (the compounds where they act, as a subquery)."""
+    homes = user.compound_ids()
+    ballots = db.session.scalars(db.select(Ballot).where(
+        db.or_(Ballot.compound_id.in_(homes or {-1}),
+               db.and_(Ballot.compound_id.in_(acting_compounds(user)),
+                       Ballot.basis == Basis.owners)),
+        Ballot.status.in_([BallotStatus.open, BallotStatus.announced]))
+        .order_by(Ballot.closes_at)).all()
+    if not ballots:
+        return None
+    owned = db.select(Household.id).join(OwnerLink, OwnerLink.owner_id == Household.owner_id) \
+        .where(OwnerLink.user_id == user.id)
+    voted = set(db.session.scalars(db.select(Vote.ballot_id).where(
+        Vote.ballot_id.in_([b.id for b in ballots]),
+        db.or_(Vote.household_id.in_(user.household_ids()), Vote.one_per_person == user.id,
+               Vote.household_id.in_(owned)))))
+    return {"ballots": ballots, "voted": voted}
 
 
 def my_households(ballot, user):

@@ -7,8 +7,7 @@ from flask_login import current_user
 
 from .. import access, signals
 from ..directory.letters import qr_svg
-from ..directory.models import Building, Compound, Household, OwnerLink
-from ..directory.owner_links import acting_compound_ids
+from ..directory.models import Building, Compound
 from ..extensions import db
 from ..forms import choices
 from ..main.sections import home_section, nav_item
@@ -16,9 +15,9 @@ from . import bp, guards, services
 from .casting import cast_phone_vote
 from .counting import tally
 from .forms import BallotForm, CloseForm, ConfirmVoteForm, utc_to_local
-from .models import Ballot, BallotOption, BallotStatus, Basis, Checkpoint, ElectorateUnit, Vote
+from .models import BallotOption, BallotStatus, Checkpoint, ElectorateUnit
 from .closing import close_by_hand, is_early, not_voted
-from .presenters import chart, my_households, option_label, result_rows
+from .presenters import chart, home_ballots, my_households, option_label, result_rows
 from .overview import compounds_in_scope, participation, streets_of
 from .receipts import receipts_of
 from ..web import attempted, form_status, submitted
@@ -29,26 +28,8 @@ nav_item(30, "voting.index", _l("Ballots"))
 @home_section(20, "voting/_home.html")
 def open_ballots_section(user):
     """Open ballots of the user's households — and the owners' ballots where
-    they act for a registered owner (an institution's representative need not
-    live there) — first thing on the home page."""
-    compounds = user.compound_ids()
-    acting = acting_compound_ids(user) - compounds
-    if not compounds and not acting:
-        return None
-    ballots = db.session.scalars(db.select(Ballot).where(
-        db.or_(Ballot.compound_id.in_(compounds or {-1}),
-               db.and_(Ballot.compound_id.in_(acting or {-1}), Ballot.basis == Basis.owners)),
-        Ballot.status.in_([BallotStatus.open, BallotStatus.announced]))
-        .order_by(Ballot.closes_at)).all()
-    if not ballots:
-        return None
-    owned = db.select(Household.id).join(OwnerLink, OwnerLink.owner_id == Household.owner_id) \
-        .where(OwnerLink.user_id == user.id)
-    voted = set(db.session.scalars(db.select(Vote.ballot_id).where(
-        Vote.ballot_id.in_([b.id for b in ballots]),
-        db.or_(Vote.household_id.in_(user.household_ids()), Vote.one_per_person == user.id,
-               Vote.household_id.in_(owned)))))
-    return {"ballots": ballots, "voted": voted}
+    they act for a registered owner — first thing on the home page."""
+    return home_ballots(user)
 
 
 @bp.route("/overview")
@@ -137,8 +118,8 @@ def _turnout(ballot):
     """Units and headcount that voted so far (shown even for secret ballots)."""
     if ballot.status in (BallotStatus.draft, BallotStatus.announced):
         return None
-    from .counting import electorate_totals, vote_totals
-    return {"electorate": electorate_totals(ballot), "participation": vote_totals(ballot)[0]}
+    from .counting import electorate_totals, participation_totals
+    return {"electorate": electorate_totals(ballot), "participation": participation_totals(ballot)}
 
 
 @bp.route("/<int:ballot_id>")
