@@ -84,25 +84,21 @@ def declared_unconfirmed(household, roles):
     return [r for r in declared if r.user_id not in linked]
 
 
-def owner_standing(user):
-    """For the resident's home page: each of their households where they
-    declared ownership, and whether the community office has confirmed it.
-
-    Returns ``[(role, owner, link or None)]``; ``owner`` is the household's
-    registered owner (None: not in the register yet)."""
-    roles = [r for r in user.resident_roles() if r.relation in DECLARED_OWNER]
-    owner_ids = {r.household.owner_id for r in roles} - {None}
-    owners, links = {}, {}
-    if owner_ids:       # the owners, each with the user's link to it if any: one query
-        for owner, link in db.session.execute(
-                db.select(Owner, OwnerLink).outerjoin(OwnerLink, db.and_(
-                    OwnerLink.owner_id == Owner.id, OwnerLink.user_id == user.id))
-                .where(Owner.id.in_(owner_ids))):
-            owners[owner.id] = owner
-            if link is not None:
-                links[owner.id] = link
-    return [(r, owners.get(r.household.owner_id), links.get(r.household.owner_id))
-            for r in roles]
+def home_standing(user):
+    """For the resident's home page: the households where they declared
+    ownership that the community office has not confirmed, each with its
+    registered owner (None: not in the register yet) — ``[(role, owner)]`` —
+    and the owners they act for (``links_of_user``).  The links come first,
+    with their owners; only an unconfirmed declaration's owner is read on
+    its own."""
+    links = links_of_user(user)
+    linked = {link.owner_id for link in links}
+    roles = [r for r in user.resident_roles() if r.relation in DECLARED_OWNER
+             and r.household.owner_id not in linked]
+    wanted = {r.household.owner_id for r in roles} - {None}
+    owners = {o.id: o for o in db.session.scalars(
+        db.select(Owner).where(Owner.id.in_(wanted)))} if wanted else {}
+    return [(r, owners.get(r.household.owner_id)) for r in roles], links
 
 
 # ---- changes ---------------------------------------------------------------

@@ -74,6 +74,16 @@ def residents_by_household(household_ids):
     return result
 
 
+def with_places(households):
+    """The households, with their compounds and buildings read in one
+    statement (for lists that name each flat and its compound)."""
+    ids = [h.id for h in households]
+    if ids:
+        db.session.scalars(db.select(Household).where(Household.id.in_(ids)).options(
+            joinedload(Household.compound), joinedload(Household.building))).all()
+    return households
+
+
 def households_query(compound, *, building=None, q=None):
     """Households of a compound (optionally one building), searched by
     household code or owner name."""

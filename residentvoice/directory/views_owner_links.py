@@ -73,9 +73,7 @@ def owner_standing_section(user):
     """On a resident's home page: whether the community office has confirmed
     the ownership they declared (and what to do if not), and the owners they
     vote for."""
-    pending = [(role, owner) for role, owner, link in owner_links.owner_standing(user)
-               if link is None]
-    links = owner_links.links_of_user(user)
+    pending, links = owner_links.home_standing(user)
     if not pending and not links:
         return None
     return {"pending": pending, "links": links}

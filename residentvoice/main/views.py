@@ -7,6 +7,7 @@ from .. import access
 from ..auth.models import RoleKind
 from ..auth.services import set_preferences
 from ..auth.services import answer_elder_offer
+from ..directory.services import with_places
 from ..i18n import LOCALE_COOKIE
 from ..ops.health import check_database
 from ..web import safe_next
@@ -24,6 +25,7 @@ def households_section(user):
     roles = user.resident_roles()
     if not roles:
         return None
+    with_places([r.household for r in roles])     # the card names each flat and compound
     return {"roles": sorted(roles, key=lambda r: r.household.code)}
 
 
