@@ -49,6 +49,7 @@ import json
 import statistics
 import subprocess
 import sys
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -98,7 +99,10 @@ class Site:
         self.server.stop()
         errors = self.server.errors_logged()
         if errors:
-            log(f"  !! {self.label}: {len(errors)} errors in {self.server.log_path}")
+            # Kept with the results: the next run clears bench/work.
+            kept = common.RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-{self.server.log_path.name}"
+            shutil.copyfile(self.server.log_path, kept)
+            log(f"  !! {self.label}: {len(errors)} errors, the server's log kept in {kept}")
         self.db.drop_copy()
         return errors
 
