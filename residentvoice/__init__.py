@@ -2,7 +2,7 @@
 import functools
 import os
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .web import request_writes
 
 ROOT = config_module.ROOT
 
@@ -88,19 +89,17 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cursor.close()
 
 
-READ_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
     """SQLite (SQLAlchemy's pysqlite recipe): a request that may change data
-    begins ``BEGIN IMMEDIATE``, taking the database's one write lock before it
-    reads anything and holding it to its commit, so writing requests run one
-    after another (others wait up to the busy timeout) and a check-then-write
-    sees current data.  Reading requests and work outside a request begin
-    deferred.  PostgreSQL: untouched (row locks guard its check-then-writes)."""
+    (``web.request_writes``) begins ``BEGIN IMMEDIATE``, taking the database's
+    one write lock before it reads anything and holding it to its commit, so
+    writing requests run one after another (others wait up to the busy
+    timeout) and a check-then-write sees current data.  Reading requests and
+    work outside a request begin deferred.  PostgreSQL: untouched (row locks
+    guard its check-then-writes)."""
     if conn.dialect.name == "sqlite":
-        writes = has_request_context() and request.method not in READ_METHODS
+        writes = has_request_context() and request_writes()
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 

@@ -32,6 +32,28 @@ from .extensions import db
 from .forms import show_domain_error
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def request_writes():
+    """Whether this request changes data: its method says so, or it found
+    it must (``about_to_write``)."""
+    return request.method not in READ_METHODS or g.get("rv_writes", False)
+
+
+def about_to_write():
+    """A reading request that finds it must change data (a ballot whose time
+    is up, closed by the first page that shows it) starts its transaction
+    again as a writing request's, before it changes anything: on SQLite the
+    new one begins ``BEGIN IMMEDIATE`` and holds the write lock from its first
+    read, so the change cannot meet a snapshot another writer has moved past
+    ("database is locked").  What was read is read again, current; nothing is
+    lost but a session's last-seen time, kept at its next request."""
+    if not request_writes():
+        g.rv_writes = True
+        db.session.rollback()
+
+
 def register(app):
     app.register_error_handler(DomainError, answer_refusal)
 

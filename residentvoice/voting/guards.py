@@ -1,15 +1,17 @@
 """The ballot a route acts on, declared on the route (``access.guard``) for
 pages and the API alike: read in one query with what its pages show
 (``Ballot.in_full``), and closed first if its closing time has passed."""
-from .. import access
+from .. import access, web
 from ..extensions import db
 from . import services
 from .models import Ballot
 
 
 def _up_to_date(ballot):
-    if services.close_if_due(ballot):
-        db.session.flush()
+    if services.is_due(ballot):
+        web.about_to_write()
+        if services.close_if_due(ballot):
+            db.session.flush()
 
 
 def ballot(up_to_date=True, **declared):

@@ -54,9 +54,14 @@ def _transition(ballot, action):
     lock (PostgreSQL; SQLite write requests are serialised): two secretaries
     opening or closing at the same instant change it once, and the second is
     told the ballot has moved on, as if they had come later."""
+    _lock(ballot)
+    return MACHINE.apply(ballot, action)
+
+
+def _lock(ballot):
+    """The ballot's status as it is, under its row lock (PostgreSQL)."""
     if ballot.id is not None and db.session.get_bind().dialect.name == "postgresql":
         db.session.refresh(ballot, ["status"], with_for_update=True)
-    return MACHINE.apply(ballot, action)
 
 
 def _enum_value(cls, value, field, message):
@@ -352,12 +357,21 @@ def apply(actor, ballot, action, now=None):
     return ACTIONS[action](actor, ballot, now=now)
 
 
+def is_due(ballot, now=None):
+    """Open, and its ``closes_at`` has passed."""
+    return ballot.status is S.open and (now or utcnow()) >= ballot.closes_at
+
+
 def close_if_due(ballot, now=None):
-    """Close an open ballot whose ``closes_at`` has passed (lazily or from cron)."""
+    """Close an open ballot whose ``closes_at`` has passed (lazily or from
+    cron), checked again under the ballot's lock: pages that saw it due at
+    the same instant close it once, and the others show it closed."""
     now = now or utcnow()
-    if ballot.status is S.open and now >= ballot.closes_at:
-        close_ballot(None, ballot, now=ballot.closes_at)
-        return True
+    if is_due(ballot, now):
+        _lock(ballot)
+        if is_due(ballot, now):
+            close_ballot(None, ballot, now=ballot.closes_at)
+            return True
     return False
 
 
