@@ -46,10 +46,10 @@ after in one run.
 """
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
-import shutil
 import threading
 import time
 from pathlib import Path

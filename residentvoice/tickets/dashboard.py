@@ -24,6 +24,7 @@ add those counts to a live count of the rest, so they are exact and current
 whenever the refresh last ran.  The medians are over the tickets filed in
 the last ``MEDIAN_WEEKS`` weeks (a median does not add up from counts; over
 a district's whole history it would sort a million rows on every view)."""
+import heapq
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -41,6 +42,7 @@ from .stats import COUNTERS, TicketStats, TicketStatsWatermark
 SMALL = 10
 WEEKS = 12              # the weekly chart
 MEDIAN_WEEKS = 4        # the medians: tickets filed in the last four weeks
+LONG_TABLE = 20         # rows of the compound and organisation tables before "show all"
 
 
 @dataclass
@@ -254,6 +256,34 @@ def _named(groups, by, names):
     else:
         named = [(k or "—", v) for k, v in groups[by].items()]
     return sorted(((name, _rates(v)) for name, v in named), key=lambda item: str(item[0]))
+
+
+def _lowest_rate(item):
+    """A row's sort key, worst first: its lowest of the three rates (a row
+    with none yet last), then more tickets first, then the name."""
+    name, r = item
+    lows = [rate.num / rate.den
+            for rate in (r["response"], r["resolution"], r["satisfaction"]) if rate.den]
+    return (min(lows) if lows else 2, -r["total"], str(name))
+
+
+def worst_first(items, limit=None):
+    """The ``limit`` rows of ``items`` [(name, rates)] that need looking at
+    first: a street office with hundreds of compounds sees those whose
+    response, resolution or satisfaction rate is lowest (the full table is
+    one click away, and in the Excel download)."""
+    return heapq.nsmallest(limit or LONG_TABLE, items, key=_lowest_rate)
+
+
+def shorten(data, limit=None):
+    """Cut the organisation and compound tables of a ``summary`` longer than
+    ``limit`` rows to their worst rows; {table: its full length} of those cut."""
+    cut, limit = {}, limit or LONG_TABLE
+    for key in ("by_organisation", "by_compound"):
+        if len(data[key]) > limit:
+            cut[key] = len(data[key])
+            data[key] = worst_first(data[key], limit)
+    return cut
 
 
 def breakdown(community_ids, compound_id, by, now=None):

@@ -109,6 +109,8 @@ def _scope():
 def dashboard_page():
     communities, compound_id = _scope()
     data = dashboard.summary(communities, compound_id)
+    every_row = request.args.get("rows") == "all"
+    cut = {} if every_row else dashboard.shorten(data)
     overdue = db.session.scalars(queries.with_details_of(
         queries.overdue_in(communities).limit(50))).unique().all()
     compounds = db.session.scalars(db.select(Compound).where(
@@ -117,7 +119,8 @@ def dashboard_page():
                            chart=dashboard.chart(data["weekly"]), overdue=overdue,
                            compounds=compounds, compound_id=compound_id, streets=_streets(),
                            street_id=request.args.get("street", type=int),
-                           is_overdue=is_overdue, small=dashboard.SMALL,
+                           is_overdue=is_overdue, small=dashboard.SMALL, cut=cut,
+                           every_row=every_row, long_table=dashboard.LONG_TABLE,
                            median_weeks=dashboard.MEDIAN_WEEKS)
 
 

@@ -169,3 +169,45 @@ def test_a_ticket_closed_before_its_deadline_to_acknowledge_stays_live(world, fi
     for now in (None, later):
         assert _plain(dashboard.summary(scope, now=now)) == _all_live(db, scope, now=now)
     assert dashboard.rates(scope, now=later)["response"].den == 1
+
+
+def _table(page, heading):
+    """The HTML of the dashboard's table under ``heading``."""
+    return page.split(f"<h2>{heading}</h2>", 1)[1].split("<h2>", 1)[0]
+
+
+def test_a_long_compound_table_shows_the_worst_first_and_every_row_on_request(
+        world, file_ticket, factory, auth, client, monkeypatch):
+    """A street office with hundreds of compounds (issue 15): the compound and
+    organisation tables show the rows whose lowest rate is lowest, saying so;
+    the whole table, by name, is one link away."""
+    monkeypatch.setattr(dashboard, "LONG_TABLE", 1)
+    fixed = file_ticket()
+    _resolve_and(world, fixed, "fixed", 5)               # 1/1 everywhere
+    late = factory.compound(world.community_a, name="槐树院")
+    household = factory.household(factory.building(late, number="2"), unit="0101")
+    file_ticket(household=household, reporter=factory.resident(household),
+                now=utcnow() - timedelta(days=30))       # never acknowledged: 0/1
+    auth.login(world.secretary)
+    table = _table(client.get("/tickets/dashboard").get_data(True), "按小区")
+    assert "槐树院" in table and world.compound_a.name not in table
+    assert "共 2 个，这里列出响应率、解决率或满意率最低的 1 个" in table
+    assert "rows=all" in table
+    every = _table(client.get("/tickets/dashboard?rows=all").get_data(True), "按小区")
+    assert "槐树院" in every and world.compound_a.name in every
+    assert "只显示比率最低的 1 个" in every
+
+
+def test_worst_first_orders_by_the_lowest_rate_then_by_size():
+    def row(name, *pairs, total):
+        names = ("response", "resolution", "satisfaction", "reopen")
+        return name, {"total": total, **{n: dashboard.Rate(*p) for n, p in zip(names, pairs)}}
+    quiet = row("no figures yet", (0, 0), (0, 0), (0, 0), (0, 0), total=0)
+    unhappy = row("unhappy", (9, 9), (9, 9), (1, 9), (0, 9), total=9)
+    slow_big = row("slow, big", (1, 4), (4, 4), (4, 4), (0, 4), total=40)
+    slow_small = row("slow, small", (1, 4), (4, 4), (4, 4), (0, 4), total=4)
+    fine = row("fine", (5, 5), (5, 5), (5, 5), (0, 5), total=5)
+    items = [quiet, fine, slow_small, unhappy, slow_big]
+    assert [n for n, _ in dashboard.worst_first(items, 4)] == [
+        "unhappy", "slow, big", "slow, small", "fine"]
+    assert dashboard.worst_first(items, 10)[-1] is quiet
