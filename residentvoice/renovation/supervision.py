@@ -107,13 +107,15 @@ def signups_of(user, limit=10):
 
 
 def upcoming_steps_for(user, today=None, limit=5):
-    """Steps in the user's compounds they could still sign up for."""
+    """Steps in the user's compounds they could still sign up for: the next
+    ``limit`` they have not signed up for (those they have are listed apart)."""
     ids = user.compound_ids()
     if not ids:
         return []
     from .models import RenovationProject
+    signed_up = db.select(SupervisionSignup.step_id).where(SupervisionSignup.user_id == user.id)
     return db.session.scalars(db.select(SupervisionStep).join(RenovationProject).where(
-        RenovationProject.compound_id.in_(ids),
+        RenovationProject.compound_id.in_(ids), SupervisionStep.id.not_in(signed_up),
         SupervisionStep.scheduled_on >= (today or beijing_today()))
         .order_by(SupervisionStep.scheduled_on).limit(limit)).all()
 

@@ -33,8 +33,7 @@ def renovation_section(user):
     if user.household_ids():
         data["plans"] = plans.plans_for_households(user.household_ids())
         data["signups"] = supervision.signups_of(user)
-        data["steps"] = [s for s in supervision.upcoming_steps_for(user)
-                         if s not in data["signups"]]
+        data["steps"] = supervision.upcoming_steps_for(user)
         data["surveys"] = surveys.open_surveys_for(user)
     if _is_manager(user):
         managed = user.managed_compound_ids()

@@ -124,3 +124,23 @@ def test_with_the_real_tickets_feature(w, app):
     note = supervision.record_observation(w.resident, w.rv_step, text="管道接口渗水",
                                           is_problem=True, category="water_drainage")
     assert note.ticket_id is not None, note.ticket_note
+
+
+def test_the_steps_one_can_still_supervise_leave_out_those_signed_up_for(w, db):
+    """The home page lists the next five steps a resident could sign up for.
+    Signed up for the next five, they were all filtered out after the limit:
+    the resident saw none of the later ones."""
+    from datetime import timedelta
+
+    from residentvoice.dates import beijing_today
+    from residentvoice.renovation.models_household import SupervisionStep
+    start = beijing_today() + timedelta(days=1)
+    steps = [SupervisionStep(project_id=w.rv_project.id, title=f"第{n}步",
+                             scheduled_on=start + timedelta(days=n)) for n in range(7)]
+    db.session.add_all(steps)
+    db.session.flush()
+    for step in steps[:5]:
+        supervision.sign_up(w.resident, step)
+    upcoming = supervision.upcoming_steps_for(w.resident)
+    assert steps[5] in upcoming and steps[6] in upcoming
+    assert not set(steps[:5]) & set(upcoming)
