@@ -3,14 +3,28 @@
 from flask import current_app, g, request
 from flask_login import login_user
 
+from .. import web
 from ..extensions import login_manager
 from . import sessions
 
 
 def install(app):
-    login_manager.user_loader(sessions.load)
+    login_manager.user_loader(_load)
     login_manager.request_loader(_restore_remembered)
     app.after_request(_write_remember_cookie)
+
+
+def _load(sid):
+    """The signed-in user.  A session not marked seen for a while is marked
+    now: a write, so the request's transaction starts again for writing
+    (``web.about_to_write``) and the session is read again before it."""
+    user = sessions.load(sid)
+    if user is not None and sessions.needs_touch(user.session_row):
+        web.about_to_write()
+        user = sessions.load(sid)
+        if user is not None:
+            sessions.touch(user.session_row)
+    return user
 
 
 def begin(user, *, remember=False):
@@ -35,6 +49,7 @@ def _restore_remembered(req):
     cookie = req.cookies.get(sessions.REMEMBER_COOKIE)
     if not cookie or req.blueprint == "api":
         return None
+    web.about_to_write()        # the cookie is renewed, or its session ended
     user, renewed = sessions.restore(cookie)
     if user is None:
         g.remember_cookie = ""

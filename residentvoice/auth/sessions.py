@@ -53,15 +53,21 @@ def _live_row_query():
             .options(joinedload(UserSession.user).joinedload(User.roles)))
 
 
-def _touch(row, now):
-    if now - row.last_seen_at >= TOUCH_EVERY:
-        row.last_seen_at = now
-        if row.remember_hash is None:       # a browser session lives while it is used
-            row.expires_at = now + timedelta(days=SESSION_DAYS)
+def needs_touch(row, now=None):
+    """Not marked seen for ``TOUCH_EVERY``: ``touch`` it (a write)."""
+    return (now or utcnow()) - row.last_seen_at >= TOUCH_EVERY
+
+
+def touch(row, now=None):
+    """Mark the session seen; a browser session lives while it is used."""
+    row.last_seen_at = now = now or utcnow()
+    if row.remember_hash is None:
+        row.expires_at = now + timedelta(days=SESSION_DAYS)
 
 
 def load(sid, now=None):
-    """The user whose live session has this id, or None."""
+    """The user whose live session has this id, or None (read only: the
+    request side marks it seen, ``needs_touch`` and ``touch``)."""
     if not sid or not isinstance(sid, str) or len(sid) > 100:
         return None
     now = now or utcnow()
@@ -69,7 +75,6 @@ def load(sid, now=None):
         UserSession.token_hash == hash_token(sid))).unique().one_or_none()
     if row is None or row.expires_at <= now:
         return None
-    _touch(row, now)
     user = row.user
     user.session_token, user.session_row = sid, row
     return user
