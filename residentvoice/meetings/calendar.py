@@ -150,7 +150,7 @@ def revoke_feed(user):
     db.session.execute(db.delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
 
 
-def feed_user(token, now=None):
+def feed_user(token):
     """The active user whose feed address carries ``token``, or None (also
     once the account's password has changed since the address was made)."""
     if not isinstance(token, str) or not 20 <= len(token) <= 64:
@@ -159,5 +159,10 @@ def feed_user(token, now=None):
                              .where(CalendarFeed.token_hash == hash_token(token)))
     if feed is None or not feed.user.active or feed.password_stamp != password_stamp(feed.user):
         return None
-    feed.last_read_at = now or utcnow()
     return feed.user
+
+
+def feed_read(token, now=None):
+    """Note when a calendar last read the feed (shown beside its address)."""
+    db.session.execute(db.update(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token))
+                       .values(last_read_at=now or utcnow()))

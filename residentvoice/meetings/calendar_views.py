@@ -5,7 +5,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access
+from .. import access, web
 from ..voting.models import Ballot
 from . import calendar
 from .models import Meeting
@@ -69,4 +69,7 @@ def revoke_feed():
 def feed(token):
     """The feed itself: the secret in the address stands for the user."""
     user = access.found(calendar.feed_user(token))
-    return _ics(calendar.feed_ics(user, _base_url()), "residentvoice.ics")
+    body = calendar.feed_ics(user, _base_url())
+    web.about_to_write()        # read, now noted: the write lock only for that
+    calendar.feed_read(token)
+    return _ics(body, "residentvoice.ics")

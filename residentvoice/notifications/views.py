@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import access
+from .. import access, web
 from ..extensions import db
 from ..main.sections import nav_item
 from . import bp, services
@@ -39,6 +39,9 @@ def mark_read():
 @access.login
 @access.guard(Notification, "notification_id")
 def open(notification):
-    """Follow a notification's link, marking it read."""
+    """Follow a notification's link, marking it read (a write: the request's
+    transaction starts again for writing, and reads it again)."""
+    if notification.read_at is None:
+        web.about_to_write()
     target = services.open_notification(current_user, notification)
     return redirect(target or url_for("notifications.inbox"))

@@ -3,13 +3,17 @@
 A GET begins a deferred (reading) transaction.  If it then writes, and
 another request committed after its first read, SQLite cannot extend the
 snapshot and answers "database is locked" at once: a 503 for someone who
-only opened a page.  Two such writes happen on any page:
+only opened a page.  Such writes:
 - a signed-in browser not seen for ``TOUCH_EVERY`` is marked seen (and a
-  browser session's end moves on), every ten minutes of use;
-- a remembered browser coming back gets a new remember-me secret.
-Each now starts the request's transaction for writing before it reads
-(``web.about_to_write``).  Here another connection commits while the page
-is being made, after the session was read."""
+  browser session's end moves on), every ten minutes of use, on any page;
+- a remembered browser coming back gets a new remember-me secret;
+- a notification opened from its link is marked read;
+- a calendar reading the feed is noted;
+- a ballot past its closing time is closed by the first page that shows it
+  (``tests/voting/test_lazy_close.py``).
+Each now starts the request's transaction for writing before it writes
+(``web.about_to_write``).  Here another connection commits just before the
+request's first write, after its first read."""
 import sqlite3
 from datetime import timedelta
 
@@ -22,15 +26,15 @@ from residentvoice.auth.models import UserSession
 from residentvoice.extensions import db
 from residentvoice.models import utcnow
 
-from ..factories import PASSWORD, Factory
+from .factories import PASSWORD, Factory
 
 
 @pytest.fixture
 def site(tmp_path):
-    """An app on its own SQLite file.  Once ``site.other_writes`` is
-    ``["start"]``, another connection changes a user's name just before the
-    request first writes a session row; it waits no more than a moment for
-    the write lock (a request that holds it from its first read is right)."""
+    """An app on its own SQLite file.  ``site.interfere(table)``: another
+    connection changes a user's name just before the next request first
+    writes to ``table``; it waits no more than a moment for the write lock
+    (a request that holds it from its first read is right)."""
     path = tmp_path / "reads-that-write.sqlite3"
     app = create_app({"TESTING": True, "SECRET_KEY": "reads", "WTF_CSRF_ENABLED": False,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
@@ -40,12 +44,16 @@ def site(tmp_path):
         world = Factory(db).world()
         db.session.commit()
         app.resident_id, app.phone = world.resident.id, world.resident.phone
+        app.world = world
         app.other_id = world.other_resident.id
-    app.other_writes = []
+    app.other_writes, app.table = [], None
+
+    def interfere(table):
+        app.other_writes[:], app.table = ["start"], table
+    app.interfere = interfere
 
     def another_request_commits(conn, cursor, statement, *args):
-        """Just before this request's first write of a session row."""
-        if app.other_writes == ["start"] and statement.startswith("UPDATE user_session"):
+        if app.other_writes == ["start"] and statement.startswith(f"UPDATE {app.table} "):
             other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
             try:
                 other.execute('UPDATE "user" SET name = ? WHERE id = ?', ("改名", app.other_id))
@@ -80,7 +88,7 @@ def test_a_session_marked_seen_while_others_write(site):
     with site.app_context():
         db.session.execute(db.update(UserSession).values(last_seen_at=long_ago))
         db.session.commit()
-    site.other_writes.append("start")
+    site.interfere("user_session")
     page = client.get("/")
     assert page.status_code == 200, page.status_code
     assert _session_row(site).last_seen_at > long_ago
@@ -91,8 +99,41 @@ def test_a_remembered_browser_comes_back_while_others_write(site):
     client = _log_in(site, remember=True)
     client.delete_cookie("session", domain="localhost")
     before = _session_row(site).remember_hash
-    site.other_writes.append("start")
+    site.interfere("user_session")
     page = client.get("/")
     assert page.status_code == 200, page.status_code
     assert _session_row(site).remember_hash != before
+    assert site.other_writes == ["start", "waited"]
+
+
+def test_a_notification_opened_while_others_write(site):
+    from residentvoice.notifications import services
+    from residentvoice.notifications.models import Notification
+    with site.app_context():
+        services.notify([site.resident_id], "ballot.opened", "Voting has opened", url="/ballots/")
+        db.session.commit()
+        note_id = db.session.scalar(db.select(Notification.id))
+    client = _log_in(site)
+    site.interfere("notification")
+    opened = client.get(f"/notifications/{note_id}")
+    assert opened.status_code == 302, opened.status_code
+    assert opened.headers["Location"].endswith("/ballots/")
+    with site.app_context():
+        assert db.session.get(Notification, note_id).read_at is not None
+    assert site.other_writes == ["start", "waited"]
+
+
+def test_a_calendar_reads_the_feed_while_others_write(site):
+    from residentvoice.meetings import calendar
+    from residentvoice.meetings.calendar_models import CalendarFeed
+    with site.app_context():
+        resident = db.session.get(type(site.world.resident), site.resident_id)
+        token = calendar.new_feed(resident)
+        db.session.commit()
+    site.interfere("calendar_feed")
+    feed = site.test_client().get(f"/calendar/feed/{token}.ics")
+    assert feed.status_code == 200, feed.status_code
+    assert feed.data.startswith(b"BEGIN:VCALENDAR")
+    with site.app_context():
+        assert db.session.scalar(db.select(CalendarFeed.last_read_at)) is not None
     assert site.other_writes == ["start", "waited"]
