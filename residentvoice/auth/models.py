@@ -135,14 +135,20 @@ class User(UserMixin, TimestampMixin, db.Model):
         return any(compound_id in {c.id for c in r.organisation.compounds}
                    for r in self.roles_of(RoleKind.staff))
 
-    def managed_community_ids(self):
-        """Communities this user manages: as secretary, or over a street office."""
+    def managed_communities(self):
+        """The communities this user manages (as secretary, or over a street
+        office), as a query of their ids: a street office's hundreds of
+        communities stay in the database instead of in every statement."""
         from ..directory.models import Community
+        return db.select(Community.id).where(db.or_(
+            Community.id.in_(self.community_ids()),
+            Community.street_office_id.in_(self.street_office_ids())))
+
+    def managed_community_ids(self):
+        """The ids of ``managed_communities`` (a secretary's without a query)."""
         ids = set(self.community_ids())
-        offices = self.street_office_ids()
-        if offices:
-            ids |= {c.id for c in db.session.execute(
-                db.select(Community.id).where(Community.street_office_id.in_(offices))).all()}
+        if self.street_office_ids():
+            ids |= set(db.session.scalars(self.managed_communities()))
         return ids
 
     def managed_compound_ids(self):

@@ -43,6 +43,7 @@ SMALL = 10
 WEEKS = 12              # the weekly chart
 MEDIAN_WEEKS = 4        # the medians: tickets filed in the last four weeks
 LONG_TABLE = 20         # rows of the compound and organisation tables before "show all"
+OVERDUE_SHOWN = 10      # the most overdue tickets listed; every one is in the queue
 
 
 @dataclass
@@ -83,7 +84,9 @@ def _rates(counts):
 
 
 def _scope(community_ids, compound_id=None):
-    condition = db.and_(Ticket.community_id.in_(community_ids or {-1}),
+    """The tickets counted: of these communities (ids, or a query of them,
+    ``User.managed_communities``), duplicates left out."""
+    condition = db.and_(Ticket.community_id.in_(community_ids),
                         Ticket.status != Status.duplicate)
     if compound_id:
         condition = db.and_(condition, Ticket.compound_id == compound_id)
@@ -111,7 +114,7 @@ def _stored(community_ids, compound_id):
     the keys of "all"."""
     s, w = TicketStats, TicketStatsWatermark
     key = db.case((s.dimension == "all", db.cast(s.compound_id, db.String)), else_=s.key)
-    on = s.community_id.in_(community_ids or {-1})
+    on = s.community_id.in_(community_ids)
     if compound_id:
         on = db.and_(on, s.compound_id == compound_id)
     rows = db.session.execute(

@@ -76,12 +76,12 @@ def queue(user, status=None, compound_id=None, category=None, overdue=False, now
     return by_deadline(query)
 
 
-def overdue_in(community_ids, now=None):
-    """The open overdue tickets of these communities, by deadline (the
-    dashboard's list: its viewer manages every one of the communities, so
-    their queue there is exactly this)."""
+def overdue_in(communities, now=None):
+    """The open overdue tickets of these communities (ids, or a query of
+    them), by deadline (the dashboard's list: its viewer manages every one of
+    the communities, so their queue there is exactly this)."""
     return by_deadline(_queue_filtered(db.select(Ticket),
-                                       Ticket.community_id.in_(community_ids or {-1}),
+                                       Ticket.community_id.in_(communities),
                                        "open", None, True, now))
 
 

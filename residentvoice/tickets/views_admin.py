@@ -97,10 +97,9 @@ def _scope():
     ``?street=`` names one of theirs (issue 17 §9) — and the chosen compound."""
     compound_id = request.args.get("compound", type=int)
     street_id = request.args.get("street", type=int)
-    communities = current_user.managed_community_ids()
+    communities = current_user.managed_communities()
     if street_id and street_id in current_user.street_office_ids():
-        communities = set(db.session.scalars(db.select(Community.id).where(
-            Community.id.in_(communities or {-1}), Community.street_office_id == street_id)))
+        communities = communities.where(Community.street_office_id == street_id)
     return communities, compound_id
 
 
@@ -112,15 +111,16 @@ def dashboard_page():
     every_row = request.args.get("rows") == "all"
     cut = {} if every_row else dashboard.shorten(data)
     overdue = db.session.scalars(queries.with_details_of(
-        queries.overdue_in(communities).limit(50))).unique().all()
+        queries.overdue_in(communities).limit(dashboard.OVERDUE_SHOWN + 1))).unique().all()
     compounds = db.session.scalars(db.select(Compound).where(
-        Compound.community_id.in_(communities or {-1})).order_by(Compound.name)).all()
+        Compound.community_id.in_(communities)).order_by(Compound.name)).all()
     return render_template("tickets/dashboard.html", data=data,
                            chart=dashboard.chart(data["weekly"]), overdue=overdue,
                            compounds=compounds, compound_id=compound_id, streets=_streets(),
                            street_id=request.args.get("street", type=int),
                            is_overdue=is_overdue, small=dashboard.SMALL, cut=cut,
                            every_row=every_row, long_table=dashboard.LONG_TABLE,
+                           overdue_shown=dashboard.OVERDUE_SHOWN,
                            median_weeks=dashboard.MEDIAN_WEEKS)
 
 
