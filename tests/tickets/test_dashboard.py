@@ -211,3 +211,16 @@ def test_worst_first_orders_by_the_lowest_rate_then_by_size():
     assert [n for n, _ in dashboard.worst_first(items, 4)] == [
         "unhappy", "slow, big", "slow, small", "fine"]
     assert dashboard.worst_first(items, 10)[-1] is quiet
+
+
+def test_the_dashboard_lists_the_most_overdue_and_the_queue_every_one(
+        world, file_ticket, auth, client, monkeypatch):
+    monkeypatch.setattr(dashboard, "OVERDUE_SHOWN", 1)
+    oldest = file_ticket(now=utcnow() - timedelta(days=40))
+    newer = file_ticket(now=utcnow() - timedelta(days=30))
+    auth.login(world.secretary)
+    listed = _table(client.get("/tickets/dashboard").get_data(True), "超时")
+    assert f"/tickets/{oldest.id}\"" in listed and f"/tickets/{newer.id}\"" not in listed
+    assert "列出超时最久的 1 件。" in listed and "/tickets/queue?overdue=1" in listed
+    queue = client.get("/tickets/queue?overdue=1").get_data(True)
+    assert f"/tickets/{oldest.id}\"" in queue and f"/tickets/{newer.id}\"" in queue
