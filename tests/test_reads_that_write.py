@@ -137,3 +137,31 @@ def test_a_calendar_reads_the_feed_while_others_write(site):
     with site.app_context():
         assert db.session.scalar(db.select(CalendarFeed.last_read_at)) is not None
     assert site.other_writes == ["start", "waited"]
+
+
+def test_a_login_checks_the_password_without_the_write_lock(site, tmp_path):
+    """SQLite: a login used to take the database's one write lock before it
+    read the account, and held it while the password hash was checked (about
+    0.1 s): every vote waited behind residents signing in.  Now it reads
+    first: with another request holding the lock, a wrong password is
+    answered at once, and a right one waits only to save its session."""
+    import threading
+    holder = sqlite3.connect(tmp_path / "reads-that-write.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    answers = {}
+
+    def log_in(password):
+        answers[password] = site.test_client().post(
+            "/login", data={"phone": site.phone, "password": password}).status_code
+    wrong = threading.Thread(target=log_in, args=("not-the-password",))
+    wrong.start()
+    wrong.join(10)
+    assert answers == {"not-the-password": 200}     # answered while the lock is held
+    right = threading.Thread(target=log_in, args=(PASSWORD,))
+    right.start()
+    right.join(0.5)
+    assert PASSWORD not in answers                  # it waits to write its session
+    holder.execute("COMMIT")
+    holder.close()
+    right.join(10)
+    assert answers[PASSWORD] == 302

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access
-from ..web import form_status, safe_next, submitted
+from ..web import about_to_write, form_status, reads_first, safe_next, submitted
 from ..extensions import limiter
 from ..forms import normalise_phone
 from ..main.elder import remember_on_this_browser, visitor_asked_for_it
@@ -53,6 +53,7 @@ def invitation_limits(view):
 @access.public
 @login_limits
 def login():
+    reads_first()
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
@@ -61,6 +62,7 @@ def login():
         if user is None:
             form.password.errors = [_("The mobile number or the password is not correct.")]
         else:
+            about_to_write()
             cookies.begin(user, remember=form.remember.data)
             if visitor_asked_for_it():
                 services.adopt_visitor_elder_mode(user)
