@@ -96,7 +96,7 @@ def new_proposal(space):
 
 @bp.route("/proposals/<int:proposal_id>")
 @access.login
-@access.guard(Proposal, "proposal_id")
+@access.guard(Proposal, "proposal_id", options=queries.page_details())
 def proposal(proposal):
     return proposal_page(proposal)
 

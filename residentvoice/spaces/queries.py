@@ -89,18 +89,27 @@ def support_summary(user, proposal_ids):
     return counts, mine
 
 
+def page_details():
+    """What the proposal's page shows of it — its space and compound, its
+    proposer, reviews with their reviewers, revisions, and status history
+    with who made each change — read with it in four statements, not one for
+    each on first use (the people for their names only: not their roles,
+    which a user brings by default).  The page's guard loads it so."""
+    return (joinedload(Proposal.space), joinedload(Proposal.compound),
+            joinedload(Proposal.proposer).lazyload(User.roles),
+            selectinload(Proposal.reviews).joinedload(ProposalReview.reviewer)
+            .lazyload(User.roles),
+            selectinload(Proposal.revisions),
+            selectinload(Proposal.history).joinedload(ProposalStatusChange.actor)
+            .lazyload(User.roles))
+
+
 def load_details(proposal):
-    """Read what the proposal's page shows of it — its proposer, reviews with
-    their reviewers, revisions, and status history with who made each change
-    — in four statements, not one for each on first use (the people for
-    their names only: not their roles, which a user brings by default)."""
-    db.session.scalars(db.select(Proposal).where(Proposal.id == proposal.id).options(
-        joinedload(Proposal.proposer).lazyload(User.roles),
-        selectinload(Proposal.reviews).joinedload(ProposalReview.reviewer)
-        .lazyload(User.roles),
-        selectinload(Proposal.revisions),
-        selectinload(Proposal.history).joinedload(ProposalStatusChange.actor)
-        .lazyload(User.roles))).all()
+    """``page_details`` for a proposal loaded without them (a refused form
+    shows the page again), unless they are read already."""
+    if "history" in db.inspect(proposal).unloaded:
+        db.session.scalars(db.select(Proposal).where(Proposal.id == proposal.id)
+                           .options(*page_details())).all()
     return proposal
 
 

@@ -283,6 +283,22 @@ def test_query_counts_do_not_grow_with_proposals_and_comments(w, auth, client, f
     assert [_count_queries(client, url) for url in urls] == before
 
 
+def test_the_proposal_page_reads_the_proposal_its_space_and_compound_once(w, auth, client, db):
+    """The page's guard reads the proposal with what the page shows of it
+    (``queries.page_details``): it was read twice, and its space and
+    compound one statement each."""
+    from tests.querycount import recorded
+    url = f"/spaces/proposals/{make_proposal(w, make_space(w)).id}"
+    login(auth, w.resident)
+    db.session.commit()
+    db.session.expunge_all()        # as a request starts: nothing read yet
+    with recorded() as statements:
+        assert client.get(url).status_code == 200
+    reads = [s for s in statements if s.lstrip().startswith(
+        ("SELECT proposal.id", "SELECT space.id", "SELECT compound.id"))]
+    assert len(reads) == 1, [r[:60] for r in reads]
+
+
 def test_the_discussion_shows_the_latest_threads_a_page_at_a_time(w, auth, client, monkeypatch):
     """Twenty threads a page, latest first page (a new comment shows where it
     was posted), each with its replies, oldest first within the page."""
