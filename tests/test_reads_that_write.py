@@ -20,12 +20,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from residentvoice import create_app
 from residentvoice.auth import sessions
 from residentvoice.auth.models import UserSession
 from residentvoice.extensions import db
 from residentvoice.models import utcnow
 
+from . import databases
 from .factories import PASSWORD, Factory
 
 
@@ -35,12 +35,9 @@ def site(tmp_path):
     connection changes a user's name just before the next request first
     writes to ``table``; it waits no more than a moment for the write lock
     (a request that holds it from its first read is right)."""
-    path = tmp_path / "reads-that-write.sqlite3"
-    app = create_app({"TESTING": True, "SECRET_KEY": "reads", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "SERVER_NAME": "localhost", "UPLOAD_FOLDER": str(tmp_path)})
+    app, path = databases.sqlite_app(tmp_path)
+    app.database_path = path
     with app.app_context():
-        db.create_all()
         world = Factory(db).world()
         db.session.commit()
         app.resident_id, app.phone = world.resident.id, world.resident.phone
@@ -146,7 +143,7 @@ def test_a_login_checks_the_password_without_the_write_lock(site, tmp_path):
     first: with another request holding the lock, a wrong password is
     answered at once, and a right one waits only to save its session."""
     import threading
-    holder = sqlite3.connect(tmp_path / "reads-that-write.sqlite3", isolation_level=None)
+    holder = sqlite3.connect(site.database_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     answers = {}
 

@@ -13,13 +13,13 @@ from datetime import timedelta
 
 import pytest
 
-from residentvoice import create_app
 from residentvoice.audit.models import AuditEntry
 from residentvoice.extensions import db
 from residentvoice.models import utcnow
 from residentvoice.voting import guards
 from residentvoice.voting.models import Ballot, BallotStatus
 
+from .. import databases
 from ..factories import Factory, sign_in
 from ..races import racing_app
 from .helpers import make_ballot
@@ -59,12 +59,8 @@ def _closed_once(app, ballot_id):
 def test_a_ballot_past_its_time_is_closed_on_sight_while_others_write(tmp_path, monkeypatch):
     """SQLite: another request commits between the page's first read and the
     close.  The page still shows the closed ballot (it answered 503)."""
-    path = tmp_path / "lazy-close.sqlite3"
-    app = create_app({"TESTING": True, "SECRET_KEY": "lazy", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "SERVER_NAME": "localhost", "UPLOAD_FOLDER": str(tmp_path)})
+    app, path = databases.sqlite_app(tmp_path)
     with app.app_context():
-        db.create_all()
         ballot_id, (resident_id, *_others) = _ballot_past_its_time()
     client = _signed_in_client(app, resident_id)
     close_if_due = guards.services.close_if_due
