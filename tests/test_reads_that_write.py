@@ -162,3 +162,21 @@ def test_a_login_checks_the_password_without_the_write_lock(site, tmp_path):
     holder.close()
     right.join(10)
     assert answers[PASSWORD] == 302
+
+
+def test_an_api_token_checks_the_password_without_the_write_lock(site):
+    """The API's password exchange, as the login form."""
+    import threading
+    holder = sqlite3.connect(site.database_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    answers = []
+    wrong = threading.Thread(target=lambda: answers.append(site.test_client().post(
+        "/api/v1/auth/token", json={"phone": site.phone, "password": "not-it"}).status_code))
+    wrong.start()
+    wrong.join(10)
+    holder.execute("COMMIT")
+    holder.close()
+    assert answers == [401]                     # answered while the lock was held
+    right = site.test_client().post("/api/v1/auth/token",
+                                    json={"phone": site.phone, "password": PASSWORD})
+    assert right.status_code == 201 and right.get_json()["token"]

@@ -9,6 +9,7 @@ from ..auth.models import ApiToken
 from ..directory.models import Compound, Household
 from ..extensions import db
 from ..forms import normalise_phone
+from ..web import about_to_write, reads_first
 from . import bp, serializers
 from .helpers import PAGE_PARAMS, fail, json_body, paginate, user
 from .spec import documented, page_of, ref
@@ -22,10 +23,12 @@ from .spec import documented, page_of, ref
             body={"type": "object", "required": ["phone", "password"], "properties": {
                 "phone": {"type": "string"}, "password": {"type": "string"}}}, tag="auth")
 def token():
+    reads_first()           # the password is checked before SQLite's write lock is taken
     data = json_body()
     account = auth_services.authenticate(normalise_phone(data["phone"]), data["password"])
     if account is None:
         fail(401, "bad_credentials", _("The mobile number or the password is not correct."))
+    about_to_write()
     raw, issued = ApiToken.issue(account, current_app.config["API_TOKEN_HOURS"])
     return jsonify(token=raw, expires_at=serializers.iso(issued.expires_at)), 201
 
