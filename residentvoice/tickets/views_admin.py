@@ -110,8 +110,11 @@ def dashboard_page():
     data = dashboard.summary(communities, compound_id)
     every_row = request.args.get("rows") == "all"
     cut = {} if every_row else dashboard.shorten(data)
-    overdue = db.session.scalars(queries.with_details_of(
-        queries.overdue_in(communities).limit(dashboard.OVERDUE_SHOWN + 1))).unique().all()
+    # The overdue list takes the ids, not the query: PostgreSQL misjudges how
+    # many open tickets are overdue and, given a subquery, compares every
+    # community with each of them (112 ms at a district's size, 13 with ids).
+    overdue = db.session.scalars(queries.with_details_of(queries.overdue_in(
+        set(db.session.scalars(communities))).limit(dashboard.OVERDUE_SHOWN + 1))).unique().all()
     compounds = db.session.scalars(db.select(Compound).where(
         Compound.community_id.in_(communities)).order_by(Compound.name)).all()
     return render_template("tickets/dashboard.html", data=data,
