@@ -42,17 +42,3 @@ def drop_pg_database(name):
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-
-def sqlite_app(folder):
-    """``(app, path)``: an app on an SQLite file of its own in ``folder``, its
-    tables made, for what the per-test transaction hides (another connection
-    committing while a request runs)."""
-    from residentvoice import create_app
-    from residentvoice.extensions import db
-    path = folder / "own.sqlite3"
-    app = create_app({"TESTING": True, "SECRET_KEY": "own-sqlite", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "SERVER_NAME": "localhost", "UPLOAD_FOLDER": str(folder)})
-    with app.app_context():
-        db.create_all()
-    return app, path

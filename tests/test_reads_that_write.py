@@ -21,12 +21,12 @@ import pytest
 from sqlalchemy import event
 
 from residentvoice.auth import sessions
-from residentvoice.auth.models import UserSession
+from residentvoice.auth.models import User, UserSession
 from residentvoice.extensions import db
 from residentvoice.models import utcnow
 
-from . import databases
 from .factories import PASSWORD, Factory
+from .ops.apps import private_app
 
 
 @pytest.fixture
@@ -35,35 +35,33 @@ def site(tmp_path):
     connection changes a user's name just before the next request first
     writes to ``table``; it waits no more than a moment for the write lock
     (a request that holds it from its first read is right)."""
-    app, path = databases.sqlite_app(tmp_path)
-    app.database_path = path
-    with app.app_context():
-        world = Factory(db).world()
-        db.session.commit()
-        app.resident_id, app.phone = world.resident.id, world.resident.phone
-        app.world = world
-        app.other_id = world.other_resident.id
-    app.other_writes, app.table = [], None
+    path = tmp_path / "own.sqlite3"
+    with private_app(f"sqlite:///{path}", UPLOAD_FOLDER=str(tmp_path)) as app:
+        app.database_path = path
+        with app.app_context():
+            world = Factory(db).world()
+            db.session.commit()
+            app.resident_id, app.phone = world.resident.id, world.resident.phone
+            app.other_id = world.other_resident.id
+        app.other_writes, app.table = [], None
 
-    def interfere(table):
-        app.other_writes[:], app.table = ["start"], table
-    app.interfere = interfere
+        def interfere(table):
+            app.other_writes[:], app.table = ["start"], table
+        app.interfere = interfere
 
-    def another_request_commits(conn, cursor, statement, *args):
-        if app.other_writes == ["start"] and statement.startswith(f"UPDATE {app.table} "):
-            other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
-            try:
-                other.execute('UPDATE "user" SET name = ? WHERE id = ?', ("改名", app.other_id))
-                app.other_writes.append("committed")
-            except sqlite3.OperationalError:
-                app.other_writes.append("waited")
-            finally:
-                other.close()
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", another_request_commits)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+        def another_request_commits(conn, cursor, statement, *args):
+            if app.other_writes == ["start"] and statement.startswith(f"UPDATE {app.table} "):
+                other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+                try:
+                    other.execute('UPDATE "user" SET name = ? WHERE id = ?', ("改名", app.other_id))
+                    app.other_writes.append("committed")
+                except sqlite3.OperationalError:
+                    app.other_writes.append("waited")
+                finally:
+                    other.close()
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", another_request_commits)
+        yield app
 
 
 def _session_row(app):
@@ -124,7 +122,7 @@ def test_a_calendar_reads_the_feed_while_others_write(site):
     from residentvoice.meetings import calendar
     from residentvoice.meetings.calendar_models import CalendarFeed
     with site.app_context():
-        resident = db.session.get(type(site.world.resident), site.resident_id)
+        resident = db.session.get(User, site.resident_id)
         token = calendar.new_feed(resident)
         db.session.commit()
     site.interfere("calendar_feed")

@@ -19,8 +19,8 @@ from residentvoice.models import utcnow
 from residentvoice.voting import guards
 from residentvoice.voting.models import Ballot, BallotStatus
 
-from .. import databases
 from ..factories import Factory, sign_in
+from ..ops.apps import private_app
 from ..races import racing_app
 from .helpers import make_ballot
 
@@ -59,23 +59,22 @@ def _closed_once(app, ballot_id):
 def test_a_ballot_past_its_time_is_closed_on_sight_while_others_write(tmp_path, monkeypatch):
     """SQLite: another request commits between the page's first read and the
     close.  The page still shows the closed ballot (it answered 503)."""
-    app, path = databases.sqlite_app(tmp_path)
-    with app.app_context():
-        ballot_id, (resident_id, *_others) = _ballot_past_its_time()
-    client = _signed_in_client(app, resident_id)
-    close_if_due = guards.services.close_if_due
+    path = tmp_path / "own.sqlite3"
+    with private_app(f"sqlite:///{path}", UPLOAD_FOLDER=str(tmp_path)) as app:
+        with app.app_context():
+            ballot_id, (resident_id, *_others) = _ballot_past_its_time()
+        client = _signed_in_client(app, resident_id)
+        close_if_due = guards.services.close_if_due
 
-    def someone_writes_first(ballot, now=None):
-        other = sqlite3.connect(path, isolation_level=None)
-        other.execute("UPDATE \"user\" SET name = ? WHERE id = ?", ("王秀兰（改）", resident_id))
-        other.close()
-        return close_if_due(ballot, now)
-    monkeypatch.setattr(guards.services, "close_if_due", someone_writes_first)
-    page = client.get(f"/ballots/{ballot_id}")
-    assert page.status_code == 200, page.status_code
-    assert _closed_once(app, ballot_id) == (BallotStatus.closed, 1)
-    with app.app_context():
-        db.engine.dispose()
+        def someone_writes_first(ballot, now=None):
+            other = sqlite3.connect(path, isolation_level=None)
+            other.execute("UPDATE \"user\" SET name = ? WHERE id = ?", ("改名", resident_id))
+            other.close()
+            return close_if_due(ballot, now)
+        monkeypatch.setattr(guards.services, "close_if_due", someone_writes_first)
+        page = client.get(f"/ballots/{ballot_id}")
+        assert page.status_code == 200, page.status_code
+        assert _closed_once(app, ballot_id) == (BallotStatus.closed, 1)
 
 
 @pytest.mark.postgres_only
