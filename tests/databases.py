@@ -41,4 +41,3 @@ def drop_pg_database(name):
     import psycopg
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
