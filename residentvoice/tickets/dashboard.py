@@ -262,12 +262,17 @@ def _named(groups, by, names):
 
 
 def _lowest_rate(item):
-    """A row's sort key, worst first: its lowest of the three rates (a row
-    with none yet last), then more tickets first, then the name."""
+    """A row's sort key, worst first: its lowest of the three rates, taken
+    over rates of at least ``SMALL`` tickets (the page shows fewer as a count,
+    not a percentage: one late ticket of two says little); rows with only
+    such small figures after those, by theirs; a row with none yet last.
+    Then more tickets first, then the name."""
     name, r = item
-    lows = [rate.num / rate.den
-            for rate in (r["response"], r["resolution"], r["satisfaction"]) if rate.den]
-    return (min(lows) if lows else 2, -r["total"], str(name))
+    rates = [rate for rate in (r["response"], r["resolution"], r["satisfaction"]) if rate.den]
+    telling = [rate.num / rate.den for rate in rates if not rate.small]
+    small = [rate.num / rate.den for rate in rates if rate.small]
+    tier, lowest = (0, min(telling)) if telling else (1, min(small)) if small else (2, 0)
+    return (tier, lowest, -r["total"], str(name))
 
 
 def worst_first(items, limit=None):

@@ -211,6 +211,11 @@ def test_worst_first_orders_by_the_lowest_rate_then_by_size():
     assert [n for n, _ in dashboard.worst_first(items, 4)] == [
         "unhappy", "slow, big", "slow, small", "fine"]
     assert dashboard.worst_first(items, 10)[-1] is quiet
+    # A rate over ten tickets or more tells more than one over a few: 60 %
+    # of 100 comes before 1 of 4, which the page shows as a count.
+    telling = row("many tickets", (60, 100), (90, 100), (80, 100), (0, 100), total=100)
+    assert [n for n, _ in dashboard.worst_first([slow_small, telling, quiet], 3)] == [
+        "many tickets", "slow, small", "no figures yet"]
 
 
 def test_the_dashboard_lists_the_most_overdue_and_the_queue_every_one(
