@@ -35,7 +35,7 @@ from ..directory.models import Building, Compound, Organisation
 from ..extensions import db
 from ..models import utcnow
 from ..percent import percent_number
-from . import stats
+from . import queries, stats
 from .models import Category, Status, Ticket
 from .stats import COUNTERS, TicketStats, TicketStatsWatermark
 
@@ -292,6 +292,18 @@ def shorten(data, limit=None):
             cut[key] = len(data[key])
             data[key] = worst_first(data[key], limit)
     return cut
+
+
+def most_overdue(communities):
+    """The ``OVERDUE_SHOWN`` most overdue open tickets of ``communities`` (a
+    query of their ids, ``User.managed_communities``),
+    with one more when there are more (the page then links to the queue).
+    The list takes their ids, not the query: PostgreSQL misjudges how many
+    open tickets are overdue and, given a subquery, compares every community
+    with each of them (112 ms at a district's size, 12 ms with the ids)."""
+    ids = set(db.session.scalars(communities))
+    return db.session.scalars(queries.with_details_of(
+        queries.overdue_in(ids).limit(OVERDUE_SHOWN + 1))).unique().all()
 
 
 def breakdown(community_ids, compound_id, by, now=None):
