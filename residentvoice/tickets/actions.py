@@ -46,14 +46,16 @@ def start(actor, ticket, planned_for, comment="", now=None):
     return ticket
 
 
-def resolve(actor, ticket, note, photos=(), now=None):
-    """Resolved with a note (and photos); the reporter is asked to confirm."""
+def resolve(actor, ticket, note, photos=(), now=None, kept=()):
+    """Resolved with a note (and photos: files sent, and ``kept`` from the
+    form sent back before); the reporter is asked to confirm."""
     _check(ticket, "resolve", actor)
     note = check_text(note, "note", _l("Say what was done."))
-    photos = [p for p in photos if p and getattr(p, "filename", None)]
-    if len(photos) > MAX_PHOTOS:
+    photos = uploads.given(photos)
+    if len(photos) + len(kept) > MAX_PHOTOS:
         raise InvalidInput(_l("At most %(n)d photos.", n=MAX_PHOTOS), "photos")
     now = now or utcnow()
+    uploads.attach(kept, "ticket", ticket.id)
     for photo in photos:
         uploads.store(photo, actor=actor, object_type="ticket", object_id=ticket.id)
     workflow.apply(actor, ticket, "resolve", body=note, now=now)
@@ -187,7 +189,7 @@ def perform(actor, ticket, action, data):
         return start(actor, ticket, data.get("planned_for"), data.get("comment", ""))
     if action == "resolve":
         return resolve(actor, ticket, data.get("note") or data.get("comment"),
-                       data.get("photos", ()))
+                       data.get("photos", ()), kept=data.get("kept", ()))
     if action == "confirm":
         return confirm(actor, ticket, data.get("rating"), data.get("comment", ""))
     if action == "reopen":

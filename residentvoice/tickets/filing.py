@@ -110,8 +110,10 @@ def reporter_by_phone(phone):
     return reporter
 
 
-def file_from_form(actor, place, data, photos, on_behalf):
-    """File the ticket the form describes; ``data`` is the form's data."""
+def file_from_form(actor, place, data, photos, on_behalf, kept=()):
+    """File the ticket the form describes; ``data`` is the form's data,
+    ``photos`` the files it sent, ``kept`` the photos kept when it was sent
+    back before."""
     if place.flat and place.could_be:
         raise InvalidInput(_l("“%(flat)s” could be %(flats)s. Choose its building above, or "
                               "write the entrance too (1-2-601).", flat=place.flat,
@@ -130,4 +132,4 @@ def file_from_form(actor, place, data, photos, on_behalf):
         source="reception" if on_behalf else "web", reporter=reporter,
         contact={"name": data.get("contact_name"), "phone": data.get("contact_phone")}
         if on_behalf else None,
-        photos=photos)
+        photos=photos, kept=kept)

@@ -115,12 +115,15 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
                   building_id=None, location_text="", emergency=False, public=False,
                   anonymous=False, source="web", reporter=None, contact=None, lat=None,
                   long=None, media_url="", api_key_id=None, photos=(), now=None,
-                  share_phone=False):
+                  share_phone=False, kept=()):
     """File a ticket and route it at once (a ticket is never left unrouted).
 
     Staff at the reception room (群众接待室) file on behalf of a resident:
     ``reporter`` is then that resident (or None with ``contact``) and the
     ticket records who filed it.
+
+    ``photos`` are the files sent; ``kept`` the photos kept from the same
+    form sent back before (``uploads.keep``), which go to the ticket too.
 
     The ticket is routed before it is stored, so it is written once, already
     routed; its timeline, audit entries and notification follow in the order
@@ -137,8 +140,8 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
                              _l("Describe the problem in a few words."))
     household_id, building_id = _place(actor, compound, household_id, building_id,
                                        location_text)
-    photos = [p for p in photos if p and getattr(p, "filename", None)]
-    if len(photos) > MAX_PHOTOS:
+    photos = uploads.given(photos)
+    if len(photos) + len(kept) > MAX_PHOTOS:
         raise InvalidInput(_l("At most %(n)d photos.", n=MAX_PHOTOS), "photos")
     source = Source[source] if isinstance(source, str) else source
     on_behalf = actor is not None and reporter is not None and reporter.id != actor.id
@@ -172,6 +175,7 @@ def create_ticket(actor, *, compound_id, category, description, household_id=Non
     record(actor, "ticket.created", ticket, object_id=ticket.id,
            community_id=ticket.community_id,
            summary=f"{ticket.number} {category.name}" + (" (on behalf)" if on_behalf else ""))
+    uploads.attach(kept, "ticket", ticket.id)
     for photo in photos:
         uploads.store(photo, actor=actor, object_type="ticket", object_id=ticket.id)
     _routed(None, ticket, decision, step)

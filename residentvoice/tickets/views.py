@@ -1,5 +1,5 @@
 """Resident pages: file a ticket, my tickets, a ticket's page (DESIGN §5)."""
-from flask import redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -79,15 +79,21 @@ def new():
     form = _details_form(where, on_behalf)
     place = filing.place_of(form.where.data, on_behalf and form.household_code.data,
                             [c.id for c in compounds])
-    return submitted(
+    kept = uploads.kept(current_user, request.form.getlist("photos_kept"))
+    filed = submitted(
         form, lambda: filing.file_from_form(current_user, place, form.data,
-                                            request.files.getlist("photos"), on_behalf),
+                                            request.files.getlist("photos"), on_behalf, kept),
         done=lambda ticket: _("Ticket %(number)s filed. It went to: %(to)s.",
                               number=ticket.number,
                               to=ticket.organisation.name if ticket.organisation
                               else _("the community's secretaries")),
-        to=lambda ticket: url_for("tickets.show", ticket_id=ticket.id),
-    ) or _step_two(form, place, own, on_behalf)
+        to=lambda ticket: url_for("tickets.show", ticket_id=ticket.id))
+    if filed:
+        return filed
+    if request.method == "POST":
+        kept = uploads.keep(current_user, request.files.getlist("photos"), kept,
+                            limit=services.MAX_PHOTOS, refusal=g.get("refusal"))
+    return _step_two(form, place, own, on_behalf, kept)
 
 
 def _step_one(where, own):
@@ -116,13 +122,13 @@ def _details_form(where, on_behalf):
     return form
 
 
-def _step_two(form, place, own, on_behalf):
+def _step_two(form, place, own, on_behalf, kept=()):
     similar = filing.similar_for(current_user, place, form.category.data)
     me_too = MeTooForm(formdata=None)
     me_too.household_id.choices = [(h.id, h.label) for h in own]
     return render_template("tickets/new.html", form=form, similar=similar, me_too=me_too,
                            joinable=filing.joinable(current_user, similar),
-                           on_behalf=on_behalf), form_status()
+                           on_behalf=on_behalf, kept=kept), form_status()
 
 
 # ---- reading ---------------------------------------------------------------
@@ -143,9 +149,10 @@ def timeline(ticket, user):
     return [e for e in events if e.public and e.kind is not EventKind.escalation]
 
 
-def render_ticket(ticket, forms=None, status=200):
+def render_ticket(ticket, forms=None, status=200, kept=()):
     """The ticket page with a form for each action the user may take now;
-    ``forms`` carries a bound form with errors back to the page."""
+    ``forms`` carries a bound form with errors back to the page, ``kept`` the
+    photos kept from it (``uploads.keep``)."""
     forms = dict(forms or {})
     queries.load_places(ticket)
     actions = workflow.allowed_actions(ticket, current_user)
@@ -171,7 +178,7 @@ def render_ticket(ticket, forms=None, status=200):
     return render_template(
         "tickets/show.html", ticket=ticket, events=timeline(ticket, current_user),
         actions=actions, forms=forms, staff=staff, update_form=update_form,
-        redact_form=redact_form, me_too=me_too,
+        redact_form=redact_form, me_too=me_too, kept=kept,
         photos=uploads.uploads_for("ticket", ticket.id), overdue=is_overdue(ticket),
         outlook=chase.outlook(ticket), may_chase=chase.may_chase(ticket, current_user),
         moderator=ticket.is_moderator(current_user),

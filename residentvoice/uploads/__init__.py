@@ -4,7 +4,8 @@ bp = Blueprint("uploads", __name__, url_prefix="/uploads")
 
 
 def register(app):
-    """Attach this feature to ``app``: its routes."""
+    """Attach this feature to ``app``: its routes, its CLI command."""
     # The modules attach their routes as they are imported.
-    from . import views  # noqa: F401
+    from . import commands, views  # noqa: F401
     app.register_blueprint(bp)
+    commands.register(app)

@@ -11,6 +11,7 @@ import logging
 import os
 import secrets
 import warnings
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..errors_domain import InvalidInput, StorageUnavailable
 from ..extensions import db
+from ..models import utcnow
 from .models import Upload
 
 MAX_IMAGE_BYTES = 6 * 1024 * 1024
@@ -201,6 +203,84 @@ def _drop_files_of_rollback(session, previous_transaction):
 def _drop_files_never_committed(session, transaction):
     if transaction.parent is None and session.info.get(PENDING):
         _remove(path for _transaction, path in session.info.pop(PENDING))
+
+
+# ---- photos kept from a form sent back -------------------------------------
+# A form sent back with an error (no description yet, a flat not found) comes
+# back with its file inputs empty: browsers never fill one in again.  So the
+# readable photos it carried are kept as the sender's own, shown on the form
+# again, each with a box ticked to keep it, and go to the record when the form
+# is accepted.  `flask uploads sweep` removes those not used within a day.
+
+KEPT = "kept"
+KEPT_HOURS = 24
+# Kept at once by one person, over every form: room for a few forms sent back,
+# not a store of its own.
+KEPT_PER_PERSON = 12
+
+register_view_check(KEPT, lambda object_id, user: object_id == user.id)
+
+
+def given(files):
+    """The files a form actually carried (an empty file input sends one with no name)."""
+    return [f for f in files if f and getattr(f, "filename", None)]
+
+
+def kept(actor, ids):
+    """Of ``ids`` (the form's ticked boxes), the photos ``actor`` has kept."""
+    ids = [int(i) for i in ids if str(i).isdigit()][:KEPT_PER_PERSON]
+    if not ids or actor is None:
+        return []
+    return db.session.scalars(db.select(Upload).where(
+        Upload.object_type == KEPT, Upload.object_id == actor.id, Upload.id.in_(ids))
+        .order_by(Upload.id)).all()
+
+
+def keep(actor, files, already=(), limit=4, refusal=None):
+    """After a form was sent back (``refusal``: the service's error, if it
+    said no): keep the readable photos among ``files`` for ``actor``, up to
+    ``limit`` with those ``already`` kept, and commit.  Returns every photo
+    the form now has.  A file that is not a photo is left out (the form's
+    error says why); so is any file once the person has ``KEPT_PER_PERSON``
+    kept, or once storage fails — the form then asks for the rest again.
+    Nothing is tried when the refusal was the storage failing: the page says
+    nothing was saved, and it is not tried again at once."""
+    photos = list(already)
+    if isinstance(refusal, StorageUnavailable):
+        return photos
+    room = min(limit - len(photos), KEPT_PER_PERSON - db.session.scalar(
+        db.select(db.func.count(Upload.id)).where(
+            Upload.object_type == KEPT, Upload.object_id == actor.id)))
+    for file in given(files)[:max(room, 0)]:
+        file.stream.seek(0)
+        try:
+            with db.session.begin_nested():
+                photos.append(store(file, actor=actor, object_type=KEPT, object_id=actor.id))
+        except StorageUnavailable:
+            break
+        except InvalidInput:
+            continue
+    db.session.commit()
+    return photos
+
+
+def attach(photos, object_type, object_id):
+    """Kept photos go to the record the form created."""
+    for upload in photos:
+        upload.object_type, upload.object_id = object_type, object_id
+
+
+def sweep_kept(now=None):
+    """Remove the kept photos no form used within ``KEPT_HOURS``; returns how many."""
+    cutoff = (now or utcnow()) - timedelta(hours=KEPT_HOURS)
+    stale = db.session.scalars(db.select(Upload).where(
+        Upload.object_type == KEPT, Upload.created_at < cutoff)).all()
+    paths = [path_of(upload) for upload in stale]
+    for upload in stale:
+        db.session.delete(upload)
+    db.session.commit()
+    _remove(paths)
+    return len(stale)
 
 
 def uploads_for(object_type, object_id):
