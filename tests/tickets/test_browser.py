@@ -64,3 +64,32 @@ def test_ticket_pages_fit_a_360_px_phone(live, new_page, login, layout_problems,
     page.goto(path)
     assert layout_problems(page) == []
     assert a11y(page) == []
+
+
+def test_photos_survive_a_report_sent_back(live, new_page, login, submit, layout_problems, a11y,
+                                           shoot, tmp_path):
+    """A resident attaches two photos and forgets the description: the form
+    comes back with both kept; she unticks one, writes what is wrong and
+    sends — the ticket has the one she kept, without choosing it again."""
+    from PIL import Image
+    files = []
+    for n, colour in enumerate([(200, 60, 40), (40, 120, 200)]):
+        files.append(str(tmp_path / f"photo{n}.jpg"))
+        Image.new("RGB", (800, 600), colour).save(files[-1])
+    page = new_page(width=360)
+    login(page, RESIDENT)
+    page.goto("/tickets/new")
+    page.select_option("select[name=category]", "facade_ac")
+    submit(page, "main form button[type=submit]")
+    page.set_input_files("input[name=photos]", files)
+    submit(page, "form[enctype] button[type=submit]")
+    kept = page.locator(".kept-photos input[type=checkbox]")
+    assert kept.count() == 2
+    assert "你发送的 2 张照片已保留" in page.locator(".kept-photos").inner_text()
+    assert layout_problems(page) == []
+    assert a11y(page) == []
+    shoot(page, "tickets-photos-kept")
+    page.locator(".kept-photos label").nth(1).click()          # untick the second
+    page.fill("textarea[name=description]", "空调外机支架松动。")
+    submit(page, "form[enctype] button[type=submit]")
+    assert page.locator(".photos img").count() == 1
