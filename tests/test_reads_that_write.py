@@ -43,6 +43,7 @@ def site(tmp_path):
             db.session.commit()
             app.resident_id, app.phone = world.resident.id, world.resident.phone
             app.other_id = world.other_resident.id
+            app.secretary_id, app.empty_household_id = world.secretary.id, world.household_a2.id
         app.other_writes, app.table = [], None
 
         def interfere(table):
@@ -178,3 +179,61 @@ def test_an_api_token_checks_the_password_without_the_write_lock(site):
     right = site.test_client().post("/api/v1/auth/token",
                                     json={"phone": site.phone, "password": PASSWORD})
     assert right.status_code == 201 and right.get_json()["token"]
+
+
+def _hashed_while_locked(site, monkeypatch, path, form):
+    """Post ``form`` to ``path`` while another connection holds SQLite's write
+    lock; returns (whether the new password was hashed while the lock was
+    held and the request still waited, the answer's status once released)."""
+    import threading
+
+    from werkzeug import security
+
+    from residentvoice.auth import models, services
+    hashed = threading.Event()
+
+    def hash_and_note(password, *args, **kwargs):
+        answer = security.generate_password_hash(password, *args, **kwargs)
+        hashed.set()
+        return answer
+    for module in (models, services):     # wherever the password is hashed
+        monkeypatch.setattr(module, "generate_password_hash", hash_and_note)
+    holder = sqlite3.connect(site.database_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    answers = []
+    sent = threading.Thread(target=lambda: answers.append(
+        site.test_client().post(path, data=form).status_code))
+    sent.start()
+    during = hashed.wait(10) and sent.is_alive()
+    holder.execute("COMMIT")
+    holder.close()
+    sent.join(10)
+    return during, answers
+
+
+def test_a_registration_hashes_the_password_without_the_write_lock(site, monkeypatch):
+    """Registering with a letter used to take the write lock at its first read
+    (the code) and hold it while the new password was hashed: residents
+    registering as letters go out held up every vote.  The hash now comes
+    first; only the writing waits for the lock."""
+    from residentvoice.auth import services
+    from residentvoice.directory.models import Household
+    with site.app_context():
+        code = services.issue_invitations(db.session.get(User, site.secretary_id), [
+            db.session.get(Household, site.empty_household_id)])[0].code
+        db.session.commit()
+    during, answers = _hashed_while_locked(site, monkeypatch, "/register", {
+        "code": code, "name": "赵大妈", "phone": "13812345678", "relation": "owner",
+        "password": "long-enough-1"})
+    assert during and answers == [302]
+
+
+def test_a_password_reset_hashes_the_password_without_the_write_lock(site, monkeypatch):
+    from residentvoice.auth import services
+    with site.app_context():
+        code = services.issue_reset_code(db.session.get(User, site.secretary_id),
+                                         db.session.get(User, site.resident_id))
+        db.session.commit()
+    during, answers = _hashed_while_locked(site, monkeypatch, "/reset", {
+        "phone": site.phone, "code": code, "password": "fresh-pass-99"})
+    assert during and answers == [302]

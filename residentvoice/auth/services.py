@@ -49,14 +49,23 @@ def check_password_strength(password):
         raise InvalidInput(_l("This password is too easy to guess."), "password")
 
 
-def create_user(phone, name, password, *, email=None, birth_year=None, locale=None):
+def new_password_hash(password):
+    """A new password, checked and hashed (scrypt: about 0.1 s of CPU).  The
+    forms a visitor sends before signing in (registering, resetting) hash it
+    before their first read: on SQLite a writing request takes the one write
+    lock at its first statement, and every vote would wait out the hash."""
+    check_password_strength(password)
+    return generate_password_hash(password)
+
+
+def create_user(phone, name, password=None, *, password_hash=None, email=None,
+                birth_year=None, locale=None):
+    """A new account; its password given, or already ``new_password_hash``-ed."""
     if find_user_by_phone(phone) is not None:
         raise Conflict(_l("This mobile number is already registered. Log in instead."),
                        "phone")
-    check_password_strength(password)
     user = User(phone=phone, name=name, email=email or None, birth_year=birth_year,
-                locale=locale)
-    user.set_password(password)
+                locale=locale, password_hash=password_hash or new_password_hash(password))
     db.session.add(user)
     db.session.flush()
     return user
@@ -93,13 +102,16 @@ def register_with_code(code, phone, name, password, relation, *, birth_year=None
                        locale=None, compound_id=None):
     """Register a resident with a household invitation code (DESIGN §3): the
     code binds them to its household and is then spent.  ``compound_id``, when
-    given (the compound the letter was printed for), must match the code's."""
+    given (the compound the letter was printed for), must match the code's.
+    The password is hashed first, before anything is read (``new_password_hash``)."""
+    password_hash = new_password_hash(password)
     invitation = check_invitation(code, compound_id=compound_id)
     existing = find_user_by_phone(phone)
     if existing is not None:
         raise Conflict(_l("This mobile number is already registered. Log in and add "
                           "the household from your profile instead."), "phone")
-    user = create_user(phone, name, password, birth_year=birth_year, locale=locale)
+    user = create_user(phone, name, password_hash=password_hash, birth_year=birth_year,
+                       locale=locale)
     bind_resident(user, invitation.household, relation, actor=user)
     invitation.used_at = utcnow()
     invitation.used_by_id = user.id
@@ -210,7 +222,9 @@ def issue_reset_code(actor, user, hours=48):
 
 
 def reset_with_code(phone, code, new_password):
-    """A new password with a printed code; every session and API token ends."""
+    """A new password with a printed code; every session and API token ends.
+    The password is hashed first, before anything is read (``new_password_hash``)."""
+    password_hash = new_password_hash(new_password)
     user = find_user_by_phone(phone)
     now = utcnow()
     reset = None
@@ -225,8 +239,7 @@ def reset_with_code(phone, code, new_password):
     if reset is None:
         raise InvalidInput(_l("This reset code is not valid for this number, or it has "
                               "expired."), "code")
-    check_password_strength(new_password)
-    user.set_password(new_password)
+    user.password_hash = password_hash
     reset.used_at = now
     sessions.end_all(user, now=now)
     record(user, "user.password_reset", user)
