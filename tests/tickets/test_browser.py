@@ -85,7 +85,7 @@ def test_photos_survive_a_report_sent_back(live, new_page, login, submit, layout
     submit(page, "form[enctype] button[type=submit]")
     kept = page.locator(".kept-photos input[type=checkbox]")
     assert kept.count() == 2
-    assert "你发送的 2 张照片已保留" in page.locator(".kept-photos").inner_text()
+    assert "您发送的 2 张照片已保留" in page.locator(".kept-photos").inner_text()
     assert layout_problems(page) == []
     assert a11y(page) == []
     shoot(page, "tickets-photos-kept")
