@@ -15,6 +15,7 @@ from ..errors_domain import InvalidInput, NotAllowed
 from ..extensions import db
 from ..i18n import N_
 from ..notifications.services import notify
+from ..uploads import services as uploads
 from . import validation as v
 from .models import (CHECKS, EDITABLE, CheckResult, Payer, Proposal, ProposalKind,
                      ProposalReview, ProposalRevision, ProposalStatus, SpaceStatus)
@@ -44,9 +45,10 @@ def clean_proposal(data, actor_is_secretary):
     return clean
 
 
-def create_proposal(actor, space, data, photo=None, submit=False, now=None):
+def create_proposal(actor, space, data, photo=None, submit=False, now=None, kept=()):
     """A resident of the compound (or a secretary on behalf of residents)
-    proposes a use for a space that is still being deliberated."""
+    proposes a use for a space that is still being deliberated.  ``kept``:
+    photos kept from the same form sent back before (``uploads.keep``)."""
     if not space.can_propose(actor):
         raise NotAllowed(_l("Only residents of this compound and its secretaries can "
                             "propose."))
@@ -59,6 +61,7 @@ def create_proposal(actor, space, data, photo=None, submit=False, now=None):
                             **clean)
         db.session.add(proposal)
         db.session.flush()
+        uploads.attach(kept, "proposal", proposal.id)
         if photo:
             _store_photo(actor, photo, "proposal", proposal.id)
         record(actor, "proposal.created", proposal, summary=proposal.title,
@@ -68,8 +71,9 @@ def create_proposal(actor, space, data, photo=None, submit=False, now=None):
     return proposal
 
 
-def update_proposal(actor, proposal, data, photo=None):
-    """The proposer edits a draft or a returned proposal."""
+def update_proposal(actor, proposal, data, photo=None, kept=()):
+    """The proposer edits a draft or a returned proposal (``kept``: photos
+    kept from the same form sent back before)."""
     if not proposal.can_edit(actor):
         raise NotAllowed(_l("Only the proposer can edit a proposal."))
     lock_space(proposal.space)
@@ -81,9 +85,13 @@ def update_proposal(actor, proposal, data, photo=None):
         clean.pop("on_behalf_of")
     with db.session.begin_nested():
         changes = diff(proposal, clean, PROPOSAL_FIELDS)
+        added = [upload.original_name for upload in kept]
+        uploads.attach(kept, "proposal", proposal.id)
         if photo:
             _store_photo(actor, photo, "proposal", proposal.id)
-            changes["photo"] = ("", getattr(photo, "filename", ""))
+            added.append(getattr(photo, "filename", ""))
+        if added:
+            changes["photo"] = ("", ", ".join(added))
         if changes:
             record(actor, "proposal.updated", proposal, changes=changes,
                    community_id=proposal.space.community_id)
@@ -229,10 +237,10 @@ def record_council_decision(actor, proposal, decision, reason, now=None):
     return proposal
 
 
-def revise_proposal(actor, proposal, data, photo=None, submit=False, now=None):
+def revise_proposal(actor, proposal, data, photo=None, submit=False, now=None, kept=()):
     """Save the proposer's changes and, if asked, submit them: both or neither."""
     with db.session.begin_nested():
-        changes = update_proposal(actor, proposal, data, photo)
+        changes = update_proposal(actor, proposal, data, photo, kept)
         if submit:
             submit_proposal(actor, proposal, now=now)
     return changes

@@ -1,6 +1,7 @@
 """The pages, through the test client: forms keep what was typed and show
 errors beside the field, nothing answers 500, HTML is escaped."""
 import io
+import re
 
 import pytest
 
@@ -109,6 +110,36 @@ def test_bad_proposal_input(w, auth, client, db):
     assert "Enter a whole number." in body
     assert 'value="-100"' in body and 'value="abc"' in body
     assert db.session.scalar(db.select(db.func.count(Proposal.id))) == 0
+
+
+def test_a_proposal_sent_back_keeps_its_photo(w, auth, client, db):
+    """A resident forgets the title: the form comes back with the photo kept
+    (a ticked box, not an empty file input), and the next send takes it."""
+    from residentvoice.uploads.services import uploads_for
+    space = make_space(w)
+    login(auth, w.resident)
+    back = client.post(f"/spaces/{space.id}/proposals/new", content_type="multipart/form-data",
+                       data=proposal_form(title="", photo=(io.BytesIO(png_bytes()), "site.png")))
+    assert back.status_code == 422
+    body = text(back)
+    kept = re.search(r'name="photo_kept" value="(\d+)" checked', body).group(1)
+    assert "The photo you sent is kept" in body
+    done = client.post(f"/spaces/{space.id}/proposals/new",
+                       data=proposal_form(photo_kept=kept))
+    assert done.status_code == 302
+    proposal = db.session.scalar(db.select(Proposal))
+    assert [u.id for u in uploads_for("proposal", proposal.id)] == [int(kept)]
+    # The same when a draft is edited and sent back.
+    proposal.status = P.draft
+    db.session.commit()
+    back = client.post(f"/spaces/proposals/{proposal.id}/edit",
+                       content_type="multipart/form-data",
+                       data=proposal_form(title="", action="draft",
+                                          photo=(io.BytesIO(png_bytes()), "more.png")))
+    second = re.search(r'name="photo_kept" value="(\d+)" checked', text(back)).group(1)
+    assert client.post(f"/spaces/proposals/{proposal.id}/edit", data=proposal_form(
+        action="draft", photo_kept=second)).status_code == 302
+    assert len(uploads_for("proposal", proposal.id)) == 2
 
 
 def test_the_journey_return_revise_open_support_discuss_hide_compare(w, auth, client, db):
