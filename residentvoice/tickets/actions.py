@@ -180,8 +180,10 @@ def _tell_reporter(ticket, message, actor):
                      actor)
 
 
-def perform(actor, ticket, action, data):
-    """Run ``action`` with its fields from ``data`` (views and the API)."""
+def perform(actor, ticket, action, data, kept=()):
+    """Run ``action`` with its fields from ``data`` (views and the API);
+    ``kept``: the photos a resolution sent back before kept (``uploads.keep``,
+    the page's form only)."""
     data = data or {}
     if action == "acknowledge":
         return acknowledge(actor, ticket)
@@ -189,7 +191,7 @@ def perform(actor, ticket, action, data):
         return start(actor, ticket, data.get("planned_for"), data.get("comment", ""))
     if action == "resolve":
         return resolve(actor, ticket, data.get("note") or data.get("comment"),
-                       data.get("photos", ()), kept=data.get("kept", ()))
+                       data.get("photos", ()), kept=kept)
     if action == "confirm":
         return confirm(actor, ticket, data.get("rating"), data.get("comment", ""))
     if action == "reopen":

@@ -44,8 +44,8 @@ def act(ticket, action):
     def perform():
         data = {k: v for k, v in form.data.items() if k != "csrf_token"}
         if action == "resolve":
-            data.update(photos=photos, kept=kept)
-        return actions.perform(current_user, ticket, action, data)
+            data["photos"] = photos
+        return actions.perform(current_user, ticket, action, data, kept=kept)
 
     done = submitted(form, perform, done=_done_message(action),
                      to=url_for("tickets.show", ticket_id=ticket.id))
