@@ -113,14 +113,22 @@ def load_details(proposal):
     return proposal
 
 
+def space_details():
+    """What the space's page shows of it — its compound, who recorded it and
+    its status history with who made each change — read with it in two
+    statements, not one for each on first use (the people for their names
+    only).  The page's guard loads it so."""
+    return (joinedload(Space.compound), joinedload(Space.created_by).lazyload(User.roles),
+            selectinload(Space.history).joinedload(SpaceStatusChange.actor)
+            .lazyload(User.roles))
+
+
 def load_space_details(space):
-    """Read what the space's page shows of it — who recorded it and its
-    status history with who made each change — in two statements, not one
-    for each on first use (the people for their names only)."""
-    db.session.scalars(db.select(Space).where(Space.id == space.id).options(
-        joinedload(Space.created_by).lazyload(User.roles),
-        selectinload(Space.history).joinedload(SpaceStatusChange.actor)
-        .lazyload(User.roles))).all()
+    """``space_details`` for a space loaded without them (a refused form shows
+    the page again), unless they are read already."""
+    if "history" in db.inspect(space).unloaded:
+        db.session.scalars(db.select(Space).where(Space.id == space.id)
+                           .options(*space_details())).all()
     return space
 
 

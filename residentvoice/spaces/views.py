@@ -165,7 +165,7 @@ def space_page(space, status=200, **forms):
 
 @bp.route("/<int:space_id>")
 @access.login
-@access.guard(Space, "space_id")
+@access.guard(Space, "space_id", options=queries.space_details())
 def space(space):
     return space_page(space)
 

@@ -50,11 +50,18 @@ def with_details(query):
     return query.options(*_places(), selectinload(Ticket.affected))
 
 
+def page_places():
+    """The ticket's compound, community, building, household and organisation
+    (its page names them), read with it rather than each on first use.  The
+    page's guard loads it so."""
+    return _places()
+
+
 def load_places(ticket):
-    """Read the ticket's compound, community, building, household and
-    organisation in one statement (its page names them) rather than each on
-    first use."""
-    db.session.scalars(for_list(db.select(Ticket).where(Ticket.id == ticket.id))).all()
+    """``page_places`` for a ticket loaded without them (an action's form sent
+    back shows the page again), unless they are read already."""
+    if "compound" in db.inspect(ticket).unloaded:
+        db.session.scalars(for_list(db.select(Ticket).where(Ticket.id == ticket.id))).all()
     return ticket
 
 

@@ -187,7 +187,7 @@ def render_ticket(ticket, forms=None, status=200, kept=()):
 
 @bp.route("/<int:ticket_id>")
 @access.login
-@access.guard(Ticket, "ticket_id")
+@access.guard(Ticket, "ticket_id", options=queries.page_places())
 def show(ticket):
     if ticket.duplicate_of_id and request.args.get("follow"):
         return redirect(url_for("tickets.show", ticket_id=ticket.duplicate_of_id))

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from .. import access, signals
 from ..directory.letters import qr_svg
@@ -15,7 +16,7 @@ from . import bp, guards, services
 from .casting import cast_phone_vote
 from .counting import tally
 from .forms import BallotForm, CloseForm, ConfirmVoteForm, utc_to_local
-from .models import BallotOption, BallotStatus, Checkpoint, ElectorateUnit
+from .models import Ballot, BallotOption, BallotStatus, Checkpoint, ElectorateUnit
 from .closing import close_by_hand, is_early, not_voted
 from .presenters import chart, home_ballots, my_households, option_label, result_rows
 from .overview import compounds_in_scope, participation, streets_of
@@ -57,7 +58,9 @@ def receipts():
 @bp.route("/")
 @access.login
 def index():
-    ballots = db.session.scalars(services.ballots_for(current_user).limit(200)).all()
+    # Each item names its compound: read with the ballots, not on first use.
+    ballots = db.session.scalars(services.ballots_for(current_user).limit(200)
+                                 .options(joinedload(Ballot.compound, innerjoin=True))).all()
     compounds = (db.session.scalars(db.select(Compound).where(
         Compound.id.in_(current_user.managed_compound_ids())).order_by(Compound.name)).all()
         if current_user.has_any_role("secretary", "street_admin") else [])
