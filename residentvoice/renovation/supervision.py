@@ -66,10 +66,11 @@ def sign_up(actor, step):
 
 
 def record_observation(actor, step, *, text, is_problem=False, category="other", photos=(),
-                       today=None):
-    """A supervisor's observation with photos.  A problem is filed as a ticket
-    routed to the construction party; without the tickets feature the
-    observation stays recorded and says so."""
+                       today=None, kept=()):
+    """A supervisor's observation with photos (``kept``: those kept from the
+    same form sent back before).  A problem is filed as a ticket routed to
+    the construction party; without the tickets feature the observation stays
+    recorded and says so."""
     if not step.can_observe(actor):
         raise NotAllowed(_l("Sign up to supervise this step first."))
     text = (text or "").strip()
@@ -81,6 +82,7 @@ def record_observation(actor, step, *, text, is_problem=False, category="other",
                               is_problem=bool(is_problem), category=category)
     db.session.add(observation)
     db.session.flush()
+    uploads.attach(kept, "renovation_observation", observation.id)
     for photo in photos:
         if photo and photo.filename:
             uploads.store(photo, actor=actor, object_type="renovation_observation",

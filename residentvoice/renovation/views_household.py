@@ -1,7 +1,7 @@
 """Needs surveys, household plans, the building view, the demand-analysis
 report and on-site supervision."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -11,6 +11,7 @@ from ..dates import beijing_today
 from ..directory.models import Building, Compound, Household
 from ..extensions import db
 from ..forms import choices
+from ..uploads import services as uploads
 from ..uploads.services import uploads_for
 from ..web import attempted, submitted
 from . import bp, plans, report, supervision, surveys
@@ -227,10 +228,11 @@ def new_step(item):
     return render_template("renovation/step_form.html", project=item, form=form), status
 
 
-def _step_page(step, status=200, form=None):
+def _step_page(step, status=200, form=None, kept=()):
     user = current_user
     return render_template(
         "renovation/step.html", step=step, form=form or ObservationForm(formdata=None),
+        kept=kept,
         can_observe=step.can_observe(user), is_supervisor=step.is_supervisor(user),
         can_sign_up=supervision.can_sign_up(user, step), kind_label=kind_label,
         photos={o.id: uploads_for("renovation_observation", o.id)
@@ -258,12 +260,18 @@ def step_signup(item):
 @access.guard(SupervisionStep, "step_id", can="can_observe", into="item")
 def observe(item):
     form = ObservationForm()
-    return submitted(
+    kept = uploads.kept(current_user, request.form.getlist("photo_kept"))
+    done = submitted(
         form, lambda: supervision.record_observation(
             current_user, item, text=form.text.data, is_problem=form.is_problem.data,
-            category=form.category.data, photos=[request.files.get("photo")]),
+            category=form.category.data, photos=[request.files.get("photo")], kept=kept),
         done=lambda observation: _("Observation recorded and filed as ticket #%(id)d.",
                                    id=observation.ticket_id) if observation.ticket_id
         else _("Observation recorded."),
-        to=url_for("renovation.step", step_id=item.id),
-    ) or _step_page(item, 422, form)
+        to=url_for("renovation.step", step_id=item.id))
+    if done:
+        return done
+    # A supervisor on site who forgot the description keeps the photo taken.
+    kept = uploads.keep(current_user, request.files.getlist("photo"), kept,
+                        limit=len(kept) + 1, refusal=g.get("refusal"))
+    return _step_page(item, 422, form, kept)

@@ -87,6 +87,25 @@ def test_observation_with_photo_through_the_page(w, client, auth, monkeypatch):
     assert client.get(f"/uploads/{photos[0].id}").status_code == 404
 
 
+def test_an_observation_sent_back_keeps_its_photo(w, client, auth, monkeypatch):
+    """A supervisor on site takes a photo and forgets to say what it shows:
+    the form comes back with the photo kept, and the next send records it."""
+    import re
+    auth.login(w.resident)
+    client.post(f"/renovation/steps/{w.rv_step.id}/signup")
+    back = client.post(f"/renovation/steps/{w.rv_step.id}/observations", data={
+        "text": "", "category": "other", "photo": (_png(), "p.png")},
+        content_type="multipart/form-data")
+    assert back.status_code == 422
+    kept = re.search(r'name="photo_kept" value="(\d+)" checked',
+                     back.get_data(as_text=True)).group(1)
+    done = client.post(f"/renovation/steps/{w.rv_step.id}/observations", data={
+        "text": "地面下沉", "category": "other", "photo_kept": kept})
+    assert done.status_code == 302
+    note = w.rv_step.observations[0]
+    assert [u.id for u in uploads_for("renovation_observation", note.id)] == [int(kept)]
+
+
 def test_bad_photo_keeps_text(w, client, auth):
     auth.login(w.secretary)
     response = client.post(f"/renovation/steps/{w.rv_step.id}/observations", data={
