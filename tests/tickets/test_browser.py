@@ -93,3 +93,30 @@ def test_photos_survive_a_report_sent_back(live, new_page, login, submit, layout
     page.fill("textarea[name=description]", "空调外机支架松动。")
     submit(page, "form[enctype] button[type=submit]")
     assert page.locator(".photos img").count() == 1
+
+
+def test_a_double_tap_on_send_files_one_ticket(live, new_page, login, submit):
+    """The second submit of a form on its way is held (static/js/app.js): a
+    double tap, or a tap again on a slow connection, would otherwise reach the
+    server twice and file the same complaint twice."""
+    from residentvoice.tickets.models import Ticket
+    page = new_page()
+    login(page, RESIDENT)
+    page.goto("/tickets/new")
+    page.select_option("select[name=category]", "facade_ac")
+    submit(page, "main form button[type=submit]")
+    page.fill("textarea[name=description]", "连点两下的报事：只该有一单。")
+    with page.expect_navigation(wait_until="load"):
+        held = page.evaluate("""() => {
+            const form = document.querySelector("form[enctype]");
+            const seen = [];
+            window.addEventListener("submit", (event) => seen.push(event.defaultPrevented));
+            form.requestSubmit();
+            form.requestSubmit();
+            return seen;
+        }""")
+    assert held == [False, True]
+    with live.session() as session:
+        filed = session.scalars(session.query(Ticket.id).filter_by(
+            description="连点两下的报事：只该有一单。").statement).all()
+    assert len(filed) == 1 and page.url.endswith(f"/tickets/{filed[0]}")
