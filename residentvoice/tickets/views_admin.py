@@ -111,8 +111,13 @@ def dashboard_page():
     every_row = request.args.get("rows") == "all"
     cut = {} if every_row else dashboard.shorten(data)
     overdue = dashboard.most_overdue(communities)
-    compounds = db.session.scalars(db.select(Compound).where(
-        Compound.community_id.in_(communities)).order_by(Compound.name)).all()
+    # The compound filter's choices, by community (a street office has
+    # hundreds): names only, not whole compounds.
+    compounds = db.session.execute(
+        db.select(Compound.id, Compound.name, Community.name.label("community"))
+        .join(Community, Community.id == Compound.community_id)
+        .where(Compound.community_id.in_(communities))
+        .order_by(Community.name, Compound.name)).all()
     return render_template("tickets/dashboard.html", data=data,
                            chart=dashboard.chart(data["weekly"]), overdue=overdue,
                            compounds=compounds, compound_id=compound_id, streets=_streets(),

@@ -198,6 +198,25 @@ def test_a_long_compound_table_shows_the_worst_first_and_every_row_on_request(
     assert "只显示比率最低的 1 个" in every
 
 
+def test_the_compound_filter_groups_a_street_offices_compounds_by_community(
+        world, factory, auth, client):
+    """Hundreds of compounds in one list are found by their community first;
+    a secretary of one community gets a plain list."""
+    second = factory.community(world.office_a, name="东四街道第二社区")
+    factory.compound(second, name="枣树院")
+    auth.login(world.street_admin)
+    page = client.get("/tickets/dashboard").get_data(True)
+    choices = page.split('id="compound"')[1].split("</select>")[0]
+    assert choices.count("<optgroup") == 2
+    group = choices.split('<optgroup label="东四街道第二社区">')[1].split("</optgroup>")[0]
+    assert "枣树院" in group and world.compound_a.name not in group
+    auth.logout()
+    auth.login(world.secretary)
+    page = client.get("/tickets/dashboard").get_data(True)
+    choices = page.split('id="compound"')[1].split("</select>")[0]
+    assert "<optgroup" not in choices and world.compound_a.name in choices
+
+
 def test_worst_first_orders_by_the_lowest_rate_then_by_size():
     def row(name, *pairs, total):
         names = ("response", "resolution", "satisfaction", "reopen")
