@@ -1,7 +1,7 @@
 """Needs surveys, household plans, the building view, the demand-analysis
 report and on-site supervision."""
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -11,7 +11,7 @@ from ..dates import beijing_today
 from ..directory.models import Building, Compound, Household
 from ..extensions import db
 from ..forms import choices
-from ..uploads import services as uploads
+from ..uploads.forms import keep_photos, kept_photos
 from ..uploads.services import uploads_for
 from ..web import attempted, submitted
 from . import bp, plans, report, supervision, surveys
@@ -260,18 +260,13 @@ def step_signup(item):
 @access.guard(SupervisionStep, "step_id", can="can_observe", into="item")
 def observe(item):
     form = ObservationForm()
-    kept = uploads.kept(current_user, request.form.getlist("photo_kept"))
-    done = submitted(
+    kept = kept_photos("photo")
+    return submitted(
         form, lambda: supervision.record_observation(
             current_user, item, text=form.text.data, is_problem=form.is_problem.data,
             category=form.category.data, photos=[request.files.get("photo")], kept=kept),
         done=lambda observation: _("Observation recorded and filed as ticket #%(id)d.",
                                    id=observation.ticket_id) if observation.ticket_id
         else _("Observation recorded."),
-        to=url_for("renovation.step", step_id=item.id))
-    if done:
-        return done
-    # A supervisor on site who forgot the description keeps the photo taken.
-    kept = uploads.keep(current_user, request.files.getlist("photo"), kept,
-                        limit=len(kept) + 1, refusal=g.get("refusal"))
-    return _step_page(item, 422, form, kept)
+        to=url_for("renovation.step", step_id=item.id),
+    ) or _step_page(item, 422, form, keep_photos("photo", kept, len(kept) + 1))

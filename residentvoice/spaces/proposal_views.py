@@ -1,11 +1,11 @@
 """Pages for proposals: write, edit, submit, review, withdraw, record a
 council decision, support, and the comment thread with moderation."""
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import access, signals
-from ..uploads import services as uploads
+from ..uploads.forms import keep_photos, kept_photos
 from ..uploads.services import uploads_for
 from ..web import attempted, form_status, submitted
 from . import bp, discussion, proposals as service, queries
@@ -86,14 +86,14 @@ def proposal_page(proposal, status=200, **forms):
 def new_proposal(space):
     form = _proposal_form(space.can_manage(current_user))
     submit = request.form.get("action") == "submit"
-    kept = uploads.kept(current_user, request.form.getlist("photo_kept"))
+    kept = kept_photos("photo")
     return submitted(
         form, lambda: service.create_proposal(current_user, space, form.data, photo_of(form),
                                               submit=submit, kept=kept),
         done=_("Proposal submitted for the compliance review.") if submit else
         _("Proposal saved as a draft. Submit it when it is ready."), to=_url,
     ) or (render_template("spaces/proposal_form.html", form=form, space=space, proposal=None,
-                          kept=_keep_photo(kept)), form_status())
+                          kept=keep_photos("photo", kept, len(kept) + 1)), form_status())
 
 
 @bp.route("/proposals/<int:proposal_id>")
@@ -121,7 +121,7 @@ def edit_proposal(proposal):
         flash(_("A proposal can be changed only as a draft or after it was returned."),
               "error")
         return _to_proposal(proposal)
-    kept = uploads.kept(current_user, request.form.getlist("photo_kept"))
+    kept = kept_photos("photo")
     return submitted(
         form, lambda: service.revise_proposal(current_user, proposal, form.data,
                                               photo_of(form),
@@ -131,15 +131,8 @@ def edit_proposal(proposal):
         if proposal.status is ProposalStatus.submitted else _("Proposal saved."),
         to=_url(proposal),
     ) or (render_template("spaces/proposal_form.html", form=form, space=proposal.space,
-                          proposal=proposal, kept=_keep_photo(kept)), form_status())
-
-
-def _keep_photo(kept):
-    """The form is shown again: the photo it carried, if any, is kept too."""
-    if request.method != "POST":
-        return kept
-    return uploads.keep(current_user, request.files.getlist("photo"), kept,
-                        limit=len(kept) + 1, refusal=g.get("refusal"))
+                          proposal=proposal, kept=keep_photos("photo", kept, len(kept) + 1)),
+          form_status())
 
 
 @bp.route("/proposals/<int:proposal_id>/photos", methods=["POST"])

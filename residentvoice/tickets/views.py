@@ -1,5 +1,5 @@
 """Resident pages: file a ticket, my tickets, a ticket's page (DESIGN §5)."""
-from flask import g, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,6 +12,7 @@ from ..extensions import db
 from ..forms import choices
 from ..main.sections import home_section, nav_item
 from ..uploads import services as uploads
+from ..uploads.forms import keep_photos, kept_photos
 from ..web import form_status, submitted
 from . import bp, chase, filing, queries, services, workflow
 from .forms import ACTION_FORMS, MeTooForm, PlaceForm, RedactForm, TicketForm, UpdateForm
@@ -79,7 +80,7 @@ def new():
     form = _details_form(where, on_behalf)
     place = filing.place_of(form.where.data, on_behalf and form.household_code.data,
                             [c.id for c in compounds])
-    kept = uploads.kept(current_user, request.form.getlist("photos_kept"))
+    kept = kept_photos("photos")
     filed = submitted(
         form, lambda: filing.file_from_form(current_user, place, form.data,
                                             request.files.getlist("photos"), on_behalf, kept),
@@ -88,12 +89,8 @@ def new():
                               to=ticket.organisation.name if ticket.organisation
                               else _("the community's secretaries")),
         to=lambda ticket: url_for("tickets.show", ticket_id=ticket.id))
-    if filed:
-        return filed
-    if request.method == "POST":
-        kept = uploads.keep(current_user, request.files.getlist("photos"), kept,
-                            limit=services.MAX_PHOTOS, refusal=g.get("refusal"))
-    return _step_two(form, place, own, on_behalf, kept)
+    return filed or _step_two(form, place, own, on_behalf,
+                              keep_photos("photos", kept, services.MAX_PHOTOS))
 
 
 def _step_one(where, own):

@@ -6,7 +6,7 @@ from flask_login import current_user
 from .. import access
 from ..extensions import db
 from ..forms import choices
-from ..uploads import services as uploads
+from ..uploads.forms import keep_photos, kept_photos
 from . import actions, bp, queries, services, workflow
 from . import chase
 from .forms import ACTION_FORMS, MeTooForm, QueueFilterForm, RedactForm, UpdateForm
@@ -38,23 +38,19 @@ def act(ticket, action):
         form.organisation_id.choices = [(0, "")] + [
             (o.id, o.name) for o in services.organisations_for(ticket.compound)]
 
-    photos = request.files.getlist(f"{action}-photos")
-    kept = uploads.kept(current_user, request.form.getlist(f"{action}-photos_kept"))
+    photos = f"{action}-photos"             # the resolution's (no other action has photos)
+    kept = kept_photos(photos)
 
     def perform():
         data = {k: v for k, v in form.data.items() if k != "csrf_token"}
         if action == "resolve":
-            data["photos"] = photos
+            data["photos"] = request.files.getlist(photos)
         return actions.perform(current_user, ticket, action, data, kept=kept)
 
-    done = submitted(form, perform, done=_done_message(action),
-                     to=url_for("tickets.show", ticket_id=ticket.id))
-    if done:
-        return done
-    if action == "resolve":
-        kept = uploads.keep(current_user, photos, kept, limit=services.MAX_PHOTOS,
-                            refusal=g.get("refusal"))
-    return render_ticket(ticket, {action: form}, status=refusal_status(), kept=kept)
+    return submitted(form, perform, done=_done_message(action),
+                     to=url_for("tickets.show", ticket_id=ticket.id)) or \
+        render_ticket(ticket, {action: form}, status=refusal_status(),
+                      kept=keep_photos(photos, kept, services.MAX_PHOTOS))
 
 
 @bp.route("/<int:ticket_id>/updates", methods=["POST"])

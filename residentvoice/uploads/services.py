@@ -245,13 +245,13 @@ def keep(actor, files, already=(), limit=4, refusal=None):
     kept, or once storage fails — the form then asks for the rest again.
     Nothing is tried when the refusal was the storage failing: the page says
     nothing was saved, and it is not tried again at once."""
-    photos = list(already)
-    if isinstance(refusal, StorageUnavailable):
+    photos, files = list(already), given(files)
+    if not files or isinstance(refusal, StorageUnavailable):
         return photos
     room = min(limit - len(photos), KEPT_PER_PERSON - db.session.scalar(
         db.select(db.func.count(Upload.id)).where(
             Upload.object_type == KEPT, Upload.object_id == actor.id)))
-    for file in given(files)[:max(room, 0)]:
+    for file in files[:max(room, 0)]:
         file.stream.seek(0)
         try:
             with db.session.begin_nested():
