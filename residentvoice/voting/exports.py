@@ -61,7 +61,7 @@ def voter_rows(ballot):
     header = [_("Household"), _("Household code")] + (
         [_("Resident")] if ballot.per_person else []) + [_("Channel"), _("Time (Beijing)")]
     if choices:
-        header += [_("Option"), _("Record"), _("Serial")]
+        header += [_("Option"), _("Record no."), _("Serial")]
     rows = [header]
     for number, unit, code, name, channel, created, seq, serial, option_id in \
             db.session.execute(query):
