@@ -149,7 +149,7 @@ PART_ROWS = 3
 
 class WarrantyForm(BaseForm):
     error_fields = {"parts": "kind_1"}   # the parts' refusal goes beside the first part
-    place = RadioField(_l("For"), choices=choices([("household", _l("One household")),
+    place = RadioField(_l("Covers"), choices=choices([("household", _l("One household")),
                                                    ("building", _l("A building's common parts"))]),
                        default="household")
     household_id = SelectField(_l("Household"), coerce=int, validate_choice=False)
