@@ -51,7 +51,7 @@ def test_owners_ballot_from_notice_to_result(new_page, live, login, shoot, layou
         secretary.locator("main button[type=submit]").click()
     ballot_url = secretary.url
     assert "/ballots/" in ballot_url and "/new" not in ballot_url
-    for action in ("公告", "开始投票"):
+    for action in ("发布公告", "开始投票"):
         with secretary.expect_navigation():
             secretary.get_by_role("button", name=action).click()
     assert "投票中" in secretary.locator("main").inner_text()
