@@ -25,7 +25,7 @@ def test_the_review_queue_lists_proposals_waiting_for_the_secretary(client, auth
     waiting = _submitted(world, "建车棚")
     auth.login(world.secretary)
     home = client.get("/").get_data(as_text=True)
-    assert "1 项方案等待您审核" in home and "/spaces/review" in home
+    assert "1 个提案等待您审查" in home and "/spaces/review" in home
     page = client.get("/spaces/review").get_data(as_text=True)
     assert "建车棚" in page and f"/spaces/proposals/{waiting.id}/review" in page
     client.post("/logout")
@@ -36,7 +36,7 @@ def test_the_review_queue_lists_proposals_waiting_for_the_secretary(client, auth
 def test_an_empty_review_queue_says_so(client, auth, factory):
     world = factory.world()
     auth.login(world.secretary)
-    assert "没有等待您审核的方案" in client.get("/spaces/review").get_data(as_text=True)
+    assert "没有等待您审查的提案" in client.get("/spaces/review").get_data(as_text=True)
 
 
 def _second_street(factory, world, db):

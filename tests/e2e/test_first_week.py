@@ -229,7 +229,7 @@ def test_a_show_of_hands_on_an_owners_matter_is_an_opinion(live, page, login, sh
 def test_the_secretary_reviews_from_a_queue(page, login, shoot, submit, layout_problems, a11y):
     """§9: the secretary's home says proposals wait; the queue lists them."""
     login(page, SECRETARY)
-    assert "项方案等待您审核" in main_text(page)
+    assert "个提案等待您审查" in main_text(page)
     submit(page, "main a[href='/spaces/review']")
     assert "沿围墙设置花箱" in main_text(page)
     assert layout_problems(page) == [] and a11y(page) == []

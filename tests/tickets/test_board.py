@@ -33,7 +33,7 @@ def test_the_page_shows_status_and_age_without_personal_details(client, world, f
     sign_in(client, neighbour)
     page = client.get("/tickets/board").get_data(as_text=True)
     assert f'href="/tickets/{ticket.id}"' in page
-    assert "已开 3天" in page or "已开 3 天" in page, page[page.find("board-item"):][:600]
+    assert "已等待 3天" in page or "已等待 3 天" in page, page[page.find("board-item"):][:600]
     assert world.resident.name not in page              # who filed it
     assert world.household_a.label not in page and "602室" not in page   # from where
     assert "小区公告板" in client.get("/").get_data(as_text=True)      # in the menu
@@ -75,6 +75,6 @@ def test_settled_reports_stay_on_the_board_for_30_days(world, file_ticket, facto
 def test_someone_without_a_home_compound_is_told_how_to_get_one(client, world):
     sign_in(client, world.staff)
     page = client.get("/tickets/board").get_data(as_text=True)
-    assert "登记" in page
+    assert "邀请信注册" in page
     sign_in(client, world.resident)
     assert client.get(f"/tickets/board?compound_id={world.compound_b.id}").status_code == 404

@@ -351,5 +351,5 @@ def test_a_closed_ticket_takes_no_more_updates(world, file_ticket, auth, client,
     response = client.post(f"/tickets/{ticket.id}/updates", data={"update-body": "还是漏水"})
     assert response.status_code in (200, 409, 422)
     assert "file a new complaint" in html.unescape(response.get_data(as_text=True)) or \
-        "新的投诉" in html.unescape(response.get_data(as_text=True))
+        "重新报事" in html.unescape(response.get_data(as_text=True))
     assert db.session.scalar(updates) == before

@@ -52,7 +52,7 @@ def test_while_open_the_voter_list_shows_who_voted_never_what_or_how_many(
     ballot = voted(world, secret=secret)
     auth.login(getattr(world, who))
     rows = csv_rows(client.get(f"/ballots/{ballot.id}/export/voters.csv"))
-    assert rows[0] == ["住户", "户编号", "方式", "时间（北京时间）"]
+    assert rows[0] == ["住户", "户号", "方式", "时间（北京时间）"]
     assert sorted((r[1], r[2]) for r in rows[1:]) == sorted([
         (world.household_a.code, "手机"), (world.household_a2.code, "纸质票")])
     assert not LABELS & {cell for row in rows for cell in row}
@@ -83,7 +83,7 @@ def test_after_closing_an_open_ballot_the_voter_list_shows_each_choice(client, a
     services.close_ballot(world.secretary, ballot)
     auth.login(world.secretary)
     rows = csv_rows(client.get(f"/ballots/{ballot.id}/export/voters.csv"))
-    assert rows[0][:5] == ["住户", "户编号", "方式", "时间（北京时间）", "选项"]
+    assert rows[0][:5] == ["住户", "户号", "方式", "时间（北京时间）", "选项"]
     assert {r[1]: r[4] for r in rows[1:]} == {world.household_a.code: "同意",
                                              world.household_a2.code: "反对"}
 
