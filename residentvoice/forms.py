@@ -88,8 +88,9 @@ def PhoneField(label=None, **kwargs):
 
 
 def NameField(label=None, **kwargs):
-    return StringField(label or _l("Name"), validators=[
-        DataRequired(message=_l("Enter a name.")),
+    """A person's name (姓名); a thing's name is a plain ``Name`` (名称)."""
+    return StringField(label or _l("Full name"), validators=[
+        DataRequired(message=_l("Enter a full name.")),
         Length(max=60, message=_l("At most %(max)d characters."))], **kwargs)
 
 

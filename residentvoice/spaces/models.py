@@ -66,7 +66,7 @@ EDITABLE = {ProposalStatus.draft, ProposalStatus.returned}
 
 class CheckResult(enum.Enum):
     ok = _l("Complies")
-    problem = _l("Problem")
+    problem = _l("Does not comply")
     not_applicable = _l("Not applicable")
 
 
