@@ -38,7 +38,7 @@ def test_a_resident_finds_a_neighbours_report_and_says_me_too(new_page, live, lo
     submit(page, "nav a[href='/tickets/board']")
     item = page.locator("li.board-item", has=page.locator(f"a[href='/tickets/{ticket_id}']"))
     text = item.inner_text()
-    assert "路灯坏了" in text and "已开" in text and "1 户受影响" in text
+    assert "路灯坏了" in text and "已等待" in text and "1 户受影响" in text
     assert neighbour not in page.inner_text("main") and flat not in page.inner_text("main")
     assert layout_problems(page) == []
     shoot(page, "board-zh")
