@@ -265,8 +265,8 @@ def test_an_already_registered_phone_is_told_to_log_in(client, letter, db):
     w = letter
     response = client.post("/register", data=register_data(w, phone=w.resident.phone))
     assert response.status_code == 422
-    assert shows(response, zh("This mobile number is already registered. Log in and add "
-                              "the household from your profile instead."))
+    assert shows(response, zh("This mobile number is already registered. Log in, then add "
+                              "this household under My account → Add a household."))
     db.session.refresh(w.invitation)
     assert w.invitation.used_at is None
 

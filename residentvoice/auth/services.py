@@ -108,8 +108,8 @@ def register_with_code(code, phone, name, password, relation, *, birth_year=None
     invitation = check_invitation(code, compound_id=compound_id)
     existing = find_user_by_phone(phone)
     if existing is not None:
-        raise Conflict(_l("This mobile number is already registered. Log in and add "
-                          "the household from your profile instead."), "phone")
+        raise Conflict(_l("This mobile number is already registered. Log in, then add "
+                          "this household under My account → Add a household."), "phone")
     user = create_user(phone, name, password_hash=password_hash, birth_year=birth_year,
                        locale=locale)
     bind_resident(user, invitation.household, relation, actor=user)

@@ -177,7 +177,7 @@ def meeting_checkin(meeting):
     else:
         if "token" not in data:
             fail(422, "missing_fields", _("Send the token from the meeting's QR code, "
-                                          "or the user_id of whom you check in."),
+                                          "or the user_id of the person you check in."),
                  "token")
         entry = attendance.check_in_self(user(), meeting, data["token"],
                                          method=CheckinMethod.api)

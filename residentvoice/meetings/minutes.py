@@ -166,7 +166,7 @@ def complete_action(actor, action_id, now=None):
         raise NotFound(_l("There is no such action item."))
     meeting = action.meeting
     if actor.id != action.owner_id and not meeting.can_record(actor):
-        raise NotAllowed(_l("Only its owner or the recorder can mark it done."))
+        raise NotAllowed(_l("Only the person who does it, or the recorder, can mark it done."))
     if action.done_at is not None:
         raise TransitionNotAllowed(_l("This action item is already done."))
     action.done_at = now or utcnow()

@@ -226,7 +226,7 @@ class AgendaSuggestion(TimestampMixin, db.Model):
 
 class CheckinMethod(enum.Enum):
     qr = _l("Scanned the QR code")
-    list = _l("Checked in by the secretary")
+    list = _l("Checked in by staff at the door")
     api = _l("Through the app")
 
 

@@ -265,8 +265,7 @@ def observe(item):
         form, lambda: supervision.record_observation(
             current_user, item, text=form.text.data, is_problem=form.is_problem.data,
             category=form.category.data, photos=[request.files.get("photo")], kept=kept),
-        done=lambda observation: _("Observation recorded and filed as ticket #%(id)d.",
-                                   id=observation.ticket_id) if observation.ticket_id
+        done=lambda observation: _("Observation recorded and filed as a ticket.") if observation.ticket_id
         else _("Observation recorded."),
         to=url_for("renovation.step", step_id=item.id),
     ) or _step_page(item, 422, form, keep_photos("photo", kept, len(kept) + 1))

@@ -250,8 +250,9 @@ def handoff_ballot(space):
 
     return submitted(
         form, create,
-        done=lambda ballot: _("Ballot %(id)s created as a draft; the proposals are now being "
-                              "voted on.", id=ballot.id),
+        done=lambda ballot: _("Draft ballot %(id)s created; its proposals now show as being "
+                              "voted on. Check its dates and announce it on the ballot page.",
+                              id=ballot.id),
         to=url_for("spaces.space", space_id=space.id),
     ) or (render_template("spaces/ballot_form.html", space=space, form=form,
                           candidates=candidates), form_status())

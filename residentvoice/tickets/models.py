@@ -86,6 +86,11 @@ class Source(enum.Enum):
     open311 = _l("Open311")
 
 
+def number_of(ticket_id):
+    """A ticket's number as people read and quote it: T000012."""
+    return f"T{ticket_id:06d}"
+
+
 class Ticket(TimestampMixin, db.Model):
     """A complaint about a household or a common part of a compound."""
     __table_args__ = (
@@ -172,7 +177,7 @@ class Ticket(TimestampMixin, db.Model):
 
     @property
     def number(self):
-        return f"T{self.id:06d}"
+        return number_of(self.id)
 
     @property
     def is_open(self):

@@ -274,7 +274,7 @@ def add_update(actor, ticket, body, public=True):
         raise NotAllowed(_l("You may not post updates on this ticket."))
     if not ticket.takes_updates:
         raise Conflict(_l("This ticket is closed and takes no more updates. If the problem "
-                          "is back, file a new complaint; it can name this one."), "body")
+                          "is back, use “Report a problem” and mention this ticket's number."), "body")
     body = check_text(body, "body", _l("Write the update."))
     event = TicketEvent(ticket_id=ticket.id, kind=EventKind.update, actor_id=actor.id,
                         body=body, public=bool(public) or not staff)

@@ -17,7 +17,7 @@ from ..web import form_status, submitted
 from . import bp, chase, filing, queries, services, workflow
 from .forms import ACTION_FORMS, MeTooForm, PlaceForm, RedactForm, TicketForm, UpdateForm
 from .forms import category_choices
-from .models import EventKind, Ticket, TicketEvent
+from .models import EventKind, Ticket, TicketEvent, number_of
 from .sla import is_overdue
 
 nav_item(30, "tickets.mine", _l("My tickets"),
@@ -37,6 +37,13 @@ def _upload_check(object_id, user):
 
 
 uploads.register_view_check("ticket", _upload_check)
+
+
+@bp.app_template_filter("ticket_number")
+def ticket_number(ticket_id):
+    """A ticket's number from its id, for pages that hold only the id (a
+    supervisor's observation, a duplicate's original)."""
+    return number_of(ticket_id)
 
 
 @home_section(30, "tickets/_home.html")

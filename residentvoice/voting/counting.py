@@ -215,8 +215,8 @@ def judge(basis, matter, electorate, participation, options):
     if not quorum:
         explanation = (_l("Not enough owners took part, so nothing was decided.")
                        if basis is Basis.owners
-                       else _l("Fewer than half of the electorate took part, so nothing "
-                               "was decided."))
+                       else _l("No more than half of the electorate took part, so "
+                               "nothing was decided."))
     elif passed:
         explanation = _l("Passed: %(options)s.")
     else:

@@ -123,7 +123,7 @@ class PaperVoteForm(BaseForm):
     voter_phone = StringField(_l("Voter's mobile number"), validators=[
         Optional(), Length(max=20, message=TOO_LONG)],
         render_kw={"inputmode": "tel", "autocomplete": "off"},
-        description=_l("Ballots counted per adult resident: whose ballot this is."))
+        description=_l("This ballot counts each adult resident: the mobile number of the resident whose paper this is."))
     reason = StringField(_l("Why there is no serial"), validators=[
         Optional(), Length(max=200, message=TOO_LONG)], render_kw={"autocomplete": "off"},
         description=_l("For example: the ballot was lost and the owner filled in a blank one "

@@ -59,7 +59,7 @@ def test_one_household_from_visit_to_warranty(factory, client, auth, db, monkeyp
         "text": "开挖后发现旧管接口渗水", "is_problem": "y",
         "category": "water_drainage"}).status_code == 302
     assert tickets and tickets[0]["building_id"] == w.building_a.id
-    assert "#901" in client.get(f"/renovation/steps/{step.id}").get_data(as_text=True)
+    assert "T000901" in client.get(f"/renovation/steps/{step.id}").get_data(as_text=True)
     auth.logout()
 
     auth.login(w.secretary)

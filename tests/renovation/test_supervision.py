@@ -81,7 +81,7 @@ def test_observation_with_photo_through_the_page(w, client, auth, monkeypatch):
     assert len(photos) == 1
     assert client.get(f"/uploads/{photos[0].id}").status_code == 200
     page = client.get(f"/renovation/steps/{w.rv_step.id}").get_data(as_text=True)
-    assert "#77" in page
+    assert "T000077" in page and "/tickets/77" in page
     auth.logout()
     auth.login(w.other_resident)
     assert client.get(f"/uploads/{photos[0].id}").status_code == 404

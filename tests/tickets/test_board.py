@@ -75,6 +75,6 @@ def test_settled_reports_stay_on_the_board_for_30_days(world, file_ticket, facto
 def test_someone_without_a_home_compound_is_told_how_to_get_one(client, world):
     sign_in(client, world.staff)
     page = client.get("/tickets/board").get_data(as_text=True)
-    assert "邀请信注册" in page
+    assert "添加住户" in page
     sign_in(client, world.resident)
     assert client.get(f"/tickets/board?compound_id={world.compound_b.id}").status_code == 404
