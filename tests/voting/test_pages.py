@@ -269,3 +269,29 @@ def test_a_ballot_page_shows_it_closed_once_its_closing_time_passes(client, auth
     assert f'name="option" value="{agree.id}"' not in page
     db.session.expire_all()
     assert db.session.get(Ballot, ballot.id).status is BallotStatus.closed
+
+
+def test_a_ballot_counted_per_resident_says_so_on_every_sheet(client, auth, world, factory, db):
+    """A residents' ballot counted per adult: the posted notice, each paper,
+    the turnout and the close page speak of residents on the list, never of
+    "one vote per household" — a second adult of a flat would think their
+    household had voted already.  A household ballot keeps its words."""
+    from residentvoice.auth.models import Relation
+    from residentvoice.voting.paper import issue_paper_ballots
+    factory.resident(world.household_a, relation=Relation.family, name="张桂芳")
+    per_person = make_ballot(world.secretary, world.compound_a, basis="residents",
+                             matter="consultative", count_per="person")
+    per_household = make_ballot(world.secretary, world.compound_a, basis="residents",
+                                matter="consultative")
+    for ballot in (per_person, per_household):
+        issue_paper_ballots(world.secretary, ballot, world.household_a.id)
+    db.session.commit()
+    auth.login(world.secretary)
+    pages = {ballot: " ".join(text(client.get(f"/ballots/{ballot.id}{path}")) for path in (
+        "/announcement", "/paper-ballots/print", "", "/close")) for ballot in (
+        per_person, per_household)}
+    assert "名单上的每位成年居民各计一票" in pages[per_person]
+    assert "本票只对上面写明的投票人有效" in pages[per_person]
+    assert "位居民中有" in pages[per_person] and "位居民中的" in pages[per_person]
+    assert "每户只计一票" not in pages[per_person]
+    assert "每户只计一票" in pages[per_household] and "名单上" not in pages[per_household]
