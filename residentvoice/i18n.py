@@ -83,6 +83,7 @@ def catalogue_lock():
 
 def extract():
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "-k", "lazy_gettext",
+             "-k", "lazy_ngettext:1,2",
              "--no-location",
              "--sort-output", "--omit-header", "-o", str(POT), ".")
 

@@ -6,6 +6,7 @@ passes and a tie fails."""
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 
 from ..errors_domain import Conflict, InvalidInput, NotAllowed, NotEligible, TransitionNotAllowed
@@ -179,8 +180,11 @@ def request_floor(actor, meeting, side, now=None):
     if any(r.status is SpeechStatus.waiting for r in mine):
         raise Conflict(_l("You are already waiting to speak."))
     if len(mine) >= meeting.speeches_per_motion:
-        raise Conflict(_l("You have already spoken %(n)d times on this motion; each person "
-                          "may speak at most %(n)d times.", n=meeting.speeches_per_motion))
+        raise Conflict(lazy_ngettext(
+            "You have already spoken %(num)d time on this motion; each person may speak at "
+            "most %(num)d time.",
+            "You have already spoken %(num)d times on this motion; each person may speak at "
+            "most %(num)d times.", meeting.speeches_per_motion))
     request = SpeechRequest(motion_id=motion.id, user_id=actor.id, side=side,
                             requested_at=now or utcnow())
     db.session.add(request)

@@ -159,7 +159,8 @@ def update_meeting(actor, meeting, *, named_user_ids=(), now=None, **data):
 
 
 # Notifications already sent keep their message id (still translated when read).
-EARLIER = [N_("Meeting “%(title)s” has changed: now on %(when)s at %(place)s.")]
+EARLIER = [N_("Meeting “%(title)s” has changed: now on %(when)s at %(place)s."),
+           N_("The minutes of “%(title)s” are published; comments are open for %(days)s days.")]
 
 
 def first_reached(meeting):
@@ -278,9 +279,11 @@ def _after_draft_minutes(actor, meeting, now):
 def _after_publish(actor, meeting, now):
     meeting.minutes_published_at = now
     meeting.comments_until = now + timedelta(days=meeting.publicity_days)
+    from flask_babel import format_datetime
     notify(recipients(meeting), "meeting.minutes",
-           N_("The minutes of “%(title)s” are published; comments are open for %(days)s days."),
-           {"title": meeting.title, "days": meeting.publicity_days},
+           N_("The minutes of “%(title)s” are published; comments are open until %(until)s."),
+           {"title": meeting.title,
+            "until": format_datetime(meeting.comments_until, "short")},
            f"/meetings/{meeting.id}/minutes")
 
 

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ..audit.services import record
 from ..directory import finding
@@ -118,8 +119,10 @@ def enter_proxy_vote(actor, ballot, *, proxy_name, proxy_phone, households, opti
     _lock_proxy_entries(ballot)     # the count and the writes below under one lock
     represented = _proxy_load(ballot, proxy_name, proxy_phone, proxy_id_tail)
     if len(represented | principals) > ballot.proxy_cap:
-        raise Conflict(_l("A proxy may represent at most %(cap)d principals in this ballot.",
-                          cap=ballot.proxy_cap), "households")
+        raise Conflict(lazy_ngettext(
+            "A proxy may represent at most %(num)d principal in this ballot.",
+            "A proxy may represent at most %(num)d principals in this ballot.",
+            ballot.proxy_cap), "households")
     taken = db.session.scalar(db.select(ProxyPrincipal.id).where(
         ProxyPrincipal.ballot_id == ballot.id,
         ProxyPrincipal.household_id.in_([h.id for h in households])))
