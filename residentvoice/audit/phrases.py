@@ -67,9 +67,9 @@ SENTENCES = {
     "ticket.update": _l("%(actor)s posted an update on %(object)s"),
     "ticket.redacted": _l("%(actor)s removed personal details from %(object)s"),
     "ticket.escalated": _l("%(object)s was overdue and was escalated"),
-    "ticket.rule_set": _l("%(actor)s set who handles a kind of complaint"),
-    "ticket.rule_deleted": _l("%(actor)s removed a rule on who handles complaints"),
-    "ticket.sla_changed": _l("%(actor)s changed the time limits for complaints"),
+    "ticket.rule_set": _l("%(actor)s set who handles a kind of ticket"),
+    "ticket.rule_deleted": _l("%(actor)s removed a rule on who handles tickets"),
+    "ticket.sla_changed": _l("%(actor)s changed the time limits for tickets"),
     # spaces and proposals
     "space.created": _l("%(actor)s added %(object)s"),
     "space.updated": _l("%(actor)s changed %(object)s"),

@@ -3,6 +3,7 @@ household, list issued codes with their status, revoke."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -53,7 +54,8 @@ def invitation_new(compound):
 
     def done(result):
         batch, count = result
-        flash(_("%(n)d invitation codes issued. Print the letters below.", n=count),
+        flash(ngettext("%(num)d invitation code issued. Print the letter below.",
+                       "%(num)d invitation codes issued. Print the letters below.", count),
               "success")
         return redirect(url_for("directory.letters", compound_id=compound.id, batch=batch))
 

@@ -162,7 +162,7 @@ def pins(user, plan):
         m = by_building.get(t.building_id)
         if m is not None:
             at_building.setdefault(m.building_id, []).append(
-                Pin("ticket", str(_l("Report %(number)s: %(what)s (building %(n)s)",
+                Pin("ticket", str(_l("Ticket %(number)s: %(what)s (building %(n)s)",
                                      number=t.number, what=t.category.value,
                                      n=m.building.number)),
                     f"/tickets/{t.id}", m.x, m.y, on_plan=False))
@@ -170,8 +170,8 @@ def pins(user, plan):
         # One pin per building for its open reports, leading to them in the list.
         m = by_building[building_id]
         reports[0].anchor = f"reports-{building_id}"
-        out.append(Pin("reports", ngettext("Building %(n)s: %(num)d open report",
-                                           "Building %(n)s: %(num)d open reports",
+        out.append(Pin("reports", ngettext("Building %(n)s: %(num)d open ticket",
+                                           "Building %(n)s: %(num)d open tickets",
                                            len(reports), n=m.building.number),
                        f"#reports-{building_id}", m.x, m.y,
                        glyph=str(len(reports)) if len(reports) > 1 else "!"))

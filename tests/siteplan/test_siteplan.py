@@ -98,7 +98,7 @@ def test_residents_see_pins_with_names_and_the_same_list(client, factory):
     drawn = page.split("</svg>")[0]
     # The building's open reports are one pin, leading to them in the list.
     assert (f'href="#reports-{w.building_a.id}"' in drawn
-            and 'aria-label="1 号楼：1 条未办结的诉求"' in drawn)
+            and 'aria-label="1 号楼：1 个未办结工单"' in drawn)
     assert f'id="reports-{w.building_a.id}"' in page
     assert f'href="{proposal.path}"' in page and draft.path not in page
     assert f'href="{space.path}"' in page and space.name in page
