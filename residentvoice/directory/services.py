@@ -7,6 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -147,8 +148,10 @@ def check_code(code, field="code", max_length=32):
 
 def check_floor(floor, building, field="floor"):
     if floor is None or floor < 1 or floor > building.floors:
-        raise InvalidInput(_l("The floor must be between 1 and %(max)d (building %(b)s has "
-                              "%(max)d floors).", max=building.floors, b=building.number), field)
+        raise InvalidInput(lazy_ngettext(
+            "Building %(b)s has only %(num)d floor: the floor must be 1.",
+            "The floor must be between 1 and %(num)d (building %(b)s has %(num)d floors).",
+            building.floors, b=building.number), field)
     return floor
 
 
