@@ -90,7 +90,7 @@ def test_translations_keep_every_placeholder(locale):
 @pytest.mark.parametrize("locale", LOCALES)
 def test_babel_finds_no_error_in_the_catalogue(locale):
     """Babel's own checks, as ``pybabel compile`` reports them: a translated
-    plural may use only the placeholders its singular English has."""
+    plural may use only the %(name)s fields its singular English has."""
     assert [(m.id, [str(e) for e in errors]) for m, errors in catalogue(locale).check()] == []
 
 
